@@ -1,0 +1,35 @@
+// Package vetshare is the domain of a veterinary group that runs several clinic locations as
+// separate accounts sharing clients, patients and medical records, while billing, inventory,
+// contacts and reminders stay with the location they belong to.
+//
+// This package holds the vocabulary: the typed ids, the entities, the errors, the [Clock] and the
+// [Store] interface. It imports only the standard library. The rules live in the packages named
+// after them, as pure functions on plain values plus the operations that run them on a [Tx]:
+//
+//   - accounts: owners, accounts, users and memberships.
+//   - sharing: authorizing sharing requests (R1), share groups, sharing clients (R2).
+//   - records: clients, patients and medical records, every read scoped to an account (R3).
+//   - audit: verifying the tamper-evident audit log (R10).
+//   - sqlite: the embedded default [Store]; storetest: the suite every Store passes.
+//
+// # The model
+//
+// An [Owner] owns [Account]s, one per clinic location. [User]s reach accounts through
+// [Membership]s with a [Role]. Accounts of one owner join a [ShareGroup]; a [Client] profile is
+// one record with a global id, and each account that shares it has its own [ClientEntry] with
+// its own client number. A [Patient] belongs to a client; its [Record]s are stored by patient
+// id, so every account with an entry for the client sees them all, each stamped with the
+// account and user that added it.
+//
+// # Errors
+//
+// Errors match one of [ErrNotFound], [ErrInvalid], [ErrConflict] and [ErrNotPermitted] with
+// [errors.Is], and carry details as typed values ([*NotFoundError], [*InvalidError],
+// [*ConflictError], [*NotPermittedError]) for [errors.As]. Something that exists but is not
+// shared with the account asking is reported exactly as something that does not exist.
+//
+// # Time
+//
+// Times are kept in UTC at microsecond precision ([Time]); every row a transaction writes
+// carries the one instant [Tx.Now] returns.
+package vetshare

@@ -1,0 +1,42 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+func (t *Tx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
+	var seq int64
+	var prev []byte
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&seq, &prev) },
+		`SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`, e.OwnerID)
+	if err != nil {
+		return err
+	}
+	e.Seq, e.PrevHash, e.At = seq+1, prev, vetshare.Time(e.At)
+	if e.PrevHash == nil {
+		e.PrevHash = []byte{}
+	}
+	e.Hash = vetshare.AuditHash(*e)
+	_, err = t.exec(ctx, `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	return err
+}
+
+func (t *Tx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error) {
+	var out []vetshare.AuditEntry
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var e vetshare.AuditEntry
+		var at int64
+		err := r.Scan(&e.OwnerID, &e.Seq, &at, &e.UserID, &e.AccountID, &e.Action, &e.Subject, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash)
+		e.At = time.UnixMicro(at).UTC()
+		out = append(out, e)
+		return err
+	}, `SELECT owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash
+		FROM audit_log WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?`, owner, afterSeq, limit)
+	return out, err
+}

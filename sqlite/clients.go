@@ -1,0 +1,186 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+const clientCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phone, c.address,
+	c.origin_account, c.home_account, c.created_at, c.updated_at, c.version`
+
+func scanClient(r *sql.Rows, c *vetshare.Client, more ...any) error {
+	var created, updated int64
+	err := r.Scan(append([]any{&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
+		&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version}, more...)...)
+	c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	return err
+}
+
+func (t *Tx) InsertClient(ctx context.Context, c vetshare.Client) error {
+	_, err := t.exec(ctx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.OwnerID, c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
+		c.Email, c.Phone, c.Address, c.OriginAccount, c.HomeAccount, micros(c.CreatedAt), micros(c.UpdatedAt), c.Version)
+	return err
+}
+
+func (t *Tx) Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error) {
+	var c vetshare.Client
+	err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return scanClient(r, &c) },
+		`SELECT `+clientCols+` FROM client_entries e JOIN clients c ON c.id = e.client_id WHERE e.account_id = ? AND e.client_id = ?`,
+		account, id)
+	return c, err
+}
+
+func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
+	res, err := t.exec(ctx, `UPDATE clients SET first_name = ?, last_name = ?, name_key = ?, first_key = ?, email = ?, phone = ?,
+		address = ?, home_account = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
+		c.Email, c.Phone, c.Address, c.HomeAccount, micros(c.UpdatedAt), c.ID, c.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var current int64
+	err = t.queryRow(ctx, vetshare.NotFound("client", c.ID), func(r *sql.Rows) error { return r.Scan(&current) },
+		`SELECT version FROM clients WHERE id = ?`, c.ID)
+	if err != nil {
+		return err
+	}
+	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current}
+}
+
+func (t *Tx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
+	var n int64
+	err := t.queryRow(ctx, vetshare.NotFound("account", e.AccountID), func(r *sql.Rows) error { return r.Scan(&n) },
+		`UPDATE accounts SET next_client_number = next_client_number + 1 WHERE id = ? RETURNING next_client_number - 1`, e.AccountID)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, ?, ?)`,
+		e.AccountID, e.ClientID, n, string(e.Via), micros(e.CreatedAt)); err != nil {
+		return err
+	}
+	e.Number = n
+	return nil
+}
+
+const entryCols = `e.account_id, e.client_id, e.number, e.via, e.created_at`
+
+func scanEntry(r *sql.Rows, e *vetshare.ClientEntry) error {
+	var created int64
+	err := r.Scan(&e.AccountID, &e.ClientID, &e.Number, &e.Via, &created)
+	e.CreatedAt = time.UnixMicro(created).UTC()
+	return err
+}
+
+func (t *Tx) ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error) {
+	var e vetshare.ClientEntry
+	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error { return scanEntry(r, &e) },
+		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.client_id = ?`, account, client)
+	return e, err
+}
+
+func (t *Tx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error) {
+	var e vetshare.ClientEntry
+	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}, func(r *sql.Rows) error { return scanEntry(r, &e) },
+		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.number = ?`, account, number)
+	return e, err
+}
+
+func (t *Tx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vetshare.ClientEntry, error) {
+	var out []vetshare.ClientEntry
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var e vetshare.ClientEntry
+		err := scanEntry(r, &e)
+		out = append(out, e)
+		return err
+	}, `SELECT `+entryCols+` FROM client_entries e WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
+	return out, err
+}
+
+// upper returns the least string greater than every string that starts with prefix.
+func upper(prefix string) string { return prefix + "\xff" }
+
+func (t *Tx) Clients(ctx context.Context, q vetshare.ClientListQuery) ([]vetshare.ClientRow, error) {
+	var out []vetshare.ClientRow
+	scan := func(r *sql.Rows) error {
+		var row vetshare.ClientRow
+		var created int64
+		err := scanClient(r, &row.Client, &row.Key, &row.Entry.Number, &row.Entry.Via, &created)
+		row.Entry.AccountID, row.Entry.ClientID, row.Entry.CreatedAt = q.Account, row.ID, time.UnixMicro(created).UTC()
+		out = append(out, row)
+		return err
+	}
+	// Keyset paging on (name_key, id); the prefix applies to "last, first" and to the first name.
+	const cols = clientCols + `, c.name_key, e.number, e.via, e.created_at`
+	err := t.each(ctx, scan, `SELECT `+cols+` FROM client_entries e JOIN clients c ON c.id = e.client_id
+		WHERE e.account_id = ?1
+		  AND (?2 = '' OR (c.name_key >= ?2 AND c.name_key < ?3) OR (c.first_key >= ?2 AND c.first_key < ?3))
+		  AND (c.name_key > ?4 OR (c.name_key = ?4 AND c.id > ?5))
+		ORDER BY c.name_key, c.id LIMIT ?6`,
+		q.Account, q.Prefix, upper(q.Prefix), q.AfterKey, q.AfterID, q.Limit)
+	return out, err
+}
+
+func (t *Tx) ShareCandidates(ctx context.Context, q vetshare.CandidateQuery) ([]vetshare.Client, error) {
+	from, err := json.Marshal(q.From)
+	if err != nil {
+		return nil, err
+	}
+	var out []vetshare.Client
+	seen := map[vetshare.ClientID]bool{}
+	scan := func(r *sql.Rows) error {
+		var c vetshare.Client
+		err := scanClient(r, &c)
+		if !seen[c.ID] && len(out) < q.Limit {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+		return err
+	}
+	// Two range scans of the owner's name indexes, "last, first" first; for each client in
+	// range, one probe that it is not shared with To and one that a From account has it.
+	for _, col := range []string{"name_key", "first_key"} {
+		err := t.each(ctx, scan, `SELECT `+clientCols+` FROM clients c
+			WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1)
+			  AND c.`+col+` >= ?2 AND c.`+col+` < ?3
+			  AND NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = ?1 AND e.client_id = c.id)
+			  AND EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?4)))
+			ORDER BY c.`+col+`, c.id LIMIT ?5`,
+			q.To, q.Prefix, upper(q.Prefix), string(from), q.Limit)
+		if err != nil || len(out) >= q.Limit {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (t *Tx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	list, err := json.Marshal(accounts)
+	if err != nil {
+		return nil, err
+	}
+	var out []vetshare.Client
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var c vetshare.Client
+		err := scanClient(r, &c)
+		out = append(out, c)
+		return err
+	}, `SELECT `+clientCols+` FROM clients c
+		WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1) AND c.id > ?2
+		  AND (SELECT count(*) FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
+		      BETWEEN 1 AND ?4 - 1
+		ORDER BY c.id LIMIT ?5`, accounts[0], after, string(list), len(accounts), limit)
+	return out, err
+}

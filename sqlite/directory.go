@@ -1,0 +1,124 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+func (t *Tx) InsertOwner(ctx context.Context, o vetshare.Owner) error {
+	_, err := t.exec(ctx, `INSERT INTO owners (id, name, task_sharing, created_at) VALUES (?, ?, ?, ?)`,
+		o.ID, o.Name, b2i(o.TaskSharing), micros(o.CreatedAt))
+	return err
+}
+
+func (t *Tx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, error) {
+	var o vetshare.Owner
+	var created int64
+	err := t.queryRow(ctx, vetshare.NotFound("owner", id), func(r *sql.Rows) error {
+		return r.Scan(&o.ID, &o.Name, &o.TaskSharing, &created)
+	}, `SELECT id, name, task_sharing, created_at FROM owners WHERE id = ?`, id)
+	o.CreatedAt = time.UnixMicro(created).UTC()
+	return o, err
+}
+
+func (t *Tx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
+	return mustAffect(t.exec(ctx, `UPDATE owners SET name = ?, task_sharing = ? WHERE id = ?`,
+		o.Name, b2i(o.TaskSharing), o.ID))(vetshare.NotFound("owner", o.ID))
+}
+
+const accountCols = `id, owner_id, name, email, email_verified, time_zone, currency, created_at`
+
+func scanAccount(r *sql.Rows, a *vetshare.Account) error {
+	var created int64
+	err := r.Scan(&a.ID, &a.OwnerID, &a.Name, &a.Email, &a.EmailVerified, &a.TimeZone, &a.Currency, &created)
+	a.CreatedAt = time.UnixMicro(created).UTC()
+	return err
+}
+
+func (t *Tx) InsertAccount(ctx context.Context, a vetshare.Account) error {
+	_, err := t.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.OwnerID, a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, micros(a.CreatedAt))
+	return err
+}
+
+func (t *Tx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
+	var a vetshare.Account
+	err := t.queryRow(ctx, vetshare.NotFound("account", id), func(r *sql.Rows) error { return scanAccount(r, &a) },
+		`SELECT `+accountCols+` FROM accounts WHERE id = ?`, id)
+	return a, err
+}
+
+func (t *Tx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
+	return mustAffect(t.exec(ctx, `UPDATE accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
+		a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, a.ID))(vetshare.NotFound("account", a.ID))
+}
+
+func (t *Tx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error) {
+	var out []vetshare.Account
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var a vetshare.Account
+		err := scanAccount(r, &a)
+		out = append(out, a)
+		return err
+	}, `SELECT `+accountCols+` FROM accounts WHERE owner_id = ? ORDER BY created_at, id`, owner)
+	return out, err
+}
+
+const userCols = `id, name, email, email_verified, active, created_at`
+
+func (t *Tx) InsertUser(ctx context.Context, u vetshare.User) error {
+	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), micros(u.CreatedAt))
+	return err
+}
+
+func (t *Tx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error) {
+	var u vetshare.User
+	var created int64
+	err := t.queryRow(ctx, vetshare.NotFound("user", id), func(r *sql.Rows) error {
+		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created)
+	}, `SELECT `+userCols+` FROM users WHERE id = ?`, id)
+	u.CreatedAt = time.UnixMicro(created).UTC()
+	return u, err
+}
+
+func (t *Tx) UpdateUser(ctx context.Context, u vetshare.User) error {
+	return mustAffect(t.exec(ctx, `UPDATE users SET name = ?, email = ?, email_verified = ?, active = ? WHERE id = ?`,
+		u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), u.ID))(vetshare.NotFound("user", u.ID))
+}
+
+func (t *Tx) PutMembership(ctx context.Context, m vetshare.Membership) error {
+	_, err := t.exec(ctx, `INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role, permissions = excluded.permissions, active = excluded.active`,
+		m.UserID, m.AccountID, string(m.Role), int64(m.Permissions), b2i(m.Active))
+	return err
+}
+
+func scanMembership(r *sql.Rows, m *vetshare.Membership) error {
+	var perms int64
+	err := r.Scan(&m.UserID, &m.AccountID, &m.Role, &perms, &m.Active)
+	m.Permissions = vetshare.Permissions(perms)
+	return err
+}
+
+func (t *Tx) Membership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.Membership, error) {
+	var m vetshare.Membership
+	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)),
+		func(r *sql.Rows) error { return scanMembership(r, &m) },
+		`SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? AND account_id = ?`, user, account)
+	return m, err
+}
+
+func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.Membership, error) {
+	var out []vetshare.Membership
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.Membership
+		err := scanMembership(r, &m)
+		out = append(out, m)
+		return err
+	}, `SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? ORDER BY account_id`, user)
+	return out, err
+}

@@ -1,0 +1,114 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+const patientCols = `p.id, p.client_id, p.name, p.species, p.breed, p.birth_date, p.origin_account, p.created_by, p.created_at`
+
+func scanPatient(r *sql.Rows, p *vetshare.Patient) error {
+	var birth sql.NullInt64
+	var created int64
+	err := r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
+	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
+	return err
+}
+
+func (t *Tx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
+	_, err := t.exec(ctx, `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		p.ID, p.ClientID, p.Name, p.Species, p.Breed, micros(p.BirthDate), p.OriginAccount, p.CreatedBy, micros(p.CreatedAt))
+	return err
+}
+
+func (t *Tx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
+	var p vetshare.Patient
+	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
+		`SELECT `+patientCols+` FROM patients p JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+		WHERE p.id = ?`, account, id)
+	return p, err
+}
+
+func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
+	var out []vetshare.Patient
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var p vetshare.Patient
+		err := scanPatient(r, &p)
+		out = append(out, p)
+		return err
+	}, `SELECT `+patientCols+` FROM client_entries e JOIN patients p ON p.client_id = e.client_id
+		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.id`, account, client)
+	return out, err
+}
+
+const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
+	r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
+
+func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
+	var item, by, acct, reason sql.NullString
+	var created int64
+	var removed sql.NullInt64
+	err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created,
+		&removed, &by, &acct, &reason)
+	r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
+	if removed.Valid {
+		r.Removed = &vetshare.Removal{At: fromMicros(removed), UserID: vetshare.UserID(by.String),
+			AccountID: vetshare.AccountID(acct.String), Reason: reason.String}
+	}
+	return err
+}
+
+func (t *Tx) InsertRecord(ctx context.Context, r vetshare.Record) error {
+	_, err := t.exec(ctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity, micros(r.CreatedAt))
+	return err
+}
+
+// recordScope joins a record to the entry of its patient's client in the account asking.
+const recordScope = ` FROM records r JOIN patients p ON p.id = r.patient_id
+	JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?`
+
+func (t *Tx) Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error) {
+	var r vetshare.Record
+	err := t.queryRow(ctx, vetshare.NotFound("record", id), func(rows *sql.Rows) error { return scanRecord(rows, &r) },
+		`SELECT `+recordCols+recordScope+` WHERE r.id = ?`, account, id)
+	return r, err
+}
+
+func (t *Tx) Records(ctx context.Context, q vetshare.RecordQuery) ([]vetshare.Record, error) {
+	var out []vetshare.Record
+	err := t.each(ctx, func(rows *sql.Rows) error {
+		var r vetshare.Record
+		err := scanRecord(rows, &r)
+		out = append(out, r)
+		return err
+	}, `SELECT `+recordCols+recordScope+`
+		WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`,
+		q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit)
+	return out, err
+}
+
+func (t *Tx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshare.Removal) error {
+	res, err := t.exec(ctx, `UPDATE records SET removed_at = ?, removed_by = ?, removed_account = ?, removed_reason = ?
+		WHERE id = ? AND removed_at IS NULL`, micros(rm.At), rm.UserID, rm.AccountID, rm.Reason, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var exists bool
+	if err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&exists) },
+		`SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)`, id); err != nil {
+		return err
+	}
+	if !exists {
+		return vetshare.NotFound("record", id)
+	}
+	return &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
+}

@@ -1,0 +1,70 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+func (t *Tx) InsertGroup(ctx context.Context, g vetshare.ShareGroup) error {
+	_, err := t.exec(ctx, `INSERT INTO share_groups (id, owner_id, mode, created_at) VALUES (?, ?, ?, ?)`,
+		g.ID, g.OwnerID, string(g.Mode), micros(g.CreatedAt))
+	return err
+}
+
+func (t *Tx) Group(ctx context.Context, id vetshare.GroupID) (vetshare.ShareGroup, error) {
+	var g vetshare.ShareGroup
+	var created int64
+	err := t.queryRow(ctx, vetshare.NotFound("share group", id), func(r *sql.Rows) error {
+		return r.Scan(&g.ID, &g.OwnerID, &g.Mode, &created)
+	}, `SELECT id, owner_id, mode, created_at FROM share_groups WHERE id = ?`, id)
+	g.CreatedAt = time.UnixMicro(created).UTC()
+	return g, err
+}
+
+func scanMember(r *sql.Rows, m *vetshare.GroupMember) error {
+	var joined int64
+	var left sql.NullInt64
+	err := r.Scan(&m.GroupID, &m.AccountID, &joined, &left)
+	m.JoinedAt, m.LeftAt = time.UnixMicro(joined).UTC(), fromMicros(left)
+	return err
+}
+
+func (t *Tx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.GroupMember, error) {
+	var m vetshare.GroupMember
+	err := t.queryRow(ctx, vetshare.NotFound("group membership of account", account),
+		func(r *sql.Rows) error { return scanMember(r, &m) },
+		`SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE account_id = ? AND left_at IS NULL`, account)
+	return m, err
+}
+
+func (t *Tx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error) {
+	var out []vetshare.GroupMember
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.GroupMember
+		err := scanMember(r, &m)
+		out = append(out, m)
+		return err
+	}, `SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE group_id = ? AND left_at IS NULL ORDER BY joined_at, account_id`, group)
+	return out, err
+}
+
+func (t *Tx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
+	_, err := t.exec(ctx, `INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,
+		m.GroupID, m.AccountID, micros(m.JoinedAt))
+	return err
+}
+
+func (t *Tx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
+	return mustAffect(t.exec(ctx, `UPDATE group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
+		micros(at), account))(vetshare.NotFound("group membership of account", account))
+}
+
+func (t *Tx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error) {
+	var ever bool
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ever) },
+		`SELECT EXISTS (SELECT 1 FROM group_members WHERE account_id = ?)`, account)
+	return ever, err
+}

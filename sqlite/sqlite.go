@@ -1,0 +1,381 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Store is the SQLite [vetshare.Store]. It is safe for concurrent use.
+type Store struct {
+	write *sql.DB // one connection; every write transaction begins IMMEDIATE
+	read  *sql.DB // read-only connections for View
+	owned bool    // Close closes the pools
+	clock vetshare.Clock
+
+	// hostWrite serializes write transactions on a host's *sql.DB (OpenDB), whose transactions
+	// begin DEFERRED: one writer at a time in this process never meets a lock upgrade failure.
+	hostWrite chan struct{}
+
+	mu    sync.Mutex
+	stmts map[*sql.DB]map[string]*sql.Stmt
+}
+
+var _ vetshare.Store = (*Store)(nil)
+
+// Option configures a [Store].
+type Option func(*Store)
+
+// WithClock makes the store take the time of each transaction from c instead of the system
+// clock.
+func WithClock(c vetshare.Clock) Option { return func(s *Store) { s.clock = c } }
+
+// BusyTimeout is how long a connection waits for another process's lock before SQLite reports it
+// busy; the store then keeps trying until the context is done (R11.3).
+const BusyTimeout = 5 * time.Second
+
+// ReadConns is the number of read connections Open keeps.
+const ReadConns = 4
+
+// Pragmas are the pragmas every connection Open makes has, set in the DSN so that each pooled
+// connection runs them when it opens.
+var Pragmas = []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(5000)", "synchronous(NORMAL)"}
+
+// DSN returns the data source name Open uses for the file at path: a file: URI with the
+// [Pragmas], and _txlock=immediate when write is true so that write transactions take the write
+// lock when they begin. A host opening its own *sql.DB for [OpenDB] can start from it.
+func DSN(path string, write bool) string {
+	q := url.Values{}
+	for _, p := range Pragmas {
+		q.Add("_pragma", p)
+	}
+	if write {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	u := url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Open opens the database file at path, creating it if it does not exist, and migrates its
+// schema to this version of the library. It refuses a file made by another program (its
+// application_id differs) and one migrated by a newer version of the library, with an error
+// matching [vetshare.ErrInvalid].
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, vetshare.Op("sqlite.Open", vetshare.Invalid("path", "a file path is needed (an in-memory database cannot be shared by a pool)"))
+	}
+	w, err := sql.Open("sqlite", DSN(path, true))
+	if err != nil {
+		return nil, vetshare.Op("sqlite.Open", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	s := newStore(w, nil, true, opts)
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, vetshare.Op("sqlite.Open", err)
+	}
+	r, err := sql.Open("sqlite", DSN(path, false))
+	if err != nil {
+		w.Close()
+		return nil, vetshare.Op("sqlite.Open", err)
+	}
+	r.SetMaxOpenConns(ReadConns)
+	r.SetMaxIdleConns(ReadConns)
+	r.SetConnMaxIdleTime(0)
+	s.read = r
+	return s, nil
+}
+
+// OpenDB makes a Store on a host's own *sql.DB, opened with the "sqlite" driver of
+// modernc.org/sqlite, and migrates the schema as [Open] does. The host keeps the pool and
+// closes it; [Store.Close] does not. Its connections should have the [Pragmas] (start from
+// [DSN]); OpenDB refuses a pool whose connections do not enforce foreign keys. Write
+// transactions of this process are run one at a time, so a pool whose DSN lacks _txlock=immediate
+// is safe within one process.
+func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
+	if db == nil {
+		return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "nil"))
+	}
+	var fk int
+	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+		return nil, vetshare.Op("sqlite.OpenDB", err)
+	}
+	if fk != 1 {
+		return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "connections must have PRAGMA foreign_keys on; open the pool with sqlite.DSN"))
+	}
+	s := newStore(db, db, false, opts)
+	s.hostWrite = make(chan struct{}, 1)
+	if err := s.migrate(ctx); err != nil {
+		return nil, vetshare.Op("sqlite.OpenDB", err)
+	}
+	return s, nil
+}
+
+func newStore(w, r *sql.DB, owned bool, opts []Option) *Store {
+	s := &Store{write: w, read: r, owned: owned, clock: vetshare.SystemClock{}, stmts: map[*sql.DB]map[string]*sql.Stmt{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Close closes the store's connections (not those of a pool handed to [OpenDB]).
+func (s *Store) Close() error {
+	s.mu.Lock()
+	for _, m := range s.stmts {
+		for _, st := range m {
+			st.Close()
+		}
+	}
+	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
+	s.mu.Unlock()
+	if !s.owned {
+		return nil
+	}
+	return errors.Join(s.write.Close(), s.read.Close())
+}
+
+// DB returns the store's write pool, for a host that wants to read its own tables in the same
+// file. Writing vetshare's tables through it bypasses every rule.
+func (s *Store) DB() *sql.DB { return s.write }
+
+// Update runs fn in a write transaction; see [vetshare.Store].
+func (s *Store) Update(ctx context.Context, fn func(vetshare.Tx) error) error {
+	if s.hostWrite != nil {
+		select {
+		case s.hostWrite <- struct{}{}:
+			defer func() { <-s.hostWrite }()
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return s.run(ctx, s.write, nil, fn)
+}
+
+// View runs fn in a read-only transaction; see [vetshare.Store].
+func (s *Store) View(ctx context.Context, fn func(vetshare.Tx) error) error {
+	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: s.read != s.write}, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(vetshare.Tx) error) (err error) {
+	sqlTx, err := s.begin(ctx, db, opts)
+	if err != nil {
+		return err
+	}
+	t := &Tx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now())}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return translate(err)
+	}
+	return nil
+}
+
+// begin starts a transaction, retrying while another process holds the lock and ctx allows
+// (R11.3).
+func (s *Store) begin(ctx context.Context, db *sql.DB, opts *sql.TxOptions) (*sql.Tx, error) {
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		tx, err := db.BeginTx(ctx, opts)
+		if err == nil || !isBusy(err) {
+			return tx, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+}
+
+func isBusy(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
+
+// stmt returns the statement for query prepared on db, preparing it once.
+func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.stmts[db]
+	if m == nil {
+		m = map[string]*sql.Stmt{}
+		s.stmts[db] = m
+	}
+	if st, ok := m[query]; ok {
+		return st, nil
+	}
+	st, err := db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
+	}
+	m[query] = st
+	return st, nil
+}
+
+// Tx is the store's [vetshare.Tx].
+type Tx struct {
+	s   *Store
+	db  *sql.DB
+	tx  *sql.Tx
+	now time.Time
+}
+
+var _ vetshare.Tx = (*Tx)(nil)
+
+// Now returns the time of the transaction.
+func (t *Tx) Now() time.Time { return t.now }
+
+func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	st, err := t.s.stmt(ctx, t.db, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, st), nil
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := t.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	return res, translate(err)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := t.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, translate(err)
+}
+
+// queryRow runs a query expected to return at most one row and scans it with scan; it returns
+// notFound when there is none.
+func (t *Tx) queryRow(ctx context.Context, notFound error, scan func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return translate(err)
+		}
+		return notFound
+	}
+	if err := scan(rows); err != nil {
+		return translate(err)
+	}
+	return translate(rows.Close())
+}
+
+// each runs scan on every row of the query.
+func (t *Tx) each(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
+	rows, err := t.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return translate(err)
+		}
+	}
+	return translate(rows.Err())
+}
+
+// mustAffect returns a function that returns notFound unless the exec changed a row:
+// mustAffect(t.exec(...))(notFound).
+func mustAffect(res sql.Result, err error) func(notFound error) error {
+	return func(notFound error) error {
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return notFound
+		}
+		return nil
+	}
+}
+
+// translate turns SQLite's constraint failures into the library's errors, by error code.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	switch e.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return &vetshare.ConflictError{Kind: "row", Reason: "already exists", ID: ""}
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &vetshare.NotFoundError{Kind: "referenced row"}
+	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return &vetshare.InvalidError{Field: "row", Reason: e.Error()}
+	}
+	return err
+}
+
+// Conversions between Go values and columns.
+
+func micros(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return vetshare.Time(t).UnixMicro()
+}
+
+func fromMicros(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.UnixMicro(n.Int64).UTC()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,4 @@
+package vetshare
+
+// BillingTx keeps invoices and payments (package billing).
+type BillingTx interface{}

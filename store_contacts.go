@@ -1,0 +1,4 @@
+package vetshare
+
+// ContactsTx keeps contacts and companies (package billing).
+type ContactsTx interface{}

@@ -1,0 +1,4 @@
+package vetshare
+
+// ReportsTx answers the client reports (package reports).
+type ReportsTx interface{}

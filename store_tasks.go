@@ -1,0 +1,4 @@
+package vetshare
+
+// TasksTx keeps tasks (package tasks).
+type TasksTx interface{}
