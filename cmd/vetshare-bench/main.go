@@ -1,0 +1,437 @@
+// Command vetshare-bench generates a data set (package gen) and measures every hot operation
+// of vetshare on it, next to a baseline doing the same rows with plain SQL on the same SQLite
+// file through the same driver, in the same run:
+//
+//	vetshare-bench -size 1M -runs 5 -markdown BENCHMARKS.md -json bench.json
+//
+// Each workload runs -runs times; each run times a number of operations, then as many baseline
+// operations. It prints, per workload, p50, p99 and throughput of both, and the ratio of the
+// operation's p50 to the baseline's (for a backfill, of total times), with the target and
+// whether it is met. -markdown writes the table into a Markdown file, between the markers
+// <!-- bench:begin --> and <!-- bench:end --> when the file has them (the rest is kept), and
+// -json writes the results so that runs can be compared between commits.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vetshare/vetshare/gen"
+	"github.com/vetshare/vetshare/sqlite"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "vetshare-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// stats summarizes one side of a workload. Times are microseconds.
+type stats struct {
+	N          int     `json:"n"`
+	P50        float64 `json:"p50_us"`
+	P99        float64 `json:"p99_us"`
+	Mean       float64 `json:"mean_us"`
+	PerSec     float64 `json:"ops_per_s"`
+	RowsPerSec float64 `json:"rows_per_s,omitempty"`
+}
+
+type result struct {
+	Name   string  `json:"name"`
+	Desc   string  `json:"desc"`
+	Target string  `json:"target"`
+	Op     stats   `json:"op"`
+	Base   stats   `json:"baseline"`
+	Ratio  float64 `json:"ratio"`
+	Met    bool    `json:"met"`
+	Note   string  `json:"note,omitempty"`
+	Rows   int     `json:"rows_per_op,omitempty"`
+}
+
+type report struct {
+	Machine    machine        `json:"machine"`
+	Command    string         `json:"command"`
+	Size       gen.Size       `json:"size"`
+	Seed       int64          `json:"seed"`
+	Runs       int            `json:"runs"`
+	Generation generation     `json:"generation"`
+	Results    []*result      `json:"results"`
+	At         time.Time      `json:"at"`
+	Extra      map[string]any `json:"extra,omitempty"`
+}
+
+type generation struct {
+	Counts     gen.Counts    `json:"counts"`
+	Rows       int64         `json:"rows"`
+	Elapsed    time.Duration `json:"elapsed_ns"`
+	RowsPerSec float64       `json:"rows_per_s"`
+	PeakRSS    int64         `json:"peak_rss_bytes"`
+	FileBytes  int64         `json:"file_bytes"`
+}
+
+func run() error {
+	size := flag.String("size", "small", "data set size: small, medium or 1M")
+	seed := flag.Int64("seed", 1, "random seed of the data set")
+	runs := flag.Int("runs", 5, "runs of each workload")
+	only := flag.String("workloads", "", "comma-separated workloads to run (default all); -list shows them")
+	list := flag.Bool("list", false, "list the workloads and exit")
+	jsonOut := flag.String("json", "", "write the results as JSON to this file")
+	mdOut := flag.String("markdown", "", "write the results as Markdown into this file")
+	dir := flag.String("dir", "", "directory of the database file (default a temporary one, removed at the end)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the workloads (not the generation) to this file")
+	scale := flag.Float64("scale", 0, "operations per run relative to the full counts (default 1 for 1M, less for smaller sizes)")
+	quiet := flag.Bool("q", false, "no generation progress")
+	flag.Parse()
+	sz, ok := gen.SizeNamed(*size)
+	if !ok {
+		return fmt.Errorf("unknown size %q", *size)
+	}
+	if *scale <= 0 {
+		*scale = map[string]float64{"small": 0.05, "medium": 0.5}[sz.Name]
+		if *scale == 0 {
+			*scale = 1
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	if *list {
+		fmt.Println(strings.Join(workloadNames, "\n"))
+		return nil
+	}
+
+	d := *dir
+	if d == "" {
+		tmp, err := os.MkdirTemp("", "vetshare-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		d = tmp
+	}
+	path := filepath.Join(d, fmt.Sprintf("vetshare-%s-%d.db", sz.Name, *seed))
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	rep := &report{Machine: describeMachine(), Command: "vetshare-bench " + strings.Join(os.Args[1:], " "), Size: sz, Seed: *seed, Runs: *runs, At: time.Now().UTC()}
+
+	fmt.Fprintf(os.Stderr, "generating %s data set (seed %d) in %s\n", sz.Name, *seed, path)
+	cfg := gen.Config{Seed: *seed, Size: sz}
+	if !*quiet {
+		cfg.Progress = func(p gen.Progress) { fmt.Fprintln(os.Stderr, " ", p) }
+	}
+	m, err := gen.GenerateFile(ctx, path, cfg)
+	if err != nil {
+		return err
+	}
+	fi, _ := os.Stat(path)
+	var fileBytes int64
+	if fi != nil {
+		fileBytes = fi.Size()
+	}
+	rep.Generation = generation{Counts: m.Counts, Rows: m.Counts.Rows(), Elapsed: m.Elapsed,
+		RowsPerSec: float64(m.Counts.Rows()) / m.Elapsed.Seconds(), PeakRSS: m.PeakRSS, FileBytes: fileBytes}
+	fmt.Fprintf(os.Stderr, "generated %d rows in %s: %.0f rows/s, peak memory %d MiB, file %d MiB\n",
+		rep.Generation.Rows, m.Elapsed.Round(time.Second), rep.Generation.RowsPerSec, m.PeakRSS>>20, fileBytes>>20)
+
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	r, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	r.SetMaxOpenConns(sqlite.ReadConns)
+	r.SetMaxIdleConns(sqlite.ReadConns)
+	p := &plain{w: st.DB(), r: r}
+	defer p.close()
+	if err := p.prepare(ctx, p.w, append(writeQueries, domainWriteQueries...)...); err != nil {
+		return err
+	}
+	if err := p.prepare(ctx, p.r, append(readQueries, domainReadQueries...)...); err != nil {
+		return err
+	}
+	e := &env{m: m, st: st, p: p, runs: *runs, scale: *scale, path: path}
+	if err := e.setupDomains(ctx); err != nil {
+		return err
+	}
+
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var want []string
+	if *only != "" {
+		want = strings.Split(*only, ",")
+	}
+	all := map[string]*result{}
+	for _, w := range e.workloads() {
+		if want != nil && !slices.Contains(want, w.name) {
+			continue
+		}
+		res, err := e.measure(ctx, w)
+		if err != nil {
+			return fmt.Errorf("%s: %w", w.name, err)
+		}
+		all[w.name] = res
+		rep.Results = append(rep.Results, res)
+		if w.judge != nil {
+			res.Met, res.Note = w.judge(res, all)
+		}
+		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s | baseline p50 %s p99 %s | ratio %.2f %s\n", res.Name,
+			dur(res.Op.P50), dur(res.Op.P99), dur(res.Base.P50), dur(res.Base.P99), res.Ratio, metWord(res))
+	}
+	rep.Extra = e.extra
+	writeTable(os.Stdout, rep)
+	if *jsonOut != "" {
+		b, _ := json.MarshalIndent(rep, "", "  ")
+		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
+			return err
+		}
+	}
+	if *mdOut != "" {
+		if err := writeMarkdown(*mdOut, rep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// measure runs a workload: warm-up, then runs of timed operations and baseline operations.
+func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
+	runtime.GC()
+	var opT, baseT []time.Duration
+	var opRows, baseRows int
+	var opTotal, baseTotal time.Duration
+	oi, bi := 0, 0
+	for range w.warm {
+		if _, err := w.op(ctx, oi); err != nil {
+			return nil, fmt.Errorf("warm-up: %w", err)
+		}
+		if _, err := w.base(ctx, bi); err != nil {
+			return nil, fmt.Errorf("baseline warm-up: %w", err)
+		}
+		oi, bi = oi+1, bi+1
+	}
+	side := func(name string, run int, f func(context.Context, int) (int, error), i *int, ts *[]time.Duration, rows *int, total *time.Duration) error {
+		if w.prepare != nil {
+			if err := w.prepare(ctx, name, run); err != nil {
+				return err
+			}
+		}
+		began := time.Now()
+		for range w.iters {
+			t := time.Now()
+			n, err := f(ctx, *i)
+			d := time.Since(t)
+			if err != nil {
+				return fmt.Errorf("%s %d: %w", name, *i, err)
+			}
+			*ts = append(*ts, d)
+			*rows += n
+			*i++
+		}
+		*total += time.Since(began)
+		return nil
+	}
+	for run := range e.runs {
+		if err := side("op", run, w.op, &oi, &opT, &opRows, &opTotal); err != nil {
+			return nil, err
+		}
+		if err := side("baseline", run, w.base, &bi, &baseT, &baseRows, &baseTotal); err != nil {
+			return nil, err
+		}
+	}
+	res := &result{Name: w.name, Desc: w.desc, Target: w.target, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
+	if w.iters == 1 {
+		res.Ratio = res.Op.Mean / res.Base.Mean
+	} else {
+		res.Ratio = res.Op.P50 / res.Base.P50
+	}
+	return res, nil
+}
+
+func summarize(ts []time.Duration, rows int, total time.Duration) stats {
+	if len(ts) == 0 {
+		return stats{}
+	}
+	s := slices.Clone(ts)
+	slices.Sort(s)
+	q := func(p float64) float64 {
+		i := int(p*float64(len(s))+0.5) - 1
+		return float64(s[min(max(i, 0), len(s)-1)]) / 1e3
+	}
+	var sum time.Duration
+	for _, d := range s {
+		sum += d
+	}
+	st := stats{N: len(s), P50: q(0.50), P99: q(0.99), Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
+	if rows > 0 {
+		st.RowsPerSec = float64(rows) / total.Seconds()
+	}
+	return st
+}
+
+// dur formats microseconds.
+func dur(us float64) string {
+	switch {
+	case us >= 1e6:
+		return fmt.Sprintf("%.2f s", us/1e6)
+	case us >= 1e3:
+		return fmt.Sprintf("%.2f ms", us/1e3)
+	}
+	return fmt.Sprintf("%.1f µs", us)
+}
+
+func metWord(r *result) string {
+	if r.Target == "" {
+		return ""
+	}
+	if r.Met {
+		return "met"
+	}
+	return "MISSED"
+}
+
+func rate(x float64) string {
+	switch {
+	case x >= 1e6:
+		return fmt.Sprintf("%.2fM", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%.0fk", x/1e3)
+	case x >= 1e3:
+		return fmt.Sprintf("%.1fk", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+func writeTable(w io.Writer, rep *report) {
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	for _, r := range rep.Results {
+		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
+		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
+			opS, baseS = rate(r.Op.RowsPerSec)+" rows/s", rate(r.Base.RowsPerSec)+" rows/s"
+		}
+		note := metWord(r)
+		if r.Note != "" {
+			note += " (" + r.Note + ")"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, r.Target, note)
+	}
+}
+
+const beginMark, endMark = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+func writeMarkdown(path string, rep *report) error {
+	var b strings.Builder
+	b.WriteString(beginMark + "\n")
+	fmt.Fprintf(&b, "Run of %s: `%s`.\n\n", rep.At.Format("2006-01-02 15:04 UTC"), rep.Command)
+	m := rep.Machine
+	fmt.Fprintf(&b, "Machine: %s, %d CPUs (`nproc`), %s memory, %s, %s/%s; load average %s at the start.\n\n",
+		m.CPU, m.NumCPU, m.Memory, m.GoVersion, m.OS, m.Arch, m.LoadAvg)
+	g := rep.Generation
+	c := g.Counts
+	fmt.Fprintf(&b, "Data set `%s` (seed %d): %d owners, %d accounts, %d users, %d clients, %d client entries, %d patients, %d records, %d audit entries",
+		rep.Size.Name, rep.Seed, c.Owners, c.Accounts, c.Users, c.Clients, c.Entries, c.Patients, c.Records, c.Audit)
+	keys := make([]string, 0, len(c.Domain))
+	for k := range c.Domain {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, ", %d %s", c.Domain[k], k)
+	}
+	fmt.Fprintf(&b, ".\nGenerated through the operations in %s: %d rows, **%.0f rows/s**, %d operations in %d transactions; peak memory (RSS) %d MiB; file %d MiB.\n\n",
+		g.Elapsed.Round(time.Second), g.Rows, g.RowsPerSec, c.Ops, c.Txs, g.PeakRSS>>20, g.FileBytes>>20)
+	fmt.Fprintf(&b, "%d runs per workload; ratio = operation p50 / baseline p50 (backfill: total time / baseline total time).\n\n", rep.Runs)
+	writeTable(&b, rep)
+	b.WriteString("\n")
+	for _, r := range rep.Results {
+		fmt.Fprintf(&b, "- `%s`: %s.\n", r.Name, r.Desc)
+	}
+	if len(rep.Extra) > 0 {
+		b.WriteString("\n")
+		keys := make([]string, 0, len(rep.Extra))
+		for k := range rep.Extra {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			fmt.Fprintf(&b, "- %s: %v\n", k, rep.Extra[k])
+		}
+	}
+	b.WriteString(endMark + "\n")
+	section := b.String()
+
+	old, err := os.ReadFile(path)
+	if err == nil {
+		s := string(old)
+		i, j := strings.Index(s, beginMark), strings.Index(s, endMark)
+		if i >= 0 && j > i {
+			section = s[:i] + section + s[j+len(endMark)+1:]
+		}
+	}
+	return os.WriteFile(path, []byte(section), 0o644)
+}
+
+type machine struct {
+	CPU       string `json:"cpu"`
+	NumCPU    int    `json:"num_cpu"`
+	Memory    string `json:"memory"`
+	GoVersion string `json:"go"`
+	OS        string `json:"os"`
+	Arch      string `json:"arch"`
+	LoadAvg   string `json:"load_avg"`
+}
+
+func describeMachine() machine {
+	m := machine{NumCPU: runtime.NumCPU(), GoVersion: runtime.Version(), OS: runtime.GOOS, Arch: runtime.GOARCH, CPU: "unknown CPU", Memory: "unknown"}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "model name"); ok {
+				m.CPU = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(line, "MemTotal:"); ok {
+				var kb int64
+				fmt.Sscan(strings.TrimSpace(v), &kb)
+				m.Memory = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		f := strings.Fields(string(b))
+		if len(f) >= 3 {
+			m.LoadAvg = strings.Join(f[:3], " ")
+		}
+	}
+	return m
+}

@@ -1,0 +1,506 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/gen"
+	"github.com/vetshare/vetshare/records"
+	"github.com/vetshare/vetshare/sharing"
+	"github.com/vetshare/vetshare/sqlite"
+)
+
+// env is what workloads run on: the generated data set, its store (with the system clock) and
+// the baseline's plain SQL on the same file.
+type env struct {
+	m     *gen.Manifest
+	st    *sqlite.Store
+	p     *plain
+	runs  int
+	scale float64 // 1 for the full sizes; smaller sizes run fewer operations per run
+	path  string
+	// extra are further figures for the report (memory of the reports, ...).
+	extra map[string]any
+}
+
+// workloadNames are the workloads, in the order they run.
+var workloadNames = []string{"create-client-auto10", "share-client-small", "share-client-huge", "candidates-prefix3", "history-non-origin",
+	"backfill"}
+
+// workload is one hot operation and its baseline. Each run times iters operations, then iters
+// baseline operations; i counts a side's operations over all runs, so that workloads that
+// consume fixtures never reuse one.
+type workload struct {
+	name   string
+	desc   string
+	target string
+	// iters is the number of operations per run and side; warm of them are run first, untimed.
+	iters, warm int
+	// rows is the number of rows an operation writes (or reads, for a read), for rows/s.
+	rows int
+	// prepare, when set, runs untimed before each side of each run.
+	prepare func(ctx context.Context, side string, run int) error
+	op      func(ctx context.Context, i int) (rows int, err error)
+	base    func(ctx context.Context, i int) (rows int, err error)
+	// judge says whether the target is met, given this workload's result and the others'.
+	judge func(r *result, all map[string]*result) (bool, string)
+}
+
+func ratioAtMost(limit float64) func(r *result, _ map[string]*result) (bool, string) {
+	return func(r *result, _ map[string]*result) (bool, string) {
+		return r.Ratio <= limit, ""
+	}
+}
+
+func p99AtMost(limitMicros float64) func(r *result, _ map[string]*result) (bool, string) {
+	return func(r *result, _ map[string]*result) (bool, string) {
+		return r.Op.P99 <= limitMicros, ""
+	}
+}
+
+// workloads returns every workload, in the order they run.
+func (e *env) workloads() []*workload {
+	var ws []*workload
+	ws = append(ws, e.createClient(), e.shareClient("share-client-small", e.m.ShareSmall), e.shareClient("share-client-huge", e.m.ShareHuge),
+		e.candidates(), e.history())
+	ws = append(ws, e.domainWorkloads()...)
+	ws = append(ws, e.backfill())
+	return ws
+}
+
+func (e *env) n(full int) int { return max(int(float64(full)*e.scale), 10) }
+
+// createClient: records.CreateClient in a 10-account automatic group: the client, its entry in
+// every account, and the audit entry of the automatic share, in one transaction.
+func (e *env) createClient() *workload {
+	o := e.m.Owners[e.m.Auto]
+	person := func(i int) vetshare.Client {
+		r := rand.New(rand.NewPCG(uint64(i), 7))
+		names := []string{"Okafor", "Lindqvist", "Brandão", "Nguyễn", "Smith", "García", "Côté"}
+		firsts := []string{"Chidi", "Åsa", "João", "Thảo", "Anna", "José", "Zoë"}
+		return vetshare.Client{LastName: names[r.IntN(len(names))], FirstName: firsts[r.IntN(len(firsts))],
+			Email: fmt.Sprintf("bench%d@example.com", i), Phone: "+1 555 010 0000", Address: "1 Bench Rd"}
+	}
+	actor := func(i int) vetshare.Actor { return vetshare.Actor{User: o.Staff[i%10][0], Account: o.Accounts[i%10]} }
+	return &workload{
+		name: "create-client-auto10", desc: "records.CreateClient in a 10-account automatic group (client, 10 entries, audit)",
+		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 12, judge: ratioAtMost(1.3),
+		op: func(ctx context.Context, i int) (int, error) {
+			return 12, e.st.Update(ctx, func(tx vetshare.Tx) error {
+				_, _, err := records.CreateClient(ctx, tx, actor(i), person(i))
+				return err
+			})
+		},
+		base: func(ctx context.Context, i int) (int, error) {
+			a, c := actor(i), person(-i-1)
+			return 12, e.p.update(ctx, func(q *ptx) error {
+				if _, err := q.check(a); err != nil {
+					return err
+				}
+				var owner vetshare.OwnerID
+				var name string
+				if err := q.row(qAccount, []any{a.Account}, &owner, &name); err != nil {
+					return err
+				}
+				id := vetshare.NewID[vetshare.ClientID](q.now)
+				if _, err := q.exec(qInsClient, id, owner, c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
+					c.Email, c.Phone, c.Address, a.Account, a.Account, micros(q.now), micros(q.now), 1); err != nil {
+					return err
+				}
+				if _, err := q.entry(a.Account, id, vetshare.ViaCreated); err != nil {
+					return err
+				}
+				g, members, err := q.members(a.Account)
+				if err != nil {
+					return err
+				}
+				gOwner, mode, err := q.group(g)
+				if err != nil || mode != vetshare.ModeAutomatic {
+					return fmt.Errorf("baseline: group: %v %s", err, mode)
+				}
+				var to []vetshare.AccountID
+				for _, m := range members {
+					if m == a.Account {
+						continue
+					}
+					if _, err := q.entry(m, id, vetshare.ViaAutomatic); err != nil {
+						return err
+					}
+					to = append(to, m)
+				}
+				return q.audit(gOwner, a, "client.share", "client:"+string(id), map[string]any{"via": vetshare.ViaAutomatic, "to": to})
+			})
+		},
+	}
+}
+
+// shareClient: sharing.ShareClient of a client of the big owner's first account into its
+// second, one client per operation. The baseline writes the link rows: the entry, with the
+// account's next number, and the audit entry, after the same reads.
+func (e *env) shareClient(name string, pool []vetshare.ClientID) *workload {
+	o := e.m.Owners[e.m.Big]
+	actor := o.Actor(1)
+	per := max((len(pool)/2)/max(e.runs, 1), 1)
+	warm := min(5, per/4)
+	iters := per - warm
+	if iters < 1 {
+		iters, warm = per, 0
+	}
+	opPool, basePool := evens(pool), odds(pool)
+	w := &workload{
+		name: name, rows: 2, iters: iters, warm: warm,
+		op: func(ctx context.Context, i int) (int, error) {
+			if i >= len(opPool) {
+				return 0, errors.New("out of fixtures")
+			}
+			return 2, e.st.Update(ctx, func(tx vetshare.Tx) error {
+				en, err := sharing.ShareClient(ctx, tx, actor, opPool[i])
+				if err == nil && en.Via != vetshare.ViaManual {
+					err = errors.New("fixture was already shared")
+				}
+				return err
+			})
+		},
+		base: func(ctx context.Context, i int) (int, error) {
+			if i >= len(basePool) {
+				return 0, errors.New("out of fixtures")
+			}
+			c := basePool[i]
+			return 2, e.p.update(ctx, func(q *ptx) error {
+				if _, err := q.check(actor); err != nil {
+					return err
+				}
+				var n int64
+				if err := q.row(qEntry, []any{actor.Account, c}, &n); err != sql.ErrNoRows {
+					return fmt.Errorf("baseline: fixture already shared: %v", err)
+				}
+				g, members, err := q.members(actor.Account)
+				if err != nil {
+					return err
+				}
+				found := false
+				err = q.each(qEntries, []any{c}, func(r *sql.Rows) error {
+					var a vetshare.AccountID
+					var n int64
+					if err := r.Scan(&a, &n); err != nil {
+						return err
+					}
+					for _, m := range members {
+						found = found || (m == a && a != actor.Account)
+					}
+					return nil
+				})
+				if err != nil || !found {
+					return fmt.Errorf("baseline: not in group: %v", err)
+				}
+				owner, _, err := q.group(g)
+				if err != nil {
+					return err
+				}
+				if n, err = q.entry(actor.Account, c, vetshare.ViaManual); err != nil {
+					return err
+				}
+				return q.audit(owner, actor, "client.share", "client:"+string(c),
+					map[string]any{"via": vetshare.ViaManual, "to": []vetshare.AccountID{actor.Account}, "number": n})
+			})
+		},
+	}
+	if name == "share-client-huge" {
+		w.desc = fmt.Sprintf("sharing.ShareClient, client with 3 patients and %d records (link-row baseline)", e.m.Size.HugeRecords)
+		w.target = "ratio ≤ 1.5; huge/small p50 ≤ 1.2"
+		w.judge = func(r *result, all map[string]*result) (bool, string) {
+			small := all["share-client-small"]
+			if small == nil {
+				return r.Ratio <= 1.5, ""
+			}
+			hs := r.Op.P50 / small.Op.P50
+			return r.Ratio <= 1.5 && hs <= 1.2, fmt.Sprintf("huge/small p50 %.2f", hs)
+		}
+	} else {
+		w.desc = "sharing.ShareClient, client with 3 patients and 6 records (link-row baseline)"
+		w.target = "ratio ≤ 1.5"
+		w.judge = ratioAtMost(1.5)
+	}
+	return w
+}
+
+func evens[T any](s []T) []T {
+	var out []T
+	for i := 0; i < len(s); i += 2 {
+		out = append(out, s[i])
+	}
+	return out
+}
+
+func odds[T any](s []T) []T {
+	var out []T
+	for i := 1; i < len(s); i += 2 {
+		out = append(out, s[i])
+	}
+	return out
+}
+
+// candidates: sharing.Candidates for a 3-letter prefix in an account of the big owner's
+// 10-account manual group, the first 10 with their accounts and patients.
+func (e *env) candidates() *workload {
+	o := e.m.Owners[e.m.Big]
+	actor := func(i int) vetshare.Actor { return o.Actor(i % 10) }
+	prefix := func(i int) string { return gen.Prefixes[(i/10)%len(gen.Prefixes)] }
+	return &workload{
+		name: "candidates-prefix3", desc: fmt.Sprintf("sharing.Candidates, 3-letter prefix, first 10, %d clients in a 10-account manual group", o.Clients),
+		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500),
+		op: func(ctx context.Context, i int) (int, error) {
+			var n int
+			return n, e.st.View(ctx, func(tx vetshare.Tx) error {
+				cs, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), 10)
+				n = len(cs)
+				return err
+			})
+		},
+		base: func(ctx context.Context, i int) (int, error) {
+			a, typed := actor(i), vetshare.FoldName(prefix(i))
+			var n int
+			return n, e.p.view(ctx, func(q *ptx) error {
+				if _, err := q.check(a); err != nil {
+					return err
+				}
+				_, members, err := q.members(a.Account)
+				if err != nil {
+					return err
+				}
+				var from []vetshare.AccountID
+				for _, m := range members {
+					if m != a.Account {
+						from = append(from, m)
+					}
+				}
+				list, _ := json.Marshal(from)
+				type cand struct {
+					id       vetshare.ClientID
+					accounts []string
+					patients []string
+				}
+				var out []cand
+				seen := map[vetshare.ClientID]bool{}
+				for _, query := range []string{qCandidatesName, qCandidatesFirst} {
+					err := q.each(query, []any{a.Account, typed, typed + "\xff", string(list), 10}, func(r *sql.Rows) error {
+						var c vetshare.Client
+						var created int64
+						if err := r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address, &c.OriginAccount, &c.HomeAccount, &created, &c.Version); err != nil {
+							return err
+						}
+						if !seen[c.ID] && len(out) < 10 {
+							seen[c.ID] = true
+							out = append(out, cand{id: c.ID})
+						}
+						return nil
+					})
+					if err != nil {
+						return err
+					}
+					if len(out) >= 10 {
+						break
+					}
+				}
+				names := map[vetshare.AccountID]string{}
+				for k := range out {
+					var scope vetshare.AccountID
+					err := q.each(qEntries, []any{out[k].id}, func(r *sql.Rows) error {
+						var acct vetshare.AccountID
+						var num int64
+						if err := r.Scan(&acct, &num); err != nil {
+							return err
+						}
+						scope = acct
+						out[k].accounts = append(out[k].accounts, string(acct))
+						return nil
+					})
+					if err != nil {
+						return err
+					}
+					for _, acct := range out[k].accounts {
+						if _, ok := names[vetshare.AccountID(acct)]; !ok {
+							var owner vetshare.OwnerID
+							var name string
+							if err := q.row(qAccount, []any{acct}, &owner, &name); err != nil {
+								return err
+							}
+							names[vetshare.AccountID(acct)] = name
+						}
+					}
+					err = q.each(qPatients, []any{scope, out[k].id}, func(r *sql.Rows) error {
+						var id, name, species string
+						err := r.Scan(&id, &name, &species)
+						out[k].patients = append(out[k].patients, name)
+						return err
+					})
+					if err != nil {
+						return err
+					}
+				}
+				n = len(out)
+				return nil
+			})
+		},
+	}
+}
+
+// history: records.History, first page, of a patient of the 10-account automatic group, read
+// from an account other than the one that created it.
+func (e *env) history() *workload {
+	o := e.m.Owners[e.m.Auto]
+	ref := func(i int) (vetshare.Actor, vetshare.PatientID) {
+		h := e.m.History[i%len(e.m.History)]
+		return staff(o, (h.Origin+1+i%9)%10), h.Patient
+	}
+	return &workload{
+		name: "history-non-origin", desc: "records.History (first page) of a patient, from an account that did not create it",
+		target: "ratio ≤ 1.3", iters: e.n(3000), warm: 50, judge: ratioAtMost(1.3),
+		op: func(ctx context.Context, i int) (int, error) {
+			a, p := ref(i)
+			var n int
+			return n, e.st.View(ctx, func(tx vetshare.Tx) error {
+				rs, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: p})
+				n = len(rs)
+				return err
+			})
+		},
+		base: func(ctx context.Context, i int) (int, error) {
+			a, p := ref(i)
+			var n int
+			return n, e.p.view(ctx, func(q *ptx) error {
+				if _, err := q.check(a); err != nil {
+					return err
+				}
+				var client vetshare.ClientID
+				if err := q.row(qPatientIn, []any{a.Account, p}, &client); err != nil {
+					return err
+				}
+				var out []vetshare.Record
+				err := q.each(qRecords, []any{a.Account, p, "", 0, 100}, func(rows *sql.Rows) error {
+					var r vetshare.Record
+					var item, by, acct, reason sql.NullString
+					var created int64
+					var removed sql.NullInt64
+					err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created,
+						&removed, &by, &acct, &reason)
+					out = append(out, r)
+					return err
+				})
+				n = len(out)
+				return err
+			})
+		},
+	}
+}
+
+// backfill: sharing.Backfill of the backfill owner's historical clients into an account that
+// has just joined the group (made untimed before each side): every client gets an entry. The
+// baseline does the same batches of 500 with the same statements.
+func (e *env) backfill() *workload {
+	o := e.m.Owners[e.m.Backfill]
+	actor := o.Actor(0)
+	joined := 0
+	join := func(ctx context.Context, side string, run int) error {
+		if 2+joined >= len(o.Accounts) {
+			return errors.New("no spare account left for another backfill (lower -runs)")
+		}
+		k := 2 + joined
+		joined++
+		return e.st.Update(ctx, func(tx vetshare.Tx) error {
+			d, err := sharing.Enable(ctx, tx, o.EnableRequest(vetshare.ModeManual, 0, k))
+			if err == nil && !d.Approved {
+				err = d.Err()
+			}
+			return err
+		})
+	}
+	return &workload{
+		name: "backfill", desc: fmt.Sprintf("sharing.Backfill of %d historical clients into an account joining the group", o.Clients),
+		target: "≥ 50% of baseline rows/s (ratio ≤ 2)", iters: 1, rows: o.Clients, judge: ratioAtMost(2), prepare: join,
+		op: func(ctx context.Context, i int) (int, error) {
+			p, err := sharing.Backfill(ctx, e.st, actor, sharing.BackfillOptions{})
+			return p.Shared, err
+		},
+		base: func(ctx context.Context, i int) (int, error) {
+			shared := 0
+			var cursor vetshare.ClientID
+			for done := false; !done; {
+				err := e.p.update(ctx, func(q *ptx) error {
+					role, err := q.check(actor)
+					if err != nil || (role != vetshare.RoleOwner && role != vetshare.RoleAdmin) {
+						return fmt.Errorf("baseline: not admin: %v", err)
+					}
+					g, members, err := q.members(actor.Account)
+					if err != nil {
+						return err
+					}
+					list, _ := json.Marshal(members)
+					var ids []vetshare.ClientID
+					err = q.each(qUnshared, []any{actor.Account, cursor, string(list), len(members), 500}, func(r *sql.Rows) error {
+						var id vetshare.ClientID
+						err := r.Scan(&id)
+						ids = append(ids, id)
+						return err
+					})
+					if err != nil {
+						return err
+					}
+					done = len(ids) < 500
+					for _, c := range ids {
+						cursor = c
+						has := map[vetshare.AccountID]bool{}
+						err := q.each(qEntries, []any{c}, func(r *sql.Rows) error {
+							var a vetshare.AccountID
+							var n int64
+							err := r.Scan(&a, &n)
+							has[a] = true
+							return err
+						})
+						if err != nil {
+							return err
+						}
+						for _, m := range members {
+							if !has[m] {
+								if _, err := q.entry(m, c, vetshare.ViaBackfill); err != nil {
+									return err
+								}
+								shared++
+							}
+						}
+					}
+					if len(ids) == 0 {
+						return nil
+					}
+					owner, _, err := q.group(g)
+					if err != nil {
+						return err
+					}
+					return q.audit(owner, actor, "client.share", "group:"+string(g), map[string]any{"via": vetshare.ViaBackfill, "clients": ids})
+				})
+				if err != nil {
+					return shared, err
+				}
+			}
+			return shared, nil
+		},
+	}
+}
+
+// staff returns the first staff member of account a of o, acting there.
+func staff(o *gen.Owner, a int) vetshare.Actor {
+	return vetshare.Actor{User: o.Staff[a][0], Account: o.Accounts[a]}
+}
+
+// domainWorkloads are the workloads of the areas built on the foundation.
+func (e *env) domainWorkloads() []*workload { return nil }
+
+// setupDomains prepares what the domain workloads need, untimed.
+func (e *env) setupDomains(ctx context.Context) error { return nil }
+
+var domainWriteQueries, domainReadQueries []string
