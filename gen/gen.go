@@ -17,7 +17,7 @@
 //
 // # Determinism
 //
-// The same seed and size give the same data: the same owners, accounts, names, numbers,
+// The same seed, size and batch give the same data: the same owners, accounts, names, numbers,
 // patients, records and times. Only ids differ, since [vetshare.NewID] draws random bits.
 //
 // # Memory
@@ -316,7 +316,7 @@ type generator struct {
 }
 
 // rand returns the random source of one part of the data set, so that each part is the same
-// whatever the batch size and whichever parts come before it.
+// whichever parts come before it.
 func (g *generator) rand(part, index uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(g.cfg.Seed), part<<40|index))
 }
@@ -669,6 +669,9 @@ func (g *generator) runVisits(ctx context.Context, o *Owner, oi, c int, created 
 		}
 		r := g.rand(3, uint64(oi)<<40|uint64(c)<<12|uint64(b))
 		at := g.m.Start.Add(time.Duration(b)*slice + time.Duration(r.IntN(29*24*3600))*time.Second)
+		if !at.Before(g.m.End) {
+			at = g.m.End.Add(-time.Duration(1+r.IntN(48)) * time.Hour)
+		}
 		if !at.After(created) {
 			at = created.Add(time.Hour)
 		}
