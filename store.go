@@ -161,7 +161,8 @@ type RecordsTx interface {
 	// Patient returns the patient as seen from account: ErrNotFound unless the account has an
 	// entry for the patient's client.
 	Patient(ctx context.Context, account AccountID, id PatientID) (Patient, error)
-	// Patients returns the client's patients as seen from account, oldest first.
+	// Patients returns the client's patients as seen from account, oldest first (by name within one
+	// transaction).
 	Patients(ctx context.Context, account AccountID, client ClientID) ([]Patient, error)
 	InsertRecord(ctx context.Context, r Record) error
 	// Record returns the record as seen from account, removed or not.
