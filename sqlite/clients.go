@@ -60,16 +60,16 @@ func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current}
 }
 
-// InsertClientEntry implements [vetshare.Tx].
+// InsertClientEntry implements [vetshare.Tx]. The number is the account's highest plus one,
+// found on the (account_id, number) index in the same statement; write transactions are
+// serialized, so no two entries get one number.
 func (t *Tx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
 	var n int64
-	err := t.queryRow(ctx, vetshare.NotFound("account", e.AccountID), func(r *sql.Rows) error { return r.Scan(&n) },
-		`UPDATE accounts SET next_client_number = next_client_number + 1 WHERE id = ? RETURNING next_client_number - 1`, e.AccountID)
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
+		`INSERT INTO client_entries (account_id, client_id, number, via, created_at)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1
+		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt))
 	if err != nil {
-		return err
-	}
-	if _, err := t.exec(ctx, `INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, ?, ?)`,
-		e.AccountID, e.ClientID, n, string(e.Via), micros(e.CreatedAt)); err != nil {
 		return err
 	}
 	e.Number = n

@@ -135,3 +135,17 @@ func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.
 	}, `SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? ORDER BY account_id`, user)
 	return out, err
 }
+
+// ActorMembership implements [vetshare.Tx].
+func (t *Tx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
+	var u vetshare.User
+	var m vetshare.Membership
+	var created, perms int64
+	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
+		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
+	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
+		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.user_id = ? AND m.account_id = ?`, user, account)
+	u.CreatedAt = time.UnixMicro(created).UTC()
+	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
+	return u, m, err
+}

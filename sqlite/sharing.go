@@ -84,3 +84,24 @@ func (t *Tx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int
 		   AND EXISTS (SELECT 1 FROM client_entries o WHERE o.client_id = e.client_id AND o.account_id <> ?1)`, account)
 	return n, err
 }
+
+// GroupOfAccount implements [vetshare.Tx].
+func (t *Tx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (vetshare.ShareGroup, []vetshare.GroupMember, error) {
+	var g vetshare.ShareGroup
+	var members []vetshare.GroupMember
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.GroupMember
+		var created, joined int64
+		err := r.Scan(&g.ID, &g.OwnerID, &g.Mode, &created, &m.AccountID, &joined)
+		g.CreatedAt, m.GroupID, m.JoinedAt = time.UnixMicro(created).UTC(), g.ID, time.UnixMicro(joined).UTC()
+		members = append(members, m)
+		return err
+	}, `SELECT g.id, g.owner_id, g.mode, g.created_at, o.account_id, o.joined_at
+		FROM group_members me JOIN share_groups g ON g.id = me.group_id
+		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
+		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`, account)
+	if err == nil && len(members) == 0 {
+		err = vetshare.NotFound("group membership of account", account)
+	}
+	return g, members, err
+}
