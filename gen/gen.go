@@ -33,6 +33,7 @@ package gen
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -73,8 +74,8 @@ type Size struct {
 // Sizes are the named sizes, smallest first.
 var Sizes = []Size{
 	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3},
-	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 5},
-	{Name: "1M", BigClients: 1_000_000, AutoClients: 50_000, Owners: 20, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 500, HugeRecords: 600, Years: 5},
+	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 4},
+	{Name: "1M", BigClients: 1_000_000, AutoClients: 20_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 300, HugeRecords: 600, Years: 4},
 }
 
 // SizeNamed returns the size with that name.
@@ -235,7 +236,16 @@ func GenerateFile(ctx context.Context, path string, cfg Config) (*Manifest, erro
 		return nil, fmt.Errorf("gen: %s exists", path)
 	}
 	clk := &Clock{}
-	st, err := sqlite.Open(ctx, path, sqlite.WithClock(clk))
+	// The generator is a host importing data: it opens its own pool, with a page cache big
+	// enough for the indexes it fills (256 MiB; SQLite's default is 2 MiB).
+	db, err := sql.Open("sqlite", sqlite.DSN(path, true)+"&_pragma=cache_size(-262144)")
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	st, err := sqlite.OpenDB(ctx, db, sqlite.WithClock(clk))
 	if err != nil {
 		return nil, err
 	}
@@ -627,11 +637,11 @@ func pickSpecies(r *rand.Rand) species {
 	return speciesList[0]
 }
 
-// plan draws a client's later visits, every 3 to 14 months until the client lapses or the
-// history ends, into monthly buckets.
+// plan draws a client's later visits, every 4 to 18 months until the client lapses (four in ten
+// do, at a random time) or the history ends, into monthly buckets.
 func (g *generator) plan(r *rand.Rand, o *Owner, cc *chunkClient, created time.Time, buckets map[int][]plannedVisit) {
 	cc.second, cc.until = -1, g.m.End
-	if r.IntN(10) < 3 {
+	if r.IntN(10) < 4 {
 		cc.until = created.Add(time.Duration(r.Int64N(int64(g.m.End.Sub(created)) + 1)))
 	}
 	grouped := o.Mode != "" && cc.origin < o.Grouped && o.Grouped > 1
@@ -641,7 +651,8 @@ func (g *generator) plan(r *rand.Rand, o *Owner, cc *chunkClient, created time.T
 	}
 	first := int(created.Sub(g.m.Start) / slice)
 	shared := false
-	for t := created.Add(time.Duration(90+r.IntN(330)) * 24 * time.Hour); t.Before(cc.until); t = t.Add(time.Duration(90+r.IntN(330)) * 24 * time.Hour) {
+	gap := func() time.Duration { return time.Duration(120+r.IntN(420)) * 24 * time.Hour }
+	for t := created.Add(gap()); t.Before(cc.until); t = t.Add(gap()) {
 		b := max(int(t.Sub(g.m.Start)/slice), first+1)
 		v := plannedVisit{c: cc, account: cc.origin}
 		switch {

@@ -112,39 +112,39 @@ func (q *ptx) each(query string, args []any, scan func(*sql.Rows) error) error {
 
 func micros(t time.Time) int64 { return vetshare.Time(t).UnixMicro() }
 
-// The baseline statements. They read and write the same rows as the operations do.
+// The baseline statements: what a careful hand-written implementation of each operation runs,
+// reading what it must to decide (the actor's membership, the group, the client's entries) and
+// writing the same rows, audit entry included.
 const (
-	qMembership = `SELECT role, active FROM memberships WHERE user_id = ? AND account_id = ?`
-	qUser       = `SELECT active FROM users WHERE id = ?`
-	qAccount    = `SELECT owner_id, name FROM accounts WHERE id = ?`
-	qGroupOf    = `SELECT group_id FROM group_members WHERE account_id = ? AND left_at IS NULL`
-	qMembers    = `SELECT account_id FROM group_members WHERE group_id = ? AND left_at IS NULL ORDER BY joined_at, account_id`
-	qGroup      = `SELECT owner_id, mode FROM share_groups WHERE id = ?`
-	qNextNumber = `UPDATE accounts SET next_client_number = next_client_number + 1 WHERE id = ? RETURNING next_client_number - 1`
-	qInsEntry   = `INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, ?, ?)`
-	qEntry      = `SELECT number FROM client_entries WHERE account_id = ? AND client_id = ?`
-	qEntries    = `SELECT account_id, number FROM client_entries WHERE client_id = ? ORDER BY created_at, account_id`
-	qInsClient  = `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+	qActor = `SELECT m.role, m.active AND u.active, a.owner_id FROM memberships m JOIN users u ON u.id = m.user_id
+		JOIN accounts a ON a.id = m.account_id WHERE m.user_id = ? AND m.account_id = ?`
+	qGroup = `SELECT g.id, g.owner_id, g.mode, o.account_id
+		FROM group_members me JOIN share_groups g ON g.id = me.group_id
+		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
+		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`
+	qInsEntry = `INSERT INTO client_entries (account_id, client_id, number, via, created_at)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1 RETURNING number`
+	qEntries      = `SELECT account_id, number FROM client_entries WHERE client_id = ? ORDER BY created_at, account_id`
+	qEntriesNamed = `SELECT e.account_id, e.number, a.name FROM client_entries e JOIN accounts a ON a.id = e.account_id
+		WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`
+	qInsClient = `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qLastAudit = `SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
 	qInsAudit  = `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qPatientIn = `SELECT p.client_id FROM patients p JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
-	qPatients  = `SELECT p.id, p.name, p.species FROM client_entries e JOIN patients p ON p.client_id = e.client_id
-		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.id`
-	qRecords = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
+	qPatients  = `SELECT p.id, p.name, p.species FROM patients p WHERE p.client_id = ? ORDER BY p.id`
+	qRecords   = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
 		r.removed_at, r.removed_by, r.removed_account, r.removed_reason
-		FROM records r JOIN patients p ON p.id = r.patient_id JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
-		WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`
+		FROM records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`
 	clientCols    = `c.id, c.first_name, c.last_name, c.email, c.phone, c.address, c.origin_account, c.home_account, c.created_at, c.version`
 	qCandidatesBy = `SELECT ` + clientCols + ` FROM clients c
-		WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1)
-		  AND c.%[1]s >= ?2 AND c.%[1]s < ?3
-		  AND NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = ?1 AND e.client_id = c.id)
-		  AND EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?4)))
-		ORDER BY c.%[1]s, c.id LIMIT ?5`
+		WHERE c.owner_id = ?1 AND c.%[1]s >= ?2 AND c.%[1]s < ?3
+		  AND NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = ?4 AND e.client_id = c.id)
+		  AND EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?5)))
+		ORDER BY c.%[1]s, c.id LIMIT ?6`
 	qUnshared = `SELECT c.id FROM clients c
-		WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1) AND c.id > ?2
+		WHERE c.owner_id = ?1 AND c.id > ?2
 		  AND (SELECT count(*) FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
 		      BETWEEN 1 AND ?4 - 1
 		ORDER BY c.id LIMIT ?5`
@@ -155,54 +155,43 @@ var (
 	qCandidatesFirst = fmt.Sprintf(qCandidatesBy, "first_key")
 )
 
-var writeQueries = []string{qMembership, qUser, qAccount, qGroupOf, qMembers, qGroup, qNextNumber, qInsEntry, qEntry, qEntries,
-	qInsClient, qLastAudit, qInsAudit, qPatientIn, qUnshared}
-var readQueries = []string{qMembership, qUser, qAccount, qGroupOf, qMembers, qEntries, qPatientIn, qPatients, qRecords,
-	qCandidatesName, qCandidatesFirst}
+var writeQueries = []string{qActor, qGroup, qInsEntry, qEntries, qInsClient, qLastAudit, qInsAudit, qPatientIn, qUnshared}
+var readQueries = []string{qActor, qEntriesNamed, qGroup, qEntries, qPatientIn, qPatients, qRecords, qCandidatesName, qCandidatesFirst}
 
-// check is the authorization read of every operation: the actor's membership and user.
-func (q *ptx) check(a vetshare.Actor) (vetshare.Role, error) {
+// actor is the authorization read of every operation: the actor's active membership, with the
+// account's owner.
+func (q *ptx) actor(a vetshare.Actor) (vetshare.Role, vetshare.OwnerID, error) {
 	var role vetshare.Role
 	var active bool
-	if err := q.row(qMembership, []any{a.User, a.Account}, &role, &active); err != nil || !active {
-		return "", fmt.Errorf("baseline: no membership: %v", err)
+	var owner vetshare.OwnerID
+	if err := q.row(qActor, []any{a.User, a.Account}, &role, &active, &owner); err != nil || !active {
+		return "", "", fmt.Errorf("baseline: no active membership: %v", err)
 	}
-	if err := q.row(qUser, []any{a.User}, &active); err != nil || !active {
-		return "", fmt.Errorf("baseline: user: %v", err)
-	}
-	return role, nil
+	return role, owner, nil
 }
 
-// members returns the group of the account and its current members.
-func (q *ptx) members(account vetshare.AccountID) (vetshare.GroupID, []vetshare.AccountID, error) {
+// group returns the account's group, its owner and mode, and its current members.
+func (q *ptx) group(account vetshare.AccountID) (vetshare.GroupID, vetshare.OwnerID, vetshare.Mode, []vetshare.AccountID, error) {
 	var g vetshare.GroupID
-	if err := q.row(qGroupOf, []any{account}, &g); err != nil {
-		return "", nil, err
-	}
-	var out []vetshare.AccountID
-	err := q.each(qMembers, []any{g}, func(r *sql.Rows) error {
-		var a vetshare.AccountID
-		err := r.Scan(&a)
-		out = append(out, a)
-		return err
-	})
-	return g, out, err
-}
-
-func (q *ptx) group(g vetshare.GroupID) (vetshare.OwnerID, vetshare.Mode, error) {
 	var o vetshare.OwnerID
 	var m vetshare.Mode
-	err := q.row(qGroup, []any{g}, &o, &m)
-	return o, m, err
+	var members []vetshare.AccountID
+	err := q.each(qGroup, []any{account}, func(r *sql.Rows) error {
+		var a vetshare.AccountID
+		err := r.Scan(&g, &o, &m, &a)
+		members = append(members, a)
+		return err
+	})
+	if err == nil && len(members) == 0 {
+		err = sql.ErrNoRows
+	}
+	return g, o, m, members, err
 }
 
 // entry inserts a client entry with the account's next number.
 func (q *ptx) entry(a vetshare.AccountID, c vetshare.ClientID, via vetshare.EntryVia) (int64, error) {
 	var n int64
-	if err := q.row(qNextNumber, []any{a}, &n); err != nil {
-		return 0, err
-	}
-	_, err := q.exec(qInsEntry, a, c, n, string(via), micros(q.now))
+	err := q.row(qInsEntry, []any{a, c, string(via), micros(q.now)}, &n)
 	return n, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/gen"
@@ -99,12 +100,8 @@ func (e *env) createClient() *workload {
 		base: func(ctx context.Context, i int) (int, error) {
 			a, c := actor(i), person(-i-1)
 			return 12, e.p.update(ctx, func(q *ptx) error {
-				if _, err := q.check(a); err != nil {
-					return err
-				}
-				var owner vetshare.OwnerID
-				var name string
-				if err := q.row(qAccount, []any{a.Account}, &owner, &name); err != nil {
+				_, owner, err := q.actor(a)
+				if err != nil {
 					return err
 				}
 				id := vetshare.NewID[vetshare.ClientID](q.now)
@@ -115,11 +112,7 @@ func (e *env) createClient() *workload {
 				if _, err := q.entry(a.Account, id, vetshare.ViaCreated); err != nil {
 					return err
 				}
-				g, members, err := q.members(a.Account)
-				if err != nil {
-					return err
-				}
-				gOwner, mode, err := q.group(g)
+				_, gOwner, mode, members, err := q.group(a.Account)
 				if err != nil || mode != vetshare.ModeAutomatic {
 					return fmt.Errorf("baseline: group: %v %s", err, mode)
 				}
@@ -172,37 +165,36 @@ func (e *env) shareClient(name string, pool []vetshare.ClientID) *workload {
 			}
 			c := basePool[i]
 			return 2, e.p.update(ctx, func(q *ptx) error {
-				if _, err := q.check(actor); err != nil {
+				if _, _, err := q.actor(actor); err != nil {
 					return err
 				}
-				var n int64
-				if err := q.row(qEntry, []any{actor.Account, c}, &n); err != sql.ErrNoRows {
-					return fmt.Errorf("baseline: fixture already shared: %v", err)
+				var has []vetshare.AccountID
+				err := q.each(qEntries, []any{c}, func(r *sql.Rows) error {
+					var a vetshare.AccountID
+					var n int64
+					err := r.Scan(&a, &n)
+					has = append(has, a)
+					return err
+				})
+				if err != nil {
+					return err
 				}
-				g, members, err := q.members(actor.Account)
+				if slices.Contains(has, actor.Account) {
+					return errors.New("baseline: fixture already shared")
+				}
+				_, owner, _, members, err := q.group(actor.Account)
 				if err != nil {
 					return err
 				}
 				found := false
-				err = q.each(qEntries, []any{c}, func(r *sql.Rows) error {
-					var a vetshare.AccountID
-					var n int64
-					if err := r.Scan(&a, &n); err != nil {
-						return err
-					}
-					for _, m := range members {
-						found = found || (m == a && a != actor.Account)
-					}
-					return nil
-				})
-				if err != nil || !found {
-					return fmt.Errorf("baseline: not in group: %v", err)
+				for _, a := range has {
+					found = found || slices.Contains(members, a)
 				}
-				owner, _, err := q.group(g)
+				if !found {
+					return errors.New("baseline: client not in the group")
+				}
+				n, err := q.entry(actor.Account, c, vetshare.ViaManual)
 				if err != nil {
-					return err
-				}
-				if n, err = q.entry(actor.Account, c, vetshare.ViaManual); err != nil {
 					return err
 				}
 				return q.audit(owner, actor, "client.share", "client:"+string(c),
@@ -266,10 +258,11 @@ func (e *env) candidates() *workload {
 			a, typed := actor(i), vetshare.FoldName(prefix(i))
 			var n int
 			return n, e.p.view(ctx, func(q *ptx) error {
-				if _, err := q.check(a); err != nil {
+				_, owner, err := q.actor(a)
+				if err != nil {
 					return err
 				}
-				_, members, err := q.members(a.Account)
+				_, _, _, members, err := q.group(a.Account)
 				if err != nil {
 					return err
 				}
@@ -281,14 +274,14 @@ func (e *env) candidates() *workload {
 				}
 				list, _ := json.Marshal(from)
 				type cand struct {
-					id       vetshare.ClientID
+					c        vetshare.Client
 					accounts []string
 					patients []string
 				}
 				var out []cand
 				seen := map[vetshare.ClientID]bool{}
 				for _, query := range []string{qCandidatesName, qCandidatesFirst} {
-					err := q.each(query, []any{a.Account, typed, typed + "\xff", string(list), 10}, func(r *sql.Rows) error {
+					err := q.each(query, []any{owner, typed, typed + "\xff", a.Account, string(list), 10}, func(r *sql.Rows) error {
 						var c vetshare.Client
 						var created int64
 						if err := r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address, &c.OriginAccount, &c.HomeAccount, &created, &c.Version); err != nil {
@@ -296,7 +289,7 @@ func (e *env) candidates() *workload {
 						}
 						if !seen[c.ID] && len(out) < 10 {
 							seen[c.ID] = true
-							out = append(out, cand{id: c.ID})
+							out = append(out, cand{c: c})
 						}
 						return nil
 					})
@@ -307,33 +300,23 @@ func (e *env) candidates() *workload {
 						break
 					}
 				}
-				names := map[vetshare.AccountID]string{}
 				for k := range out {
-					var scope vetshare.AccountID
-					err := q.each(qEntries, []any{out[k].id}, func(r *sql.Rows) error {
+					err := q.each(qEntriesNamed, []any{out[k].c.ID}, func(r *sql.Rows) error {
 						var acct vetshare.AccountID
 						var num int64
-						if err := r.Scan(&acct, &num); err != nil {
+						var name string
+						if err := r.Scan(&acct, &num, &name); err != nil {
 							return err
 						}
-						scope = acct
-						out[k].accounts = append(out[k].accounts, string(acct))
+						if slices.Contains(members, acct) {
+							out[k].accounts = append(out[k].accounts, name)
+						}
 						return nil
 					})
 					if err != nil {
 						return err
 					}
-					for _, acct := range out[k].accounts {
-						if _, ok := names[vetshare.AccountID(acct)]; !ok {
-							var owner vetshare.OwnerID
-							var name string
-							if err := q.row(qAccount, []any{acct}, &owner, &name); err != nil {
-								return err
-							}
-							names[vetshare.AccountID(acct)] = name
-						}
-					}
-					err = q.each(qPatients, []any{scope, out[k].id}, func(r *sql.Rows) error {
+					err = q.each(qPatients, []any{out[k].c.ID}, func(r *sql.Rows) error {
 						var id, name, species string
 						err := r.Scan(&id, &name, &species)
 						out[k].patients = append(out[k].patients, name)
@@ -374,7 +357,7 @@ func (e *env) history() *workload {
 			a, p := ref(i)
 			var n int
 			return n, e.p.view(ctx, func(q *ptx) error {
-				if _, err := q.check(a); err != nil {
+				if _, _, err := q.actor(a); err != nil {
 					return err
 				}
 				var client vetshare.ClientID
@@ -382,7 +365,7 @@ func (e *env) history() *workload {
 					return err
 				}
 				var out []vetshare.Record
-				err := q.each(qRecords, []any{a.Account, p, "", 0, 100}, func(rows *sql.Rows) error {
+				err := q.each(qRecords, []any{p, "", 0, 100}, func(rows *sql.Rows) error {
 					var r vetshare.Record
 					var item, by, acct, reason sql.NullString
 					var created int64
@@ -432,17 +415,17 @@ func (e *env) backfill() *workload {
 			var cursor vetshare.ClientID
 			for done := false; !done; {
 				err := e.p.update(ctx, func(q *ptx) error {
-					role, err := q.check(actor)
+					role, owner, err := q.actor(actor)
 					if err != nil || (role != vetshare.RoleOwner && role != vetshare.RoleAdmin) {
 						return fmt.Errorf("baseline: not admin: %v", err)
 					}
-					g, members, err := q.members(actor.Account)
+					g, _, _, members, err := q.group(actor.Account)
 					if err != nil {
 						return err
 					}
 					list, _ := json.Marshal(members)
 					var ids []vetshare.ClientID
-					err = q.each(qUnshared, []any{actor.Account, cursor, string(list), len(members), 500}, func(r *sql.Rows) error {
+					err = q.each(qUnshared, []any{owner, cursor, string(list), len(members), 500}, func(r *sql.Rows) error {
 						var id vetshare.ClientID
 						err := r.Scan(&id)
 						ids = append(ids, id)
@@ -476,10 +459,6 @@ func (e *env) backfill() *workload {
 					}
 					if len(ids) == 0 {
 						return nil
-					}
-					owner, _, err := q.group(g)
-					if err != nil {
-						return err
 					}
 					return q.audit(owner, actor, "client.share", "group:"+string(g), map[string]any{"via": vetshare.ViaBackfill, "clients": ids})
 				})
