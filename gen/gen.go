@@ -69,13 +69,19 @@ type Size struct {
 	Fixtures, HugeRecords int
 	// Years is the span of the history.
 	Years int
+	// DomainRate is the share of the big owner's visits that also get the rows of the further
+	// domains (usages, invoices, tasks); every other owner's visits get them all. It keeps the
+	// 1M data set buildable in tens of minutes. 0 means 1.
+	DomainRate float64
+	// Tasks is the number of tasks of the big owner's backlog, over its ten accounts.
+	Tasks int
 }
 
 // Sizes are the named sizes, smallest first.
 var Sizes = []Size{
-	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3},
-	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 4},
-	{Name: "1M", BigClients: 1_000_000, AutoClients: 20_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 300, HugeRecords: 600, Years: 4},
+	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3, DomainRate: 1, Tasks: 5000},
+	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 4, DomainRate: 0.5, Tasks: 100_000},
+	{Name: "1M", BigClients: 1_000_000, AutoClients: 20_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 300, HugeRecords: 600, Years: 4, DomainRate: 0.1, Tasks: 1_000_000},
 }
 
 // SizeNamed returns the size with that name.
@@ -157,6 +163,8 @@ type Owner struct {
 	Roaming []vetshare.UserID
 	// Clients is the number of clients made for the owner.
 	Clients int
+	// Items are, per account, the catalogue the inventory domain made, by item name.
+	Items []map[string]vetshare.ItemID `json:",omitempty"`
 }
 
 // Actor returns the admin acting from account i.
@@ -309,6 +317,14 @@ func Generate(ctx context.Context, st vetshare.Store, clk *Clock, cfg Config) (*
 	}
 	if err := g.makeFixtures(ctx); err != nil {
 		return nil, err
+	}
+	for _, d := range domains {
+		if d.after == nil {
+			continue
+		}
+		if err := d.after(ctx, g); err != nil {
+			return nil, fmt.Errorf("gen: %s: %w", d.name, err)
+		}
 	}
 	g.m.Elapsed = time.Since(g.began)
 	g.m.PeakRSS = PeakRSS()
@@ -498,6 +514,8 @@ type Visit struct {
 	Rand     *rand.Rand
 	// First is set on the visit at which the client was registered.
 	First bool
+	// Full is set when the visit gets the rows of every domain (see [Size.DomainRate]).
+	Full bool
 }
 
 type plannedVisit struct {
@@ -564,7 +582,7 @@ func (g *generator) makeClients(ctx context.Context, oi int, o *Owner, visits bo
 					continue
 				}
 				if err := g.visit(ctx, tx, &Visit{Owner: o, Account: cc.origin, Actor: actor, Client: cc.id, Patients: cc.patients,
-					Species: cc.species, At: created, Rand: r, First: true}, cc); err != nil {
+					Species: cc.species, At: created, Rand: r, First: true, Full: g.full(r, o)}, cc); err != nil {
 					return err
 				}
 				g.plan(r, o, cc, created, buckets)
@@ -705,7 +723,7 @@ func (g *generator) runVisits(ctx context.Context, o *Owner, oi, c int, created 
 						ps, sp = append(ps, p), append(sp, v.c.species[i])
 					}
 				}
-				if err := g.visit(ctx, tx, &Visit{Owner: o, Account: v.account, Actor: actor, Client: v.c.id, Patients: ps, Species: sp, At: at, Rand: r}, v.c); err != nil {
+				if err := g.visit(ctx, tx, &Visit{Owner: o, Account: v.account, Actor: actor, Client: v.c.id, Patients: ps, Species: sp, At: at, Rand: r, Full: g.full(r, o)}, v.c); err != nil {
 					return err
 				}
 			}
@@ -718,6 +736,18 @@ func (g *generator) runVisits(ctx context.Context, o *Owner, oi, c int, created 
 	}
 	return nil
 }
+
+// full draws whether a visit of o gets the rows of every domain (see [Size.DomainRate]).
+func (g *generator) full(r *rand.Rand, o *Owner) bool {
+	rate := g.m.Size.DomainRate
+	if o.Role != "big" || rate <= 0 || rate >= 1 {
+		return true
+	}
+	return r.Float64() < rate
+}
+
+// count adds n rows of a domain to the counts.
+func (g *generator) count(domain string, n int64) { g.m.Counts.Domain[domain] += n }
 
 // visit runs every domain's visit hook.
 func (g *generator) visit(ctx context.Context, tx vetshare.Tx, v *Visit, cc *chunkClient) error {
@@ -739,6 +769,8 @@ type domain struct {
 	owner func(ctx context.Context, g *generator, o *Owner) error
 	// visit runs at every visit, in the visit's transaction.
 	visit func(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error
+	// after runs once every client exists (a backlog of tasks, say).
+	after func(ctx context.Context, g *generator) error
 }
 
 // domains are the areas that add data, in order.
