@@ -132,10 +132,21 @@ type Counts struct {
 	Domain                                       map[string]int64 `json:",omitempty"` // rows of each further domain
 	Ops                                          int64            // operations run
 	Txs                                          int64            // transactions committed
+	// Tables are the rows of each table, counted at the end by [GenerateFile]; the other
+	// counts are the generator's own, kept as it goes.
+	Tables map[string]int64 `json:",omitempty"`
 }
 
-// Rows returns the number of rows written.
+// Rows returns the number of rows written: the rows of Tables when they were counted, else
+// the sum of the counts.
 func (c Counts) Rows() int64 {
+	if len(c.Tables) > 0 {
+		var n int64
+		for _, t := range c.Tables {
+			n += t
+		}
+		return n
+	}
 	n := c.Owners + c.Accounts + c.Users + c.Memberships + c.Groups + c.Clients + c.Entries + c.Patients + c.Records + c.Audit
 	for _, d := range c.Domain {
 		n += d
@@ -258,10 +269,40 @@ func GenerateFile(ctx context.Context, path string, cfg Config) (*Manifest, erro
 		return nil, err
 	}
 	m, err := Generate(ctx, st, clk, cfg)
+	if err == nil {
+		m.Counts.Tables, err = tableRows(ctx, db)
+	}
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
 	return m, err
+}
+
+// tableRows counts the rows of every table of the database.
+func tableRows(ctx context.Context, db *sql.DB) (map[string]int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	out := map[string]int64{}
+	for _, n := range names {
+		var c int64
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+n+`"`).Scan(&c); err != nil {
+			return nil, err
+		}
+		out[n] = c
+	}
+	return out, nil
 }
 
 // Generate builds a data set in st, whose clock must be clk.
