@@ -174,6 +174,8 @@ type Owner struct {
 	Roaming []vetshare.UserID
 	// Clients is the number of clients made for the owner.
 	Clients int
+	// Currency is the currency of every account of the owner.
+	Currency string
 	// Items are, per account, the catalogue the inventory domain made, by item name.
 	Items []map[string]vetshare.ItemID `json:",omitempty"`
 }
@@ -413,12 +415,13 @@ var ownerNames = []string{"Riverside", "Lakeshore", "Northgate", "Maplewood", "B
 func (g *generator) makeOwner(ctx context.Context, idx int, role string, n, spare int, mode vetshare.Mode) (*Owner, error) {
 	r := g.rand(1, uint64(idx))
 	o := &Owner{Role: role, Mode: mode, Grouped: n}
+	tz := r.IntN(len(timeZones))
+	o.Currency = currencies[tz]
 	if mode == "" {
 		o.Grouped = 0
 	}
 	o.Name = fmt.Sprintf("%s Veterinary Group %d", ownerNames[idx%len(ownerNames)], idx)
 	slug := "group" + strconv.Itoa(idx) + ".example"
-	tz := r.IntN(len(timeZones))
 	err := g.update(ctx, g.m.Start.AddDate(0, 0, -60), func(tx vetshare.Tx) error {
 		ow, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: o.Name})
 		if err != nil {
