@@ -113,6 +113,9 @@ type Progress struct {
 	Of      int // clients of the step
 	Counts  Counts
 	Elapsed time.Duration
+	// RSS is the resident memory of the process now, in bytes (0 where the system does not
+	// tell).
+	RSS int64
 }
 
 // Rows returns the rows written so far, estimated from the counts.
@@ -120,8 +123,8 @@ func (p Progress) Rows() int64 { return p.Counts.Rows() }
 
 func (p Progress) String() string {
 	s := p.Elapsed.Seconds()
-	return fmt.Sprintf("%-10s %8d/%-8d clients %9d patients %9d records %10d rows %8.0f rows/s  %s",
-		p.Step, p.Done, p.Of, p.Counts.Patients, p.Counts.Records, p.Rows(), float64(p.Rows())/max(s, 1e-9), p.Elapsed.Round(time.Second))
+	return fmt.Sprintf("%-10s %8d/%-8d clients %9d patients %9d records %10d rows %8.0f rows/s  %4d MiB  %s",
+		p.Step, p.Done, p.Of, p.Counts.Patients, p.Counts.Records, p.Rows(), float64(p.Rows())/max(s, 1e-9), p.RSS>>20, p.Elapsed.Round(time.Second))
 }
 
 // Counts counts what a generation made. Rows counts every row written, audit entries included.
@@ -395,7 +398,7 @@ func (g *generator) report(step string, done, of int, force bool) {
 		return
 	}
 	g.last = time.Now()
-	g.cfg.Progress(Progress{Step: step, Done: done, Of: of, Counts: g.m.Counts, Elapsed: time.Since(g.began)})
+	g.cfg.Progress(Progress{Step: step, Done: done, Of: of, Counts: g.m.Counts, Elapsed: time.Since(g.began), RSS: procStatus("VmRSS:")})
 }
 
 // update runs fn in a write transaction at simulated time at.
@@ -915,17 +918,25 @@ func (g *generator) makeFixtures(ctx context.Context) error {
 	return nil
 }
 
-// PeakRSS returns the peak resident memory of the process in bytes, or 0 where the system does
-// not tell (it reads VmHWM of /proc/self/status).
+// PeakRSS returns the peak resident memory of the process in bytes: VmHWM of /proc/self/status,
+// or, where the system does not tell, the memory the Go runtime has obtained.
 func PeakRSS() int64 {
+	if n := procStatus("VmHWM:"); n > 0 {
+		return n
+	}
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.Sys)
+}
+
+// procStatus returns a memory figure of /proc/self/status in bytes, 0 when there is none.
+func procStatus(field string) int64 {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return int64(ms.Sys)
+		return 0
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			kb, err := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
 			if err == nil {
 				return kb * 1024
