@@ -34,7 +34,9 @@ package gen
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -356,6 +358,9 @@ func Generate(ctx context.Context, st vetshare.Store, clk *Clock, cfg Config) (*
 		o.Clients = p.clients
 		g.m.Owners = append(g.m.Owners, o)
 	}
+	if err := g.warm(ctx); err != nil {
+		return nil, err
+	}
 	for i, o := range g.m.Owners {
 		if err := g.makeClients(ctx, i, o, o.Role != "backfill"); err != nil {
 			return nil, err
@@ -651,6 +656,47 @@ func (g *generator) makeClients(ctx context.Context, oi int, o *Owner, visits bo
 	}
 	g.report(step, n, n, true)
 	return nil
+}
+
+// errWarm rolls back the warm-up transaction.
+var errWarm = errors.New("gen: warm-up")
+
+// warm runs one client's worth of every operation in a transaction that is rolled back, so that
+// the store has prepared their statements before the first big transaction: a statement the
+// store has not prepared yet is prepared again at each use within a transaction, and a first
+// transaction of thousands of operations would hold thousands of statements until it ends.
+func (g *generator) warm(ctx context.Context) error {
+	saved := g.m.Counts
+	saved.Domain = maps.Clone(saved.Domain)
+	defer func() { g.m.Counts = saved }()
+	o := g.m.Owners[g.m.Big]
+	r := g.rand(9, 0)
+	err := g.update(ctx, g.m.Start, func(tx vetshare.Tx) error {
+		c, _, err := records.CreateClient(ctx, tx, o.actor(r, 0), vetshare.Client{LastName: "Warm", FirstName: "Up"})
+		if err != nil {
+			return err
+		}
+		sp := speciesList[0]
+		p, err := records.AddPatient(ctx, tx, o.actor(r, 0), vetshare.Patient{ClientID: c.ID, Name: "Warm", Species: sp.name})
+		if err != nil {
+			return err
+		}
+		if _, err := sharing.ShareClient(ctx, tx, o.Actor(1), c.ID); err != nil {
+			return err
+		}
+		cc := &chunkClient{id: c.ID, patients: []vetshare.PatientID{p.ID}, species: []string{sp.name}}
+		for a := range 2 {
+			if err := g.visit(ctx, tx, &Visit{Owner: o, Account: a, Actor: o.actor(r, a), Client: c.ID, Patients: cc.patients, Species: cc.species,
+				At: g.m.Start, Rand: r, First: a == 0, Full: true}, cc); err != nil {
+				return err
+			}
+		}
+		return errWarm
+	})
+	if errors.Is(err, errWarm) {
+		return nil
+	}
+	return fmt.Errorf("gen: warm-up: %w", err)
 }
 
 // pickOrigin picks the account a client is created at: some locations are busier.
