@@ -25,6 +25,8 @@ type InventoryTx interface {
 	// StockMovements returns up to limit movements of the item's ledger after the movement
 	// id, oldest first.
 	StockMovements(ctx context.Context, item ItemID, after MovementID, limit int) ([]StockMovement, error)
+	// RecordMovements returns the movements of the ledger made for the record (a usage), by id.
+	RecordMovements(ctx context.Context, record RecordID) ([]StockMovement, error)
 	// Usages lists a page of the usages q.Account sees, newest first, each with its item's
 	// name and the account it was recorded at.
 	Usages(ctx context.Context, q UsageQuery) ([]UsageRow, error)

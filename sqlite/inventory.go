@@ -135,7 +135,7 @@ func (t *Tx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) 
 	return err
 }
 
-func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
+func (t *Tx) movements(ctx context.Context, query string, args ...any) ([]vetshare.StockMovement, error) {
 	var out []vetshare.StockMovement
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var m vetshare.StockMovement
@@ -145,9 +145,18 @@ func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vet
 		m.RecordID, m.At = vetshare.RecordID(rec.String), time.UnixMicro(at).UTC()
 		out = append(out, m)
 		return err
-	}, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
-		WHERE item_id = ? AND id > ? ORDER BY id LIMIT ?`, item, after, limit)
+	}, query, args...)
 	return out, err
+}
+
+func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
+		WHERE item_id = ? AND id > ? ORDER BY id LIMIT ?`, item, after, limit)
+}
+
+func (t *Tx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
+		WHERE record_id = ? ORDER BY id`, record)
 }
 
 func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {

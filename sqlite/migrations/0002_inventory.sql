@@ -28,6 +28,7 @@ CREATE TABLE stock_movements (
 	at         INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX stock_movements_item ON stock_movements (item_id, id);
+CREATE INDEX stock_movements_record ON stock_movements (record_id) WHERE record_id IS NOT NULL;
 
 CREATE TABLE disable_actions (
 	item_id           TEXT NOT NULL REFERENCES items (id),
