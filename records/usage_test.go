@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -493,4 +494,215 @@ func verify(s *scooby) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+// R5.3, R5.4, R7.4, R7.8: over random sequences of usages, removals and moves at the accounts
+// of a group, with a random setup of disable actions:
+//   - every item's count on hand equals the sum of its ledger, and the opening stock less the
+//     quantities of the usages that stand;
+//   - no reminder is open twice for one patient, item and kind;
+//   - every completed reminder names a standing usage that completes it;
+//   - the reminders are exactly those of the standing usages recorded in order, as if each
+//     removed usage had never been recorded and each moved one had been recorded where it
+//     ended up in the first place.
+func TestR5_R7_UsageSequencesProperty(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeAutomatic})
+	rapid.Check(t, func(rt *rapid.T) {
+		const opening = 100
+		var client vetshare.Client
+		var patients [2]vetshare.Patient
+		var items [3][2]vetshare.Item // per account: a Rabies item, a DHPP item
+		var actions []vetshare.DisableAction
+		tracked := rapid.SliceOfN(rapid.Bool(), 6, 6).Draw(rt, "tracked")
+		type pair struct{ x, z [2]int }
+		var wanted []pair
+		for xa := range 3 {
+			for xs := range 2 {
+				for za := range 3 {
+					for zs := range 2 {
+						if (xa != za || xs != zs) && rapid.IntRange(0, 3).Draw(rt, "action") == 0 {
+							wanted = append(wanted, pair{[2]int{xa, xs}, [2]int{za, zs}})
+						}
+					}
+				}
+			}
+		}
+		err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			var err error
+			if client, _, err = records.CreateClient(ctx, tx, f.Actor(0), vetshare.Client{LastName: "Rogers", FirstName: "Shaggy"}); err != nil {
+				return err
+			}
+			for i := range patients {
+				if patients[i], err = records.AddPatient(ctx, tx, f.Actor(i), vetshare.Patient{ClientID: client.ID, Name: "Scooby", Species: "dog"}); err != nil {
+					return err
+				}
+			}
+			for a := range 3 {
+				for slot, rule := range []vetshare.ReminderRule{{Kind: "Rabies", Interval: yearly}, {Kind: "DHPP", Interval: weeks3}} {
+					it := vetshare.Item{Name: rule.Kind, Kind: vetshare.ItemProduct, Tracked: tracked[2*a+slot], Reminders: []vetshare.ReminderRule{rule}}
+					if items[a][slot], err = inventory.CreateItem(ctx, tx, f.Actor(a), it); err != nil {
+						return err
+					}
+					if it.Tracked {
+						if _, err := inventory.Receive(ctx, tx, f.Actor(a), items[a][slot].ID, opening, ""); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			for _, p := range wanted {
+				a, err := reminders.AddDisableAction(ctx, tx, f.Actor(p.x[0]), items[p.x[0]][p.x[1]].ID, items[p.z[0]][p.z[1]].ID)
+				if err != nil {
+					return err
+				}
+				actions = append(actions, a)
+			}
+			return nil
+		})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		itemOf := map[vetshare.ItemID]vetshare.Item{}
+		for a := range 3 {
+			for s := range 2 {
+				itemOf[items[a][s].ID] = items[a][s]
+			}
+		}
+		var standing []vetshare.Record // the usages that stand, in the order recorded
+		drop := func(i int) { standing = append(standing[:i:i], standing[i+1:]...) }
+		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
+		for range steps {
+			f.Clock.Add(time.Hour)
+			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+				switch op := rapid.IntRange(0, 3).Draw(rt, "op"); {
+				case op <= 1 || len(standing) == 0:
+					a, slot := rapid.IntRange(0, 2).Draw(rt, "account"), rapid.IntRange(0, 1).Draw(rt, "slot")
+					p := patients[rapid.IntRange(0, 1).Draw(rt, "patient")]
+					ch, err := records.AddUsage(ctx, tx, f.Actor(a), vetshare.Record{PatientID: p.ID, ItemID: items[a][slot].ID, Quantity: int64(rapid.IntRange(1, 5).Draw(rt, "qty"))})
+					standing = append(standing, ch.Record)
+					return err
+				case op == 2:
+					i := rapid.IntRange(0, len(standing)-1).Draw(rt, "remove")
+					u := standing[i]
+					_, err := records.RemoveUsage(ctx, tx, vetshare.Actor{User: f.Admin.ID, Account: u.AccountID}, u.ID, "wrong")
+					drop(i)
+					return err
+				default:
+					i := rapid.IntRange(0, len(standing)-1).Draw(rt, "move")
+					u := standing[i]
+					to := rapid.IntRange(0, 2).Draw(rt, "to")
+					slot := 0
+					if itemOf[u.ItemID].Name == "DHPP" {
+						slot = 1
+					}
+					_, added, err := records.MoveUsage(ctx, tx, vetshare.Actor{User: f.Admin.ID, Account: u.AccountID}, u.ID, "wrong account", f.Accounts[to].ID, items[to][slot].ID)
+					drop(i)
+					standing = append(standing, added.Record)
+					return err
+				}
+			})
+			if err != nil {
+				rt.Fatal(err)
+			}
+		}
+
+		// The model: the standing usages replayed in order with the pure rules.
+		type key struct {
+			usage vetshare.RecordID
+			kind  string
+		}
+		type state struct {
+			Patient     vetshare.PatientID
+			Account     vetshare.AccountID
+			Item        vetshare.ItemID
+			Due         time.Time
+			Status      vetshare.ReminderStatus
+			CompletedBy vetshare.RecordID
+		}
+		want := map[key]state{}
+		var open []vetshare.Reminder
+		wantOnHand := map[vetshare.ItemID]int64{}
+		for _, u := range standing {
+			for _, r := range reminders.ResolveDisableActions(u, open, actions) {
+				k := key{r.UsageID, r.Kind}
+				s := want[k]
+				s.Status, s.CompletedBy = r.Status, r.CompletedBy
+				want[k] = s
+			}
+			open = open[:0]
+			for _, r := range reminders.Schedule(u, itemOf[u.ItemID]) {
+				want[key{r.UsageID, r.Kind}] = state{r.PatientID, r.AccountID, r.ItemID, r.Due, r.Status, ""}
+			}
+			for k, s := range want {
+				if s.Status == vetshare.ReminderOpen {
+					open = append(open, vetshare.Reminder{PatientID: s.Patient, ItemID: s.Item, UsageID: k.usage, Kind: k.kind, Status: s.Status})
+				}
+			}
+			wantOnHand[u.ItemID] -= u.Quantity
+		}
+
+		got := map[key]state{}
+		isStanding := map[vetshare.RecordID]vetshare.Record{}
+		for _, u := range standing {
+			isStanding[u.ID] = u
+		}
+		err = f.Store.View(ctx, func(tx vetshare.Tx) error {
+			for _, p := range patients {
+				rs, err := tx.PatientReminders(ctx, p.ID, "")
+				if err != nil {
+					return err
+				}
+				openOnce := map[[2]string]bool{}
+				for _, r := range rs {
+					if r.Status == vetshare.ReminderWithdrawn {
+						if _, ok := isStanding[r.UsageID]; ok {
+							rt.Errorf("reminder %s of a standing usage is withdrawn", r.ID)
+						}
+						continue
+					}
+					got[key{r.UsageID, r.Kind}] = state{r.PatientID, r.AccountID, r.ItemID, r.Due, r.Status, r.CompletedBy}
+					if r.Status == vetshare.ReminderOpen {
+						k := [2]string{string(r.ItemID), r.Kind}
+						if openOnce[k] {
+							rt.Errorf("patient %s has two open reminders of item %s, kind %s", p.ID, r.ItemID, r.Kind)
+						}
+						openOnce[k] = true
+					}
+					if r.Status == vetshare.ReminderCompleted {
+						by, ok := isStanding[r.CompletedBy]
+						if !ok || !reminders.Targets(by, actions)[r.ItemID] {
+							rt.Errorf("reminder %s is completed by %q, not a standing usage that completes it", r.ID, r.CompletedBy)
+						}
+					}
+				}
+			}
+			for id, it := range itemOf {
+				ms, err := tx.StockMovements(ctx, id, "", 100000)
+				if err != nil {
+					return err
+				}
+				var sum int64
+				for _, m := range ms {
+					sum += m.Quantity
+				}
+				cur, err := tx.Item(ctx, id)
+				if err != nil {
+					return err
+				}
+				if cur.OnHand != sum {
+					rt.Errorf("item %s: on hand %d, ledger sums to %d", id, cur.OnHand, sum)
+				}
+				if want := map[bool]int64{true: opening + wantOnHand[id], false: 0}[it.Tracked]; cur.OnHand != want {
+					rt.Errorf("item %s: on hand %d, want %d", id, cur.OnHand, want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		if diff := cmp.Diff(want, got, cmp.AllowUnexported(key{})); diff != "" {
+			rt.Errorf("reminders differ from a replay of the standing usages (-want +got):\n%s", diff)
+		}
+	})
 }
