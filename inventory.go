@@ -85,14 +85,14 @@ type ItemQuery struct {
 }
 
 // UsageQuery selects a page of the usages an account sees (R7.6): those recorded for patients
-// whose client the account has an entry for, at any account, newest first.
+// whose client the account has an entry for, at any account, newest first (by time, then id).
 type UsageQuery struct {
 	Account AccountID
 	// Patient, when set, keeps the usages of this patient.
 	Patient PatientID
 	// Prefix, when set, keeps the usages whose item's folded name starts with it.
 	Prefix  string
-	Before  RecordID // keyset paging: the usages with a smaller id
+	Before  RecordID // keyset paging: the usages recorded before this one
 	Limit   int
 	Removed bool // include removed usages
 }

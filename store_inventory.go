@@ -23,9 +23,10 @@ type InventoryTx interface {
 	// ErrNotFound when m.ItemID is not an item of m.AccountID, ErrConflict when the id is taken.
 	InsertStockMovement(ctx context.Context, m StockMovement) error
 	// StockMovements returns up to limit movements of the item's ledger after the movement
-	// id, oldest first.
+	// id (from the first when it is empty), in the order they were written.
 	StockMovements(ctx context.Context, item ItemID, after MovementID, limit int) ([]StockMovement, error)
-	// RecordMovements returns the movements of the ledger made for the record (a usage), by id.
+	// RecordMovements returns the movements of the ledger made for the record (a usage), in
+	// the order they were written.
 	RecordMovements(ctx context.Context, record RecordID) ([]StockMovement, error)
 	// Usages lists a page of the usages q.Account sees, newest first, each with its item's
 	// name and the account it was recorded at.

@@ -129,9 +129,9 @@ func (t *Tx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) 
 		m.Quantity, m.ItemID, m.AccountID))(vetshare.NotFound("item", m.ItemID)); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, account_id, item_id, kind, quantity, record_id, user_id, note, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.AccountID, m.ItemID, string(m.Kind), m.Quantity, nullString(string(m.RecordID)), m.UserID, m.Note, micros(m.At))
+	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.ItemID, m.AccountID, m.ItemID, string(m.Kind), m.Quantity, nullString(string(m.RecordID)), m.UserID, m.Note, micros(m.At))
 	return err
 }
 
@@ -151,12 +151,13 @@ func (t *Tx) movements(ctx context.Context, query string, args ...any) ([]vetsha
 
 func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
 	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
-		WHERE item_id = ? AND id > ? ORDER BY id LIMIT ?`, item, after, limit)
+		WHERE item_id = ? AND seq > coalesce((SELECT seq FROM stock_movements WHERE id = ? AND item_id = ?), 0)
+		ORDER BY seq LIMIT ?`, item, after, item, limit)
 }
 
 func (t *Tx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
 	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
-		WHERE record_id = ? ORDER BY id`, record)
+		WHERE record_id = ? ORDER BY item_id, seq`, record)
 }
 
 func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {
@@ -171,10 +172,11 @@ func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.Usag
 		return err
 	}, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
 		JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id
-		WHERE r.kind = 'usage' AND (? = '' OR r.patient_id = ?) AND r.id < ? AND (? OR r.removed_at IS NULL)
+		WHERE r.kind = 'usage' AND (? = '' OR r.patient_id = ?) AND (? OR r.removed_at IS NULL)
+		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM records WHERE id = ?), 9223372036854775807), ?)
 		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
-		ORDER BY r.id DESC LIMIT ?`,
-		q.Account, q.Patient, q.Patient, before, b2i(q.Removed), q.Prefix, q.Prefix, q.Limit)
+		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
+		q.Account, q.Patient, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 	return out, err
 }
 

@@ -18,6 +18,7 @@ CREATE INDEX items_reminders ON items (account_id, id) WHERE reminders <> '[]';
 
 CREATE TABLE stock_movements (
 	id         TEXT PRIMARY KEY,
+	seq        INTEGER NOT NULL, -- 1, 2, 3, ... per item: the ledger's order
 	account_id TEXT NOT NULL REFERENCES accounts (id),
 	item_id    TEXT NOT NULL REFERENCES items (id),
 	kind       TEXT NOT NULL CHECK (kind IN ('received', 'used', 'returned', 'adjusted')),
@@ -27,7 +28,7 @@ CREATE TABLE stock_movements (
 	note       TEXT NOT NULL,
 	at         INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX stock_movements_item ON stock_movements (item_id, id);
+CREATE UNIQUE INDEX stock_movements_item ON stock_movements (item_id, seq);
 CREATE INDEX stock_movements_record ON stock_movements (record_id) WHERE record_id IS NOT NULL;
 
 CREATE TABLE disable_actions (
