@@ -114,10 +114,16 @@ func TestR5_4_StockLedger(t *testing.T) {
 		is   error
 	}{
 		{"ErrReceiveZero", func(tx vetshare.Tx) error { _, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, 0, ""); return err }, vetshare.ErrInvalid},
-		{"ErrReceiveNegative", func(tx vetshare.Tx) error { _, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, -4, ""); return err }, vetshare.ErrInvalid},
+		{"ErrReceiveNegative", func(tx vetshare.Tx) error {
+			_, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, -4, "")
+			return err
+		}, vetshare.ErrInvalid},
 		{"ErrAdjustZero", func(tx vetshare.Tx) error { _, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 0, "x"); return err }, vetshare.ErrInvalid},
 		{"ErrAdjustNoNote", func(tx vetshare.Tx) error { _, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 3, " "); return err }, vetshare.ErrInvalid},
-		{"ErrUntracked", func(tx vetshare.Tx) error { _, err := inventory.Receive(ctx, tx, f.Actor(0), exam.ID, 3, ""); return err }, vetshare.ErrInvalid},
+		{"ErrUntracked", func(tx vetshare.Tx) error {
+			_, err := inventory.Receive(ctx, tx, f.Actor(0), exam.ID, 3, "")
+			return err
+		}, vetshare.ErrInvalid},
 		{"ErrUnknownItem", func(tx vetshare.Tx) error {
 			_, err := inventory.Receive(ctx, tx, f.Actor(0), vetshare.NewID[vetshare.ItemID](tx.Now()), 3, "")
 			return err
