@@ -85,6 +85,9 @@ type SharingTx interface {
 	LeaveGroup(ctx context.Context, account AccountID, at time.Time) error
 	// EverInGroup reports whether the account is, or was, a member of a share group.
 	EverInGroup(ctx context.Context, account AccountID) (bool, error)
+	// SharedEntries counts the account's client entries whose client has an entry in another
+	// account too.
+	SharedEntries(ctx context.Context, account AccountID) (int, error)
 }
 
 // ClientListQuery selects a page of one account's clients, by name key (see [NameKey]).
@@ -158,7 +161,8 @@ type RecordsTx interface {
 	// Patient returns the patient as seen from account: ErrNotFound unless the account has an
 	// entry for the patient's client.
 	Patient(ctx context.Context, account AccountID, id PatientID) (Patient, error)
-	// Patients returns the client's patients as seen from account, oldest first.
+	// Patients returns the client's patients as seen from account, oldest first (by name within one
+	// transaction).
 	Patients(ctx context.Context, account AccountID, client ClientID) ([]Patient, error)
 	InsertRecord(ctx context.Context, r Record) error
 	// Record returns the record as seen from account, removed or not.

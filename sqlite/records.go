@@ -41,7 +41,7 @@ func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client ve
 		out = append(out, p)
 		return err
 	}, `SELECT `+patientCols+` FROM client_entries e JOIN patients p ON p.client_id = e.client_id
-		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.id`, account, client)
+		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.created_at, p.name, p.id`, account, client)
 	return out, err
 }
 
