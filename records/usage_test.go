@@ -1,7 +1,6 @@
 package records_test
 
 import (
-	"context"
 	"errors"
 	"testing"
 	"time"
@@ -17,8 +16,6 @@ import (
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/reminders"
 )
-
-var ctx = context.Background()
 
 var (
 	yearly = vetshare.Interval{Count: 1, Unit: vetshare.Years}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -167,7 +168,7 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 	if f.Accounts[1].ID < f.Accounts[0].ID {
 		want.Gaps[0], want.Gaps[1] = want.Gaps[1], want.Gaps[0]
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, cmpopts.SortSlices(func(a, b vetshare.AccountID) bool { return a < b })); diff != "" {
 		t.Errorf("report without actions (-want +got):\n%s", diff)
 	}
 
