@@ -166,18 +166,27 @@ func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.Usag
 	if before == "" {
 		before = "\U0010FFFF"
 	}
-	err := t.each(ctx, func(rows *sql.Rows) error {
+	scan := func(rows *sql.Rows) error {
 		u, err := scanUsage(rows)
 		out = append(out, u)
 		return err
-	}, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
-		JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id
-		WHERE r.kind = 'usage' AND (? = '' OR r.patient_id = ?) AND (? OR r.removed_at IS NULL)
+	}
+	// A patient's usages are found by its index; an account's, through its client entries.
+	const where = ` r.kind = 'usage' AND (? OR r.removed_at IS NULL)
 		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM records WHERE id = ?), 9223372036854775807), ?)
 		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
-		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`,
-		q.Account, q.Patient, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
-	return out, err
+		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	if q.Patient != "" {
+		return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name
+			FROM records r JOIN patients p ON p.id = r.patient_id
+			JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+			JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id
+			WHERE r.patient_id = ? AND`+where,
+			q.Account, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
+	}
+	return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
+		JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id WHERE`+where,
+		q.Account, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 }
 
 // usageCols are the columns of a usage record; scanUsage reads them and the extra columns.
