@@ -3,6 +3,7 @@ package records
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 
 	"github.com/vetshare/vetshare"
@@ -96,7 +97,9 @@ func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.
 	if err != nil {
 		return UsageChange{}, err
 	}
-	open, err := tx.PatientReminders(ctx, p.ID, vetshare.ReminderOpen)
+	// Only the open reminders of the targets can be completed: read those alone.
+	targets := reminders.Targets(vetshare.Record{AccountID: actor.Account, ItemID: item.ID}, actions)
+	open, err := tx.OpenReminders(ctx, p.ID, slices.Collect(maps.Keys(targets)))
 	if err != nil {
 		return UsageChange{}, err
 	}

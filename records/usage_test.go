@@ -1,7 +1,9 @@
 package records_test
 
 import (
+	"database/sql"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -702,4 +704,129 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 			rt.Errorf("reminders differ from a replay of the standing usages (-want +got):\n%s", diff)
 		}
 	})
+}
+
+// BenchmarkAddUsage records a usage with stock, reminder scheduling and disable resolution
+// against a patient with 50 open reminders, and, interleaved in the same loop, the same rows
+// written with plain SQL (a record, a ledger entry and its count, one reminder completed and
+// one scheduled) for another patient in the same state. It reports both and their ratio.
+func BenchmarkAddUsage(b *testing.B) {
+	f := fixture.New(b, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
+	cl, _ := f.Client(b, 0, "Rogers", "Shaggy")
+	lib, base := f.Patient(b, 0, cl.ID, "Scooby", "dog"), f.Patient(b, 0, cl.ID, "Scrappy", "dog")
+	var given vetshare.Item
+	var target vetshare.Item
+	f.Update(b, func(tx vetshare.Tx) error {
+		var err error
+		// 50 items with a reminder each, given once to both patients: 50 open reminders each.
+		for i := range 50 {
+			it, err := inventory.CreateItem(ctx, tx, f.Actor(i%2), vetshare.Item{Name: fmt.Sprintf("Vaccine %d", i), Kind: vetshare.ItemProduct,
+				Tracked: true, Reminders: []vetshare.ReminderRule{{Kind: fmt.Sprintf("Kind %d", i), Interval: yearly}}})
+			if err != nil {
+				return err
+			}
+			if i == 1 {
+				target = it
+			}
+			for _, p := range []vetshare.Patient{lib, base} {
+				if _, err := records.AddUsage(ctx, tx, f.Actor(i%2), vetshare.Record{PatientID: p.ID, ItemID: it.ID, Quantity: 1}); err != nil {
+					return err
+				}
+			}
+		}
+		if given, err = inventory.CreateItem(ctx, tx, f.Actor(0), vetshare.Item{Name: "Rabies", Kind: vetshare.ItemProduct, Tracked: true,
+			Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: yearly}}}); err != nil {
+			return err
+		}
+		if _, err := reminders.AddDisableAction(ctx, tx, f.Actor(0), given.ID, target.ID); err != nil {
+			return err
+		}
+		for _, p := range []vetshare.Patient{lib, base} {
+			if _, err := records.AddUsage(ctx, tx, f.Actor(0), vetshare.Record{PatientID: p.ID, ItemID: given.ID, Quantity: 1}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+
+	// The baseline: the same rows, with statements prepared once, in one transaction each.
+	db := f.Store.DB()
+	prep := func(q string) *sql.Stmt {
+		st, err := db.Prepare(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	insRecord := prep(`INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, 1, ?)`)
+	updItem := prep(`UPDATE items SET on_hand = on_hand - 1 WHERE id = ?`)
+	insMove := prep(`INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, 'used', -1, ?, ?, '', ?)`)
+	complete := prep(`UPDATE reminders SET status = 'completed', completed_by = ?, completed_at = ? WHERE id = ?`)
+	insRem := prep(`INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status, created_at)
+		VALUES (?, ?, ?, ?, ?, 'Rabies', 'rabies', ?, 'open', ?)`)
+	var open vetshare.ReminderID
+	f.View(b, func(tx vetshare.Tx) error {
+		rs, err := tx.PatientReminders(ctx, base.ID, vetshare.ReminderOpen)
+		for _, r := range rs {
+			if r.ItemID == given.ID {
+				open = r.ID
+			}
+		}
+		return err
+	})
+	a := f.Actor(0)
+	plain := func() {
+		now := time.Now().UTC()
+		tx, err := db.Begin()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec, rem := vetshare.NewID[vetshare.RecordID](now), vetshare.NewID[vetshare.ReminderID](now)
+		us := now.UnixMicro()
+		for _, e := range []func() (sql.Result, error){
+			func() (sql.Result, error) {
+				return tx.Stmt(insRecord).Exec(rec, base.ID, a.Account, a.User, given.ID, us)
+			},
+			func() (sql.Result, error) { return tx.Stmt(updItem).Exec(given.ID) },
+			func() (sql.Result, error) {
+				return tx.Stmt(insMove).Exec(vetshare.NewID[vetshare.MovementID](now), given.ID, a.Account, given.ID, rec, a.User, us)
+			},
+			func() (sql.Result, error) { return tx.Stmt(complete).Exec(rec, us, open) },
+			func() (sql.Result, error) {
+				return tx.Stmt(insRem).Exec(rem, base.ID, a.Account, given.ID, rec, now.AddDate(1, 0, 0).UnixMicro(), us)
+			},
+		} {
+			if _, err := e(); err != nil {
+				tx.Rollback()
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		open = rem
+	}
+	u := vetshare.Record{PatientID: lib.ID, ItemID: given.ID, Quantity: 1}
+	var libTime, sqlTime time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			ch, err := records.AddUsage(ctx, tx, a, u)
+			if err == nil && (len(ch.Changed) != 1 || len(ch.Scheduled) != 1) {
+				err = fmt.Errorf("changed %d, scheduled %d; want 1 and 1", len(ch.Changed), len(ch.Scheduled))
+			}
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		plain()
+		libTime, sqlTime = libTime+t1.Sub(t0), sqlTime+time.Since(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(libTime.Nanoseconds())/n, "vetshare-ns/op")
+	b.ReportMetric(float64(sqlTime.Nanoseconds())/n, "plainsql-ns/op")
+	b.ReportMetric(float64(libTime)/float64(sqlTime), "ratio")
 }

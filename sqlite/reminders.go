@@ -94,8 +94,20 @@ func (t *Tx) Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Rem
 }
 
 func (t *Tx) PatientReminders(ctx context.Context, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
-	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? AND (? = '' OR r.status = ?)
-		ORDER BY r.due, r.id`, patient, string(status), string(status))
+	switch status {
+	case "":
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? ORDER BY r.due, r.id`, patient)
+	case vetshare.ReminderOpen: // by the index of open reminders, however long the patient's history
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+			WHERE r.patient_id = ? AND r.status = 'open' ORDER BY r.due, r.id`, patient)
+	}
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? AND r.status = ?
+		ORDER BY r.due, r.id`, patient, string(status))
+}
+
+func (t *Tx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM json_each(?) j JOIN reminders r INDEXED BY reminders_open
+		ON r.patient_id = ? AND r.item_id = j.value AND r.status = 'open' ORDER BY r.due, r.id`, idList(items), patient)
 }
 
 func (t *Tx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
