@@ -14,8 +14,8 @@ type RemindersTx interface {
 	DeleteDisableAction(ctx context.Context, item, target ItemID) error
 	// DisableActions returns the actions configured on the item, by target item id.
 	DisableActions(ctx context.Context, item ItemID) ([]DisableAction, error)
-	// AccountsDisableActions returns the actions configured at any of the accounts, by
-	// account, item and target.
+	// AccountsDisableActions returns the actions configured at any of the accounts, in no
+	// particular order.
 	AccountsDisableActions(ctx context.Context, accounts []AccountID) ([]DisableAction, error)
 
 	// InsertReminder stores r; ErrConflict when the patient already has an open reminder of

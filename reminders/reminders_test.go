@@ -3,6 +3,7 @@ package reminders_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -153,6 +154,9 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 		})
 		return r
 	}
+	ref := func(it vetshare.Item) reminders.ItemRef {
+		return reminders.ItemRef{AccountID: it.AccountID, ID: it.ID, Name: it.Name}
+	}
 	atB := give(1, b)
 	f.Clock.Add(time.Hour)
 	atA := give(0, a)
@@ -160,8 +164,8 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 	want := reminders.Report{
 		Accounts: f.AccountIDs(),
 		Gaps: []reminders.Gap{
-			{Kind: "Rabies", Item: a, GivenBy: b},
-			{Kind: "Rabies", Item: b, GivenBy: a},
+			{Kind: "Rabies", Item: ref(a), GivenBy: ref(b)},
+			{Kind: "Rabies", Item: ref(b), GivenBy: ref(a)},
 		},
 		Duplicates: []reminders.Duplicate{{PatientID: scooby.ID, Kind: "Rabies", Reminders: []vetshare.Reminder{atB.Scheduled[0], atA.Scheduled[0]}}},
 	}
@@ -247,4 +251,73 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// BenchmarkDuplicateReport runs the setup report of a group of 10 accounts with 500 items each:
+// every account has the same catalogue, item i with a reminder rule of kind i, and disable
+// actions for the other accounts' items of its kinds but one in ten (about 4,500 gaps), and
+// 200 patients have open duplicates.
+func BenchmarkDuplicateReport(b *testing.B) {
+	f := fixture.New(b, fixture.Options{Accounts: 10, Mode: vetshare.ModeAutomatic})
+	now := f.Clock.Now()
+	items := make([][]vetshare.Item, 10)
+	f.Update(b, func(tx vetshare.Tx) error {
+		for a := range 10 {
+			for i := range 500 {
+				it := vetshare.Item{ID: vetshare.NewID[vetshare.ItemID](now), AccountID: f.Accounts[a].ID, Name: fmt.Sprintf("Item %d", i),
+					Kind: vetshare.ItemProduct, CreatedAt: now,
+					Reminders: []vetshare.ReminderRule{{Kind: fmt.Sprintf("Kind %d", i), Interval: yearly}}}
+				if err := tx.InsertItem(ctx, it); err != nil {
+					return err
+				}
+				items[a] = append(items[a], it)
+			}
+		}
+		for a := range 10 {
+			for z := range 10 {
+				for i := range 500 {
+					if a == z || (i+a+z)%10 == 0 {
+						continue
+					}
+					if err := tx.InsertDisableAction(ctx, vetshare.DisableAction{AccountID: f.Accounts[a].ID, ItemID: items[a][i].ID,
+						TargetAccountID: f.Accounts[z].ID, TargetItemID: items[z][i].ID, CreatedAt: now}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	cl, _ := f.Client(b, 0, "Rogers", "Shaggy")
+	f.Update(b, func(tx vetshare.Tx) error {
+		for p := range 200 {
+			pt, err := records.AddPatient(ctx, tx, f.Actor(0), vetshare.Patient{ClientID: cl.ID, Name: fmt.Sprintf("Dog %d", p), Species: "dog"})
+			if err != nil {
+				return err
+			}
+			// Given at a, then at z, whose item has no action for a's: a duplicate.
+			i := 10 * (p % 50)
+			a, z := p%10, (10-p%10)%10
+			if a == z {
+				z = (a + 5) % 10
+				i = (20 - a - z) % 10 // (i+a+z)%10 == 0
+			}
+			for _, x := range []int{a, z} {
+				if _, err := records.AddUsage(ctx, tx, f.Actor(x), vetshare.Record{PatientID: pt.ID, ItemID: items[x][i].ID, Quantity: 1}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	for b.Loop() {
+		f.View(b, func(tx vetshare.Tx) error {
+			r, err := reminders.DuplicateReport(ctx, tx, f.Actor(0))
+			if err == nil && (len(r.Duplicates) != 200 || len(r.Gaps) == 0) {
+				err = fmt.Errorf("%d duplicates, %d gaps", len(r.Duplicates), len(r.Gaps))
+			}
+			b.ReportMetric(float64(len(r.Gaps)), "gaps")
+			return err
+		})
+	}
 }

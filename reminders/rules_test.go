@@ -2,6 +2,7 @@ package reminders_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -222,21 +223,24 @@ func TestR7_5_FindGaps(t *testing.T) {
 	lepto := vetshare.Item{ID: "leptoB", AccountID: locB, Reminders: []vetshare.ReminderRule{{Kind: "Lepto", Interval: vetshare.Interval{Count: 1, Unit: vetshare.Years}}}}
 	rabies3yA := vetshare.Item{ID: "rabies3A", AccountID: locA, Reminders: []vetshare.ReminderRule{{Kind: "RABIES", Interval: vetshare.Interval{Count: 3, Unit: vetshare.Years}}}}
 	items := []vetshare.Item{dhppA, rabiesA, rabiesB, lepto, rabies3yA}
+	ref := func(it vetshare.Item) reminders.ItemRef {
+		return reminders.ItemRef{AccountID: it.AccountID, ID: it.ID, Name: it.Name}
+	}
 	for _, tc := range []struct {
 		name    string
 		actions []vetshare.DisableAction
 		want    []reminders.Gap
 	}{
 		{"no actions: both ways for every Rabies pair", nil, []reminders.Gap{
-			{Kind: "RABIES", Item: rabies3yA, GivenBy: rabiesB},
-			{Kind: "Rabies", Item: rabiesA, GivenBy: rabiesB},
-			{Kind: "rabies", Item: rabiesB, GivenBy: rabies3yA},
-			{Kind: "rabies", Item: rabiesB, GivenBy: rabiesA},
+			{Kind: "RABIES", Item: ref(rabies3yA), GivenBy: ref(rabiesB)},
+			{Kind: "Rabies", Item: ref(rabiesA), GivenBy: ref(rabiesB)},
+			{Kind: "rabies", Item: ref(rabiesB), GivenBy: ref(rabies3yA)},
+			{Kind: "rabies", Item: ref(rabiesB), GivenBy: ref(rabiesA)},
 		}},
 		{"A's action for B's Rabies closes one gap", []vetshare.DisableAction{action}, []reminders.Gap{
-			{Kind: "RABIES", Item: rabies3yA, GivenBy: rabiesB},
-			{Kind: "Rabies", Item: rabiesA, GivenBy: rabiesB},
-			{Kind: "rabies", Item: rabiesB, GivenBy: rabies3yA},
+			{Kind: "RABIES", Item: ref(rabies3yA), GivenBy: ref(rabiesB)},
+			{Kind: "Rabies", Item: ref(rabiesA), GivenBy: ref(rabiesB)},
+			{Kind: "rabies", Item: ref(rabiesB), GivenBy: ref(rabies3yA)},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -257,5 +261,24 @@ func TestR7_5_FindDuplicates(t *testing.T) {
 	want := []reminders.Duplicate{{PatientID: scooby, Kind: "rabies", Reminders: []vetshare.Reminder{b, a}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("FindDuplicates (-want +got):\n%s", diff)
+	}
+}
+
+// BenchmarkResolveDisableActions resolves a usage against 50 open reminders and 10 actions.
+func BenchmarkResolveDisableActions(b *testing.B) {
+	u := usage("u", locA, rabiesA, day30)
+	var open []vetshare.Reminder
+	var actions []vetshare.DisableAction
+	for i := range 50 {
+		item := vetshare.ItemID(fmt.Sprintf("item%02d", i))
+		open = append(open, vetshare.Reminder{ID: vetshare.ReminderID(fmt.Sprint(i)), PatientID: scooby, ItemID: item, Kind: "k", Status: vetshare.ReminderOpen})
+		if i%5 == 0 {
+			actions = append(actions, vetshare.DisableAction{AccountID: locA, ItemID: rabiesA.ID, TargetItemID: item})
+		}
+	}
+	for b.Loop() {
+		if got := reminders.ResolveDisableActions(u, open, actions); len(got) != 10 {
+			b.Fatalf("completed %d, want 10", len(got))
+		}
 	}
 }

@@ -13,9 +13,20 @@ import (
 // same kind, has no disable action for Item. A patient given Item at one location and GivenBy
 // at the other keeps both reminders open: a duplicate.
 type Gap struct {
-	Kind    string        // as Item's rule spells it
-	Item    vetshare.Item // the item whose reminders stay open
-	GivenBy vetshare.Item // the other account's item that does not complete them
+	Kind    string  // as Item's rule spells it
+	Item    ItemRef // the item whose reminders stay open
+	GivenBy ItemRef // the other account's item that does not complete them
+}
+
+// ItemRef names an item of an account.
+type ItemRef struct {
+	AccountID vetshare.AccountID
+	ID        vetshare.ItemID
+	Name      string
+}
+
+func refOf(it *vetshare.Item) ItemRef {
+	return ItemRef{AccountID: it.AccountID, ID: it.ID, Name: it.Name}
 }
 
 // FindGaps returns the gaps of a group's setup (R7.5), given the items of the group's accounts
@@ -30,36 +41,44 @@ func FindGaps(items []vetshare.Item, actions []vetshare.DisableAction) []Gap {
 		has[pair{a.ItemID, a.TargetItemID}] = true
 	}
 	type rule struct {
-		item *vetshare.Item
-		kind string
+		item      *vetshare.Item
+		kind, key string
 	}
 	byKind := map[string][]rule{}
 	for i := range items {
 		for _, r := range items[i].Reminders {
 			k := vetshare.FoldName(r.Kind)
-			byKind[k] = append(byKind[k], rule{&items[i], r.Kind})
+			byKind[k] = append(byKind[k], rule{&items[i], r.Kind, k})
 		}
 	}
-	var out []Gap
+	type keyed struct {
+		gap Gap
+		key string
+	}
+	var out []keyed
 	for _, rules := range byKind {
 		for _, z := range rules {
 			for _, y := range rules {
 				if y.item.AccountID == z.item.AccountID || has[pair{y.item.ID, z.item.ID}] {
 					continue
 				}
-				out = append(out, Gap{Kind: z.kind, Item: *z.item, GivenBy: *y.item})
+				out = append(out, keyed{Gap{Kind: z.kind, Item: refOf(z.item), GivenBy: refOf(y.item)}, z.key})
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Gap) int {
+	slices.SortFunc(out, func(a, b keyed) int {
 		return cmp.Or(
-			strings.Compare(string(a.Item.AccountID), string(b.Item.AccountID)),
-			strings.Compare(string(a.Item.ID), string(b.Item.ID)),
-			strings.Compare(vetshare.FoldName(a.Kind), vetshare.FoldName(b.Kind)),
-			strings.Compare(string(a.GivenBy.AccountID), string(b.GivenBy.AccountID)),
-			strings.Compare(string(a.GivenBy.ID), string(b.GivenBy.ID)))
+			strings.Compare(string(a.gap.Item.AccountID), string(b.gap.Item.AccountID)),
+			strings.Compare(string(a.gap.Item.ID), string(b.gap.Item.ID)),
+			strings.Compare(a.key, b.key),
+			strings.Compare(string(a.gap.GivenBy.AccountID), string(b.gap.GivenBy.AccountID)),
+			strings.Compare(string(a.gap.GivenBy.ID), string(b.gap.GivenBy.ID)))
 	})
-	return out
+	gaps := make([]Gap, len(out))
+	for i, k := range out {
+		gaps[i] = k.gap
+	}
+	return gaps
 }
 
 // Duplicate is a patient's open reminders of one kind from more than one item: the client

@@ -48,8 +48,7 @@ func (t *Tx) AccountsDisableActions(ctx context.Context, accounts []vetshare.Acc
 		out = append(out, a)
 		return err
 	}, `SELECT d.account_id, d.item_id, d.target_account_id, d.target_item_id, d.created_at
-		FROM json_each(?) j JOIN disable_actions d ON d.account_id = j.value
-		ORDER BY d.account_id, d.item_id, d.target_item_id`, idList(accounts))
+		FROM json_each(?) j JOIN disable_actions d INDEXED BY disable_actions_account ON d.account_id = j.value`, idList(accounts))
 	return out, err
 }
 

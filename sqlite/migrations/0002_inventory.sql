@@ -39,7 +39,7 @@ CREATE TABLE disable_actions (
 	created_at        INTEGER NOT NULL,
 	PRIMARY KEY (item_id, target_item_id)
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX disable_actions_account ON disable_actions (account_id, item_id, target_item_id);
+CREATE INDEX disable_actions_account ON disable_actions (account_id, item_id, target_item_id, target_account_id, created_at);
 
 CREATE TABLE reminders (
 	id           TEXT PRIMARY KEY,
