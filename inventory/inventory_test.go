@@ -38,6 +38,9 @@ func TestR5_1_ItemsPerAccount(t *testing.T) {
 			return err
 		}
 		got, err := inventory.Item(ctx, tx, f.Actor(0), a.ID)
+		if err != nil {
+			return err
+		}
 		want.OnHand = 5
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Item (-want +got):\n%s", diff)
