@@ -232,17 +232,13 @@ func DuplicateReport(ctx context.Context, tx Tx, actor vetshare.Actor) (Report, 
 		return Report{}, vetshare.Op(op, err)
 	}
 	var rep Report
-	g, err := tx.GroupOf(ctx, actor.Account)
+	_, ms, err := tx.GroupOfAccount(ctx, actor.Account)
 	switch {
 	case errors.Is(err, vetshare.ErrNotFound):
 		rep.Accounts = []vetshare.AccountID{actor.Account}
 	case err != nil:
 		return Report{}, vetshare.Op(op, err)
 	default:
-		ms, err := tx.GroupMembers(ctx, g.GroupID)
-		if err != nil {
-			return Report{}, vetshare.Op(op, err)
-		}
 		for _, m := range ms {
 			rep.Accounts = append(rep.Accounts, m.AccountID)
 		}
