@@ -107,17 +107,18 @@ func checkAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target 
 		return vetshare.DisableAction{}, vetshare.NotFound("item", target)
 	}
 	outside := &OutsideGroupError{Account: actor.Account, Target: target, TargetAccount: z.AccountID}
-	g, err := tx.GroupOf(ctx, actor.Account)
+	_, ms, err := tx.GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.DisableAction{}, outside
 	} else if err != nil {
 		return vetshare.DisableAction{}, err
 	}
-	h, err := tx.GroupOf(ctx, z.AccountID)
-	if errors.Is(err, vetshare.ErrNotFound) || err == nil && h.GroupID != g.GroupID {
-		return vetshare.DisableAction{}, outside
+	for _, m := range ms {
+		if m.AccountID == z.AccountID {
+			return a, nil
+		}
 	}
-	return a, err
+	return vetshare.DisableAction{}, outside
 }
 
 // RemoveDisableAction removes the action of item for target configured at the actor's account;
