@@ -99,7 +99,8 @@ func Schedule(usage vetshare.Record, item vetshare.Item) []vetshare.Reminder {
 // and the target of every action configured at the usage's account for that item. Actions of
 // other accounts or other items do not apply, whatever they name.
 func Targets(usage vetshare.Record, actions []vetshare.DisableAction) map[vetshare.ItemID]bool {
-	t := map[vetshare.ItemID]bool{usage.ItemID: true}
+	t := make(map[vetshare.ItemID]bool, 1+len(actions))
+	t[usage.ItemID] = true
 	for _, a := range actions {
 		if a.AccountID == usage.AccountID && a.ItemID == usage.ItemID {
 			t[a.TargetItemID] = true
@@ -118,12 +119,17 @@ func Targets(usage vetshare.Record, actions []vetshare.DisableAction) map[vetsha
 func ResolveDisableActions(usage vetshare.Record, open []vetshare.Reminder, actions []vetshare.DisableAction) []vetshare.Reminder {
 	targets := Targets(usage, actions)
 	var out []vetshare.Reminder
-	for _, r := range open {
+	for i := range open {
+		r := &open[i]
 		if r.PatientID != usage.PatientID || r.Status != vetshare.ReminderOpen || r.UsageID == usage.ID || !targets[r.ItemID] {
 			continue
 		}
-		r.Status, r.CompletedBy, r.CompletedAt = vetshare.ReminderCompleted, usage.ID, usage.CreatedAt
-		out = append(out, r)
+		if out == nil {
+			out = make([]vetshare.Reminder, 0, min(len(targets), len(open)-i))
+		}
+		c := *r
+		c.Status, c.CompletedBy, c.CompletedAt = vetshare.ReminderCompleted, usage.ID, usage.CreatedAt
+		out = append(out, c)
 	}
 	return out
 }
