@@ -1,9 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -104,9 +107,31 @@ func (t *Tx) PatientReminders(ctx context.Context, patient vetshare.PatientID, s
 		ORDER BY r.due, r.id`, patient, string(status))
 }
 
+// openChunk is how many items one OpenReminders statement takes; a constant list of
+// placeholders is cheaper than a JSON array for the few targets a usage has.
+const openChunk = 8
+
 func (t *Tx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
-	return t.reminders(ctx, `SELECT `+reminderCols+` FROM json_each(?) j JOIN reminders r INDEXED BY reminders_open
-		ON r.patient_id = ? AND r.item_id = j.value AND r.status = 'open' ORDER BY r.due, r.id`, idList(items), patient)
+	var out []vetshare.Reminder
+	for len(items) > 0 {
+		n := min(len(items), openChunk)
+		args := make([]any, 1+openChunk)
+		args[0] = patient
+		for i := range openChunk {
+			args[1+i] = items[min(i, n-1)] // repeat the last to fill the list
+		}
+		rs, err := t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+			WHERE r.patient_id = ? AND r.status = 'open' AND r.item_id IN (?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		items = items[n:]
+	}
+	slices.SortFunc(out, func(a, b vetshare.Reminder) int {
+		return cmp.Or(a.Due.Compare(b.Due), strings.Compare(string(a.ID), string(b.ID)))
+	})
+	return out, nil
 }
 
 func (t *Tx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
