@@ -109,7 +109,7 @@ func DueOn(day string, loc *time.Location) (time.Time, error) {
 	if ly, lm, ld := time.Date(y, m, dd, 12, 0, 0, 0, loc).Date(); ly != y || lm != m || ld != dd {
 		return time.Time{}, vetshare.Invalid("DueOn", "the day does not exist in time zone "+loc.String())
 	}
-	return vetshare.Time(time.Date(y, m, dd+1, 0, 0, 0, 0, loc).Add(-time.Microsecond)), nil
+	return vetshare.Time(time.Date(y, m, dd, 23, 59, 59, 999999000, loc)), nil
 }
 
 // NextDue returns when the next occurrence of a task due at due with rule r is due, counting
