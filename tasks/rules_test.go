@@ -158,7 +158,9 @@ func TestDueOn(t *testing.T) {
 // R9.8: the next occurrence is due one interval on, counted in the account's zone.
 func TestR9_8_NextDue(t *testing.T) {
 	chicago := mustZone(t, "America/Chicago")
-	at := func(loc *time.Location, y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, loc) }
+	at := func(loc *time.Location, y int, m time.Month, d, h int) time.Time {
+		return time.Date(y, m, d, h, 0, 0, 0, loc)
+	}
 	r := func(every int, unit vetshare.RepeatUnit) vetshare.RepeatRule {
 		return vetshare.RepeatRule{Every: every, Unit: unit}
 	}

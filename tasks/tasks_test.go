@@ -43,7 +43,9 @@ func newGroup(t testing.TB, sharing bool) *group {
 	return g
 }
 
-func (g *group) owner_(name string, sharing bool) vetshare.OwnerID { return g.world.owner(name, sharing) }
+func (g *group) owner_(name string, sharing bool) vetshare.OwnerID {
+	return g.world.owner(name, sharing)
+}
 
 func (g *group) create(by vetshare.UserID, in vetshare.AccountID, d tasks.Draft) vetshare.Task {
 	g.tb.Helper()
