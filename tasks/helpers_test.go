@@ -2,7 +2,6 @@ package tasks_test
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -24,19 +23,11 @@ var t0 = time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC) // a Monday
 func newWorld(tb testing.TB) *world {
 	tb.Helper()
 	clock := &vetshare.FixedClock{T: t0}
-	// sqlite.Open's write pool has one connection, which the transaction holds while the store
-	// prepares a statement on the pool: a deadlock on main as of 990b711. Until that is fixed,
-	// the tests open their own pool with room for the prepare.
-	db, err := sql.Open("sqlite", sqlite.DSN(filepath.Join(tb.TempDir(), "vetshare.db"), true))
+	s, err := sqlite.Open(context.Background(), filepath.Join(tb.TempDir(), "vetshare.db"), sqlite.WithClock(clock))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	db.SetMaxOpenConns(4)
-	s, err := sqlite.OpenDB(context.Background(), db, sqlite.WithClock(clock))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { s.Close(); db.Close() })
+	tb.Cleanup(func() { s.Close() })
 	return &world{tb: tb, ctx: context.Background(), store: s, clock: clock}
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
 )
 
 // Row is a task as a list shows it.
@@ -128,7 +129,7 @@ func list(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.Pat
 	if q.Assignee != "" && !vetshare.ValidID(q.Assignee) {
 		return Page{}, vetshare.Invalid("Assignee", "not a user id")
 	}
-	m, err := check(ctx, tx, actor)
+	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return Page{}, err
 	}

@@ -10,17 +10,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
 )
 
 // Tx is what the operations of this package need of a [vetshare.Tx].
 type Tx interface {
-	Now() time.Time
-	Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, error)
-	Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error)
-	Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error)
-	User(ctx context.Context, id vetshare.UserID) (vetshare.User, error)
-	Membership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.Membership, error)
-	Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.Membership, error)
+	accounts.Tx // Now, owners, accounts, users and memberships
 	Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error)
 	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
 	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
@@ -59,7 +54,7 @@ type Draft struct {
 // there and a [*vetshare.NotPermittedError] when the actor may not create tasks.
 func Create(ctx context.Context, tx Tx, actor vetshare.Actor, d Draft) (vetshare.Task, error) {
 	const op = "tasks.Create"
-	m, err := check(ctx, tx, actor)
+	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
@@ -342,7 +337,7 @@ type scope struct {
 
 // reach checks the actor and returns what it can reach.
 func reach(ctx context.Context, tx Tx, actor vetshare.Actor) (*scope, error) {
-	m, err := check(ctx, tx, actor)
+	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return nil, err
 	}
@@ -420,28 +415,6 @@ func audit(ctx context.Context, tx Tx, s *scope, t vetshare.Task, action string,
 		OwnerID: s.login.OwnerID, At: tx.Now(), UserID: s.actor.User, AccountID: s.actor.Account,
 		Action: action, Subject: "task:" + string(t.ID), Outcome: "ok", Detail: string(b),
 	})
-}
-
-// check returns the actor's membership in the account they are logged into: ErrNotPermitted
-// unless the user is active with an active membership there.
-func check(ctx context.Context, tx Tx, actor vetshare.Actor) (vetshare.Membership, error) {
-	if !vetshare.ValidID(actor.User) {
-		return vetshare.Membership{}, vetshare.Invalid("User", "not a user id")
-	}
-	if !vetshare.ValidID(actor.Account) {
-		return vetshare.Membership{}, vetshare.Invalid("Account", "not an account id")
-	}
-	u, err := tx.User(ctx, actor.User)
-	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !u.Active {
-		return vetshare.Membership{}, vetshare.NotPermitted("user %s is not an active user", actor.User)
-	} else if err != nil {
-		return vetshare.Membership{}, err
-	}
-	m, err := tx.Membership(ctx, actor.User, actor.Account)
-	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !m.Active {
-		return vetshare.Membership{}, vetshare.NotPermitted("user %s has no active membership in account %s", actor.User, actor.Account)
-	}
-	return m, err
 }
 
 // checkTask checks t's fields that need no store.
