@@ -1,0 +1,7 @@
+package records_test
+
+import (
+	"context"
+)
+
+var ctx = context.Background()
