@@ -121,32 +121,23 @@ func buildBench(b *testing.B, path string, now time.Time) (vetshare.UserID, []ve
 	return users[0], accts
 }
 
-// benchDB is the data set of one run, built once.
-var benchDB struct {
-	path  string
-	me    vetshare.UserID
-	accts []vetshare.AccountID
-}
-
 // BenchmarkAssignedToMe measures the first page of Assigned To Me over 1,000,000 tasks for a
 // user with memberships in 10 accounts and 10,000 tasks: in the default clinic, in all ten,
 // and the same first page in one clinic by plain SQL as the baseline. It reports p50 and p99.
 func BenchmarkAssignedToMe(b *testing.B) {
 	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
-	if benchDB.path == "" {
-		path := filepath.Join(b.TempDir(), "tasks-1m.db")
-		start := time.Now()
-		benchDB.me, benchDB.accts = buildBench(b, path, now)
-		benchDB.path = path
-		b.Logf("built %d tasks in %v", benchTasks, time.Since(start).Round(time.Second))
-	}
+	// The data set is built once per run, in a file the sub-benchmarks share.
+	path := filepath.Join(b.TempDir(), "tasks-1m.db")
+	start := time.Now()
+	me, accts := buildBench(b, path, now)
+	b.Logf("built %d tasks in %v", benchTasks, time.Since(start).Round(time.Second))
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, benchDB.path, sqlite.WithClock(&vetshare.FixedClock{T: now}))
+	s, err := sqlite.Open(ctx, path, sqlite.WithClock(&vetshare.FixedClock{T: now}))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	actor := vetshare.Actor{User: benchDB.me, Account: benchDB.accts[0]}
+	actor := vetshare.Actor{User: me, Account: accts[0]}
 	measure := func(b *testing.B, op func() int) {
 		var durs []time.Duration
 		rows := 0
@@ -179,7 +170,7 @@ func BenchmarkAssignedToMe(b *testing.B) {
 	// The baseline: the same first page of one clinic's open tasks of the user, plain SQL on a
 	// read-only pool, no checks, no permissions, no warnings.
 	b.Run("baseline-sql", func(b *testing.B) {
-		db, err := sql.Open("sqlite", sqlite.DSN(benchDB.path, false))
+		db, err := sql.Open("sqlite", sqlite.DSN(path, false))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -197,7 +188,7 @@ func BenchmarkAssignedToMe(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer tx.Rollback()
-			rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, benchDB.me, benchDB.accts[0])
+			rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, me, accts[0])
 			if err != nil {
 				b.Fatal(err)
 			}
