@@ -81,7 +81,7 @@ type Size struct {
 
 // Sizes are the named sizes, smallest first.
 var Sizes = []Size{
-	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3, DomainRate: 1, Tasks: 5000},
+	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3, DomainRate: 1, Tasks: 2000},
 	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 4, DomainRate: 0.5, Tasks: 100_000},
 	{Name: "1M", BigClients: 1_000_000, AutoClients: 20_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 300, HugeRecords: 600, Years: 4, DomainRate: 0.1, Tasks: 1_000_000},
 }
@@ -390,6 +390,8 @@ type generator struct {
 	m     *Manifest
 	began time.Time
 	last  time.Time
+	// payments numbers the payments made, for their idempotency keys.
+	payments int64
 }
 
 // rand returns the random source of one part of the data set, so that each part is the same
@@ -691,6 +693,13 @@ func (g *generator) warm(ctx context.Context) error {
 				return err
 			}
 		}
+		for _, d := range domains {
+			if d.warm != nil {
+				if err := d.warm(ctx, tx, o, c.ID, p.ID); err != nil {
+					return fmt.Errorf("%s: %w", d.name, err)
+				}
+			}
+		}
 		return errWarm
 	})
 	if errors.Is(err, errWarm) {
@@ -864,11 +873,17 @@ type domain struct {
 	visit func(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error
 	// after runs once every client exists (a backlog of tasks, say).
 	after func(ctx context.Context, g *generator) error
+	// warm runs, in the rolled-back warm-up transaction, every operation the domain uses, on a
+	// client of the big owner shared with its first two accounts.
+	warm func(ctx context.Context, tx vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error
 }
 
 // domains are the areas that add data, in order.
 var domains = []domain{
 	{name: "records", visit: recordsVisit},
+	{name: "inventory", owner: inventoryOwner, visit: inventoryVisit, warm: inventoryWarm},
+	{name: "billing", visit: billingVisit, warm: billingWarm},
+	{name: "tasks", visit: tasksVisit, after: tasksBacklog, warm: tasksWarm},
 }
 
 // recordsVisit adds a medical record for each patient seen.

@@ -31,7 +31,7 @@ type env struct {
 
 // workloadNames are the workloads, in the order they run.
 var workloadNames = []string{"create-client-auto10", "share-client-small", "share-client-huge", "candidates-prefix3", "history-non-origin",
-	"backfill"}
+	"usage", "payment", "assigned-to-me", "backfill"}
 
 // workload is one hot operation and its baseline. Each run times iters operations, then iters
 // baseline operations; i counts a side's operations over all runs, so that workloads that
@@ -480,9 +480,13 @@ func staff(o *gen.Owner, a int) vetshare.Actor {
 }
 
 // domainWorkloads are the workloads of the areas built on the foundation.
-func (e *env) domainWorkloads() []*workload { return nil }
+func (e *env) domainWorkloads() []*workload {
+	return []*workload{e.usage(), e.payment(), e.assignedToMe()}
+}
 
 // setupDomains prepares what the domain workloads need, untimed.
 func (e *env) setupDomains(ctx context.Context) error { return nil }
 
-var domainWriteQueries, domainReadQueries []string
+var domainWriteQueries = []string{qInvoice, qInsPayment, qUsagePatient, qItem, qActions, qOpenOf, qInsRecord, qOnHand, qInsMovement,
+	qComplete, qInsReminder}
+var domainReadQueries = []string{qTaskActor, qLinked, qAssigned}
