@@ -94,6 +94,7 @@ func run() error {
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the workloads (not the generation) to this file")
 	scale := flag.Float64("scale", 0, "operations per run relative to the full counts (default 1 for 1M, less for smaller sizes)")
 	quiet := flag.Bool("q", false, "no generation progress")
+	reuse := flag.Bool("reuse", false, "reuse the data set a run with the same -dir, -size and -seed kept, instead of generating it (for read-only workloads: the others change it)")
 	flag.Parse()
 	sz, ok := gen.SizeNamed(*size)
 	if !ok {
@@ -123,19 +124,38 @@ func run() error {
 		d = tmp
 	}
 	path := filepath.Join(d, fmt.Sprintf("vetshare-%s-%d.db", sz.Name, *seed))
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(path + suffix)
-	}
 	rep := &report{Machine: describeMachine(), Command: "vetshare-bench " + strings.Join(os.Args[1:], " "), Size: sz, Seed: *seed, Runs: *runs, At: time.Now().UTC()}
 
-	fmt.Fprintf(os.Stderr, "generating %s data set (seed %d) in %s\n", sz.Name, *seed, path)
-	cfg := gen.Config{Seed: *seed, Size: sz}
-	if !*quiet {
-		cfg.Progress = func(p gen.Progress) { fmt.Fprintln(os.Stderr, " ", p) }
-	}
-	m, err := gen.GenerateFile(ctx, path, cfg)
-	if err != nil {
-		return err
+	var m *gen.Manifest
+	if *reuse {
+		b, err := os.ReadFile(path + ".manifest.json")
+		if err != nil {
+			return fmt.Errorf("-reuse: %w", err)
+		}
+		m = new(gen.Manifest)
+		if err := json.Unmarshal(b, m); err != nil {
+			return fmt.Errorf("-reuse: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "reusing the %s data set (seed %d) in %s\n", sz.Name, *seed, path)
+	} else {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(path + suffix)
+		}
+		fmt.Fprintf(os.Stderr, "generating %s data set (seed %d) in %s\n", sz.Name, *seed, path)
+		cfg := gen.Config{Seed: *seed, Size: sz}
+		if !*quiet {
+			cfg.Progress = func(p gen.Progress) { fmt.Fprintln(os.Stderr, " ", p) }
+		}
+		var err error
+		if m, err = gen.GenerateFile(ctx, path, cfg); err != nil {
+			return err
+		}
+		if *dir != "" {
+			b, _ := json.Marshal(m)
+			if err := os.WriteFile(path+".manifest.json", b, 0o644); err != nil {
+				return err
+			}
+		}
 	}
 	fi, _ := os.Stat(path)
 	var fileBytes int64
