@@ -8,7 +8,12 @@
 // realistic names (with accents and many shared surnames), contact details, one to four
 // patients of several species, and visits spread over years, each adding medical records from
 // the account visited: mostly the client's own, sometimes another location that shares the
-// client (in a manual group it is shared with sharing.ShareClient first).
+// client (in a manual group it is shared with sharing.ShareClient first). Each account has a
+// catalogue (vaccines with reminder rules, a tracked drug, a service) with stock and, in most
+// groups, disable-reminder actions for the other accounts' vaccines; visits give vaccines
+// (records.AddUsage: stock, reminders), are invoiced and mostly paid at the counter, and leave
+// follow-up tasks; the big owner also has a backlog of tasks over its ten accounts, with task
+// sharing on.
 //
 // Everything is written with the operations (accounts.CreateAccount, records.CreateClient,
 // sharing.ShareClient, records.AddRecord, ...), as a host importing its data would, many of
