@@ -85,6 +85,9 @@ type SharingTx interface {
 	LeaveGroup(ctx context.Context, account AccountID, at time.Time) error
 	// EverInGroup reports whether the account is, or was, a member of a share group.
 	EverInGroup(ctx context.Context, account AccountID) (bool, error)
+	// SharedEntries counts the account's client entries whose client has an entry in another
+	// account too.
+	SharedEntries(ctx context.Context, account AccountID) (int, error)
 }
 
 // ClientListQuery selects a page of one account's clients, by name key (see [NameKey]).

@@ -68,3 +68,11 @@ func (t *Tx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool,
 		`SELECT EXISTS (SELECT 1 FROM group_members WHERE account_id = ?)`, account)
 	return ever, err
 }
+
+func (t *Tx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int, error) {
+	var n int
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
+		`SELECT count(*) FROM client_entries e WHERE e.account_id = ?1
+		   AND EXISTS (SELECT 1 FROM client_entries o WHERE o.client_id = e.client_id AND o.account_id <> ?1)`, account)
+	return n, err
+}

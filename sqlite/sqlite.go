@@ -182,6 +182,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 			sqlTx.Rollback()
 			panic(p)
 		}
+		s.prepareLater(ctx, db, t.pending)
 	}()
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
@@ -218,32 +219,50 @@ func isBusy(err error) bool {
 	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
 
-// stmt returns the statement for query prepared on db, preparing it once.
-func (s *Store) stmt(ctx context.Context, db *sql.DB, query string) (*sql.Stmt, error) {
+// cached returns the statement for query prepared on db, if it has been.
+func (s *Store) cached(db *sql.DB, query string) *sql.Stmt {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.stmts[db]
-	if m == nil {
-		m = map[string]*sql.Stmt{}
-		s.stmts[db] = m
+	return s.stmts[db][query]
+}
+
+// prepareLater prepares on db, once a transaction has released its connection, the queries the
+// transaction had to prepare for itself: preparing on the pool while a transaction holds the
+// write pool's only connection would wait for that very connection. Later transactions bind
+// the pool's statement, which database/sql prepares once per connection.
+func (s *Store) prepareLater(ctx context.Context, db *sql.DB, queries []string) {
+	for _, q := range queries {
+		if s.cached(db, q) != nil {
+			continue
+		}
+		st, err := db.PrepareContext(context.WithoutCancel(ctx), q)
+		if err != nil {
+			continue // prepared again by the next transaction that needs it
+		}
+		s.mu.Lock()
+		m := s.stmts[db]
+		if m == nil {
+			m = map[string]*sql.Stmt{}
+			s.stmts[db] = m
+		}
+		if m[q] == nil {
+			m[q] = st
+			st = nil
+		}
+		s.mu.Unlock()
+		if st != nil {
+			st.Close()
+		}
 	}
-	if st, ok := m[query]; ok {
-		return st, nil
-	}
-	st, err := db.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
-	}
-	m[query] = st
-	return st, nil
 }
 
 // Tx is the store's [vetshare.Tx].
 type Tx struct {
-	s   *Store
-	db  *sql.DB
-	tx  *sql.Tx
-	now time.Time
+	s       *Store
+	db      *sql.DB
+	tx      *sql.Tx
+	now     time.Time
+	pending []string // queries this transaction prepared for itself
 }
 
 var _ vetshare.Tx = (*Tx)(nil)
@@ -252,11 +271,15 @@ var _ vetshare.Tx = (*Tx)(nil)
 func (t *Tx) Now() time.Time { return t.now }
 
 func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	st, err := t.s.stmt(ctx, t.db, query)
-	if err != nil {
-		return nil, err
+	if st := t.s.cached(t.db, query); st != nil {
+		return t.tx.StmtContext(ctx, st), nil
 	}
-	return t.tx.StmtContext(ctx, st), nil
+	st, err := t.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
+	}
+	t.pending = append(t.pending, query)
+	return st, nil
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

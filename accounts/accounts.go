@@ -1,0 +1,192 @@
+// Package accounts keeps owners, their accounts (one per clinic location), users and their
+// memberships, and checks that an actor may act in an account.
+//
+// Every operation checks its input and returns an error matching [vetshare.ErrInvalid] before
+// writing anything: names must not be empty, an account's time zone must be an IANA zone the
+// machine knows (the package embeds the zone database, so this does not depend on the host),
+// its currency three capital letters, emails must be addresses.
+package accounts
+
+import (
+	"context"
+	"strings"
+	"time"
+	_ "time/tzdata" // time zones are validated the same on every machine
+	"unicode/utf8"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	Now() time.Time
+	vetshare.DirectoryTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// MaxName is the longest name, in bytes, that operations accept.
+const MaxName = 200
+
+// CheckName returns an [*vetshare.InvalidError] for field unless s is a non-empty, valid UTF-8
+// name of at most [MaxName] bytes once trimmed.
+func CheckName(field, s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return vetshare.Invalid(field, "empty")
+	case len(s) > MaxName:
+		return vetshare.Invalid(field, "longer than 200 bytes")
+	case !utf8.ValidString(s):
+		return vetshare.Invalid(field, "not valid UTF-8")
+	}
+	return nil
+}
+
+// CreateOwner creates an owner named o.Name and returns it with its id and creation time.
+// Task sharing starts off unless o.TaskSharing is set.
+func CreateOwner(ctx context.Context, tx Tx, o vetshare.Owner) (vetshare.Owner, error) {
+	const op = "accounts.CreateOwner"
+	if err := CheckName("Name", o.Name); err != nil {
+		return vetshare.Owner{}, vetshare.Op(op, err)
+	}
+	o.ID, o.Name, o.CreatedAt = vetshare.NewID[vetshare.OwnerID](tx.Now()), strings.TrimSpace(o.Name), tx.Now()
+	return o, vetshare.Op(op, tx.InsertOwner(ctx, o))
+}
+
+// SetTaskSharing turns the limited-release task sharing on or off for an owner (R1.8).
+func SetTaskSharing(ctx context.Context, tx Tx, owner vetshare.OwnerID, on bool) error {
+	const op = "accounts.SetTaskSharing"
+	o, err := tx.Owner(ctx, owner)
+	if err != nil {
+		return vetshare.Op(op, err)
+	}
+	o.TaskSharing = on
+	return vetshare.Op(op, tx.UpdateOwner(ctx, o))
+}
+
+// CheckAccount validates the fields of an account a host provides.
+func CheckAccount(a vetshare.Account) (vetshare.Account, error) {
+	if err := CheckName("Name", a.Name); err != nil {
+		return a, err
+	}
+	email, err := vetshare.NormalizeEmail("Email", a.Email)
+	if err != nil {
+		return a, err
+	}
+	if a.TimeZone == "" || a.TimeZone == "Local" {
+		return a, vetshare.Invalid("TimeZone", "an IANA time zone name is needed")
+	}
+	if _, err := time.LoadLocation(a.TimeZone); err != nil {
+		return a, vetshare.Invalid("TimeZone", "unknown time zone "+a.TimeZone)
+	}
+	if len(a.Currency) != 3 || strings.ToUpper(a.Currency) != a.Currency || strings.ContainsFunc(a.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) {
+		return a, vetshare.Invalid("Currency", "an ISO 4217 code of three capital letters is needed")
+	}
+	a.Name, a.Email = strings.TrimSpace(a.Name), email
+	return a, nil
+}
+
+// CreateAccount creates a clinic account of a.OwnerID and returns it with its id. It returns
+// [vetshare.ErrNotFound] for an unknown owner and [vetshare.ErrInvalid] for bad fields.
+func CreateAccount(ctx context.Context, tx Tx, a vetshare.Account) (vetshare.Account, error) {
+	const op = "accounts.CreateAccount"
+	a, err := CheckAccount(a)
+	if err != nil {
+		return vetshare.Account{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(a.OwnerID) {
+		return vetshare.Account{}, vetshare.Op(op, vetshare.Invalid("OwnerID", "malformed id"))
+	}
+	if _, err := tx.Owner(ctx, a.OwnerID); err != nil {
+		return vetshare.Account{}, vetshare.Op(op, err)
+	}
+	a.ID, a.CreatedAt = vetshare.NewID[vetshare.AccountID](tx.Now()), tx.Now()
+	return a, vetshare.Op(op, tx.InsertAccount(ctx, a))
+}
+
+// UpdateAccount changes an account's name, email (and its verified flag), time zone and
+// currency; the owner never changes.
+func UpdateAccount(ctx context.Context, tx Tx, a vetshare.Account) (vetshare.Account, error) {
+	const op = "accounts.UpdateAccount"
+	a, err := CheckAccount(a)
+	if err != nil {
+		return vetshare.Account{}, vetshare.Op(op, err)
+	}
+	old, err := tx.Account(ctx, a.ID)
+	if err != nil {
+		return vetshare.Account{}, vetshare.Op(op, err)
+	}
+	a.OwnerID, a.CreatedAt = old.OwnerID, old.CreatedAt
+	return a, vetshare.Op(op, tx.UpdateAccount(ctx, a))
+}
+
+// CreateUser creates a staff member and returns it with its id.
+func CreateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, error) {
+	const op = "accounts.CreateUser"
+	if err := CheckName("Name", u.Name); err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	email, err := vetshare.NormalizeEmail("Email", u.Email)
+	if err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	u.ID, u.Name, u.Email, u.CreatedAt = vetshare.NewID[vetshare.UserID](tx.Now()), strings.TrimSpace(u.Name), email, tx.Now()
+	return u, vetshare.Op(op, tx.InsertUser(ctx, u))
+}
+
+// UpdateUser changes a user's name, email, verified flag and active flag.
+func UpdateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, error) {
+	const op = "accounts.UpdateUser"
+	if err := CheckName("Name", u.Name); err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	email, err := vetshare.NormalizeEmail("Email", u.Email)
+	if err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	old, err := tx.User(ctx, u.ID)
+	if err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	u.Email, u.CreatedAt = email, old.CreatedAt
+	return u, vetshare.Op(op, tx.UpdateUser(ctx, u))
+}
+
+// Grant creates or replaces a user's membership of an account.
+func Grant(ctx context.Context, tx Tx, m vetshare.Membership) error {
+	const op = "accounts.Grant"
+	if !m.Role.Valid() {
+		return vetshare.Op(op, vetshare.Invalid("Role", "must be owner, admin or staff"))
+	}
+	if _, err := tx.User(ctx, m.UserID); err != nil {
+		return vetshare.Op(op, err)
+	}
+	if _, err := tx.Account(ctx, m.AccountID); err != nil {
+		return vetshare.Op(op, err)
+	}
+	return vetshare.Op(op, tx.PutMembership(ctx, m))
+}
+
+// Check returns the membership by which actor may act in actor.Account. It returns
+// [vetshare.ErrNotPermitted] unless the user is active and has an active membership there.
+func Check(ctx context.Context, tx Tx, actor vetshare.Actor) (vetshare.Membership, error) {
+	if !vetshare.ValidID(actor.User) {
+		return vetshare.Membership{}, vetshare.Invalid("Actor.User", "malformed id")
+	}
+	if !vetshare.ValidID(actor.Account) {
+		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
+	}
+	m, err := tx.Membership(ctx, actor.User, actor.Account)
+	if err != nil || !m.Active {
+		return vetshare.Membership{}, vetshare.NotPermitted("user %s has no active membership in account %s", actor.User, actor.Account)
+	}
+	u, err := tx.User(ctx, actor.User)
+	if err != nil {
+		return vetshare.Membership{}, err
+	}
+	if !u.Active {
+		return vetshare.Membership{}, vetshare.NotPermitted("user %s is not active", actor.User)
+	}
+	return m, nil
+}

@@ -1,0 +1,90 @@
+// Package audit writes and verifies the append-only, tamper-evident audit log (R10).
+//
+// Every sharing decision, group change, client share, home-location change, removal of a record
+// and cross-account write is written with [Write] in the same transaction as the change it
+// records, so the log never claims a change that did not happen nor misses one that did
+// (R10.1). Each owner has its own chain of entries; each entry carries the hash of the previous
+// one and a hash over its own content ([vetshare.AuditHash]), and [Verify] recomputes the chain
+// (R10.2). The SQLite store also refuses UPDATE and DELETE on the log's table.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	Now() time.Time
+	vetshare.AuditTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// The outcomes an entry records.
+const (
+	OK       = "ok"
+	Rejected = "rejected"
+)
+
+// Write appends an entry for owner at the transaction's time: actor did action on subject with
+// outcome; detail, when not nil, is kept as JSON evidence.
+func Write(ctx context.Context, tx Tx, owner vetshare.OwnerID, actor vetshare.Actor, action, subject, outcome string, detail any) error {
+	var d []byte
+	if detail != nil {
+		var err error
+		if d, err = json.Marshal(detail); err != nil {
+			return fmt.Errorf("audit: %s: %w", action, err)
+		}
+	}
+	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+		OwnerID: owner, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
+		Action: action, Subject: subject, Outcome: outcome, Detail: string(d),
+	})
+}
+
+// BrokenError says where an owner's audit chain is broken. It matches [vetshare.ErrConflict].
+type BrokenError struct {
+	Owner  vetshare.OwnerID
+	Seq    int64 // the first entry that does not verify
+	Reason string
+}
+
+func (e *BrokenError) Error() string {
+	return fmt.Sprintf("audit chain of owner %s broken at entry %d: %s", e.Owner, e.Seq, e.Reason)
+}
+
+// Unwrap returns [vetshare.ErrConflict].
+func (e *BrokenError) Unwrap() error { return vetshare.ErrConflict }
+
+// Verify checks the owner's whole chain: sequence numbers 1, 2, 3, ... with no gap, each entry's
+// PrevHash equal to the previous entry's Hash, and each Hash equal to [vetshare.AuditHash] of the
+// entry. It returns the number of entries checked, and a [*BrokenError] at the first that fails.
+func Verify(ctx context.Context, tx Tx, owner vetshare.OwnerID) (int64, error) {
+	var prev []byte
+	var seq int64
+	for {
+		page, err := tx.AuditEntries(ctx, owner, seq, 1000)
+		if err != nil {
+			return seq, err
+		}
+		if len(page) == 0 {
+			return seq, nil
+		}
+		for _, e := range page {
+			switch {
+			case e.Seq != seq+1:
+				return seq, &BrokenError{Owner: owner, Seq: seq + 1, Reason: fmt.Sprintf("entry %d follows %d", e.Seq, seq)}
+			case string(e.PrevHash) != string(prev):
+				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "does not carry the previous entry's hash"}
+			case string(e.Hash) != string(vetshare.AuditHash(e)):
+				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "content does not match its hash"}
+			}
+			prev, seq = e.Hash, e.Seq
+		}
+	}
+}

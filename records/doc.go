@@ -1,0 +1,28 @@
+// Package records keeps the shared clinical data: client profiles, patients and their medical
+// records, every read scoped to the account it is made in.
+//
+// # Rules
+//
+//   - R2.5: each client entry has its account's own client number; numbers are looked up only
+//     within their account ([ClientByNumber]); the client id is the same everywhere.
+//   - R2.6: a client's profile is one record; an edit from any sharing account is seen by all.
+//     Edits carry the version they were based on, and a stale one is refused with
+//     [vetshare.ErrConflict] ([UpdateClient]), so concurrent edits never lose an update.
+//   - R3.1: a patient and every record of it is visible in every account that has an entry for
+//     the patient's client: records are stored by patient id, never copied.
+//   - R3.2: every record carries the account (location) and user that added it.
+//   - R3.3: every read takes the account it is made in; anything not shared with that account
+//     answers [vetshare.ErrNotFound], exactly as something that does not exist.
+//   - R5.3: a record added to the wrong account is removed from it ([RemoveRecord]): kept,
+//     marked removed with who, where and why, and left out of the history.
+//
+// Creating a client in an account of an automatic share group shares it with the group in the
+// same transaction (R2.1, through sharing.ShareOnCreate).
+//
+// # Readings
+//
+// "Cross-account write" (R10.1) is read as a write made from an account other than the
+// client's origin account to the client's shared data (a profile edit, a new patient, a new
+// record): those are audited; writes from the origin account are not. Only the account that
+// added a record may remove it.
+package records

@@ -1,0 +1,256 @@
+package records
+
+import (
+	"context"
+	"strings"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/audit"
+)
+
+// AddPatient adds a patient to a client from the actor's account, which must share the client
+// (else [vetshare.ErrNotFound]). The patient is seen by every account that shares the client,
+// now and later (R2.4). Name and Species are required. When the actor's account is not the
+// client's origin, the write is audited as a cross-account write (R10.1).
+func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
+	const op = "records.AddPatient"
+	if err := accounts.CheckName("Name", p.Name); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	if err := accounts.CheckName("Species", p.Species); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	if err := checkText("Breed", p.Breed, MaxField, false); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(p.ClientID) {
+		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
+	}
+	now := tx.Now()
+	if p.BirthDate.After(now) {
+		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("BirthDate", "in the future"))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	if err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	p.ID, p.OriginAccount, p.CreatedBy, p.CreatedAt = vetshare.NewID[vetshare.PatientID](now), actor.Account, actor.User, now
+	p.Name, p.Species, p.Breed = strings.TrimSpace(p.Name), strings.TrimSpace(p.Species), strings.TrimSpace(p.Breed)
+	if !p.BirthDate.IsZero() {
+		p.BirthDate = vetshare.Time(p.BirthDate)
+	}
+	if err := tx.InsertPatient(ctx, p); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	if actor.Account != c.OriginAccount {
+		if err := audit.Write(ctx, tx, c.OwnerID, actor, "patient.add", "patient:"+string(p.ID), audit.OK,
+			map[string]any{"client": c.ID}); err != nil {
+			return vetshare.Patient{}, vetshare.Op(op, err)
+		}
+	}
+	return p, nil
+}
+
+// Patient returns a patient as the actor's account sees it; [vetshare.ErrNotFound] unless the
+// account shares the patient's client (R3.1, R3.3).
+func Patient(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, error) {
+	const op = "records.Patient"
+	if !vetshare.ValidID(id) {
+		return vetshare.Patient{}, vetshare.Op(op, vetshare.NotFound("patient", id))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
+	p, err := tx.Patient(ctx, actor.Account, id)
+	return p, vetshare.Op(op, err)
+}
+
+// Patients returns the client's patients as the actor's account sees them; [vetshare.ErrNotFound]
+// unless the account shares the client.
+func Patients(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.Patient, error) {
+	const op = "records.Patients"
+	if !vetshare.ValidID(client) {
+		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	if _, err := tx.ClientEntry(ctx, actor.Account, client); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	ps, err := tx.Patients(ctx, actor.Account, client)
+	return ps, vetshare.Op(op, err)
+}
+
+// AddRecord adds a medical record to a patient, stamped with the actor's account and user
+// (R3.2), from an account that shares the patient's client (else [vetshare.ErrNotFound]). Text is
+// required. Usages (Kind [vetshare.RecordUsage]) move stock and schedule reminders and are
+// added with AddUsage instead; AddRecord refuses them. When the actor's account is not the
+// client's origin, the write is audited as a cross-account write (R10.1).
+func AddRecord(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Record) (vetshare.Record, error) {
+	const op = "records.AddRecord"
+	switch {
+	case !r.Kind.Valid():
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "must be note, usage, lab or attachment"))
+	case r.Kind == vetshare.RecordUsage:
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "a usage is added with records.AddUsage"))
+	case r.ItemID != "" || r.Quantity != 0:
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("ItemID", "only usages name an item"))
+	}
+	if err := checkText("Text", r.Text, MaxText, true); err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	p, c, err := patientForWrite(ctx, tx, actor, r.PatientID)
+	if err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	r.ID, r.AccountID, r.UserID, r.CreatedAt, r.Removed = vetshare.NewID[vetshare.RecordID](tx.Now()), actor.Account, actor.User, tx.Now(), nil
+	if err := tx.InsertRecord(ctx, r); err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	return r, vetshare.Op(op, auditCrossAccount(ctx, tx, actor, c, "record.add", "record:"+string(r.ID), map[string]any{"patient": p.ID, "kind": r.Kind}))
+}
+
+// patientForWrite checks the actor and returns the patient and its client as the actor's
+// account sees them.
+func patientForWrite(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+	if !vetshare.ValidID(id) {
+		return vetshare.Patient{}, vetshare.Client{}, vetshare.Invalid("PatientID", "malformed id")
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Patient{}, vetshare.Client{}, err
+	}
+	p, err := tx.Patient(ctx, actor.Account, id)
+	if err != nil {
+		return vetshare.Patient{}, vetshare.Client{}, err
+	}
+	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	return p, c, err
+}
+
+// auditCrossAccount writes an audit entry when the actor's account is not the client's origin.
+func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client, action, subject string, detail any) error {
+	if actor.Account == c.OriginAccount {
+		return nil
+	}
+	return audit.Write(ctx, tx, c.OwnerID, actor, action, subject, audit.OK, detail)
+}
+
+// Record returns a record as the actor's account sees it, removed or not; [vetshare.ErrNotFound]
+// unless the account shares the patient's client.
+func Record(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID) (vetshare.Record, error) {
+	const op = "records.Record"
+	if !vetshare.ValidID(id) {
+		return vetshare.Record{}, vetshare.Op(op, vetshare.NotFound("record", id))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	r, err := tx.Record(ctx, actor.Account, id)
+	return r, vetshare.Op(op, err)
+}
+
+// HistoryQuery selects a page of a patient's history.
+type HistoryQuery struct {
+	Patient vetshare.PatientID
+	// IncludeRemoved lists removed records too (R5.3 keeps them, out of the history).
+	IncludeRemoved bool
+	// After is the id of the last record of the previous page; empty for the first.
+	After vetshare.RecordID
+	// Limit is the page size: 0 means 100; at most 1000.
+	Limit int
+}
+
+// History returns a page of a patient's medical records, oldest first, as the actor's account
+// sees them: every record of the patient, whichever account added it, each stamped with that
+// account and user (R3.1, R3.2). Removed records are left out unless asked for.
+// [vetshare.ErrNotFound] unless the account shares the patient's client.
+func History(ctx context.Context, tx Tx, actor vetshare.Actor, q HistoryQuery) ([]vetshare.Record, error) {
+	const op = "records.History"
+	switch {
+	case q.Limit < 0:
+		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "negative"))
+	case q.Limit == 0:
+		q.Limit = 100
+	case q.Limit > 1000:
+		q.Limit = 1000
+	}
+	if q.After != "" && !vetshare.ValidID(q.After) {
+		return nil, vetshare.Op(op, vetshare.Invalid("After", "malformed id"))
+	}
+	if !vetshare.ValidID(q.Patient) {
+		return nil, vetshare.Op(op, vetshare.NotFound("patient", q.Patient))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	if _, err := tx.Patient(ctx, actor.Account, q.Patient); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	rs, err := tx.Records(ctx, vetshare.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, AfterID: q.After, Limit: q.Limit})
+	return rs, vetshare.Op(op, err)
+}
+
+// RemoveRecord removes a record added to the wrong account (R5.3): it is kept, marked removed
+// with who removed it, from which account and why, and no longer listed in the history. Only the
+// account that added it may remove it ([vetshare.ErrNotPermitted] otherwise), a reason is
+// required, and a record already removed is a [vetshare.ErrConflict]. A usage moves stock and
+// reminders and is removed with RemoveUsage instead; RemoveRecord refuses it. The removal is
+// written to the audit log (R10.1).
+func RemoveRecord(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, error) {
+	const op = "records.RemoveRecord"
+	r, c, err := recordForRemoval(ctx, tx, actor, id, reason)
+	if err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	if r.Kind == vetshare.RecordUsage {
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("id", "a usage is removed with records.RemoveUsage"))
+	}
+	r, err = markRemoved(ctx, tx, actor, r, c, reason)
+	return r, vetshare.Op(op, err)
+}
+
+// recordForRemoval checks a removal and returns the record and its client.
+func recordForRemoval(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, vetshare.Client, error) {
+	if !vetshare.ValidID(id) {
+		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "malformed id")
+	}
+	if err := checkText("reason", reason, MaxField, true); err != nil {
+		return vetshare.Record{}, vetshare.Client{}, err
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Record{}, vetshare.Client{}, err
+	}
+	r, err := tx.Record(ctx, actor.Account, id)
+	if err != nil {
+		return vetshare.Record{}, vetshare.Client{}, err
+	}
+	if r.AccountID != actor.Account {
+		return vetshare.Record{}, vetshare.Client{}, vetshare.NotPermitted("record %s was added at account %s; only that account may remove it", id, r.AccountID)
+	}
+	if r.Removed != nil {
+		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
+	}
+	p, err := tx.Patient(ctx, actor.Account, r.PatientID)
+	if err != nil {
+		return vetshare.Record{}, vetshare.Client{}, err
+	}
+	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	return r, c, err
+}
+
+// markRemoved marks a checked record removed and audits it.
+func markRemoved(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Record, c vetshare.Client, reason string) (vetshare.Record, error) {
+	rm := vetshare.Removal{At: tx.Now(), UserID: actor.User, AccountID: actor.Account, Reason: strings.TrimSpace(reason)}
+	if err := tx.RemoveRecord(ctx, r.ID, rm); err != nil {
+		return vetshare.Record{}, err
+	}
+	r.Removed = &rm
+	err := audit.Write(ctx, tx, c.OwnerID, actor, "record.remove", "record:"+string(r.ID), audit.OK,
+		map[string]any{"patient": r.PatientID, "reason": rm.Reason})
+	return r, err
+}

@@ -1,0 +1,226 @@
+package records
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/sharing"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	Now() time.Time
+	vetshare.DirectoryTx
+	vetshare.SharingTx
+	vetshare.ClientsTx
+	vetshare.RecordsTx
+	vetshare.AuditTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// Limits on free text.
+const (
+	MaxField = 1000    // a contact detail, a species, a breed
+	MaxText  = 1 << 20 // a record's text
+)
+
+func checkText(field, s string, max int, required bool) error {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return vetshare.Invalid(field, "empty")
+	case len(s) > max:
+		return vetshare.Invalid(field, "too long")
+	case !utf8.ValidString(s):
+		return vetshare.Invalid(field, "not valid UTF-8")
+	}
+	return nil
+}
+
+// checkProfile validates and tidies the editable fields of a client profile.
+func checkProfile(c vetshare.Client) (vetshare.Client, error) {
+	if err := accounts.CheckName("LastName", c.LastName); err != nil {
+		return c, err
+	}
+	if c.FirstName != "" {
+		if err := accounts.CheckName("FirstName", c.FirstName); err != nil {
+			return c, err
+		}
+	}
+	if c.Email != "" {
+		email, err := vetshare.NormalizeEmail("Email", c.Email)
+		if err != nil {
+			return c, err
+		}
+		c.Email = email
+	}
+	if err := checkText("Phone", c.Phone, MaxField, false); err != nil {
+		return c, err
+	}
+	if err := checkText("Address", c.Address, MaxField, false); err != nil {
+		return c, err
+	}
+	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)
+	c.Phone, c.Address = strings.TrimSpace(c.Phone), strings.TrimSpace(c.Address)
+	return c, nil
+}
+
+// CreateClient creates a client profile in the actor's account, with the account's next client
+// number (R2.5) and the account as its home location (R2.10). In an automatic group it is shared,
+// in the same transaction, with every other current member (R2.1). It returns the client and the
+// creating account's entry. LastName is required; FirstName, Email, Phone and Address are
+// optional; the id, owner, accounts, times and version are set here.
+func CreateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, vetshare.ClientEntry, error) {
+	const op = "records.CreateClient"
+	c, err := checkProfile(c)
+	if err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	a, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	now := tx.Now()
+	c.ID, c.OwnerID, c.OriginAccount, c.HomeAccount = vetshare.NewID[vetshare.ClientID](now), a.OwnerID, a.ID, a.ID
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	if err := tx.InsertClient(ctx, c); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	e := vetshare.ClientEntry{AccountID: a.ID, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: now}
+	if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	if _, err := sharing.ShareOnCreate(ctx, tx, actor, c); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	return c, e, nil
+}
+
+// UpdateClient edits a client's profile from the actor's account, which must share the client
+// (else [vetshare.ErrNotFound]). c.Version must be the version the edit is based on: when the
+// profile has changed since, the edit is refused with a [*vetshare.ConflictError] and the caller
+// re-reads and retries (R2.6). The edit is seen by every account that shares the client. The
+// home location is changed with sharing.SetHomeLocation, not here; the id, owner, origin and
+// creation time never change. An edit from an account other than the client's origin is written
+// to the audit log as a cross-account write (R10.1).
+func UpdateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
+	const op = "records.UpdateClient"
+	if !vetshare.ValidID(c.ID) {
+		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("ID", "malformed id"))
+	}
+	c, err := checkProfile(c)
+	if err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
+	old, err := tx.Client(ctx, actor.Account, c.ID)
+	if err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
+	c.OwnerID, c.OriginAccount, c.HomeAccount, c.CreatedAt, c.UpdatedAt = old.OwnerID, old.OriginAccount, old.HomeAccount, old.CreatedAt, tx.Now()
+	if err := tx.UpdateClient(ctx, c); err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
+	c.Version++
+	if actor.Account != c.OriginAccount {
+		if err := audit.Write(ctx, tx, c.OwnerID, actor, "client.update", "client:"+string(c.ID), audit.OK,
+			map[string]any{"version": c.Version}); err != nil {
+			return vetshare.Client{}, vetshare.Op(op, err)
+		}
+	}
+	return c, nil
+}
+
+// Client returns a client as the actor's account sees it; [vetshare.ErrNotFound] when it does
+// not exist or is not shared with the account (R3.3).
+func Client(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
+	const op = "records.Client"
+	if !vetshare.ValidID(id) {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, vetshare.NotFound("client", id))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	c, err := tx.Client(ctx, actor.Account, id)
+	if err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	e, err := tx.ClientEntry(ctx, actor.Account, id)
+	return c, e, vetshare.Op(op, err)
+}
+
+// ClientByNumber returns the client with a client number of the actor's account; a number is
+// looked up only within its account (R2.5).
+func ClientByNumber(ctx context.Context, tx Tx, actor vetshare.Actor, number int64) (vetshare.Client, vetshare.ClientEntry, error) {
+	const op = "records.ClientByNumber"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	e, err := tx.ClientEntryByNumber(ctx, actor.Account, number)
+	if err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	c, err := tx.Client(ctx, actor.Account, e.ClientID)
+	return c, e, vetshare.Op(op, err)
+}
+
+// Page selects a page of a listing: at most Limit rows (0 means 50; at most 1000) after the
+// last row of the previous page.
+type Page struct {
+	Limit int
+	// After is the Next of the previous page; empty for the first.
+	After string
+}
+
+func (p Page) limit() (int, error) {
+	switch {
+	case p.Limit < 0:
+		return 0, vetshare.Invalid("Limit", "negative")
+	case p.Limit == 0:
+		return 50, nil
+	case p.Limit > 1000:
+		return 1000, nil
+	}
+	return p.Limit, nil
+}
+
+// Clients lists the actor's account's clients by name, those whose last name, first name or
+// "last, first" starts with prefix when it is not empty (compared as [vetshare.FoldName] does),
+// a page at a time. next is the After of the next page, empty after the last.
+func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, page Page) (rows []vetshare.ClientRow, next string, err error) {
+	const op = "records.Clients"
+	limit, err := page.limit()
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	q := vetshare.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit}
+	if page.After != "" {
+		key, id, ok := strings.Cut(page.After, "\x00")
+		if !ok || !vetshare.ValidID(vetshare.ClientID(id)) {
+			return nil, "", vetshare.Op(op, vetshare.Invalid("After", "not a page token"))
+		}
+		q.AfterKey, q.AfterID = key, vetshare.ClientID(id)
+	}
+	rows, err = tx.Clients(ctx, q)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if len(rows) == limit {
+		last := rows[len(rows)-1]
+		next = last.Key + "\x00" + string(last.ID)
+	}
+	return rows, next, nil
+}

@@ -1,0 +1,129 @@
+package sharing
+
+import (
+	"context"
+	"errors"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+)
+
+// Candidate is a client that the actor's account may share (R2.3 a), with what a person needs
+// to pick the right one.
+type Candidate struct {
+	Client vetshare.Client
+	// Accounts are the accounts of the group that have the client, with their client numbers.
+	Accounts []CandidateAccount
+	// Patients are the client's patients.
+	Patients []CandidatePatient
+}
+
+// CandidateAccount is an account that has a candidate client.
+type CandidateAccount struct {
+	ID     vetshare.AccountID
+	Name   string
+	Number int64
+}
+
+// CandidatePatient is a patient of a candidate client.
+type CandidatePatient struct {
+	ID      vetshare.PatientID
+	Name    string
+	Species string
+}
+
+// DefaultCandidates and MaxCandidates bound the number of candidates returned.
+const (
+	DefaultCandidates = 10
+	MaxCandidates     = 50
+)
+
+// Candidates returns, as a name is typed in the actor's account, the clients of the other
+// current members of its group that are not shared with it yet and whose last name, first name
+// or "last, first" starts with typed (R2.3 a), compared case- and accent-insensitively
+// ([vetshare.FoldName]). Best match first: clients whose "last, first" starts with it, then
+// those whose first name does, each in name order. At most limit are returned (0 means
+// [DefaultCandidates]; at most [MaxCandidates]).
+//
+// An account in no group has no candidates. typed must hold at least one letter or digit after
+// folding, or Candidates returns [vetshare.ErrInvalid].
+func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, limit int) ([]Candidate, error) {
+	const op = "sharing.Candidates"
+	prefix := vetshare.FoldName(typed)
+	switch {
+	case prefix == "":
+		return nil, vetshare.Op(op, vetshare.Invalid("typed", "empty"))
+	case limit < 0:
+		return nil, vetshare.Op(op, vetshare.Invalid("limit", "negative"))
+	case limit == 0:
+		limit = DefaultCandidates
+	case limit > MaxCandidates:
+		limit = MaxCandidates
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	_, members, err := memberAccounts(ctx, tx, actor.Account)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	from := make([]vetshare.AccountID, 0, len(members))
+	for _, m := range members {
+		if m.AccountID != actor.Account {
+			from = append(from, m.AccountID)
+		}
+	}
+	if len(from) == 0 {
+		return nil, nil
+	}
+	clients, err := tx.ShareCandidates(ctx, vetshare.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: limit})
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	names := map[vetshare.AccountID]string{}
+	out := make([]Candidate, 0, len(clients))
+	for _, c := range clients {
+		cand := Candidate{Client: c}
+		entries, err := tx.ClientEntries(ctx, c.ID)
+		if err != nil {
+			return nil, vetshare.Op(op, err)
+		}
+		var scope vetshare.AccountID
+		for _, e := range entries {
+			if !isMember(members, e.AccountID) {
+				continue // an account that left the group: not shown
+			}
+			name, ok := names[e.AccountID]
+			if !ok {
+				a, err := tx.Account(ctx, e.AccountID)
+				if err != nil {
+					return nil, vetshare.Op(op, err)
+				}
+				name, names[e.AccountID] = a.Name, a.Name
+			}
+			cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: name, Number: e.Number})
+			scope = e.AccountID
+		}
+		ps, err := tx.Patients(ctx, scope, c.ID)
+		if err != nil {
+			return nil, vetshare.Op(op, err)
+		}
+		for _, p := range ps {
+			cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
+		}
+		out = append(out, cand)
+	}
+	return out, nil
+}
+
+func isMember(members []vetshare.GroupMember, a vetshare.AccountID) bool {
+	for _, m := range members {
+		if m.AccountID == a {
+			return true
+		}
+	}
+	return false
+}

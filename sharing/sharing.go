@@ -1,0 +1,312 @@
+package sharing
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/audit"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	Now() time.Time
+	vetshare.DirectoryTx
+	vetshare.SharingTx
+	vetshare.ClientsTx
+	vetshare.RecordsTx
+	vetshare.AuditTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// gather collects the facts Authorize needs, at decision time.
+func gather(ctx context.Context, tx Tx, req Request) (Facts, error) {
+	var f Facts
+	if vetshare.ValidID(req.Requester) {
+		u, err := tx.User(ctx, req.Requester)
+		switch {
+		case err == nil:
+			f.Requester, f.RequesterFound = u, true
+		case !errors.Is(err, vetshare.ErrNotFound):
+			return f, err
+		}
+	}
+	for _, id := range req.Accounts {
+		af := AccountFacts{Account: vetshare.Account{ID: id}}
+		if vetshare.ValidID(id) {
+			a, err := tx.Account(ctx, id)
+			switch {
+			case err == nil:
+				af.Account, af.Found = a, true
+			case !errors.Is(err, vetshare.ErrNotFound):
+				return f, err
+			}
+		}
+		if af.Found {
+			if f.RequesterFound {
+				m, err := tx.Membership(ctx, req.Requester, id)
+				switch {
+				case err == nil:
+					af.Membership = &m
+				case !errors.Is(err, vetshare.ErrNotFound):
+					return f, err
+				}
+			}
+			g, err := tx.GroupOf(ctx, id)
+			switch {
+			case err == nil:
+				af.Group = g.GroupID
+			case !errors.Is(err, vetshare.ErrNotFound):
+				return f, err
+			}
+		}
+		f.Accounts = append(f.Accounts, af)
+	}
+	return f, nil
+}
+
+// auditOwner is the owner whose log records a decision: the first named account's that exists.
+func auditOwner(f Facts) vetshare.OwnerID {
+	for _, af := range f.Accounts {
+		if af.Found {
+			return af.Account.OwnerID
+		}
+	}
+	return ""
+}
+
+// decisionRecord is the evidence a decision's audit entry keeps.
+type decisionRecord struct {
+	Request Request  `json:"request"`
+	Reasons []string `json:"reasons,omitempty"`
+	Group   vetshare.GroupID
+}
+
+func writeDecision(ctx context.Context, tx Tx, req Request, f Facts, d Decision) error {
+	owner := auditOwner(f)
+	if owner == "" {
+		// No named account exists: there is no owner's log to write to and nothing changes.
+		return nil
+	}
+	rec := decisionRecord{Request: req, Group: d.Group}
+	for _, r := range d.Reasons {
+		rec.Reasons = append(rec.Reasons, r.Error())
+	}
+	outcome := audit.OK
+	if !d.Approved {
+		outcome = audit.Rejected
+	}
+	var acct vetshare.AccountID
+	if len(req.Accounts) > 0 {
+		acct = req.Accounts[0]
+	}
+	return audit.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct},
+		"sharing."+string(req.Action), "request", outcome, rec)
+}
+
+// Enable decides a request to share records between accounts (R1.1–R1.6) and, when it is
+// approved, creates a share group with the request's mode or adds the other accounts to the one
+// group a named account is already in (which keeps its mode). Every decision is written to the
+// audit log with the request as evidence (R1.5).
+//
+// A rejected request is not an error of Enable: it returns the decision, with every failed
+// reason, and a nil error, so that the host's transaction commits the audit entry and nothing
+// else. [Decision.Err] turns a rejection into an error. Enable returns an error only when the
+// store fails.
+func Enable(ctx context.Context, tx Tx, req Request) (Decision, error) {
+	const op = "sharing.Enable"
+	req.Action = ActionEnable
+	f, err := gather(ctx, tx, req)
+	if err != nil {
+		return Decision{}, vetshare.Op(op, err)
+	}
+	d := Authorize(req, f)
+	if d.Approved {
+		now := tx.Now()
+		if d.Group == "" {
+			g := vetshare.ShareGroup{ID: vetshare.NewID[vetshare.GroupID](now), OwnerID: f.Accounts[0].Account.OwnerID, Mode: req.Mode, CreatedAt: now}
+			if err := tx.InsertGroup(ctx, g); err != nil {
+				return Decision{}, vetshare.Op(op, err)
+			}
+			d.Group = g.ID
+		}
+		for _, af := range f.Accounts {
+			if af.Group != "" {
+				continue
+			}
+			if err := tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: d.Group, AccountID: af.Account.ID, JoinedAt: now}); err != nil {
+				return Decision{}, vetshare.Op(op, err)
+			}
+		}
+	}
+	return d, vetshare.Op(op, writeDecision(ctx, tx, req, f, d))
+}
+
+// RemoveResult is the outcome of a removal request.
+type RemoveResult struct {
+	Decision
+	// LiveEntries counts the leaving account's client entries that stay shared (R1.7, R3.5):
+	// those whose client another account has too. They keep syncing.
+	LiveEntries int
+}
+
+// Remove decides a request to remove one account from its share group (R1.7), authorized as
+// [Enable] requests are. From then on nothing new is shared to or from the account, but nothing
+// is unshared (R3.5). Like Enable, a rejection is returned as the decision with a nil error.
+func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
+	const op = "sharing.Remove"
+	req.Action = ActionRemove
+	f, err := gather(ctx, tx, req)
+	if err != nil {
+		return RemoveResult{}, vetshare.Op(op, err)
+	}
+	res := RemoveResult{Decision: Authorize(req, f)}
+	if res.Approved {
+		if err := tx.LeaveGroup(ctx, req.Accounts[0], tx.Now()); err != nil {
+			return RemoveResult{}, vetshare.Op(op, err)
+		}
+		if res.LiveEntries, err = tx.SharedEntries(ctx, req.Accounts[0]); err != nil {
+			return RemoveResult{}, vetshare.Op(op, err)
+		}
+	}
+	return res, vetshare.Op(op, writeDecision(ctx, tx, req, f, res.Decision))
+}
+
+// memberAccounts returns the current members of the account's group, and the group; ErrNotFound
+// when the account is in none.
+func memberAccounts(ctx context.Context, tx Tx, account vetshare.AccountID) (vetshare.GroupMember, []vetshare.GroupMember, error) {
+	gm, err := tx.GroupOf(ctx, account)
+	if err != nil {
+		return gm, nil, err
+	}
+	members, err := tx.GroupMembers(ctx, gm.GroupID)
+	return gm, members, err
+}
+
+// ShareOnCreate shares a client just created in actor.Account with every other current member
+// of the account's group when the group is in automatic mode (R2.1), and returns the entries it
+// made. It does nothing for an account in no group or in a manual group. It is called by
+// records.CreateClient in the same transaction; a host creating clients another way calls it.
+func ShareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
+	const op = "sharing.ShareOnCreate"
+	gm, members, err := memberAccounts(ctx, tx, actor.Account)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	g, err := tx.Group(ctx, gm.GroupID)
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	if g.Mode != vetshare.ModeAutomatic || len(members) < 2 {
+		return nil, nil
+	}
+	entries := make([]vetshare.ClientEntry, 0, len(members)-1)
+	to := make([]vetshare.AccountID, 0, len(members)-1)
+	for _, m := range members {
+		if m.AccountID == actor.Account {
+			continue
+		}
+		e := vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()}
+		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+			return nil, vetshare.Op(op, err)
+		}
+		entries, to = append(entries, e), append(to, m.AccountID)
+	}
+	err = audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(c.ID), audit.OK,
+		map[string]any{"via": vetshare.ViaAutomatic, "to": to})
+	return entries, vetshare.Op(op, err)
+}
+
+// ShareClient shares a client with the account the actor is logged into (R2.3 b): the account
+// gets its own client entry, with its next client number (R2.5), created from the shared
+// profile, and with it every patient and record of the client, now and later (R2.4). Nothing is
+// copied: patients and records are stored by patient id.
+//
+// The client must have an entry in another account that is, at this moment, a member of the
+// actor's account's group (R2.8); otherwise, or when the client does not exist, ShareClient
+// returns [vetshare.ErrNotFound] (a client of another group is not revealed). Sharing a client
+// the account already has returns the existing entry and creates nothing (R2.7).
+func ShareClient(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.ClientEntry, error) {
+	const op = "sharing.ShareClient"
+	e, err := share(ctx, tx, actor, client, vetshare.ViaManual)
+	return e, vetshare.Op(op, err)
+}
+
+func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID, via vetshare.EntryVia) (vetshare.ClientEntry, error) {
+	if !vetshare.ValidID(client) {
+		return vetshare.ClientEntry{}, vetshare.Invalid("client", "malformed id")
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	if e, err := tx.ClientEntry(ctx, actor.Account, client); err == nil {
+		return e, nil // R2.7
+	} else if !errors.Is(err, vetshare.ErrNotFound) {
+		return vetshare.ClientEntry{}, err
+	}
+	gm, members, err := memberAccounts(ctx, tx, actor.Account)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		return vetshare.ClientEntry{}, vetshare.NotFound("client", client)
+	}
+	if err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	entries, err := tx.ClientEntries(ctx, client)
+	if err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	if !inGroup(entries, members, actor.Account) {
+		return vetshare.ClientEntry{}, vetshare.NotFound("client", client) // R2.8, R3.3
+	}
+	g, err := tx.Group(ctx, gm.GroupID)
+	if err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
+	if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	err = audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
+		map[string]any{"via": via, "to": []vetshare.AccountID{actor.Account}, "number": e.Number})
+	return e, err
+}
+
+// inGroup reports whether one of the client's entries is in a member account other than self.
+func inGroup(entries []vetshare.ClientEntry, members []vetshare.GroupMember, self vetshare.AccountID) bool {
+	for _, e := range entries {
+		for _, m := range members {
+			if e.AccountID == m.AccountID && e.AccountID != self {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// CrossReference translates a client number of the actor's account into the client number of
+// the same client in account to (R2.5). It returns [vetshare.ErrNotFound] when the number does
+// not exist in the actor's account or the client is not shared with to.
+func CrossReference(ctx context.Context, tx Tx, actor vetshare.Actor, number int64, to vetshare.AccountID) (vetshare.ClientEntry, error) {
+	const op = "sharing.CrossReference"
+	if number <= 0 {
+		return vetshare.ClientEntry{}, vetshare.Op(op, vetshare.Invalid("number", "client numbers start at 1"))
+	}
+	if !vetshare.ValidID(to) {
+		return vetshare.ClientEntry{}, vetshare.Op(op, vetshare.Invalid("to", "malformed id"))
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	e, err := tx.ClientEntryByNumber(ctx, actor.Account, number)
+	if err != nil {
+		return vetshare.ClientEntry{}, vetshare.Op(op, err)
+	}
+	other, err := tx.ClientEntry(ctx, to, e.ClientID)
+	return other, vetshare.Op(op, err)
+}
