@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -168,7 +169,7 @@ func (s *Store) Update(ctx context.Context, fn func(vetshare.Tx) error) error {
 
 // View runs fn in a read-only transaction; see [vetshare.Store].
 func (s *Store) View(ctx context.Context, fn func(vetshare.Tx) error) error {
-	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: s.read != s.write}, fn)
+	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(vetshare.Tx) error) (err error) {
@@ -176,7 +177,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err != nil {
 		return err
 	}
-	t := &Tx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now())}
+	t := &Tx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now()), readOnly: opts != nil && opts.ReadOnly}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -191,6 +192,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if err := ctx.Err(); err != nil {
 		sqlTx.Rollback()
 		return err
+	}
+	if t.readOnly {
+		return sqlTx.Rollback() // nothing to commit
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return translate(err)
@@ -258,11 +262,21 @@ func (s *Store) prepareLater(ctx context.Context, db *sql.DB, queries []string) 
 
 // Tx is the store's [vetshare.Tx].
 type Tx struct {
-	s       *Store
-	db      *sql.DB
-	tx      *sql.Tx
-	now     time.Time
-	pending []string // queries this transaction prepared for itself
+	s        *Store
+	db       *sql.DB
+	tx       *sql.Tx
+	now      time.Time
+	pending  []string // queries this transaction prepared for itself
+	readOnly bool     // a View: statements other than queries are refused
+}
+
+// errReadOnly is returned for a write in a View.
+var errReadOnly = errors.New("sqlite: write in a read-only transaction")
+
+// isQuery reports whether a statement only reads.
+func isQuery(q string) bool {
+	q = strings.TrimLeft(q, " \t\n")
+	return len(q) >= 6 && (strings.EqualFold(q[:6], "SELECT") || strings.EqualFold(q[:4], "WITH"))
 }
 
 var _ vetshare.Tx = (*Tx)(nil)
@@ -271,6 +285,9 @@ var _ vetshare.Tx = (*Tx)(nil)
 func (t *Tx) Now() time.Time { return t.now }
 
 func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if t.readOnly && !isQuery(query) {
+		return nil, errReadOnly
+	}
 	if st := t.s.cached(t.db, query); st != nil {
 		return t.tx.StmtContext(ctx, st), nil
 	}
