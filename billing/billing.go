@@ -1,0 +1,377 @@
+package billing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	accounts.Tx
+	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
+	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
+	Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error)
+	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
+	vetshare.BillingTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// CreateInvoice issues an invoice of the actor's account to its client entry for inv.ClientID
+// (R4.1), with inv.Lines priced by [PriceLines] and an optional Note. inv.AccountID, when set,
+// must be the actor's account; inv.Currency, when set, must be the account's currency (R4.6);
+// the id, number, status, totals and times are set here. A line's RecordID, when set, must name
+// a usage recorded at this account for a patient of the client, not removed.
+//
+// It returns [vetshare.ErrNotFound] when the client is not shared with the account (R3.3),
+// [vetshare.ErrNotPermitted] for another account, and [vetshare.ErrInvalid] (with a
+// [*CurrencyError] for a currency mismatch) for bad input, changing nothing.
+func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshare.Invoice) (vetshare.Invoice, error) {
+	const op = "billing.CreateInvoice"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if inv.AccountID != "" && inv.AccountID != actor.Account {
+		return vetshare.Invoice{}, vetshare.Op(op, vetshare.NotPermitted(
+			"an invoice belongs to the account that creates it (R4.1): %s, not %s", actor.Account, inv.AccountID))
+	}
+	if !vetshare.ValidID(inv.ClientID) {
+		return vetshare.Invoice{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
+	}
+	if err := checkText("Note", inv.Note, MaxNote, false); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	lines, total, err := PriceLines(inv.Lines)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	acct, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if inv.Currency != "" && inv.Currency != acct.Currency {
+		return vetshare.Invoice{}, vetshare.Op(op, &CurrencyError{Field: "Currency", Want: acct.Currency, Got: inv.Currency})
+	}
+	bal, err := tx.ClientBalance(ctx, actor.Account, inv.ClientID)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if !CanAdd(bal.Outstanding.Amount, total) {
+		return vetshare.Invoice{}, vetshare.Op(op, vetshare.Invalid("Lines", "the client's balance would not fit"))
+	}
+	for i, l := range lines {
+		if l.RecordID == "" {
+			continue
+		}
+		if err := checkUsage(ctx, tx, actor.Account, inv.ClientID, "Lines["+strconv.Itoa(i)+"].RecordID", l.RecordID); err != nil {
+			return vetshare.Invoice{}, vetshare.Op(op, err)
+		}
+	}
+	now := tx.Now()
+	inv = vetshare.Invoice{
+		ID: vetshare.NewID[vetshare.InvoiceID](now), AccountID: actor.Account, ClientID: inv.ClientID,
+		Status: vetshare.InvoiceOpen, Currency: acct.Currency, Total: total, Lines: lines,
+		Note: strings.TrimSpace(inv.Note), CreatedBy: actor.User, IssuedAt: now,
+	}
+	if err := tx.InsertInvoice(ctx, &inv); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	return inv, nil
+}
+
+// checkUsage returns an error unless id is a usage recorded at account, not removed, for a
+// patient of client.
+func checkUsage(ctx context.Context, tx Tx, account vetshare.AccountID, client vetshare.ClientID, field string, id vetshare.RecordID) error {
+	r, err := tx.Record(ctx, account, id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case r.Kind != vetshare.RecordUsage:
+		return vetshare.Invalid(field, "record "+string(id)+" is a "+string(r.Kind)+", not a usage")
+	case r.AccountID != account:
+		return vetshare.Invalid(field, "usage "+string(id)+" was recorded at account "+string(r.AccountID)+"; bill it there")
+	case r.Removed != nil:
+		return vetshare.Invalid(field, "usage "+string(id)+" was removed")
+	}
+	p, err := tx.Patient(ctx, account, r.PatientID)
+	if err != nil {
+		return err
+	}
+	if p.ClientID != client {
+		return vetshare.Invalid(field, "usage "+string(id)+" is for a patient of another client")
+	}
+	return nil
+}
+
+// Invoice returns an invoice of the actor's account with its lines. An invoice of any other
+// account answers [vetshare.ErrNotFound], as one that does not exist (R3.4).
+func Invoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+	const op = "billing.Invoice"
+	inv, err := ownInvoice(ctx, tx, actor, id)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if inv.Lines, err = tx.InvoiceLines(ctx, id); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	return inv, nil
+}
+
+// ownInvoice checks the actor and returns the invoice when it belongs to the actor's account.
+func ownInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Invoice{}, err
+	}
+	if !vetshare.ValidID(id) {
+		return vetshare.Invoice{}, vetshare.Invalid("Invoice", "malformed id")
+	}
+	inv, err := tx.Invoice(ctx, id)
+	if err != nil {
+		return vetshare.Invoice{}, err
+	}
+	if inv.AccountID != actor.Account {
+		return vetshare.Invoice{}, vetshare.NotFound("invoice", id)
+	}
+	return inv, nil
+}
+
+// Invoices lists a page of the client's invoices at the actor's account, oldest first, without
+// their lines. q.Account and q.Client are set here; q.Limit defaults to [DefaultLimit] and is
+// at most [MaxLimit]. It returns [vetshare.ErrNotFound] when the client is not shared with the
+// account.
+func Invoices(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID, q vetshare.InvoiceQuery) ([]vetshare.Invoice, error) {
+	const op = "billing.Invoices"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	switch {
+	case !vetshare.ValidID(client):
+		return nil, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
+	case q.Status != "" && q.Status != vetshare.InvoiceOpen && q.Status != vetshare.InvoicePaid && q.Status != vetshare.InvoiceVoid:
+		return nil, vetshare.Op(op, vetshare.Invalid("Status", "must be open, paid or void"))
+	case q.After != "" && !vetshare.ValidID(q.After):
+		return nil, vetshare.Op(op, vetshare.Invalid("After", "malformed id"))
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "must be from 0 to "+strconv.Itoa(MaxLimit)))
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultLimit
+	}
+	if _, err := tx.ClientEntry(ctx, actor.Account, client); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	q.Account, q.Client = actor.Account, client
+	out, err := tx.ClientInvoices(ctx, q)
+	return out, vetshare.Op(op, err)
+}
+
+// VoidInvoice cancels an open invoice of the actor's account that has no payment: it no longer
+// asks for anything. It returns a [*StatusError] for an invoice that is paid, partly paid or
+// void already, and [vetshare.ErrNotFound] for an invoice of another account.
+func VoidInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+	const op = "billing.VoidInvoice"
+	inv, err := ownInvoice(ctx, tx, actor, id)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if err := CanVoid(inv); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	if err := tx.VoidInvoice(ctx, id, tx.Now()); err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	inv.Status, inv.VoidedAt = vetshare.InvoiceVoid, tx.Now()
+	return inv, nil
+}
+
+// PaymentRequest is a payment to record.
+type PaymentRequest struct {
+	// Key is the caller's idempotency key, unique within the owner (a random UUID per payment
+	// attempt, say): a retry with the same key records nothing twice.
+	Key     string
+	Invoice vetshare.InvoiceID
+	// Amount is what is paid, in the invoice's currency.
+	Amount  vetshare.Money
+	Channel vetshare.Channel
+	// Method and Reference are the host's, kept as given: "card", "cash", a processor's id.
+	Method    string
+	Reference string
+}
+
+// RecordPayment records a payment taken at the actor's account through req.Channel and applies
+// it to req.Invoice, booked at the invoice's account:
+//
+//   - at the counter, only an invoice of the actor's account can be paid (R4.4); another
+//     account's invoice is refused with a [*CounterError] naming both accounts;
+//   - through the app, an invoice of any account that shares the client with the actor's
+//     account can be paid (R4.5), and the payment is written to the audit log as a
+//     cross-account write when that is another account (R10.1);
+//   - the amount must be positive, in the invoice's currency and no more than is outstanding
+//     (R4.6); only an open invoice can be paid.
+//
+// Recording is idempotent: when the owner already has a payment with req.Key that
+// [SamePayment] finds equal to req, RecordPayment returns it and records nothing; when the key
+// holds a different payment it returns a [*vetshare.ConflictError]. An invoice whose client is
+// not shared with the actor's account answers [vetshare.ErrNotFound] (R3.3). Nothing changes
+// on error.
+func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req PaymentRequest) (vetshare.Payment, error) {
+	const op = "billing.RecordPayment"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	if err := checkRequest(req); err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	inv, err := tx.Invoice(ctx, req.Invoice)
+	if err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	if inv.AccountID != actor.Account {
+		// Another account's invoice is reachable only where the client is shared (R3.3).
+		if _, err := tx.ClientEntry(ctx, actor.Account, inv.ClientID); err != nil {
+			return vetshare.Payment{}, vetshare.Op(op, vetshare.NotFound("invoice", req.Invoice))
+		}
+	}
+	switch prev, err := tx.PaymentByKey(ctx, actor.Account, req.Key); {
+	case err == nil && SamePayment(prev, req, actor.Account):
+		return prev, nil
+	case err == nil:
+		return vetshare.Payment{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "payment key", ID: req.Key,
+			Reason: "already used for payment " + string(prev.ID) + ", a different payment"})
+	case !isNotFound(err):
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	if err := CheckPayment(inv, actor.Account, req.Channel, req.Amount); err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	now := tx.Now()
+	p := vetshare.Payment{
+		ID: vetshare.NewID[vetshare.PaymentID](now), Key: req.Key, AccountID: inv.AccountID, InvoiceID: inv.ID,
+		ClientID: inv.ClientID, Channel: req.Channel, Amount: req.Amount.Amount, Currency: inv.Currency,
+		TakenAt: actor.Account, UserID: actor.User, Method: strings.TrimSpace(req.Method),
+		Reference: strings.TrimSpace(req.Reference), CreatedAt: now,
+	}
+	if err := tx.InsertPayment(ctx, p); err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
+	if p.AccountID != p.TakenAt {
+		if err := auditCrossAccount(ctx, tx, actor, p); err != nil {
+			return vetshare.Payment{}, vetshare.Op(op, err)
+		}
+	}
+	return p, nil
+}
+
+func checkRequest(req PaymentRequest) error {
+	if err := checkText("Key", req.Key, MaxKey, true); err != nil {
+		return err
+	}
+	if !vetshare.ValidID(req.Invoice) {
+		return vetshare.Invalid("Invoice", "malformed id")
+	}
+	if !req.Channel.Valid() {
+		return vetshare.Invalid("Channel", "must be counter or app")
+	}
+	if err := CheckAmount("Amount.Amount", req.Amount.Amount); err != nil {
+		return err
+	}
+	if err := CheckCurrency("Amount.Currency", req.Amount.Currency); err != nil {
+		return err
+	}
+	if err := checkText("Method", req.Method, MaxReference, false); err != nil {
+		return err
+	}
+	return checkText("Reference", req.Reference, MaxReference, false)
+}
+
+// auditCrossAccount writes an app payment booked at another account than the one it was taken
+// at to the audit log (R10.1).
+func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Payment) error {
+	acct, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return err
+	}
+	detail, err := json.Marshal(struct {
+		Payment  vetshare.PaymentID `json:"payment"`
+		BookedAt vetshare.AccountID `json:"booked_at"`
+		Client   vetshare.ClientID  `json:"client"`
+		Channel  vetshare.Channel   `json:"channel"`
+		Amount   int64              `json:"amount"`
+		Currency string             `json:"currency"`
+	}{p.ID, p.AccountID, p.ClientID, p.Channel, p.Amount, p.Currency})
+	if err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+		OwnerID: acct.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
+		Action: "billing.payment", Subject: "invoice:" + string(p.InvoiceID), Outcome: "ok", Detail: string(detail),
+	})
+}
+
+// Payments returns the payments of an invoice of the actor's account, oldest first;
+// [vetshare.ErrNotFound] for an invoice of another account.
+func Payments(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
+	const op = "billing.Payments"
+	if _, err := ownInvoice(ctx, tx, actor, id); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	out, err := tx.InvoicePayments(ctx, id)
+	return out, vetshare.Op(op, err)
+}
+
+// Balance returns the client's balance at the actor's account (R4.2): what its open invoices
+// there still ask for, in the account's currency. No function returns a balance combined
+// across accounts. It returns [vetshare.ErrNotFound] when the client is not shared with the
+// account.
+func Balance(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.Balance, error) {
+	const op = "billing.Balance"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Balance{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(client) {
+		return vetshare.Balance{}, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
+	}
+	b, err := tx.ClientBalance(ctx, actor.Account, client)
+	return b, vetshare.Op(op, err)
+}
+
+// LocationBalances is the cross-location balance view (R4.3): from the actor's account, which
+// must share the client, the client's balance at each other account that shares it, each in
+// that account's currency and with the reference (account, its client number) a host renders as
+// a link, oldest entry first. The view is read-only and adds nothing up. It returns
+// [vetshare.ErrNotFound] when the client is not shared with the actor's account.
+func LocationBalances(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
+	const op = "billing.LocationBalances"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(client) {
+		return nil, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
+	}
+	all, err := tx.ClientBalances(ctx, client)
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	out := make([]vetshare.LocationBalance, 0, len(all))
+	shared := false
+	for _, b := range all {
+		if b.AccountID == actor.Account {
+			shared = true
+			continue
+		}
+		out = append(out, b)
+	}
+	if !shared {
+		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
+	}
+	return out, nil
+}
+
+func isNotFound(err error) bool { return errors.Is(err, vetshare.ErrNotFound) }

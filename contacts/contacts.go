@@ -1,0 +1,275 @@
+package contacts
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+)
+
+// Tx is what the package needs of a [vetshare.Tx].
+type Tx interface {
+	accounts.Tx
+	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
+	vetshare.ContactsTx
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// Limits on input.
+const (
+	MaxName      = 200  // bytes of a name
+	MaxField     = 1000 // bytes of a category, phone or address
+	MaxNotes     = 4000 // bytes of notes
+	DefaultLimit = 100  // entries listed when a query sets no limit
+	MaxLimit     = 1000 // entries listed at most
+)
+
+func checkText(field, s string, max int, required bool) error {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return vetshare.Invalid(field, "empty")
+	case len(s) > max:
+		return vetshare.Invalid(field, "longer than "+strconv.Itoa(max)+" bytes")
+	case !utf8.ValidString(s):
+		return vetshare.Invalid(field, "not valid UTF-8")
+	}
+	return nil
+}
+
+// Check validates and tidies the editable fields of an address-book entry: a kind, a name,
+// optional category, email (an address, kept normalized), phone, address and notes, and a
+// CompanyID only on a person. It returns an [*vetshare.InvalidError] naming the first bad
+// field. It does not look the company up.
+func Check(c vetshare.Contact) (vetshare.Contact, error) {
+	if !c.Kind.Valid() {
+		return c, vetshare.Invalid("Kind", "must be person or company")
+	}
+	if err := checkText("Name", c.Name, MaxName, true); err != nil {
+		return c, err
+	}
+	if c.CompanyID != "" {
+		if c.Kind != vetshare.ContactPerson {
+			return c, vetshare.Invalid("CompanyID", "only a person works at a company")
+		}
+		if !vetshare.ValidID(c.CompanyID) {
+			return c, vetshare.Invalid("CompanyID", "malformed id")
+		}
+	}
+	if c.Email != "" {
+		email, err := vetshare.NormalizeEmail("Email", c.Email)
+		if err != nil {
+			return c, err
+		}
+		c.Email = email
+	}
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{{"Category", c.Category, MaxField}, {"Phone", c.Phone, MaxField}, {"Address", c.Address, MaxField}, {"Notes", c.Notes, MaxNotes}} {
+		if err := checkText(f.name, f.value, f.max, false); err != nil {
+			return c, err
+		}
+	}
+	c.Name, c.Category, c.Phone = strings.TrimSpace(c.Name), strings.TrimSpace(c.Category), strings.TrimSpace(c.Phone)
+	c.Address, c.Notes = strings.TrimSpace(c.Address), strings.TrimSpace(c.Notes)
+	return c, nil
+}
+
+// CopyOf returns an independent copy of c for account to, with the id id, made at now (R6.2):
+// every detail is copied, the copy starts at version 1 and remembers c as CopiedFrom. A person's
+// CompanyID is not copied: it names an entry of c's account, which the copy cannot link to.
+func CopyOf(c vetshare.Contact, to vetshare.AccountID, id vetshare.ContactID, now time.Time) vetshare.Contact {
+	c.CopiedFrom, c.ID, c.AccountID, c.CompanyID = c.ID, id, to, ""
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	return c
+}
+
+// CanCopy returns [vetshare.ErrNotPermitted] unless an entry of account from may be copied to
+// account to: another account of the same owner (R6.2).
+func CanCopy(from, to vetshare.Account) error {
+	switch {
+	case from.OwnerID != to.OwnerID:
+		return vetshare.NotPermitted("account %s belongs to another owner than %s: contacts are copied only between accounts of one owner (R6.2)", to.ID, from.ID)
+	case from.ID == to.ID:
+		return vetshare.Invalid("to", "the entry is already in account "+string(to.ID))
+	}
+	return nil
+}
+
+// Create adds an entry to the actor's account's address book (R6.1). c.AccountID, when set,
+// must be the actor's account; a CompanyID must name a company of that account. The id,
+// times, version and CopiedFrom are set here. It returns [vetshare.ErrInvalid] for bad input,
+// [vetshare.ErrNotFound] for a company the account does not have, and
+// [vetshare.ErrNotPermitted] for another account.
+func Create(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
+	const op = "contacts.Create"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if c.AccountID != "" && c.AccountID != actor.Account {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.NotPermitted("an entry belongs to the account that creates it (R6.1): %s, not %s", actor.Account, c.AccountID))
+	}
+	c, err := Check(c)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if err := checkCompany(ctx, tx, actor.Account, c.CompanyID); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	now := tx.Now()
+	c.ID, c.AccountID, c.CopiedFrom = vetshare.NewID[vetshare.ContactID](now), actor.Account, ""
+	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
+	return c, vetshare.Op(op, tx.InsertContact(ctx, c))
+}
+
+func checkCompany(ctx context.Context, tx Tx, account vetshare.AccountID, id vetshare.ContactID) error {
+	if id == "" {
+		return nil
+	}
+	co, err := tx.Contact(ctx, account, id)
+	if err != nil {
+		return vetshare.NotFound("company", id)
+	}
+	if co.Kind != vetshare.ContactCompany {
+		return vetshare.Invalid("CompanyID", "entry "+string(id)+" is a person, not a company")
+	}
+	return nil
+}
+
+// Get returns an entry of the actor's account's address book. An entry of any other account
+// answers [vetshare.ErrNotFound], as one that does not exist (R6.1, R3.4).
+func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID) (vetshare.Contact, error) {
+	const op = "contacts.Get"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(id) {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("id", "malformed id"))
+	}
+	c, err := tx.Contact(ctx, actor.Account, id)
+	return c, vetshare.Op(op, err)
+}
+
+// Update edits an entry of the actor's account from c, which must carry the Version it was read
+// at: an edit based on an older version is refused with a [*vetshare.ConflictError] (re-read and
+// retry). Kind, CopiedFrom and CreatedAt cannot change; the edit reaches no copy of the entry
+// in another account, nor the entry it was copied from (R6.2). It returns the entry as stored.
+func Update(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
+	const op = "contacts.Update"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(c.ID) {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("ID", "malformed id"))
+	}
+	old, err := tx.Contact(ctx, actor.Account, c.ID)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if c.Kind == "" {
+		c.Kind = old.Kind
+	}
+	if c.Kind != old.Kind {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("Kind", "cannot change"))
+	}
+	c, err = Check(c)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if err := checkCompany(ctx, tx, actor.Account, c.CompanyID); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	c.AccountID, c.CopiedFrom, c.CreatedAt, c.UpdatedAt = actor.Account, old.CopiedFrom, old.CreatedAt, tx.Now()
+	if err := tx.UpdateContact(ctx, c); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	c.Version++
+	return c, nil
+}
+
+// List returns a page of the actor's account's address book by folded name (q.Prefix is folded
+// here with [vetshare.FoldName]); q.Account is set here, q.Limit defaults to [DefaultLimit] and
+// is at most [MaxLimit].
+func List(ctx context.Context, tx Tx, actor vetshare.Actor, q vetshare.ContactQuery) ([]vetshare.Contact, error) {
+	const op = "contacts.List"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	switch {
+	case q.Kind != "" && !q.Kind.Valid():
+		return nil, vetshare.Op(op, vetshare.Invalid("Kind", "must be person or company"))
+	case q.AfterID != "" && !vetshare.ValidID(q.AfterID):
+		return nil, vetshare.Op(op, vetshare.Invalid("AfterID", "malformed id"))
+	case q.Limit < 0 || q.Limit > MaxLimit:
+		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "must be from 0 to "+strconv.Itoa(MaxLimit)))
+	case len(q.Prefix) > MaxName || !utf8.ValidString(q.Prefix):
+		return nil, vetshare.Op(op, vetshare.Invalid("Prefix", "not a name"))
+	}
+	if q.Limit == 0 {
+		q.Limit = DefaultLimit
+	}
+	q.Account, q.Prefix = actor.Account, vetshare.FoldName(q.Prefix)
+	out, err := tx.Contacts(ctx, q)
+	return out, vetshare.Op(op, err)
+}
+
+// Copy copies an entry of the actor's account to account to, another account of the same
+// owner in which the actor also has an active membership, as an independent entry (R6.2; see
+// [CopyOf]); it returns the copy. A copy to another owner's account is refused with
+// [vetshare.ErrNotPermitted]. The copy is written to the audit log as a cross-account write
+// (R10.1).
+func Copy(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID, to vetshare.AccountID) (vetshare.Contact, error) {
+	const op = "contacts.Copy"
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if !vetshare.ValidID(id) {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("id", "malformed id"))
+	}
+	if !vetshare.ValidID(to) {
+		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("to", "malformed id"))
+	}
+	c, err := tx.Contact(ctx, actor.Account, id)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	from, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	dest, err := tx.Account(ctx, to)
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if err := CanCopy(from, dest); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	if _, err := accounts.Check(ctx, tx, vetshare.Actor{User: actor.User, Account: to}); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	cp := CopyOf(c, to, vetshare.NewID[vetshare.ContactID](tx.Now()), tx.Now())
+	if err := tx.InsertContact(ctx, cp); err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	detail, err := json.Marshal(struct {
+		From vetshare.ContactID `json:"from"`
+		To   vetshare.AccountID `json:"to"`
+	}{c.ID, to})
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	err = tx.AppendAudit(ctx, &vetshare.AuditEntry{
+		OwnerID: from.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
+		Action: "contact.copy", Subject: "contact:" + string(cp.ID), Outcome: "ok", Detail: string(detail),
+	})
+	if err != nil {
+		return vetshare.Contact{}, vetshare.Op(op, err)
+	}
+	return cp, nil
+}

@@ -1,0 +1,209 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+const invoiceCols = `id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
+	created_by, note`
+
+func scanInvoice(r *sql.Rows, inv *vetshare.Invoice) error {
+	var issued int64
+	var paidAt, voidedAt sql.NullInt64
+	err := r.Scan(&inv.ID, &inv.AccountID, &inv.ClientID, &inv.Number, &inv.Status, &inv.Currency, &inv.Total, &inv.Paid,
+		&issued, &paidAt, &voidedAt, &inv.CreatedBy, &inv.Note)
+	inv.IssuedAt, inv.PaidAt, inv.VoidedAt = time.UnixMicro(issued).UTC(), fromMicros(paidAt), fromMicros(voidedAt)
+	return err
+}
+
+func (t *Tx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
+	var n int64
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
+		`SELECT coalesce(max(number), 0) + 1 FROM invoices WHERE account_id = ?`, inv.AccountID)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		inv.ID, inv.AccountID, inv.ClientID, n, string(inv.Status), inv.Currency, inv.Total, inv.Paid,
+		micros(inv.IssuedAt), micros(inv.PaidAt), micros(inv.VoidedAt), inv.CreatedBy, inv.Note); err != nil {
+		return err
+	}
+	for i, l := range inv.Lines {
+		if _, err := t.exec(ctx, `INSERT INTO invoice_lines (invoice_id, line, description, quantity, unit_price, amount, record_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			inv.ID, i+1, l.Description, l.Quantity, l.UnitPrice, l.Amount, nullString(string(l.RecordID))); err != nil {
+			return err
+		}
+	}
+	if inv.Status == vetshare.InvoiceOpen {
+		if _, err := t.exec(ctx, `INSERT INTO balances (account_id, client_id, outstanding, open_invoices) VALUES (?, ?, ?, 1)
+			ON CONFLICT (account_id, client_id) DO UPDATE SET outstanding = outstanding + excluded.outstanding,
+			open_invoices = open_invoices + 1`, inv.AccountID, inv.ClientID, inv.Total-inv.Paid); err != nil {
+			return err
+		}
+	}
+	inv.Number = n
+	return nil
+}
+
+func (t *Tx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+	var inv vetshare.Invoice
+	err := t.queryRow(ctx, vetshare.NotFound("invoice", id), func(r *sql.Rows) error { return scanInvoice(r, &inv) },
+		`SELECT `+invoiceCols+` FROM invoices WHERE id = ?`, id)
+	return inv, err
+}
+
+func (t *Tx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error) {
+	var out []vetshare.InvoiceLine
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var l vetshare.InvoiceLine
+		var rec sql.NullString
+		err := r.Scan(&l.Description, &l.Quantity, &l.UnitPrice, &l.Amount, &rec)
+		l.RecordID = vetshare.RecordID(rec.String)
+		out = append(out, l)
+		return err
+	}, `SELECT description, quantity, unit_price, amount, record_id FROM invoice_lines WHERE invoice_id = ? ORDER BY line`, id)
+	return out, err
+}
+
+func (t *Tx) ClientInvoices(ctx context.Context, q vetshare.InvoiceQuery) ([]vetshare.Invoice, error) {
+	var out []vetshare.Invoice
+	scan := func(r *sql.Rows) error {
+		var inv vetshare.Invoice
+		err := scanInvoice(r, &inv)
+		out = append(out, inv)
+		return err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	if q.After == "" {
+		return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM invoices WHERE account_id = ?1 AND client_id = ?2
+			AND (?3 = '' OR status = ?3) ORDER BY issued_at, id LIMIT ?4`, q.Account, q.Client, string(q.Status), limit)
+	}
+	return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM invoices WHERE account_id = ?1 AND client_id = ?2
+		AND (?3 = '' OR status = ?3)
+		AND (issued_at, id) > (SELECT issued_at, id FROM invoices WHERE id = ?4)
+		ORDER BY issued_at, id LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
+}
+
+func (t *Tx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
+	var account vetshare.AccountID
+	var client vetshare.ClientID
+	var total int64
+	found := false
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { found = true; return r.Scan(&account, &client, &total) },
+		`UPDATE invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0
+		RETURNING account_id, client_id, total`, micros(at), id)
+	if err != nil {
+		return err
+	}
+	if !found {
+		if _, err := t.Invoice(ctx, id); err != nil {
+			return err
+		}
+		return &vetshare.ConflictError{Kind: "invoice", ID: string(id), Reason: "only an open invoice without payments can be voided"}
+	}
+	_, err = t.exec(ctx, `UPDATE balances SET outstanding = outstanding - ?, open_invoices = open_invoices - 1
+		WHERE account_id = ? AND client_id = ?`, total, account, client)
+	return err
+}
+
+const paymentCols = `id, key, account_id, invoice_id, client_id, channel, amount, currency, taken_at, user_id, method,
+	reference, created_at`
+
+func scanPayment(r *sql.Rows, p *vetshare.Payment) error {
+	var created int64
+	err := r.Scan(&p.ID, &p.Key, &p.AccountID, &p.InvoiceID, &p.ClientID, &p.Channel, &p.Amount, &p.Currency, &p.TakenAt,
+		&p.UserID, &p.Method, &p.Reference, &created)
+	p.CreatedAt = time.UnixMicro(created).UTC()
+	return err
+}
+
+func (t *Tx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
+	// One guarded statement inserts the payment only where the invoice can take it, so that a
+	// refusal (or a taken key) changes nothing.
+	res, err := t.exec(ctx, `INSERT INTO payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
+		currency, taken_at, user_id, method, reference, created_at)
+		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+		FROM invoices i JOIN accounts a ON a.id = i.account_id
+		WHERE i.id = ?4 AND i.account_id = ?3 AND i.client_id = ?5 AND i.currency = ?8 AND i.status = 'open'
+		AND i.total - i.paid >= ?7`,
+		p.ID, p.Key, p.AccountID, p.InvoiceID, p.ClientID, string(p.Channel), p.Amount, p.Currency, p.TakenAt, p.UserID,
+		p.Method, p.Reference, micros(p.CreatedAt))
+	if err != nil {
+		if ce, ok := err.(*vetshare.ConflictError); ok {
+			ce.Kind, ce.ID, ce.Reason = "payment", p.Key, "the key or id is taken"
+		}
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return &vetshare.ConflictError{Kind: "invoice", ID: string(p.InvoiceID),
+			Reason: "not an open invoice of the account, client and currency with the amount outstanding"}
+	}
+	var paidInFull bool
+	err = t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&paidInFull) },
+		`UPDATE invoices SET paid = paid + ?1,
+		status = CASE WHEN paid + ?1 = total THEN 'paid' ELSE status END,
+		paid_at = CASE WHEN paid + ?1 = total THEN ?2 ELSE paid_at END
+		WHERE id = ?3 RETURNING status = 'paid'`, p.Amount, micros(p.CreatedAt), p.InvoiceID)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE balances SET outstanding = outstanding - ?, open_invoices = open_invoices - ?
+		WHERE account_id = ? AND client_id = ?`, p.Amount, b2i(paidInFull), p.AccountID, p.ClientID)
+	return err
+}
+
+func (t *Tx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error) {
+	var p vetshare.Payment
+	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "payment key", ID: key}, func(r *sql.Rows) error { return scanPayment(r, &p) },
+		`SELECT `+paymentCols+` FROM payments WHERE owner_id = (SELECT owner_id FROM accounts WHERE id = ?) AND key = ?`,
+		account, key)
+	return p, err
+}
+
+func (t *Tx) InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
+	var out []vetshare.Payment
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var p vetshare.Payment
+		err := scanPayment(r, &p)
+		out = append(out, p)
+		return err
+	}, `SELECT `+paymentCols+` FROM payments WHERE invoice_id = ? ORDER BY created_at, id`, id)
+	return out, err
+}
+
+func (t *Tx) ClientBalance(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.Balance, error) {
+	b := vetshare.Balance{AccountID: account, ClientID: client}
+	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error {
+		return r.Scan(&b.Outstanding.Currency, &b.Outstanding.Amount, &b.OpenInvoices)
+	}, `SELECT a.currency, coalesce(b.outstanding, 0), coalesce(b.open_invoices, 0)
+		FROM client_entries e JOIN accounts a ON a.id = e.account_id
+		LEFT JOIN balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
+		WHERE e.account_id = ? AND e.client_id = ?`, account, client)
+	return b, err
+}
+
+func (t *Tx) ClientBalances(ctx context.Context, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
+	var out []vetshare.LocationBalance
+	err := t.each(ctx, func(r *sql.Rows) error {
+		lb := vetshare.LocationBalance{Balance: vetshare.Balance{ClientID: client}}
+		err := r.Scan(&lb.Ref.AccountID, &lb.Ref.AccountName, &lb.Ref.Number, &lb.Outstanding.Currency,
+			&lb.Outstanding.Amount, &lb.OpenInvoices)
+		lb.AccountID = lb.Ref.AccountID
+		out = append(out, lb)
+		return err
+	}, `SELECT e.account_id, a.name, e.number, a.currency, coalesce(b.outstanding, 0), coalesce(b.open_invoices, 0)
+		FROM client_entries e JOIN accounts a ON a.id = e.account_id
+		LEFT JOIN balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
+		WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
+	return out, err
+}
