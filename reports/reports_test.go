@@ -388,3 +388,124 @@ func TestRowsStopEarly(t *testing.T) {
 		t.Errorf("Rows after cancel = %v, want context.Canceled", err)
 	}
 }
+
+// R8.2: an invoice of this account for the client is a visit, at its issue time; a void
+// invoice is not, nor is an invoice of another account.
+func TestR8_2_InvoiceIsAVisit(t *testing.T) {
+	w := newWorld(t)
+	b := w.bounds(w.A, byAsOf)
+	recent := b.EngagedStart.Add(48 * time.Hour)
+
+	invoiced := w.client(w.A, "Ivy", "Invoiced", longAgo)
+	w.invoice(w.A, invoiced, recent)
+
+	voided := w.client(w.A, "Val", "Voided", longAgo)
+	w.void(w.invoice(w.A, voided, recent), recent.Add(time.Hour))
+
+	elsewhere := w.client(w.B, "Ed", "Elsewhere", longAgo)
+	w.share(w.A, elsewhere, longAgo)
+	w.invoice(w.B, elsewhere, recent)
+
+	// Invoiced exactly 18 months before: active and lapsed; a later invoice after the as-of
+	// date does not change that.
+	edge := w.client(w.A, "Eve", "Edge", longAgo)
+	w.invoice(w.A, edge, b.ActiveStart)
+	w.invoice(w.A, edge, b.AsOfEnd)
+
+	// The later of a record and an invoice is the last visit.
+	both := w.client(w.A, "Bo", "Both", longAgo)
+	w.visit(w.A, both, b.ActiveStart.Add(time.Hour))
+	w.invoice(w.A, both, recent)
+
+	for _, tc := range []struct {
+		kind vetshare.ReportKind
+		want []int64
+	}{
+		{vetshare.ReportActiveClients, []int64{w.number(w.A, invoiced), w.number(w.A, edge), w.number(w.A, both)}},
+		{vetshare.ReportInactiveClients, []int64{w.number(w.A, voided), w.number(w.A, elsewhere)}},
+		{vetshare.ReportLapsedClients, []int64{w.number(w.A, edge)}},
+	} {
+		if d := diff(tc.want, w.numbers(w.A, kind(byAsOf, tc.kind))); d != "" {
+			t.Errorf("%s at A (-want +got): %s", tc.kind, d)
+		}
+	}
+	rows, err := w.rows(w.A, kind(byAsOf, vetshare.ReportActiveClients))
+	must(t, err)
+	if len(rows) == 3 && (!rows[1].LastVisit.Equal(b.ActiveStart) || !rows[2].LastVisit.Equal(recent)) {
+		t.Errorf("last visits = %v, %v; want %v, %v", rows[1].LastVisit, rows[2].LastVisit, b.ActiveStart, recent)
+	}
+}
+
+// R8.2: New Engaged Clients are the new clients with an invoice of this account paid in the
+// period, the period's first and last instants included.
+func TestR8_2_NewEngagedClients(t *testing.T) {
+	w := newWorld(t)
+	p := kind(march, vetshare.ReportNewEngagedClients)
+	b := w.bounds(w.A, p)
+	mid := b.PeriodStart.Add(10 * 24 * time.Hour)
+	add := func(name string, since time.Time, issued, paid time.Time, acct ...vetshare.Account) int64 {
+		c := w.client(w.A, name, name, since)
+		at := w.A
+		if len(acct) > 0 {
+			w.share(acct[0], c, since)
+			at = acct[0]
+		}
+		inv := w.invoice(at, c, issued)
+		if !paid.IsZero() {
+			w.pay(at, c, inv, paid)
+		}
+		return w.number(w.A, c)
+	}
+	firstInstant := add("PaidFirstInstant", b.PeriodStart, b.PeriodStart, b.PeriodStart)
+	lastInstant := add("PaidLastInstant", mid, mid, b.PeriodEnd.Add(-us))
+	add("PaidAfter", mid, mid, b.PeriodEnd)
+	add("Open", mid, mid, time.Time{})
+	add("NotNew", b.PeriodStart.Add(-us), mid, mid)
+	add("PaidAtB", mid, mid, mid, w.B)
+	if d := diff([]int64{firstInstant, lastInstant}, w.numbers(w.A, p)); d != "" {
+		t.Errorf("New Engaged at A (-want +got): %s", d)
+	}
+	rows, err := w.rows(w.A, p)
+	must(t, err)
+	if len(rows) == 2 && !rows[1].LastPaid.Equal(b.PeriodEnd.Add(-us)) {
+		t.Errorf("last paid = %v, want %v", rows[1].LastPaid, b.PeriodEnd.Add(-us))
+	}
+	// New Clients lists them all but the one created before the period.
+	if got := w.numbers(w.A, kind(march, vetshare.ReportNewClients)); len(got) != 5 {
+		t.Errorf("New Clients at A = %v, want 5", got)
+	}
+}
+
+// R8.2: Active Engaged Clients are the active clients with an invoice paid in the 12 months
+// before the as-of date; paid exactly 12 months before is inside.
+func TestR8_2_ActiveEngagedClients(t *testing.T) {
+	w := newWorld(t)
+	p := kind(byAsOf, vetshare.ReportActiveEngagedClients)
+	b := w.bounds(w.A, p)
+	recent := b.AsOfEnd.Add(-10 * 24 * time.Hour)
+	add := func(name string, paid time.Time, visit bool) int64 {
+		c := w.client(w.A, name, name, longAgo)
+		inv := w.invoice(w.A, c, b.ActiveStart.Add(-48*time.Hour)) // too old to be a visit
+		if !paid.IsZero() {
+			w.pay(w.A, c, inv, paid)
+		}
+		if visit {
+			w.visit(w.A, c, recent)
+		}
+		return w.number(w.A, c)
+	}
+	exactly := add("PaidExactly12", b.EngagedStart, true)
+	add("PaidJustOver12", b.EngagedStart.Add(-us), true)
+	onAsOf := add("PaidOnAsOfDate", b.AsOfEnd.Add(-us), true)
+	add("PaidAfterAsOfDate", b.AsOfEnd, true)
+	add("PaidNotActive", recent, false)
+	add("ActiveNotPaid", time.Time{}, true)
+	if d := diff([]int64{exactly, onAsOf}, w.numbers(w.A, p)); d != "" {
+		t.Errorf("Active Engaged at A (-want +got): %s", d)
+	}
+	q := p
+	q.EngagedMonths = 1
+	if d := diff([]int64{onAsOf}, w.numbers(w.A, q)); d != "" {
+		t.Errorf("Active Engaged over 1 month (-want +got): %s", d)
+	}
+}

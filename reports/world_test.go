@@ -203,3 +203,28 @@ func (w *world) number(acct vetshare.Account, c vetshare.ClientID) int64 {
 
 // loc returns the account's time zone.
 func (w *world) loc(acct vetshare.Account) *time.Location { return mustLoad(w.t, acct.TimeZone) }
+
+// invoice issues an invoice of acct for the client at at, for 100 minor units.
+func (w *world) invoice(acct vetshare.Account, c vetshare.ClientID, at time.Time) vetshare.InvoiceID {
+	w.t.Helper()
+	inv := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](at), AccountID: acct.ID, ClientID: c, Status: vetshare.InvoiceOpen,
+		Currency: acct.Currency, Total: 100, Note: "exam", CreatedBy: w.user, IssuedAt: at,
+		Lines: []vetshare.InvoiceLine{{Description: "exam", Quantity: 1, UnitPrice: 100, Amount: 100}}}
+	w.update(func(tx vetshare.Tx) error { return tx.InsertInvoice(context.Background(), &inv) })
+	return inv.ID
+}
+
+// pay pays the invoice in full at at, at the counter of its account.
+func (w *world) pay(acct vetshare.Account, c vetshare.ClientID, inv vetshare.InvoiceID, at time.Time) {
+	w.t.Helper()
+	w.update(func(tx vetshare.Tx) error {
+		return tx.InsertPayment(context.Background(), vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](at), Key: string(inv),
+			AccountID: acct.ID, InvoiceID: inv, ClientID: c, Channel: vetshare.ChannelCounter, Amount: 100, Currency: acct.Currency,
+			TakenAt: acct.ID, UserID: w.user, Method: "card", CreatedAt: at})
+	})
+}
+
+func (w *world) void(inv vetshare.InvoiceID, at time.Time) {
+	w.t.Helper()
+	w.update(func(tx vetshare.Tx) error { return tx.VoidInvoice(context.Background(), inv, at) })
+}

@@ -12,19 +12,25 @@ import (
 // creation time from index client_entries_created), with the client's profile by primary key
 // and, per entry, the facts asked for by correlated subqueries that each stop at their first
 // row: the last record per patient (index records_report), the last invoice that is not void
-// (invoices by client and issue time) and the last invoice paid (index invoices_report_paid).
+// (invoices_report_visit) and the last invoice paid (invoices_report_paid), all in 0005.
 // A CASE leaves a subquery unrun when its bound is NULL.
 const reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
 	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM records r
 		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.created_at < ?4
 		ORDER BY r.created_at DESC LIMIT 1)) FROM patients p WHERE p.client_id = e.client_id) END,
-	NULL, -- invoices: until billing lands
-	CASE WHEN ?5 IS NOT NULL THEN NULL END
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM invoices i
+		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.issued_at < ?4
+		ORDER BY i.issued_at DESC LIMIT 1) END,
+	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM invoices i
+		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status = 'paid' AND i.paid_at < ?5
+		ORDER BY i.paid_at DESC LIMIT 1) END
 FROM client_entries e JOIN clients c ON c.id = e.client_id`
 
+// reportByNumber walks client_entries_number; the unary + keeps the planner off
+// client_entries_created, which would sort every entry in a temporary b-tree before the first row.
 const reportByNumber = reportSelect + `
-WHERE e.account_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3
+WHERE e.account_id = ?1 AND +e.created_at >= ?2 AND +e.created_at < ?3
 ORDER BY e.number`
 
 const reportByCreation = reportSelect + `
