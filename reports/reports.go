@@ -83,7 +83,8 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 }
 
 // Each calls fn with each row of the report, in its order (see [Query]), reading them from
-// the store one at a time. It stops at fn's first error and returns it.
+// the store one at a time. fn must not use the transaction while the rows are read (a store may
+// hold its connection for the scan). Each stops at fn's first error and returns it, wrapped.
 func (r *Report) Each(ctx context.Context, fn func(vetshare.ReportRow) error) error {
 	kind := r.Params.Kind
 	err := r.tx.ReportEntries(ctx, Query(r.Account.ID, kind, r.Bounds), func(row vetshare.ReportRow) error {
@@ -105,7 +106,7 @@ var errStop = errors.New("stop")
 
 // Rows returns the rows of the report as an iterator, read from the store as it advances, so a
 // report of any size never sits in memory. A failure is yielded once, with a zero row, as the
-// last pair.
+// last pair. As with [Report.Each], the loop body must not use the transaction.
 func (r *Report) Rows(ctx context.Context) iter.Seq2[vetshare.ReportRow, error] {
 	return func(yield func(vetshare.ReportRow, error) bool) {
 		err := r.Each(ctx, func(row vetshare.ReportRow) error {

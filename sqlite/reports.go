@@ -8,12 +8,13 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// The report queries read the account's client entries in one pass (by client number, or by
-// creation time from index client_entries_created), with the client's profile by primary key
-// and, per entry, the facts asked for by correlated subqueries that each stop at their first
-// row: the last record per patient (index records_report), the last invoice that is not void
-// (invoices_report_visit) and the last invoice paid (invoices_report_paid), all in 0005.
-// A CASE leaves a subquery unrun when its bound is NULL.
+// The report queries read the account's client entries in one pass, by client number
+// (client_entries_report) or by creation time (client_entries_created), with the client's
+// profile by primary key and, per entry, the facts asked for by correlated subqueries that each
+// stop at their first row: the last record per patient (records_report), the last invoice that
+// is not void (invoices_report_visit) and the last invoice paid (invoices_report_paid). Every
+// index is covering (migration 0005; TestReportQueryPlans holds the plans). A CASE leaves a
+// subquery unrun when its bound is NULL.
 const reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
 	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM records r
@@ -27,7 +28,7 @@ const reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, 
 		ORDER BY i.paid_at DESC LIMIT 1) END
 FROM client_entries e JOIN clients c ON c.id = e.client_id`
 
-// reportByNumber walks client_entries_number; the unary + keeps the planner off
+// reportByNumber walks client_entries_report; the unary + keeps the planner off
 // client_entries_created, which would sort every entry in a temporary b-tree before the first row.
 const reportByNumber = reportSelect + `
 WHERE e.account_id = ?1 AND +e.created_at >= ?2 AND +e.created_at < ?3
