@@ -214,3 +214,37 @@ func TestColumns(t *testing.T) {
 		}
 	}
 }
+
+// R11.1, R11.4: parameters at the limits Validate accepts give ordered bounds and no panic, in
+// any zone; beyond them Validate refuses.
+func TestExtremeParams(t *testing.T) {
+	days := []vetshare.Date{{Year: 1, Month: 1, Day: 1}, {Year: 9999, Month: 12, Day: 31}, {Year: 2024, Month: 2, Day: 29}}
+	for _, zone := range []string{"UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Santiago"} {
+		loc := mustLoad(t, zone)
+		for _, d := range days {
+			for _, months := range []int{1, vetshare.MaxReportMonths} {
+				from, until := months-1, months
+				if months == 1 {
+					from, until = 1, 2
+				}
+				p := vetshare.ReportParams{Kind: vetshare.ReportNewClients, PeriodFrom: d, PeriodTo: d, AsOf: d,
+					ActiveMonths: months, EngagedMonths: months, LapsedFromMonths: from, LapsedUntilMonths: until}
+				if err := p.Validate(); err != nil {
+					t.Fatalf("%+v: %v", p, err)
+				}
+				b := reports.ReportBounds(p, loc)
+				if !b.PeriodStart.Before(b.PeriodEnd) || !b.ActiveStart.Before(b.AsOfEnd) || !b.EngagedStart.Before(b.AsOfEnd) ||
+					!b.LapsedStart.Before(b.LapsedEnd) || b.LapsedEnd.After(b.AsOfEnd) {
+					t.Errorf("%s %v %d months: bounds out of order: %+v", zone, d, months, b)
+				}
+				for _, k := range vetshare.ReportKinds() {
+					reports.Includes(k, b, row(b.PeriodStart, b.ActiveStart, b.EngagedStart))
+				}
+			}
+		}
+	}
+	p := vetshare.ReportParams{Kind: vetshare.ReportActiveClients, AsOf: vetshare.Date{Year: 10000, Month: 1, Day: 1}}
+	if err := p.WithDefaults().Validate(); err == nil {
+		t.Errorf("Validate accepted the year 10000")
+	}
+}
