@@ -67,6 +67,9 @@ type DirectoryTx interface {
 	// PutMembership creates or replaces the membership of (m.UserID, m.AccountID).
 	PutMembership(ctx context.Context, m Membership) error
 	Membership(ctx context.Context, user UserID, account AccountID) (Membership, error)
+	// ActorMembership returns the user and the user's membership of the account, in one read;
+	// ErrNotFound when either is missing.
+	ActorMembership(ctx context.Context, user UserID, account AccountID) (User, Membership, error)
 	// Memberships returns the user's memberships, active or not, by account id.
 	Memberships(ctx context.Context, user UserID) ([]Membership, error)
 }
@@ -77,6 +80,9 @@ type SharingTx interface {
 	Group(ctx context.Context, id GroupID) (ShareGroup, error)
 	// GroupOf returns the account's current group membership; ErrNotFound when it has none.
 	GroupOf(ctx context.Context, account AccountID) (GroupMember, error)
+	// GroupOfAccount returns the account's current group and that group's current members, by
+	// joining time, in one read; ErrNotFound when the account is in no group.
+	GroupOfAccount(ctx context.Context, account AccountID) (ShareGroup, []GroupMember, error)
 	// GroupMembers returns the current members of a group, by joining time.
 	GroupMembers(ctx context.Context, group GroupID) ([]GroupMember, error)
 	// JoinGroup adds m; ErrConflict when the account is already in a group.
@@ -161,7 +167,8 @@ type RecordsTx interface {
 	// Patient returns the patient as seen from account: ErrNotFound unless the account has an
 	// entry for the patient's client.
 	Patient(ctx context.Context, account AccountID, id PatientID) (Patient, error)
-	// Patients returns the client's patients as seen from account, oldest first.
+	// Patients returns the client's patients as seen from account, oldest first (by name within one
+	// transaction).
 	Patients(ctx context.Context, account AccountID, client ClientID) ([]Patient, error)
 	InsertRecord(ctx context.Context, r Record) error
 	// Record returns the record as seen from account, removed or not.

@@ -9,6 +9,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones are validated the same on every machine
@@ -177,13 +178,12 @@ func Check(ctx context.Context, tx Tx, actor vetshare.Actor) (vetshare.Membershi
 	if !vetshare.ValidID(actor.Account) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
 	}
-	m, err := tx.Membership(ctx, actor.User, actor.Account)
+	u, m, err := tx.ActorMembership(ctx, actor.User, actor.Account)
+	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+		return vetshare.Membership{}, err
+	}
 	if err != nil || !m.Active {
 		return vetshare.Membership{}, vetshare.NotPermitted("user %s has no active membership in account %s", actor.User, actor.Account)
-	}
-	u, err := tx.User(ctx, actor.User)
-	if err != nil {
-		return vetshare.Membership{}, err
 	}
 	if !u.Active {
 		return vetshare.Membership{}, vetshare.NotPermitted("user %s is not active", actor.User)

@@ -77,7 +77,7 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 	if m.Role != vetshare.RoleOwner && m.Role != vetshare.RoleAdmin {
 		return vetshare.NotPermitted("a backfill needs an owner or admin of account %s", actor.Account)
 	}
-	gm, members, err := memberAccounts(ctx, tx, actor.Account)
+	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
 	if err != nil {
 		return err
 	}
@@ -121,10 +121,6 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 	}
 	if len(shared) == 0 {
 		return nil
-	}
-	g, err := tx.Group(ctx, gm.GroupID)
-	if err != nil {
-		return err
 	}
 	return audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "group:"+string(g.ID), audit.OK,
 		map[string]any{"via": vetshare.ViaBackfill, "clients": shared})

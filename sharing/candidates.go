@@ -63,7 +63,7 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	_, members, err := memberAccounts(ctx, tx, actor.Account)
+	_, members, err := tx.GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return nil, nil
 	}

@@ -175,31 +175,16 @@ func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
 	return res, vetshare.Op(op, writeDecision(ctx, tx, req, f, res.Decision))
 }
 
-// memberAccounts returns the current members of the account's group, and the group; ErrNotFound
-// when the account is in none.
-func memberAccounts(ctx context.Context, tx Tx, account vetshare.AccountID) (vetshare.GroupMember, []vetshare.GroupMember, error) {
-	gm, err := tx.GroupOf(ctx, account)
-	if err != nil {
-		return gm, nil, err
-	}
-	members, err := tx.GroupMembers(ctx, gm.GroupID)
-	return gm, members, err
-}
-
 // ShareOnCreate shares a client just created in actor.Account with every other current member
 // of the account's group when the group is in automatic mode (R2.1), and returns the entries it
 // made. It does nothing for an account in no group or in a manual group. It is called by
 // records.CreateClient in the same transaction; a host creating clients another way calls it.
 func ShareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
 	const op = "sharing.ShareOnCreate"
-	gm, members, err := memberAccounts(ctx, tx, actor.Account)
+	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return nil, nil
 	}
-	if err != nil {
-		return nil, vetshare.Op(op, err)
-	}
-	g, err := tx.Group(ctx, gm.GroupID)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
@@ -245,28 +230,24 @@ func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.Cli
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	if e, err := tx.ClientEntry(ctx, actor.Account, client); err == nil {
-		return e, nil // R2.7
-	} else if !errors.Is(err, vetshare.ErrNotFound) {
+	entries, err := tx.ClientEntries(ctx, client)
+	if err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	gm, members, err := memberAccounts(ctx, tx, actor.Account)
+	for _, e := range entries {
+		if e.AccountID == actor.Account {
+			return e, nil // R2.7
+		}
+	}
+	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.ClientEntry{}, vetshare.NotFound("client", client)
 	}
 	if err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	entries, err := tx.ClientEntries(ctx, client)
-	if err != nil {
-		return vetshare.ClientEntry{}, err
-	}
 	if !inGroup(entries, members, actor.Account) {
 		return vetshare.ClientEntry{}, vetshare.NotFound("client", client) // R2.8, R3.3
-	}
-	g, err := tx.Group(ctx, gm.GroupID)
-	if err != nil {
-		return vetshare.ClientEntry{}, err
 	}
 	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
 	if err := tx.InsertClientEntry(ctx, &e); err != nil {

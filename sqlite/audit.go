@@ -8,6 +8,7 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
+// AppendAudit implements [vetshare.Tx].
 func (t *Tx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 	var seq int64
 	var prev []byte
@@ -27,6 +28,7 @@ func (t *Tx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 	return err
 }
 
+// AuditEntries implements [vetshare.Tx].
 func (t *Tx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error) {
 	var out []vetshare.AuditEntry
 	err := t.each(ctx, func(r *sql.Rows) error {

@@ -21,6 +21,7 @@ func scanClient(r *sql.Rows, c *vetshare.Client, more ...any) error {
 	return err
 }
 
+// InsertClient implements [vetshare.Tx].
 func (t *Tx) InsertClient(ctx context.Context, c vetshare.Client) error {
 	_, err := t.exec(ctx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -29,6 +30,7 @@ func (t *Tx) InsertClient(ctx context.Context, c vetshare.Client) error {
 	return err
 }
 
+// Client implements [vetshare.Tx].
 func (t *Tx) Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error) {
 	var c vetshare.Client
 	err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return scanClient(r, &c) },
@@ -37,6 +39,7 @@ func (t *Tx) Client(ctx context.Context, account vetshare.AccountID, id vetshare
 	return c, err
 }
 
+// UpdateClient implements [vetshare.Tx].
 func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	res, err := t.exec(ctx, `UPDATE clients SET first_name = ?, last_name = ?, name_key = ?, first_key = ?, email = ?, phone = ?,
 		address = ?, home_account = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
@@ -57,15 +60,16 @@ func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current}
 }
 
+// InsertClientEntry implements [vetshare.Tx]. The number is the account's highest plus one,
+// found on the (account_id, number) index in the same statement; write transactions are
+// serialized, so no two entries get one number.
 func (t *Tx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
 	var n int64
-	err := t.queryRow(ctx, vetshare.NotFound("account", e.AccountID), func(r *sql.Rows) error { return r.Scan(&n) },
-		`UPDATE accounts SET next_client_number = next_client_number + 1 WHERE id = ? RETURNING next_client_number - 1`, e.AccountID)
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
+		`INSERT INTO client_entries (account_id, client_id, number, via, created_at)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1
+		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt))
 	if err != nil {
-		return err
-	}
-	if _, err := t.exec(ctx, `INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, ?, ?)`,
-		e.AccountID, e.ClientID, n, string(e.Via), micros(e.CreatedAt)); err != nil {
 		return err
 	}
 	e.Number = n
@@ -81,6 +85,7 @@ func scanEntry(r *sql.Rows, e *vetshare.ClientEntry) error {
 	return err
 }
 
+// ClientEntry implements [vetshare.Tx].
 func (t *Tx) ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error { return scanEntry(r, &e) },
@@ -88,6 +93,7 @@ func (t *Tx) ClientEntry(ctx context.Context, account vetshare.AccountID, client
 	return e, err
 }
 
+// ClientEntryByNumber implements [vetshare.Tx].
 func (t *Tx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}, func(r *sql.Rows) error { return scanEntry(r, &e) },
@@ -95,6 +101,7 @@ func (t *Tx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID
 	return e, err
 }
 
+// ClientEntries implements [vetshare.Tx].
 func (t *Tx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vetshare.ClientEntry, error) {
 	var out []vetshare.ClientEntry
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -109,6 +116,7 @@ func (t *Tx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vet
 // upper returns the least string greater than every string that starts with prefix.
 func upper(prefix string) string { return prefix + "\xff" }
 
+// Clients implements [vetshare.Tx].
 func (t *Tx) Clients(ctx context.Context, q vetshare.ClientListQuery) ([]vetshare.ClientRow, error) {
 	var out []vetshare.ClientRow
 	scan := func(r *sql.Rows) error {
@@ -130,6 +138,7 @@ func (t *Tx) Clients(ctx context.Context, q vetshare.ClientListQuery) ([]vetshar
 	return out, err
 }
 
+// ShareCandidates implements [vetshare.Tx].
 func (t *Tx) ShareCandidates(ctx context.Context, q vetshare.CandidateQuery) ([]vetshare.Client, error) {
 	from, err := json.Marshal(q.From)
 	if err != nil {
@@ -163,6 +172,7 @@ func (t *Tx) ShareCandidates(ctx context.Context, q vetshare.CandidateQuery) ([]
 	return out, nil
 }
 
+// UnsharedClients implements [vetshare.Tx].
 func (t *Tx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
 	if len(accounts) == 0 {
 		return nil, nil

@@ -8,12 +8,14 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
+// InsertOwner implements [vetshare.Tx].
 func (t *Tx) InsertOwner(ctx context.Context, o vetshare.Owner) error {
 	_, err := t.exec(ctx, `INSERT INTO owners (id, name, task_sharing, created_at) VALUES (?, ?, ?, ?)`,
 		o.ID, o.Name, b2i(o.TaskSharing), micros(o.CreatedAt))
 	return err
 }
 
+// Owner implements [vetshare.Tx].
 func (t *Tx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, error) {
 	var o vetshare.Owner
 	var created int64
@@ -24,6 +26,7 @@ func (t *Tx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, er
 	return o, err
 }
 
+// UpdateOwner implements [vetshare.Tx].
 func (t *Tx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
 	return mustAffect(t.exec(ctx, `UPDATE owners SET name = ?, task_sharing = ? WHERE id = ?`,
 		o.Name, b2i(o.TaskSharing), o.ID))(vetshare.NotFound("owner", o.ID))
@@ -38,12 +41,14 @@ func scanAccount(r *sql.Rows, a *vetshare.Account) error {
 	return err
 }
 
+// InsertAccount implements [vetshare.Tx].
 func (t *Tx) InsertAccount(ctx context.Context, a vetshare.Account) error {
 	_, err := t.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, micros(a.CreatedAt))
 	return err
 }
 
+// Account implements [vetshare.Tx].
 func (t *Tx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
 	var a vetshare.Account
 	err := t.queryRow(ctx, vetshare.NotFound("account", id), func(r *sql.Rows) error { return scanAccount(r, &a) },
@@ -51,11 +56,13 @@ func (t *Tx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Accou
 	return a, err
 }
 
+// UpdateAccount implements [vetshare.Tx].
 func (t *Tx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
 	return mustAffect(t.exec(ctx, `UPDATE accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
 		a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, a.ID))(vetshare.NotFound("account", a.ID))
 }
 
+// Accounts implements [vetshare.Tx].
 func (t *Tx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error) {
 	var out []vetshare.Account
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -69,12 +76,14 @@ func (t *Tx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.A
 
 const userCols = `id, name, email, email_verified, active, created_at`
 
+// InsertUser implements [vetshare.Tx].
 func (t *Tx) InsertUser(ctx context.Context, u vetshare.User) error {
 	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), micros(u.CreatedAt))
 	return err
 }
 
+// User implements [vetshare.Tx].
 func (t *Tx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error) {
 	var u vetshare.User
 	var created int64
@@ -85,11 +94,13 @@ func (t *Tx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error
 	return u, err
 }
 
+// UpdateUser implements [vetshare.Tx].
 func (t *Tx) UpdateUser(ctx context.Context, u vetshare.User) error {
 	return mustAffect(t.exec(ctx, `UPDATE users SET name = ?, email = ?, email_verified = ?, active = ? WHERE id = ?`,
 		u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), u.ID))(vetshare.NotFound("user", u.ID))
 }
 
+// PutMembership implements [vetshare.Tx].
 func (t *Tx) PutMembership(ctx context.Context, m vetshare.Membership) error {
 	_, err := t.exec(ctx, `INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role, permissions = excluded.permissions, active = excluded.active`,
@@ -104,6 +115,7 @@ func scanMembership(r *sql.Rows, m *vetshare.Membership) error {
 	return err
 }
 
+// Membership implements [vetshare.Tx].
 func (t *Tx) Membership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.Membership, error) {
 	var m vetshare.Membership
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)),
@@ -112,6 +124,7 @@ func (t *Tx) Membership(ctx context.Context, user vetshare.UserID, account vetsh
 	return m, err
 }
 
+// Memberships implements [vetshare.Tx].
 func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.Membership, error) {
 	var out []vetshare.Membership
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -121,4 +134,18 @@ func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.
 		return err
 	}, `SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? ORDER BY account_id`, user)
 	return out, err
+}
+
+// ActorMembership implements [vetshare.Tx].
+func (t *Tx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
+	var u vetshare.User
+	var m vetshare.Membership
+	var created, perms int64
+	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
+		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
+	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
+		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.user_id = ? AND m.account_id = ?`, user, account)
+	u.CreatedAt = time.UnixMicro(created).UTC()
+	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
+	return u, m, err
 }

@@ -18,6 +18,7 @@ func scanPatient(r *sql.Rows, p *vetshare.Patient) error {
 	return err
 }
 
+// InsertPatient implements [vetshare.Tx].
 func (t *Tx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 	_, err := t.exec(ctx, `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -25,6 +26,7 @@ func (t *Tx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 	return err
 }
 
+// Patient implements [vetshare.Tx].
 func (t *Tx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
 	var p vetshare.Patient
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
@@ -33,6 +35,7 @@ func (t *Tx) Patient(ctx context.Context, account vetshare.AccountID, id vetshar
 	return p, err
 }
 
+// Patients implements [vetshare.Tx].
 func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
 	var out []vetshare.Patient
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -41,7 +44,7 @@ func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client ve
 		out = append(out, p)
 		return err
 	}, `SELECT `+patientCols+` FROM client_entries e JOIN patients p ON p.client_id = e.client_id
-		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.id`, account, client)
+		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.created_at, p.name, p.id`, account, client)
 	return out, err
 }
 
@@ -62,6 +65,7 @@ func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
 	return err
 }
 
+// InsertRecord implements [vetshare.Tx].
 func (t *Tx) InsertRecord(ctx context.Context, r vetshare.Record) error {
 	_, err := t.exec(ctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -73,6 +77,7 @@ func (t *Tx) InsertRecord(ctx context.Context, r vetshare.Record) error {
 const recordScope = ` FROM records r JOIN patients p ON p.id = r.patient_id
 	JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?`
 
+// Record implements [vetshare.Tx].
 func (t *Tx) Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error) {
 	var r vetshare.Record
 	err := t.queryRow(ctx, vetshare.NotFound("record", id), func(rows *sql.Rows) error { return scanRecord(rows, &r) },
@@ -80,6 +85,7 @@ func (t *Tx) Record(ctx context.Context, account vetshare.AccountID, id vetshare
 	return r, err
 }
 
+// Records implements [vetshare.Tx].
 func (t *Tx) Records(ctx context.Context, q vetshare.RecordQuery) ([]vetshare.Record, error) {
 	var out []vetshare.Record
 	err := t.each(ctx, func(rows *sql.Rows) error {
@@ -93,6 +99,7 @@ func (t *Tx) Records(ctx context.Context, q vetshare.RecordQuery) ([]vetshare.Re
 	return out, err
 }
 
+// RemoveRecord implements [vetshare.Tx].
 func (t *Tx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshare.Removal) error {
 	res, err := t.exec(ctx, `UPDATE records SET removed_at = ?, removed_by = ?, removed_account = ?, removed_reason = ?
 		WHERE id = ? AND removed_at IS NULL`, micros(rm.At), rm.UserID, rm.AccountID, rm.Reason, id)

@@ -8,12 +8,14 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
+// InsertGroup implements [vetshare.Tx].
 func (t *Tx) InsertGroup(ctx context.Context, g vetshare.ShareGroup) error {
 	_, err := t.exec(ctx, `INSERT INTO share_groups (id, owner_id, mode, created_at) VALUES (?, ?, ?, ?)`,
 		g.ID, g.OwnerID, string(g.Mode), micros(g.CreatedAt))
 	return err
 }
 
+// Group implements [vetshare.Tx].
 func (t *Tx) Group(ctx context.Context, id vetshare.GroupID) (vetshare.ShareGroup, error) {
 	var g vetshare.ShareGroup
 	var created int64
@@ -32,6 +34,7 @@ func scanMember(r *sql.Rows, m *vetshare.GroupMember) error {
 	return err
 }
 
+// GroupOf implements [vetshare.Tx].
 func (t *Tx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.GroupMember, error) {
 	var m vetshare.GroupMember
 	err := t.queryRow(ctx, vetshare.NotFound("group membership of account", account),
@@ -40,6 +43,7 @@ func (t *Tx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.
 	return m, err
 }
 
+// GroupMembers implements [vetshare.Tx].
 func (t *Tx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error) {
 	var out []vetshare.GroupMember
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -51,17 +55,20 @@ func (t *Tx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetsha
 	return out, err
 }
 
+// JoinGroup implements [vetshare.Tx].
 func (t *Tx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
 	_, err := t.exec(ctx, `INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,
 		m.GroupID, m.AccountID, micros(m.JoinedAt))
 	return err
 }
 
+// LeaveGroup implements [vetshare.Tx].
 func (t *Tx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
 	return mustAffect(t.exec(ctx, `UPDATE group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
 		micros(at), account))(vetshare.NotFound("group membership of account", account))
 }
 
+// EverInGroup implements [vetshare.Tx].
 func (t *Tx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error) {
 	var ever bool
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ever) },
@@ -69,10 +76,32 @@ func (t *Tx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool,
 	return ever, err
 }
 
+// SharedEntries implements [vetshare.Tx].
 func (t *Tx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int, error) {
 	var n int
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
 		`SELECT count(*) FROM client_entries e WHERE e.account_id = ?1
 		   AND EXISTS (SELECT 1 FROM client_entries o WHERE o.client_id = e.client_id AND o.account_id <> ?1)`, account)
 	return n, err
+}
+
+// GroupOfAccount implements [vetshare.Tx].
+func (t *Tx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (vetshare.ShareGroup, []vetshare.GroupMember, error) {
+	var g vetshare.ShareGroup
+	var members []vetshare.GroupMember
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.GroupMember
+		var created, joined int64
+		err := r.Scan(&g.ID, &g.OwnerID, &g.Mode, &created, &m.AccountID, &joined)
+		g.CreatedAt, m.GroupID, m.JoinedAt = time.UnixMicro(created).UTC(), g.ID, time.UnixMicro(joined).UTC()
+		members = append(members, m)
+		return err
+	}, `SELECT g.id, g.owner_id, g.mode, g.created_at, o.account_id, o.joined_at
+		FROM group_members me JOIN share_groups g ON g.id = me.group_id
+		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
+		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`, account)
+	if err == nil && len(members) == 0 {
+		err = vetshare.NotFound("group membership of account", account)
+	}
+	return g, members, err
 }

@@ -53,15 +53,17 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	s, _ := MustOpen(t)
 	defer s.Close()
 	ctx := context.Background()
-	var wg sync.WaitGroup
+	var wg, inside sync.WaitGroup
 	var mu sync.Mutex
 	start := make(chan struct{})
+	inside.Add(sqlite.ReadConns + 1)
 	type reading struct {
 		journal                  string
 		fk, busy, sync, readOnly int
 	}
 	var got []reading
 	check := func(tx vetshare.Tx) error {
+		inside.Done() // every transaction holds its own connection until all have begun
 		<-start
 		var r reading
 		err := s.Pragmas(ctx, tx, &r.journal, &r.fk, &r.busy, &r.sync, &r.readOnly)
@@ -76,6 +78,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	}
 	wg.Add(1)
 	go func() { defer wg.Done(); s.Update(ctx, check) }()
+	inside.Wait()
 	close(start)
 	wg.Wait()
 	if len(got) != sqlite.ReadConns+1 {

@@ -17,8 +17,7 @@ CREATE TABLE accounts (
 	email_verified     INTEGER NOT NULL,
 	time_zone          TEXT NOT NULL,
 	currency           TEXT NOT NULL,
-	created_at         INTEGER NOT NULL,
-	next_client_number INTEGER NOT NULL DEFAULT 1
+	created_at         INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX accounts_owner ON accounts (owner_id, created_at);
 
