@@ -54,7 +54,7 @@ type BillingTx interface {
 	// client.
 	ClientBalance(ctx context.Context, account AccountID, client ClientID) (Balance, error)
 	// ClientBalances returns the client's balance at every account that has an entry for it,
-	// each with its reference, oldest entry first. It is not scoped: operations use it to
+	// each with its reference, by account name. It is not scoped: operations use it to
 	// build the cross-location view (R4.3).
 	ClientBalances(ctx context.Context, client ClientID) ([]LocationBalance, error)
 }

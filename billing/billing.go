@@ -345,7 +345,7 @@ func Balance(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.C
 // LocationBalances is the cross-location balance view (R4.3): from the actor's account, which
 // must share the client, the client's balance at each other account that shares it, each in
 // that account's currency and with the reference (account, its client number) a host renders as
-// a link, oldest entry first. The view is read-only and adds nothing up. It returns
+// a link, by account name. The view is read-only and adds nothing up. It returns
 // [vetshare.ErrNotFound] when the client is not shared with the actor's account.
 func LocationBalances(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
 	const op = "billing.LocationBalances"

@@ -204,6 +204,6 @@ func (t *Tx) ClientBalances(ctx context.Context, client vetshare.ClientID) ([]ve
 	}, `SELECT e.account_id, a.name, e.number, a.currency, coalesce(b.outstanding, 0), coalesce(b.open_invoices, 0)
 		FROM client_entries e JOIN accounts a ON a.id = e.account_id
 		LEFT JOIN balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
-		WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
+		WHERE e.client_id = ? ORDER BY a.name, e.account_id`, client)
 	return out, err
 }
