@@ -256,7 +256,7 @@ func BenchmarkReports(b *testing.B) {
 	sizes := []struct {
 		name string
 		acct vetshare.AccountID
-	}{{"entries=10k", smallAcct}, {"entries=100k", bigAcct}}
+	}{{"entries=100k", bigAcct}, {"entries=10k", smallAcct}}
 	for _, size := range sizes {
 		actor := vetshare.Actor{User: benchUser, Account: size.acct}
 		b.Run("baseline/"+size.name, func(b *testing.B) {
