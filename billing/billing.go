@@ -239,16 +239,11 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 			return vetshare.Payment{}, vetshare.Op(op, vetshare.NotFound("invoice", req.Invoice))
 		}
 	}
-	switch prev, err := tx.PaymentByKey(ctx, actor.Account, req.Key); {
-	case err == nil && SamePayment(prev, req, actor.Account):
-		return prev, nil
-	case err == nil:
-		return vetshare.Payment{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "payment key", ID: req.Key,
-			Reason: "already used for payment " + string(prev.ID) + ", a different payment"})
-	case !isNotFound(err):
-		return vetshare.Payment{}, vetshare.Op(op, err)
-	}
 	if err := CheckPayment(inv, actor.Account, req.Channel, req.Amount); err != nil {
+		// A retry may no longer pass the rules: the payment it repeats may have paid the invoice.
+		if prev, ok, kerr := retried(ctx, tx, actor, req); kerr != nil || ok {
+			return prev, vetshare.Op(op, kerr)
+		}
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
 	now := tx.Now()
@@ -258,7 +253,15 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 		TakenAt: actor.Account, UserID: actor.User, Method: strings.TrimSpace(req.Method),
 		Reference: strings.TrimSpace(req.Reference), CreatedAt: now,
 	}
+	// The key is checked by the insert itself, which changes nothing when the key is taken:
+	// a first attempt, the common case, reads nothing more.
 	if err := tx.InsertPayment(ctx, p); err != nil {
+		var ce *vetshare.ConflictError
+		if errors.As(err, &ce) && ce.Kind == "payment" {
+			if prev, ok, kerr := retried(ctx, tx, actor, req); kerr != nil || ok {
+				return prev, vetshare.Op(op, kerr)
+			}
+		}
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
 	if p.AccountID != p.TakenAt {
@@ -267,6 +270,23 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 		}
 	}
 	return p, nil
+}
+
+// retried returns the payment recorded with req.Key when req repeats it (ok), a
+// [*vetshare.ConflictError] when the key holds a different payment, and nothing when the key is
+// free.
+func retried(ctx context.Context, tx Tx, actor vetshare.Actor, req PaymentRequest) (prev vetshare.Payment, ok bool, err error) {
+	prev, err = tx.PaymentByKey(ctx, actor.Account, req.Key)
+	switch {
+	case errors.Is(err, vetshare.ErrNotFound):
+		return vetshare.Payment{}, false, nil
+	case err != nil:
+		return vetshare.Payment{}, false, err
+	case !SamePayment(prev, req, actor.Account):
+		return vetshare.Payment{}, false, &vetshare.ConflictError{Kind: "payment key", ID: req.Key,
+			Reason: "already used for payment " + string(prev.ID) + ", a different payment"}
+	}
+	return prev, true, nil
 }
 
 func checkRequest(req PaymentRequest) error {
@@ -373,5 +393,3 @@ func LocationBalances(ctx context.Context, tx Tx, actor vetshare.Actor, client v
 	}
 	return out, nil
 }
-
-func isNotFound(err error) bool { return errors.Is(err, vetshare.ErrNotFound) }

@@ -432,13 +432,12 @@ func TestRecordPaymentIdempotent(t *testing.T) {
 		if _, err := pay(f, f.Actor(0), req); err != nil {
 			t.Fatal(err)
 		}
-		before := snapshot(t, f)
 		for name, r := range map[string]billing.PaymentRequest{
 			"Amount":  {Key: req.Key, Invoice: inv.ID, Amount: usd(200), Channel: vetshare.ChannelCounter},
 			"Channel": {Key: req.Key, Invoice: inv.ID, Amount: usd(100), Channel: vetshare.ChannelApp},
 			"Invoice": {Key: req.Key, Invoice: issue(t, f, 0, c.ID, 500).ID, Amount: usd(100), Channel: vetshare.ChannelCounter},
 		} {
-			before = snapshot(t, f)
+			before := snapshot(t, f)
 			_, err := pay(f, f.Actor(0), r)
 			var ce *vetshare.ConflictError
 			if !errors.As(err, &ce) || ce.ID != req.Key {

@@ -48,8 +48,12 @@
 //     account it was taken at are equal; method and reference are not compared. Idempotency
 //     keys are unique per owner, so a key reused at another clinic of the owner is a conflict.
 //   - The balance is what open invoices still ask for: void invoices ask for nothing, partly
-//     paid ones for the rest. It is kept in a per-account table in the same transaction, so the
-//     cross-location view reads one row per account.
+//     paid ones for the rest. The SQLite store keeps it in a per-account table, maintained by
+//     triggers in the statement that issues, pays or voids an invoice, so the cross-location
+//     view reads one row per account and no writer can leave it stale.
+//   - The view lists every other account with a client entry for the client, including one
+//     that has left the share group (the client stays shared with it, R3.5), with a zero
+//     balance where nothing is owed, ordered by account name.
 //   - An invoice has 1 to [MaxLines] lines and a positive total; there are no discount lines or
 //     credit notes. Voiding is allowed only before any payment ([CanVoid]); refunds are not
 //     part of this package.

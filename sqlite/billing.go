@@ -39,13 +39,6 @@ func (t *Tx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 			return err
 		}
 	}
-	if inv.Status == vetshare.InvoiceOpen {
-		if _, err := t.exec(ctx, `INSERT INTO balances (account_id, client_id, outstanding, open_invoices) VALUES (?, ?, ?, 1)
-			ON CONFLICT (account_id, client_id) DO UPDATE SET outstanding = outstanding + excluded.outstanding,
-			open_invoices = open_invoices + 1`, inv.AccountID, inv.ClientID, inv.Total-inv.Paid); err != nil {
-			return err
-		}
-	}
 	inv.Number = n
 	return nil
 }
@@ -93,25 +86,19 @@ func (t *Tx) ClientInvoices(ctx context.Context, q vetshare.InvoiceQuery) ([]vet
 }
 
 func (t *Tx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
-	var account vetshare.AccountID
-	var client vetshare.ClientID
-	var total int64
-	found := false
-	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { found = true; return r.Scan(&account, &client, &total) },
-		`UPDATE invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0
-		RETURNING account_id, client_id, total`, micros(at), id)
+	// The trigger invoices_balance_void takes the invoice off its balance.
+	res, err := t.exec(ctx, `UPDATE invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0`,
+		micros(at), id)
 	if err != nil {
 		return err
 	}
-	if !found {
-		if _, err := t.Invoice(ctx, id); err != nil {
-			return err
-		}
-		return &vetshare.ConflictError{Kind: "invoice", ID: string(id), Reason: "only an open invoice without payments can be voided"}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
 	}
-	_, err = t.exec(ctx, `UPDATE balances SET outstanding = outstanding - ?, open_invoices = open_invoices - 1
-		WHERE account_id = ? AND client_id = ?`, total, account, client)
-	return err
+	if _, err := t.Invoice(ctx, id); err != nil {
+		return err
+	}
+	return &vetshare.ConflictError{Kind: "invoice", ID: string(id), Reason: "only an open invoice without payments can be voided"}
 }
 
 const paymentCols = `id, key, account_id, invoice_id, client_id, channel, amount, currency, taken_at, user_id, method,
@@ -127,7 +114,8 @@ func scanPayment(r *sql.Rows, p *vetshare.Payment) error {
 
 func (t *Tx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	// One guarded statement inserts the payment only where the invoice can take it, so that a
-	// refusal (or a taken key) changes nothing.
+	// refusal (or a taken key) changes nothing; the trigger payments_apply applies it to the
+	// invoice and the balance in the same statement.
 	res, err := t.exec(ctx, `INSERT INTO payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
 		currency, taken_at, user_id, method, reference, created_at)
 		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
@@ -148,18 +136,7 @@ func (t *Tx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 		return &vetshare.ConflictError{Kind: "invoice", ID: string(p.InvoiceID),
 			Reason: "not an open invoice of the account, client and currency with the amount outstanding"}
 	}
-	var paidInFull bool
-	err = t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&paidInFull) },
-		`UPDATE invoices SET paid = paid + ?1,
-		status = CASE WHEN paid + ?1 = total THEN 'paid' ELSE status END,
-		paid_at = CASE WHEN paid + ?1 = total THEN ?2 ELSE paid_at END
-		WHERE id = ?3 RETURNING status = 'paid'`, p.Amount, micros(p.CreatedAt), p.InvoiceID)
-	if err != nil {
-		return err
-	}
-	_, err = t.exec(ctx, `UPDATE balances SET outstanding = outstanding - ?, open_invoices = open_invoices - ?
-		WHERE account_id = ? AND client_id = ?`, p.Amount, b2i(paidInFull), p.AccountID, p.ClientID)
-	return err
+	return nil
 }
 
 func (t *Tx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error) {

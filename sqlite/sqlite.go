@@ -266,8 +266,9 @@ type Tx struct {
 	db       *sql.DB
 	tx       *sql.Tx
 	now      time.Time
-	pending  []string // queries this transaction prepared for itself
-	readOnly bool     // a View: statements other than queries are refused
+	pending  []string             // queries this transaction prepared for itself
+	local    map[string]*sql.Stmt // and their statements, reused within the transaction
+	readOnly bool                 // a View: statements other than queries are refused
 }
 
 // errReadOnly is returned for a write in a View.
@@ -291,10 +292,17 @@ func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st := t.s.cached(t.db, query); st != nil {
 		return t.tx.StmtContext(ctx, st), nil
 	}
+	if st := t.local[query]; st != nil {
+		return st, nil
+	}
 	st, err := t.tx.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
 	}
+	if t.local == nil {
+		t.local = map[string]*sql.Stmt{}
+	}
+	t.local[query] = st
 	t.pending = append(t.pending, query)
 	return st, nil
 }

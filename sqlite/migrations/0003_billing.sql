@@ -63,11 +63,10 @@ CREATE TABLE payments (
 ) STRICT, WITHOUT ROWID;
 CREATE UNIQUE INDEX payments_key ON payments (owner_id, key);
 CREATE INDEX payments_invoice ON payments (invoice_id, created_at);
-CREATE INDEX payments_account ON payments (account_id, created_at);
 
--- A client's balance at one account (R4.2): what its open invoices there still ask for. Kept
--- by the store in the transaction that issues, pays or voids an invoice, so that the
--- cross-location view (R4.3) reads one row per account.
+-- A client's balance at one account (R4.2): what its open invoices there still ask for. The
+-- triggers below keep it in the statement that issues, pays or voids an invoice, so that no
+-- writer can forget it and the cross-location view (R4.3) reads one row per account.
 CREATE TABLE balances (
 	account_id    TEXT NOT NULL,
 	client_id     TEXT NOT NULL,
@@ -76,6 +75,35 @@ CREATE TABLE balances (
 	PRIMARY KEY (account_id, client_id),
 	FOREIGN KEY (account_id, client_id) REFERENCES client_entries (account_id, client_id)
 ) STRICT, WITHOUT ROWID;
+
+-- An open invoice adds what it asks for to its client's balance at its account.
+CREATE TRIGGER invoices_balance_insert AFTER INSERT ON invoices WHEN NEW.status = 'open'
+BEGIN
+	INSERT INTO balances (account_id, client_id, outstanding, open_invoices)
+	VALUES (NEW.account_id, NEW.client_id, NEW.total - NEW.paid, 1)
+	ON CONFLICT (account_id, client_id) DO UPDATE
+	SET outstanding = outstanding + excluded.outstanding, open_invoices = open_invoices + 1;
+END;
+
+-- Voiding an open invoice takes what it still asked for off the balance.
+CREATE TRIGGER invoices_balance_void AFTER UPDATE OF status ON invoices
+WHEN OLD.status = 'open' AND NEW.status = 'void'
+BEGIN
+	UPDATE balances SET outstanding = outstanding - (OLD.total - OLD.paid), open_invoices = open_invoices - 1
+	WHERE account_id = OLD.account_id AND client_id = OLD.client_id;
+END;
+
+-- A payment is applied to its invoice, which it marks paid when it pays the rest, and to the
+-- balance. The store inserts a payment only where its invoice is open with the amount
+-- outstanding.
+CREATE TRIGGER payments_apply AFTER INSERT ON payments
+BEGIN
+	UPDATE invoices SET paid = paid + NEW.amount WHERE id = NEW.invoice_id;
+	UPDATE invoices SET status = 'paid', paid_at = NEW.created_at WHERE id = NEW.invoice_id AND paid = total;
+	UPDATE balances SET outstanding = outstanding - NEW.amount,
+		open_invoices = open_invoices - (SELECT status = 'paid' FROM invoices WHERE id = NEW.invoice_id)
+	WHERE account_id = NEW.account_id AND client_id = NEW.client_id;
+END;
 
 -- An account's address book (R6.1): people and companies. A person may work at a company of
 -- the same account. copied_from names the entry a copy was made from (R6.2), as history only.

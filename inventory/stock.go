@@ -1,0 +1,68 @@
+package inventory
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Receive adds quantity units of a tracked item of the actor's account to its stock (R5.4)
+// and returns the movement. quantity must be between 1 and [MaxQuantity]; an untracked item is
+// refused with [vetshare.ErrInvalid], an item of another account with [vetshare.ErrNotFound].
+func Receive(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, quantity int64, note string) (vetshare.StockMovement, error) {
+	const op = "inventory.Receive"
+	if err := CheckQuantity("quantity", quantity); err != nil {
+		return vetshare.StockMovement{}, vetshare.Op(op, err)
+	}
+	m, err := move(ctx, tx, actor, item, vetshare.MoveReceived, quantity, note, false)
+	return m, vetshare.Op(op, err)
+}
+
+// Adjust corrects the count on hand of a tracked item of the actor's account by delta (after a
+// stock take, a breakage) and returns the movement (R5.4). delta is non-zero, at most
+// [MaxQuantity] either way, and the note saying why is required.
+func Adjust(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, delta int64, note string) (vetshare.StockMovement, error) {
+	const op = "inventory.Adjust"
+	if err := CheckQuantity("delta", max(delta, -delta)); err != nil {
+		return vetshare.StockMovement{}, vetshare.Op(op, vetshare.Invalid("delta", "must be non-zero and at most 1000000000 either way"))
+	}
+	m, err := move(ctx, tx, actor, item, vetshare.MoveAdjusted, delta, note, true)
+	return m, vetshare.Op(op, err)
+}
+
+func move(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, kind vetshare.MovementKind, q int64, note string, noteRequired bool) (vetshare.StockMovement, error) {
+	note = strings.TrimSpace(note)
+	switch {
+	case noteRequired && note == "":
+		return vetshare.StockMovement{}, vetshare.Invalid("note", "empty: say why the count is adjusted")
+	case len(note) > MaxNote || !utf8.ValidString(note):
+		return vetshare.StockMovement{}, vetshare.Invalid("note", "longer than 1000 bytes or not UTF-8")
+	}
+	it, err := ownItem(ctx, tx, actor, item)
+	if err != nil {
+		return vetshare.StockMovement{}, err
+	}
+	if !it.Tracked {
+		return vetshare.StockMovement{}, vetshare.Invalid("item", "the item's stock is not tracked")
+	}
+	m := vetshare.StockMovement{ID: vetshare.NewID[vetshare.MovementID](tx.Now()), AccountID: actor.Account, ItemID: it.ID,
+		Kind: kind, Quantity: q, UserID: actor.User, Note: note, At: tx.Now()}
+	return m, tx.InsertStockMovement(ctx, m)
+}
+
+// Ledger returns a page of the stock ledger of an item of the actor's account, oldest first
+// (page.After is a movement id).
+func Ledger(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, page Page) ([]vetshare.StockMovement, error) {
+	const op = "inventory.Ledger"
+	limit, err := page.limit()
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	if _, err := ownItem(ctx, tx, actor, item); err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	ms, err := tx.StockMovements(ctx, item, vetshare.MovementID(page.After), limit)
+	return ms, vetshare.Op(op, err)
+}

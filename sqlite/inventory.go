@@ -1,0 +1,211 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+// ruleJSON is a reminder rule as the items.reminders column keeps it.
+type ruleJSON struct {
+	Kind  string `json:"kind"`
+	Count int    `json:"count"`
+	Unit  string `json:"unit"`
+}
+
+func encodeRules(rules []vetshare.ReminderRule) (string, error) {
+	if len(rules) == 0 {
+		return "[]", nil
+	}
+	out := make([]ruleJSON, len(rules))
+	for i, r := range rules {
+		out[i] = ruleJSON{Kind: r.Kind, Count: r.Interval.Count, Unit: string(r.Interval.Unit)}
+	}
+	b, err := json.Marshal(out)
+	return string(b), err
+}
+
+func decodeRules(s string) ([]vetshare.ReminderRule, error) {
+	if s == "[]" || s == "" {
+		return nil, nil
+	}
+	var in []ruleJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, err
+	}
+	out := make([]vetshare.ReminderRule, len(in))
+	for i, r := range in {
+		out[i] = vetshare.ReminderRule{Kind: r.Kind, Interval: vetshare.Interval{Count: r.Count, Unit: vetshare.IntervalUnit(r.Unit)}}
+	}
+	return out, nil
+}
+
+const itemCols = `i.id, i.account_id, i.name, i.kind, i.tracked, i.reminders, i.on_hand, i.created_at`
+
+func scanItem(r *sql.Rows, it *vetshare.Item, more ...any) error {
+	var rules string
+	var created int64
+	if err := r.Scan(append([]any{&it.ID, &it.AccountID, &it.Name, &it.Kind, &it.Tracked, &rules, &it.OnHand, &created}, more...)...); err != nil {
+		return err
+	}
+	it.CreatedAt = time.UnixMicro(created).UTC()
+	var err error
+	it.Reminders, err = decodeRules(rules)
+	return err
+}
+
+func (t *Tx) InsertItem(ctx context.Context, it vetshare.Item) error {
+	rules, err := encodeRules(it.Reminders)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO items (id, account_id, name, name_key, kind, tracked, reminders, on_hand, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
+		it.ID, it.AccountID, it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, micros(it.CreatedAt))
+	return err
+}
+
+func (t *Tx) UpdateItem(ctx context.Context, it vetshare.Item) error {
+	rules, err := encodeRules(it.Reminders)
+	if err != nil {
+		return err
+	}
+	return mustAffect(t.exec(ctx, `UPDATE items SET name = ?, name_key = ?, kind = ?, tracked = ?, reminders = ? WHERE id = ?`,
+		it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, it.ID))(vetshare.NotFound("item", it.ID))
+}
+
+func (t *Tx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, error) {
+	var it vetshare.Item
+	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it) },
+		`SELECT `+itemCols+` FROM items i WHERE i.id = ?`, id)
+	return it, err
+}
+
+func (t *Tx) Items(ctx context.Context, q vetshare.ItemQuery) ([]vetshare.Item, error) {
+	var out []vetshare.Item
+	scan := func(r *sql.Rows) error {
+		var it vetshare.Item
+		err := scanItem(r, &it)
+		out = append(out, it)
+		return err
+	}
+	// Every name_key starts with the empty prefix; prefix || x'ff' bounds the range (a folded
+	// name never holds the byte 0xff, which is not valid UTF-8).
+	const query = ` AND i.name_key >= ? AND i.name_key < ? || char(1114111)
+		AND (i.name_key, i.id) > (?, ?) ORDER BY i.name_key, i.id LIMIT ?`
+	if q.BelowZero {
+		return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM items i INDEXED BY items_below_zero
+			WHERE i.account_id = ? AND i.tracked AND i.on_hand < 0`+query,
+			q.Account, q.Prefix, q.Prefix, q.AfterKey, q.AfterID, q.Limit)
+	}
+	return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM items i WHERE i.account_id = ?`+query,
+		q.Account, q.Prefix, q.Prefix, q.AfterKey, q.AfterID, q.Limit)
+}
+
+// idList encodes ids as a JSON array, for `IN (SELECT value FROM json_each(?))` in a constant
+// query.
+func idList[T ~string](ids []T) string {
+	b, _ := json.Marshal(ids)
+	return string(b)
+}
+
+func (t *Tx) ItemsWithReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Item, error) {
+	var out []vetshare.Item
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var it vetshare.Item
+		err := scanItem(r, &it)
+		out = append(out, it)
+		return err
+	}, `SELECT `+itemCols+` FROM json_each(?) a JOIN items i INDEXED BY items_reminders ON i.account_id = a.value
+		WHERE i.reminders <> '[]' ORDER BY i.account_id, i.id`, idList(accounts))
+	return out, err
+}
+
+func (t *Tx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) error {
+	if err := mustAffect(t.exec(ctx, `UPDATE items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`,
+		m.Quantity, m.ItemID, m.AccountID))(vetshare.NotFound("item", m.ItemID)); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.ItemID, m.AccountID, m.ItemID, string(m.Kind), m.Quantity, nullString(string(m.RecordID)), m.UserID, m.Note, micros(m.At))
+	return err
+}
+
+func (t *Tx) movements(ctx context.Context, query string, args ...any) ([]vetshare.StockMovement, error) {
+	var out []vetshare.StockMovement
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.StockMovement
+		var rec sql.NullString
+		var at int64
+		err := r.Scan(&m.ID, &m.AccountID, &m.ItemID, &m.Kind, &m.Quantity, &rec, &m.UserID, &m.Note, &at)
+		m.RecordID, m.At = vetshare.RecordID(rec.String), time.UnixMicro(at).UTC()
+		out = append(out, m)
+		return err
+	}, query, args...)
+	return out, err
+}
+
+func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
+		WHERE item_id = ? AND seq > coalesce((SELECT seq FROM stock_movements WHERE id = ? AND item_id = ?), 0)
+		ORDER BY seq LIMIT ?`, item, after, item, limit)
+}
+
+func (t *Tx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
+		WHERE record_id = ? ORDER BY item_id, seq`, record)
+}
+
+func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {
+	var out []vetshare.UsageRow
+	before := string(q.Before)
+	if before == "" {
+		before = "\U0010FFFF"
+	}
+	scan := func(rows *sql.Rows) error {
+		u, err := scanUsage(rows)
+		out = append(out, u)
+		return err
+	}
+	// A patient's usages are found by its index; an account's, through its client entries.
+	const where = ` r.kind = 'usage' AND (? OR r.removed_at IS NULL)
+		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM records WHERE id = ?), 9223372036854775807), ?)
+		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
+		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+	if q.Patient != "" {
+		return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name
+			FROM records r JOIN patients p ON p.id = r.patient_id
+			JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+			JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id
+			WHERE r.patient_id = ? AND`+where,
+			q.Account, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
+	}
+	return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
+		JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id WHERE`+where,
+		q.Account, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
+}
+
+// usageCols are the columns of a usage record; scanUsage reads them and the extra columns.
+const usageCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
+	r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
+
+func scanUsage(rows *sql.Rows) (vetshare.UsageRow, error) {
+	var u vetshare.UsageRow
+	r := &u.Record
+	var item, by, acct, reason sql.NullString
+	var created int64
+	var removed sql.NullInt64
+	err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created,
+		&removed, &by, &acct, &reason, &u.ItemName, &u.OriginName, &u.PatientName)
+	r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
+	if removed.Valid {
+		r.Removed = &vetshare.Removal{At: fromMicros(removed), UserID: vetshare.UserID(by.String),
+			AccountID: vetshare.AccountID(acct.String), Reason: reason.String}
+	}
+	u.Origin = r.AccountID
+	return u, err
+}

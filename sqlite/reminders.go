@@ -1,0 +1,208 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+const actionCols = `account_id, item_id, target_account_id, target_item_id, created_at`
+
+func scanAction(r *sql.Rows, a *vetshare.DisableAction) error {
+	var created int64
+	err := r.Scan(&a.AccountID, &a.ItemID, &a.TargetAccountID, &a.TargetItemID, &created)
+	a.CreatedAt = time.UnixMicro(created).UTC()
+	return err
+}
+
+func (t *Tx) InsertDisableAction(ctx context.Context, a vetshare.DisableAction) error {
+	_, err := t.exec(ctx, `INSERT INTO disable_actions (`+actionCols+`) VALUES (?, ?, ?, ?, ?)`,
+		a.AccountID, a.ItemID, a.TargetAccountID, a.TargetItemID, micros(a.CreatedAt))
+	return err
+}
+
+func (t *Tx) DeleteDisableAction(ctx context.Context, item, target vetshare.ItemID) error {
+	return mustAffect(t.exec(ctx, `DELETE FROM disable_actions WHERE item_id = ? AND target_item_id = ?`, item, target))(
+		vetshare.NotFound("disable action", string(item)+"->"+string(target)))
+}
+
+func (t *Tx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+	var out []vetshare.DisableAction
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var a vetshare.DisableAction
+		err := scanAction(r, &a)
+		out = append(out, a)
+		return err
+	}, `SELECT `+actionCols+` FROM disable_actions WHERE item_id = ? ORDER BY target_item_id`, item)
+	return out, err
+}
+
+func (t *Tx) AccountsDisableActions(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.DisableAction, error) {
+	var out []vetshare.DisableAction
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var a vetshare.DisableAction
+		err := scanAction(r, &a)
+		out = append(out, a)
+		return err
+	}, `SELECT d.account_id, d.item_id, d.target_account_id, d.target_item_id, d.created_at
+		FROM json_each(?) j JOIN disable_actions d INDEXED BY disable_actions_account ON d.account_id = j.value`, idList(accounts))
+	return out, err
+}
+
+const reminderCols = `r.id, r.patient_id, r.account_id, r.item_id, r.usage_id, r.kind, r.due, r.status,
+	r.completed_by, r.completed_at, r.created_at`
+
+func scanReminder(rows *sql.Rows, r *vetshare.Reminder, more ...any) error {
+	var by sql.NullString
+	var due, created int64
+	var at sql.NullInt64
+	err := rows.Scan(append([]any{&r.ID, &r.PatientID, &r.AccountID, &r.ItemID, &r.UsageID, &r.Kind, &due, &r.Status,
+		&by, &at, &created}, more...)...)
+	r.Due, r.CreatedAt = time.UnixMicro(due).UTC(), time.UnixMicro(created).UTC()
+	r.CompletedBy, r.CompletedAt = vetshare.RecordID(by.String), fromMicros(at)
+	return err
+}
+
+func (t *Tx) reminders(ctx context.Context, query string, args ...any) ([]vetshare.Reminder, error) {
+	var out []vetshare.Reminder
+	err := t.each(ctx, func(rows *sql.Rows) error {
+		var r vetshare.Reminder
+		err := scanReminder(rows, &r)
+		out = append(out, r)
+		return err
+	}, query, args...)
+	return out, err
+}
+
+func (t *Tx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
+	_, err := t.exec(ctx, `INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
+		completed_by, completed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, r.PatientID, r.AccountID, r.ItemID, r.UsageID, r.Kind, vetshare.FoldName(r.Kind), micros(r.Due), string(r.Status),
+		nullString(string(r.CompletedBy)), micros(r.CompletedAt), micros(r.CreatedAt))
+	return err
+}
+
+func (t *Tx) Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Reminder, error) {
+	var r vetshare.Reminder
+	err := t.queryRow(ctx, vetshare.NotFound("reminder", id), func(rows *sql.Rows) error { return scanReminder(rows, &r) },
+		`SELECT `+reminderCols+` FROM reminders r WHERE r.id = ?`, id)
+	return r, err
+}
+
+func (t *Tx) PatientReminders(ctx context.Context, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
+	switch status {
+	case "":
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? ORDER BY r.due, r.id`, patient)
+	case vetshare.ReminderOpen: // by the index of open reminders, however long the patient's history
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+			WHERE r.patient_id = ? AND r.status = 'open' ORDER BY r.due, r.id`, patient)
+	}
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? AND r.status = ?
+		ORDER BY r.due, r.id`, patient, string(status))
+}
+
+// openChunk is how many items one OpenReminders statement takes; a constant list of
+// placeholders is cheaper than a JSON array for the few targets a usage has.
+const openChunk = 8
+
+func (t *Tx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
+	var out []vetshare.Reminder
+	for len(items) > 0 {
+		n := min(len(items), openChunk)
+		args := make([]any, 1+openChunk)
+		args[0] = patient
+		for i := range openChunk {
+			args[1+i] = items[min(i, n-1)] // repeat the last to fill the list
+		}
+		rs, err := t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+			WHERE r.patient_id = ? AND r.status = 'open' AND r.item_id IN (?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rs...)
+		items = items[n:]
+	}
+	slices.SortFunc(out, func(a, b vetshare.Reminder) int {
+		return cmp.Or(a.Due.Compare(b.Due), strings.Compare(string(a.ID), string(b.ID)))
+	})
+	return out, nil
+}
+
+func (t *Tx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.usage_id = ? ORDER BY r.id`, usage)
+}
+
+func (t *Tx) CompletedReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.completed_by = ? ORDER BY r.id`, usage)
+}
+
+func (t *Tx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from vetshare.ReminderStatus) error {
+	res, err := t.exec(ctx, `UPDATE reminders SET status = ?, completed_by = ?, completed_at = ? WHERE id = ? AND status = ?`,
+		string(r.Status), nullString(string(r.CompletedBy)), micros(r.CompletedAt), r.ID, string(from))
+	if err != nil {
+		if errors.Is(err, vetshare.ErrConflict) {
+			return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "the patient has an open reminder of this item and kind"}
+		}
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	cur, err := t.Reminder(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "is " + string(cur.Status) + ", not " + string(from)}
+}
+
+func (t *Tx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error) {
+	var out []vetshare.Record
+	err := t.each(ctx, func(rows *sql.Rows) error {
+		var r vetshare.Record
+		var item sql.NullString
+		var created int64
+		err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created)
+		r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
+		out = append(out, r)
+		return err
+	}, `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at
+		FROM records r INDEXED BY records_patient_usages
+		WHERE r.patient_id = ? AND r.kind = 'usage' AND r.removed_at IS NULL ORDER BY r.created_at, r.id`, patient)
+	return out, err
+}
+
+func (t *Tx) DueReminders(ctx context.Context, account vetshare.AccountID, from, to, afterDue time.Time, afterID vetshare.ReminderID, limit int) ([]vetshare.DueReminder, error) {
+	var out []vetshare.DueReminder
+	start := micros(from)
+	if afterID != "" {
+		start = micros(afterDue)
+	}
+	err := t.each(ctx, func(rows *sql.Rows) error {
+		var d vetshare.DueReminder
+		err := scanReminder(rows, &d.Reminder, &d.PatientName, &d.ClientID, &d.AccountName)
+		out = append(out, d)
+		return err
+	}, `SELECT `+reminderCols+`, p.name, p.client_id, a.name
+		FROM reminders r INDEXED BY reminders_due JOIN patients p ON p.id = r.patient_id JOIN accounts a ON a.id = r.account_id
+		WHERE r.account_id = ? AND r.status = 'open' AND r.due >= ? AND r.due < ? AND (r.due, r.id) > (?, ?)
+		ORDER BY r.due, r.id LIMIT ?`,
+		account, micros(from), micros(to), start, afterID, limit)
+	return out, err
+}
+
+func (t *Tx) DuplicateReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Reminder, error) {
+	return t.reminders(ctx, `WITH open AS (
+			SELECT r.* FROM json_each(?) j JOIN reminders r INDEXED BY reminders_open_kind
+			ON r.account_id = j.value AND r.status = 'open'
+		), dup AS (
+			SELECT patient_id, kind_key FROM open GROUP BY patient_id, kind_key HAVING count(*) > 1
+		)
+		SELECT `+reminderCols+` FROM dup JOIN open r USING (patient_id, kind_key)
+		ORDER BY r.patient_id, r.kind_key, r.due, r.id`, idList(accounts))
+}

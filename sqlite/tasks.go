@@ -1,0 +1,170 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"math"
+	"time"
+
+	"github.com/vetshare/vetshare"
+)
+
+// noDue is the due column of a task without a due date: after every real one.
+const noDue = math.MaxInt64
+
+func dueCol(t time.Time) int64 {
+	if t.IsZero() {
+		return noDue
+	}
+	return vetshare.Time(t).UnixMicro()
+}
+
+func fromDueCol(n int64) time.Time {
+	if n == noDue {
+		return time.Time{}
+	}
+	return time.UnixMicro(n).UTC()
+}
+
+const taskCols = `t.id, t.account_id, t.kind, t.title, t.notes, t.assignee_id, t.due, t.priority, t.status,
+	t.repeat_every, t.repeat_unit, t.repeat_until, t.client_id, t.patient_id, t.created_by, t.created_at,
+	t.updated_at, t.completed_at, t.previous_id, t.next_id, t.version`
+
+func scanTask(r *sql.Rows, t *vetshare.Task, more ...any) error {
+	var due, created, updated int64
+	var until, completed sql.NullInt64
+	var client, patient, prev, next sql.NullString
+	err := r.Scan(append([]any{&t.ID, &t.AccountID, &t.Kind, &t.Title, &t.Notes, &t.Assignee, &due, &t.Priority,
+		&t.Status, &t.Repeat.Every, &t.Repeat.Unit, &until, &client, &patient, &t.CreatedBy, &created,
+		&updated, &completed, &prev, &next, &t.Version}, more...)...)
+	t.Due = fromDueCol(due)
+	t.Repeat.Until = fromMicros(until)
+	t.ClientID, t.PatientID = vetshare.ClientID(client.String), vetshare.PatientID(patient.String)
+	t.Previous, t.Next = vetshare.TaskID(prev.String), vetshare.TaskID(next.String)
+	t.CreatedAt, t.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	t.CompletedAt = fromMicros(completed)
+	return err
+}
+
+func (t *Tx) InsertTask(ctx context.Context, k vetshare.Task) error {
+	_, err := t.exec(ctx, `INSERT INTO tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
+		repeat_every, repeat_unit, repeat_until, client_id, patient_id, created_by, created_at, updated_at, completed_at,
+		previous_id, next_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.AccountID, string(k.Kind), k.Title, k.Notes, k.Assignee, dueCol(k.Due), int64(k.Priority),
+		string(k.Status), b2i(k.Status == vetshare.TaskCompleted), k.Repeat.Every, string(k.Repeat.Unit),
+		micros(k.Repeat.Until), nullString(string(k.ClientID)), nullString(string(k.PatientID)), k.CreatedBy,
+		micros(k.CreatedAt), micros(k.UpdatedAt), micros(k.CompletedAt), nullString(string(k.Previous)),
+		nullString(string(k.Next)), k.Version)
+	return err
+}
+
+func (t *Tx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
+	var k vetshare.Task
+	err := t.queryRow(ctx, vetshare.NotFound("task", id), func(r *sql.Rows) error { return scanTask(r, &k) },
+		`SELECT `+taskCols+` FROM tasks t WHERE t.id = ?`, id)
+	return k, err
+}
+
+func (t *Tx) UpdateTask(ctx context.Context, k vetshare.Task) error {
+	res, err := t.exec(ctx, `UPDATE tasks SET kind = ?, title = ?, notes = ?, assignee_id = ?, due = ?, priority = ?,
+		status = ?, done = ?, repeat_every = ?, repeat_unit = ?, repeat_until = ?, client_id = ?, patient_id = ?,
+		updated_at = ?, completed_at = ?, previous_id = ?, next_id = ?, version = version + 1
+		WHERE id = ? AND version = ?`,
+		string(k.Kind), k.Title, k.Notes, k.Assignee, dueCol(k.Due), int64(k.Priority),
+		string(k.Status), b2i(k.Status == vetshare.TaskCompleted), k.Repeat.Every, string(k.Repeat.Unit),
+		micros(k.Repeat.Until), nullString(string(k.ClientID)), nullString(string(k.PatientID)),
+		micros(k.UpdatedAt), micros(k.CompletedAt), nullString(string(k.Previous)), nullString(string(k.Next)),
+		k.ID, k.Version)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var current int64
+	err = t.queryRow(ctx, vetshare.NotFound("task", k.ID), func(r *sql.Rows) error { return r.Scan(&current) },
+		`SELECT version FROM tasks WHERE id = ?`, k.ID)
+	if err != nil {
+		return err
+	}
+	return &vetshare.ConflictError{Kind: "task", ID: string(k.ID), Version: k.Version, Current: current}
+}
+
+func (t *Tx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
+	return mustAffect(t.exec(ctx, `DELETE FROM tasks WHERE id = ?`, id))(vetshare.NotFound("task", id))
+}
+
+// The task lists. Each is one range of an index in (done, due, priority DESC, id) order,
+// started after the keyset (:d, :p, :i): "due >= :d" bounds the range, the rest of the
+// condition skips the rows of that due date already listed. shared is 1 when the task has no
+// client or its client has an entry in :s.
+const (
+	taskListCols = taskCols + `,
+	t.client_id IS NULL OR EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)`
+	taskAfter = ` AND t.due >= :d AND (t.due > :d OR t.priority < :p OR (t.priority = :p AND t.id > :i))
+	ORDER BY t.due, t.priority DESC, t.id LIMIT :n`
+
+	// Assigned To Me in one clinic: tasks_assignee_account.
+	tasksAssignedOne = `SELECT ` + taskListCols + ` FROM tasks t
+	WHERE t.assignee_id = :u AND t.account_id = :a AND t.done = :c` + taskAfter
+	// Assigned To Me in several clinics: the user's tasks in list order (tasks_assignee), the
+	// clinic filter read from the index; no sort.
+	tasksAssignedMany = `SELECT ` + taskListCols + ` FROM tasks t INDEXED BY tasks_assignee
+	WHERE t.assignee_id = :u AND t.done = :c AND t.account_id IN (SELECT value FROM json_each(:a))` + taskAfter
+	// Every task of one account: tasks_account.
+	tasksAccount = `SELECT ` + taskListCols + ` FROM tasks t
+	WHERE t.account_id = :a AND t.done = :c` + taskAfter
+	// A patient's tasks in one account: tasks_patient.
+	tasksPatient = `SELECT ` + taskListCols + ` FROM tasks t
+	WHERE t.patient_id = :v AND t.account_id = :a AND t.done = :c` + taskAfter
+)
+
+func (t *Tx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error) {
+	if len(q.Accounts) == 0 {
+		return nil, vetshare.Invalid("Accounts", "at least one account is needed")
+	}
+	if q.Limit < 1 {
+		return nil, vetshare.Invalid("Limit", "must be at least 1")
+	}
+	after := vetshare.TaskKey{Due: time.Time{}, Priority: math.MaxInt32}
+	afterDue := int64(math.MinInt64)
+	if q.After != nil {
+		after = *q.After
+		afterDue = dueCol(after.Due)
+	}
+	var query string
+	var account any = q.Accounts[0]
+	switch {
+	case q.Patient != "":
+		if len(q.Accounts) != 1 {
+			return nil, vetshare.Invalid("Accounts", "a patient's tasks are listed in one account")
+		}
+		query = tasksPatient
+	case q.Assignee == "":
+		if len(q.Accounts) != 1 {
+			return nil, vetshare.Invalid("Accounts", "an account's tasks are listed in one account")
+		}
+		query = tasksAccount
+	case len(q.Accounts) == 1:
+		query = tasksAssignedOne
+	default:
+		list, err := json.Marshal(q.Accounts)
+		if err != nil {
+			return nil, err
+		}
+		query, account = tasksAssignedMany, string(list)
+	}
+	var out []vetshare.TaskRow
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var row vetshare.TaskRow
+		err := scanTask(r, &row.Task, &row.ClientShared)
+		out = append(out, row)
+		return err
+	}, query,
+		sql.Named("u", string(q.Assignee)), sql.Named("a", account), sql.Named("v", string(q.Patient)),
+		sql.Named("c", b2i(q.Completed)), sql.Named("s", string(q.SharedWith)),
+		sql.Named("d", afterDue), sql.Named("p", int64(after.Priority)), sql.Named("i", string(after.ID)),
+		sql.Named("n", q.Limit))
+	return out, err
+}

@@ -1,0 +1,55 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// planOf returns the EXPLAIN QUERY PLAN of a task list query, one line per step.
+func planOf(t *testing.T, s *Store, query string) string {
+	t.Helper()
+	rows, err := s.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query,
+		sql.Named("u", "U"), sql.Named("a", "A"), sql.Named("v", "P"), sql.Named("c", 0), sql.Named("s", "A"),
+		sql.Named("d", 0), sql.Named("p", 0), sql.Named("i", ""), sql.Named("n", 51))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, detail)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Every task list is one range of its index, read in list order: no sort, no table scan.
+func TestTaskQueryPlans(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, q := range []struct{ name, query, index string }{
+		{"assigned, one clinic", tasksAssignedOne, "tasks_assignee_account (assignee_id=? AND account_id=? AND done=? AND due>?)"},
+		{"assigned, several clinics", tasksAssignedMany, "tasks_assignee (assignee_id=? AND done=? AND due>?)"},
+		{"account", tasksAccount, "tasks_account (account_id=? AND done=? AND due>?)"},
+		{"patient", tasksPatient, "tasks_patient (patient_id=? AND account_id=? AND done=? AND due>?)"},
+	} {
+		plan := planOf(t, s, q.query)
+		t.Logf("%s:\n%s", q.name, plan)
+		if !strings.Contains(plan, "SEARCH t USING INDEX "+q.index) {
+			t.Errorf("%s: plan does not search %s:\n%s", q.name, q.index, plan)
+		}
+		if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN t") {
+			t.Errorf("%s: plan sorts or scans:\n%s", q.name, plan)
+		}
+	}
+}

@@ -1,0 +1,492 @@
+package tasks
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
+)
+
+// Tx is what the operations of this package need of a [vetshare.Tx].
+type Tx interface {
+	accounts.Tx // Now, owners, accounts, users and memberships
+	Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error)
+	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
+	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
+	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
+	InsertTask(ctx context.Context, t vetshare.Task) error
+	Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error)
+	UpdateTask(ctx context.Context, t vetshare.Task) error
+	DeleteTask(ctx context.Context, id vetshare.TaskID) error
+	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
+}
+
+var _ Tx = vetshare.Tx(nil)
+
+// Draft is a new task, as a host fills it in.
+type Draft struct {
+	Kind     vetshare.TaskKind // empty for [vetshare.TaskGeneral]
+	Title    string
+	Notes    string
+	Assignee vetshare.UserID
+	// Due is the instant the task is due, or DueOn the local date ("2006-01-02") on which it is
+	// due, read in the account's time zone (see [DueOn]); at most one of them; neither for no
+	// due date.
+	Due      time.Time
+	DueOn    string
+	Priority vetshare.Priority // 0 for [vetshare.PriorityNormal]
+	Repeat   vetshare.RepeatRule
+	// ClientID and PatientID are optional; a patient's client is taken when ClientID is empty.
+	ClientID  vetshare.ClientID
+	PatientID vetshare.PatientID
+}
+
+// Create creates a task in the account actor is logged into (R9.1), open, created by actor.
+// The actor needs [vetshare.PermTaskCreate] there; the assignee an active membership there; the
+// client and patient must be shared with the account. It returns an [*vetshare.InvalidError]
+// for bad input, a [*vetshare.NotFoundError] for an assignee, client or patient it cannot find
+// there and a [*vetshare.NotPermittedError] when the actor may not create tasks.
+func Create(ctx context.Context, tx Tx, actor vetshare.Actor, d Draft) (vetshare.Task, error) {
+	const op = "tasks.Create"
+	m, err := accounts.Check(ctx, tx, actor)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if !m.Permissions.Has(vetshare.PermTaskCreate) {
+		return vetshare.Task{}, vetshare.Op(op, vetshare.NotPermitted("you may not create tasks in account %s", actor.Account))
+	}
+	acct, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	now := tx.Now()
+	t := vetshare.Task{
+		ID: vetshare.NewID[vetshare.TaskID](now), AccountID: actor.Account, Kind: d.Kind, Title: d.Title, Notes: d.Notes,
+		Assignee: d.Assignee, Due: d.Due, Priority: d.Priority, Status: vetshare.TaskOpen, Repeat: d.Repeat,
+		ClientID: d.ClientID, PatientID: d.PatientID, CreatedBy: actor.User, CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	if t.Kind == "" {
+		t.Kind = vetshare.TaskGeneral
+	}
+	if t.Priority == 0 {
+		t.Priority = vetshare.PriorityNormal
+	}
+	if d.DueOn != "" {
+		if !d.Due.IsZero() {
+			return vetshare.Task{}, vetshare.Op(op, vetshare.Invalid("DueOn", "give Due or DueOn, not both"))
+		}
+		if t.Due, err = dueOn(d.DueOn, acct); err != nil {
+			return vetshare.Task{}, vetshare.Op(op, err)
+		}
+	}
+	if err := checkTask(t); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if err := checkRefs(ctx, tx, &t, vetshare.Task{}); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if err := tx.InsertTask(ctx, t); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	return t, nil
+}
+
+// Change is an edit of a task: each field that is not nil is set.
+type Change struct {
+	// Version, when not 0, is the version the change is based on: the edit is refused with a
+	// [*vetshare.ConflictError] when the task has moved on since.
+	Version  int64
+	Kind     *vetshare.TaskKind
+	Title    *string
+	Notes    *string
+	Assignee *vetshare.UserID
+	// Due sets the due instant (the zero time for none); DueOn sets it to a local date of the
+	// task's account, as in [Draft]. At most one of them.
+	Due       *time.Time
+	DueOn     *string
+	Priority  *vetshare.Priority
+	Repeat    *vetshare.RepeatRule
+	ClientID  *vetshare.ClientID
+	PatientID *vetshare.PatientID
+}
+
+// Edit applies ch to the task. The actor needs [vetshare.PermTaskEdit] in the task's account
+// (R9.5). From an account other than the task's, only Notes and Repeat may change (R9.6): a
+// change of another field is refused with an [*EditRefusedError] naming the fields, and the
+// edit is written to the audit log (R10.1). An edit that changes nothing writes nothing. It
+// returns the task as it is now.
+func Edit(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, ch Change) (vetshare.Task, error) {
+	const op = "tasks.Edit"
+	s, old, err := load(ctx, tx, actor, id)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if !s.perms[old.AccountID].Has(vetshare.PermTaskEdit) {
+		return vetshare.Task{}, vetshare.Op(op, vetshare.NotPermitted("you may not edit tasks of account %s", old.AccountID))
+	}
+	if ch.Version != 0 && ch.Version != old.Version {
+		return vetshare.Task{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "task", ID: string(id), Version: ch.Version, Current: old.Version})
+	}
+	t, err := apply(ctx, tx, old, ch)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if err := CheckEdit(actor.Account, old, t); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	changed := Changed(old, t)
+	if len(changed) == 0 {
+		return old, nil
+	}
+	if err := checkTask(t); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	if err := checkRefs(ctx, tx, &t, old); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	t.UpdatedAt = tx.Now()
+	if err := tx.UpdateTask(ctx, t); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	t.Version++
+	if err := audit(ctx, tx, s, t, "task.edit", map[string]any{"fields": changed}); err != nil {
+		return vetshare.Task{}, vetshare.Op(op, err)
+	}
+	return t, nil
+}
+
+// apply returns old with ch applied; it checks only what it must to apply it.
+func apply(ctx context.Context, tx Tx, old vetshare.Task, ch Change) (vetshare.Task, error) {
+	t := old
+	if ch.Kind != nil {
+		t.Kind = *ch.Kind
+	}
+	if ch.Title != nil {
+		t.Title = *ch.Title
+	}
+	if ch.Notes != nil {
+		t.Notes = *ch.Notes
+	}
+	if ch.Assignee != nil {
+		t.Assignee = *ch.Assignee
+	}
+	if ch.Priority != nil {
+		t.Priority = *ch.Priority
+	}
+	if ch.Repeat != nil {
+		t.Repeat = *ch.Repeat
+	}
+	if ch.ClientID != nil {
+		t.ClientID = *ch.ClientID
+	}
+	if ch.PatientID != nil {
+		t.PatientID = *ch.PatientID
+	}
+	switch {
+	case ch.Due != nil && ch.DueOn != nil:
+		return t, vetshare.Invalid("DueOn", "give Due or DueOn, not both")
+	case ch.Due != nil:
+		t.Due = vetshare.Time(*ch.Due)
+		if ch.Due.IsZero() {
+			t.Due = time.Time{}
+		}
+	case ch.DueOn != nil:
+		acct, err := tx.Account(ctx, old.AccountID)
+		if err != nil {
+			return t, err
+		}
+		if t.Due, err = dueOn(*ch.DueOn, acct); err != nil {
+			return t, err
+		}
+	}
+	return t, nil
+}
+
+// Start marks the task in progress (open → in-progress). The actor needs
+// [vetshare.PermTaskMarkInProgress] in the task's account (R9.5). It returns a
+// [*vetshare.ConflictError] when the task is not open.
+func Start(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+	t, _, err := move(ctx, tx, actor, id, vetshare.TaskInProgress)
+	return t, vetshare.Op("tasks.Start", err)
+}
+
+// Reopen moves the task back to open: from in-progress with [vetshare.PermTaskMarkInProgress],
+// from completed with [vetshare.PermTaskComplete], in the task's account (R9.5). Reopening a
+// completed repeating task leaves its next occurrence as it is, and completing it again
+// creates no other. It returns a [*vetshare.ConflictError] when the task is open.
+func Reopen(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+	t, _, err := move(ctx, tx, actor, id, vetshare.TaskOpen)
+	return t, vetshare.Op("tasks.Reopen", err)
+}
+
+// Complete completes the task (open or in-progress → completed). The actor needs
+// [vetshare.PermTaskComplete] in the task's account (R9.5). Completing a repeating task creates
+// its next occurrence in the task's account (R9.8), due as [NextDue] says, and returns it as
+// next (zero when there is none). It returns a [*vetshare.ConflictError] when the task is
+// already completed.
+func Complete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (done, next vetshare.Task, err error) {
+	done, next, err = move(ctx, tx, actor, id, vetshare.TaskCompleted)
+	return done, next, vetshare.Op("tasks.Complete", err)
+}
+
+func move(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, to vetshare.TaskStatus) (t, next vetshare.Task, err error) {
+	s, t, err := load(ctx, tx, actor, id)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Task{}, err
+	}
+	need, err := Transition(id, t.Status, to)
+	if err != nil {
+		return vetshare.Task{}, vetshare.Task{}, err
+	}
+	if !s.perms[t.AccountID].Has(need) {
+		return vetshare.Task{}, vetshare.Task{}, vetshare.NotPermitted("you may not move tasks of account %s to %s", t.AccountID, to)
+	}
+	now := tx.Now()
+	from := t.Status
+	t.Status, t.UpdatedAt, t.CompletedAt = to, now, time.Time{}
+	if to == vetshare.TaskCompleted {
+		t.CompletedAt = now
+		if t.Next == "" {
+			acct, err := tx.Account(ctx, t.AccountID)
+			if err != nil {
+				return vetshare.Task{}, vetshare.Task{}, err
+			}
+			loc, err := time.LoadLocation(acct.TimeZone)
+			if err != nil {
+				return vetshare.Task{}, vetshare.Task{}, vetshare.Invalid("TimeZone", "account "+string(acct.ID)+" has an unknown time zone")
+			}
+			if due, ok := NextDue(t.Due, t.Repeat, loc, now); ok {
+				next = t
+				next.ID, next.Status, next.Due = vetshare.NewID[vetshare.TaskID](now), vetshare.TaskOpen, due
+				next.CreatedAt, next.UpdatedAt, next.CompletedAt = now, now, time.Time{}
+				next.Previous, next.Next, next.Version = t.ID, "", 1
+				if err := tx.InsertTask(ctx, next); err != nil {
+					return vetshare.Task{}, vetshare.Task{}, err
+				}
+				t.Next = next.ID
+			}
+		}
+	}
+	if err := tx.UpdateTask(ctx, t); err != nil {
+		return vetshare.Task{}, vetshare.Task{}, err
+	}
+	t.Version++
+	detail := map[string]any{"from": from, "to": to}
+	if next.ID != "" {
+		detail["next"] = next.ID
+	}
+	if err := audit(ctx, tx, s, t, "task.status", detail); err != nil {
+		return vetshare.Task{}, vetshare.Task{}, err
+	}
+	return t, next, nil
+}
+
+// Delete deletes the task. The actor needs [vetshare.PermTaskDelete] in the task's account
+// (R9.5).
+func Delete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) error {
+	const op = "tasks.Delete"
+	s, t, err := load(ctx, tx, actor, id)
+	if err != nil {
+		return vetshare.Op(op, err)
+	}
+	if !s.perms[t.AccountID].Has(vetshare.PermTaskDelete) {
+		return vetshare.Op(op, vetshare.NotPermitted("you may not delete tasks of account %s", t.AccountID))
+	}
+	if err := tx.DeleteTask(ctx, id); err != nil {
+		return vetshare.Op(op, err)
+	}
+	return vetshare.Op(op, audit(ctx, tx, s, t, "task.delete", map[string]any{"title": t.Title}))
+}
+
+// Get returns the task as a row of a list made in the account actor is logged into: a task of
+// that account, or a task assigned to the actor in one of their linked clinics (R9.2). Any
+// other task answers [vetshare.ErrNotFound].
+func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (Row, error) {
+	const op = "tasks.Get"
+	s, t, err := load(ctx, tx, actor, id)
+	if err != nil {
+		return Row{}, vetshare.Op(op, err)
+	}
+	shared := true
+	if t.ClientID != "" && t.AccountID != actor.Account {
+		_, err := tx.ClientEntry(ctx, actor.Account, t.ClientID)
+		if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+			return Row{}, vetshare.Op(op, err)
+		}
+		shared = err == nil
+	}
+	return s.row(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now()), nil
+}
+
+// scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the
+// actor's permissions in each.
+type scope struct {
+	actor   vetshare.Actor
+	login   vetshare.Account
+	sharing bool
+	linked  []vetshare.AccountID
+	clinics map[vetshare.AccountID]Clinic
+	perms   map[vetshare.AccountID]vetshare.Permissions
+}
+
+// reach checks the actor and returns what it can reach.
+func reach(ctx context.Context, tx Tx, actor vetshare.Actor) (*scope, error) {
+	m, err := accounts.Check(ctx, tx, actor)
+	if err != nil {
+		return nil, err
+	}
+	login, err := tx.Account(ctx, actor.Account)
+	if err != nil {
+		return nil, err
+	}
+	owner, err := tx.Owner(ctx, login.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	s := &scope{
+		actor: actor, login: login, sharing: owner.TaskSharing,
+		clinics: map[vetshare.AccountID]Clinic{login.ID: {ID: login.ID, Name: login.Name}},
+		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
+	}
+	if !owner.TaskSharing {
+		s.linked = []vetshare.AccountID{login.ID}
+		return s, nil
+	}
+	ms, err := tx.Memberships(ctx, actor.User)
+	if err != nil {
+		return nil, err
+	}
+	accts, err := tx.Accounts(ctx, login.OwnerID)
+	if err != nil {
+		return nil, err
+	}
+	s.linked = Linked(login, true, ms, accts)
+	for _, a := range accts {
+		if slices.Contains(s.linked, a.ID) {
+			s.clinics[a.ID] = Clinic{ID: a.ID, Name: a.Name}
+		}
+	}
+	for _, m := range ms {
+		if m.Active && slices.Contains(s.linked, m.AccountID) {
+			s.perms[m.AccountID] = m.Permissions
+		}
+	}
+	return s, nil
+}
+
+// load returns the actor's scope and the task, if the actor can reach it: a task of the
+// logged-in account, or one assigned to the actor in a linked clinic. Any other answers
+// ErrNotFound, as one that does not exist.
+func load(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (*scope, vetshare.Task, error) {
+	if !vetshare.ValidID(id) {
+		return nil, vetshare.Task{}, vetshare.Invalid("ID", "not a task id")
+	}
+	s, err := reach(ctx, tx, actor)
+	if err != nil {
+		return nil, vetshare.Task{}, err
+	}
+	t, err := tx.Task(ctx, id)
+	if err != nil {
+		return nil, vetshare.Task{}, err
+	}
+	if t.AccountID != actor.Account && !(t.Assignee == actor.User && slices.Contains(s.linked, t.AccountID)) {
+		return nil, vetshare.Task{}, vetshare.NotFound("task", id)
+	}
+	return s, t, nil
+}
+
+// audit writes a write made from an account other than the task's to the audit log (R10.1).
+func audit(ctx context.Context, tx Tx, s *scope, t vetshare.Task, action string, detail map[string]any) error {
+	if t.AccountID == s.actor.Account {
+		return nil
+	}
+	detail["task_account"] = t.AccountID
+	b, err := json.Marshal(detail)
+	if err != nil {
+		return err
+	}
+	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+		OwnerID: s.login.OwnerID, At: tx.Now(), UserID: s.actor.User, AccountID: s.actor.Account,
+		Action: action, Subject: "task:" + string(t.ID), Outcome: "ok", Detail: string(b),
+	})
+}
+
+// checkTask checks t's fields that need no store.
+func checkTask(t vetshare.Task) error {
+	title := strings.TrimSpace(t.Title)
+	switch {
+	case !t.Kind.Valid():
+		return vetshare.Invalid("Kind", "not a task kind")
+	case title == "":
+		return vetshare.Invalid("Title", "empty")
+	case len(t.Title) > MaxTitle || !utf8.ValidString(t.Title):
+		return vetshare.Invalid("Title", "longer than 200 bytes, or not UTF-8")
+	case len(t.Notes) > MaxNotes || !utf8.ValidString(t.Notes):
+		return vetshare.Invalid("Notes", "longer than 10000 bytes, or not UTF-8")
+	case !vetshare.ValidID(t.Assignee):
+		return vetshare.Invalid("Assignee", "not a user id")
+	case !t.Priority.Valid():
+		return vetshare.Invalid("Priority", "not a priority")
+	case t.ClientID != "" && !vetshare.ValidID(t.ClientID):
+		return vetshare.Invalid("ClientID", "not a client id")
+	case t.PatientID != "" && !vetshare.ValidID(t.PatientID):
+		return vetshare.Invalid("PatientID", "not a patient id")
+	}
+	if err := CheckDue("Due", t.Due); err != nil {
+		return err
+	}
+	return CheckRepeat(t.Repeat, t.Due)
+}
+
+// checkRefs checks that t's assignee, client and patient are there in t's account, for those
+// that differ from old's, and fills in the client of t's patient.
+func checkRefs(ctx context.Context, tx Tx, t *vetshare.Task, old vetshare.Task) error {
+	if t.Assignee != old.Assignee {
+		m, err := tx.Membership(ctx, t.Assignee, t.AccountID)
+		if errors.Is(err, vetshare.ErrNotFound) || err == nil && !m.Active {
+			return vetshare.NotFound("user", t.Assignee)
+		} else if err != nil {
+			return err
+		}
+		u, err := tx.User(ctx, t.Assignee)
+		if err != nil {
+			return err
+		}
+		if !u.Active {
+			return vetshare.NotFound("user", t.Assignee)
+		}
+	}
+	if t.PatientID != "" && (t.PatientID != old.PatientID || t.ClientID != old.ClientID) {
+		p, err := tx.Patient(ctx, t.AccountID, t.PatientID)
+		if err != nil {
+			return err
+		}
+		if t.ClientID == "" {
+			t.ClientID = p.ClientID
+		}
+		if t.ClientID != p.ClientID {
+			return vetshare.Invalid("PatientID", "not a patient of the task's client")
+		}
+	}
+	if t.ClientID != "" && t.ClientID != old.ClientID {
+		if _, err := tx.Client(ctx, t.AccountID, t.ClientID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dueOn reads a local date in the account's time zone.
+func dueOn(day string, acct vetshare.Account) (time.Time, error) {
+	loc, err := time.LoadLocation(acct.TimeZone)
+	if err != nil || acct.TimeZone == "" || strings.EqualFold(acct.TimeZone, "local") {
+		return time.Time{}, vetshare.Invalid("TimeZone", "account "+string(acct.ID)+" has an unknown time zone")
+	}
+	return DueOn(day, loc)
+}
