@@ -15,7 +15,7 @@
 //   - billing: invoices, payments and balances that stay with their account (R4).
 //   - contacts: each account's contacts and companies, copied but never shared (R6).
 //   - tasks: tasks per account and the Assigned To Me view across clinics (R9).
-//   - reports: the six client reports with the home location (R8).
+//   - reports: the six client reports with the home location, streamed or as CSV (R8).
 //   - audit: writing and verifying the tamper-evident audit log (R10).
 //   - sqlite: the embedded default [Store]; storetest: the suite every Store passes.
 //
