@@ -8,8 +8,15 @@
 //
 //   - accounts: owners, accounts, users and memberships.
 //   - sharing: authorizing sharing requests (R1), share groups, sharing clients (R2).
-//   - records: clients, patients and medical records, every read scoped to an account (R3).
-//   - audit: verifying the tamper-evident audit log (R10).
+//   - records: clients, patients and medical records, every read scoped to an account (R3);
+//     usages, the records that move stock and schedule reminders (R5.2, R5.3, R7.2, R7.4, R7.8).
+//   - inventory: each account's items and its stock ledger (R5).
+//   - reminders: reminder rules, disable-reminder actions and due reminders per location (R7).
+//   - billing: invoices, payments and balances that stay with their account (R4).
+//   - contacts: each account's contacts and companies, copied but never shared (R6).
+//   - tasks: tasks per account and the Assigned To Me view across clinics (R9).
+//   - reports: the six client reports with the home location, streamed or as CSV (R8).
+//   - audit: writing and verifying the tamper-evident audit log (R10).
 //   - sqlite: the embedded default [Store]; storetest: the suite every Store passes.
 //
 // # The model

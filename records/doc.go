@@ -16,6 +16,11 @@
 //   - R5.3: a record added to the wrong account is removed from it ([RemoveRecord]): kept,
 //     marked removed with who, where and why, and left out of the history.
 //
+// Usages — the records that say an item was given — are added with [AddUsage], which in the
+// same transaction moves the account's stock and schedules and completes reminders (R5.2,
+// R7.2, R7.4), and removed or moved to the right account with [RemoveUsage] and [MoveUsage]
+// (R5.3, R7.8); see packages inventory and reminders.
+//
 // Creating a client in an account of an automatic share group shares it with the group in the
 // same transaction (R2.1, through sharing.ShareOnCreate).
 //

@@ -49,10 +49,7 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 		ids := f.AccountIDs()
 		for i := 0; b.Loop(); i++ {
 			now := time.Now()
-			tx, err := db.BeginTx(bctx, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
+			tx := begin(b, db)
 			id := vetshare.NewID[vetshare.ClientID](now)
 			us := now.UnixMicro()
 			must(b, tx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
@@ -61,9 +58,7 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 				must(b, tx, entryInsert, a, id, "automatic", us)
 			}
 			auditRow(b, tx, f.Owner.ID, us)
-			if err := tx.Commit(); err != nil {
-				b.Fatal(err)
-			}
+			commit(b, tx)
 		}
 	})
 }
@@ -72,9 +67,63 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 const entryInsert = `INSERT INTO client_entries (account_id, client_id, number, via, created_at)
 	SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1`
 
+// prepared holds the baselines' statements, prepared once on the pool as the store does, so the
+// baselines pay no more per statement than the operations.
+var prepared sync.Map // map[*sql.DB]map[string]*sql.Stmt, keyed by db then query
+
+func stmt(b *testing.B, tx *sql.Tx, q string) *sql.Stmt {
+	b.Helper()
+	db := txDB[tx]
+	m, _ := prepared.LoadOrStore(db, &sync.Map{})
+	if st, ok := m.(*sync.Map).Load(q); ok {
+		return tx.StmtContext(bctx, st.(*sql.Stmt))
+	}
+	st, err := tx.PrepareContext(bctx, q) // first use: on the transaction; the pool copy comes after commit
+	if err != nil {
+		b.Fatal(err)
+	}
+	pendingPrep = append(pendingPrep, [2]any{db, q})
+	return st
+}
+
+var (
+	txDB        = map[*sql.Tx]*sql.DB{}
+	pendingPrep [][2]any
+)
+
+// begin starts a baseline transaction on db.
+func begin(b *testing.B, db *sql.DB) *sql.Tx {
+	b.Helper()
+	tx, err := db.BeginTx(bctx, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	txDB[tx] = db
+	return tx
+}
+
+// commit commits a baseline transaction and prepares on the pool what it prepared for itself.
+func commit(b *testing.B, tx *sql.Tx) {
+	b.Helper()
+	if err := tx.Commit(); err != nil {
+		b.Fatal(err)
+	}
+	delete(txDB, tx)
+	for _, p := range pendingPrep {
+		db, q := p[0].(*sql.DB), p[1].(string)
+		st, err := db.Prepare(q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m, _ := prepared.Load(db)
+		m.(*sync.Map).Store(q, st)
+	}
+	pendingPrep = nil
+}
+
 func must(b *testing.B, tx *sql.Tx, q string, args ...any) {
 	b.Helper()
-	if _, err := tx.ExecContext(bctx, q, args...); err != nil {
+	if _, err := stmt(b, tx, q).ExecContext(bctx, args...); err != nil {
 		b.Fatal(err)
 	}
 }
@@ -83,7 +132,7 @@ func auditRow(b *testing.B, tx *sql.Tx, owner vetshare.OwnerID, us int64) {
 	b.Helper()
 	var seq int64
 	var prev []byte
-	err := tx.QueryRowContext(bctx, `SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`, owner).Scan(&seq, &prev)
+	err := stmt(b, tx, `SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`).QueryRowContext(bctx, owner).Scan(&seq, &prev)
 	if err != nil && err != sql.ErrNoRows {
 		b.Fatal(err)
 	}
@@ -169,15 +218,10 @@ func BenchmarkShareClient(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d/baseline", recs), func(b *testing.B) {
 			for b.Loop() {
 				us := time.Now().UnixMicro()
-				tx, err := db.BeginTx(bctx, nil)
-				if err != nil {
-					b.Fatal(err)
-				}
+				tx := begin(b, db)
 				must(b, tx, entryInsert, f.Accounts[1].ID, ids[0], "manual", us)
 				auditRow(b, tx, f.Owner.ID, us)
-				if err := tx.Commit(); err != nil {
-					b.Fatal(err)
-				}
+				commit(b, tx)
 				unshare()
 			}
 		})

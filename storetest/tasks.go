@@ -74,6 +74,9 @@ func testTasks(t *testing.T, h Harness) {
 				return err
 			}
 			got, err := tx.Task(ctx, full.ID)
+			if err != nil {
+				return err
+			}
 			u.Version = 2
 			if diff := cmp.Diff(u, got); diff != "" {
 				t.Errorf("Task after UpdateTask (-want +got):\n%s", diff)
