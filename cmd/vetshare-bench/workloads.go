@@ -27,11 +27,14 @@ type env struct {
 	path  string
 	// extra are further figures for the report (memory of the reports, ...).
 	extra map[string]any
+	// reportEntries is the number of client entries of the account the reports list.
+	reportEntries int
 }
 
 // workloadNames are the workloads, in the order they run.
 var workloadNames = []string{"create-client-auto10", "share-client-small", "share-client-huge", "candidates-prefix3", "history-non-origin",
-	"usage", "payment", "assigned-to-me", "backfill"}
+	"usage", "payment", "assigned-to-me", "report-new-clients", "report-new-engaged-clients", "report-active-clients",
+	"report-active-engaged-clients", "report-inactive-clients", "report-lapsed-clients", "backfill"}
 
 // workload is one hot operation and its baseline. Each run times iters operations, then iters
 // baseline operations; i counts a side's operations over all runs, so that workloads that
@@ -481,12 +484,19 @@ func staff(o *gen.Owner, a int) vetshare.Actor {
 
 // domainWorkloads are the workloads of the areas built on the foundation.
 func (e *env) domainWorkloads() []*workload {
-	return []*workload{e.usage(), e.payment(), e.assignedToMe()}
+	ws := []*workload{e.usage(), e.payment(), e.assignedToMe()}
+	for _, k := range vetshare.ReportKinds() {
+		ws = append(ws, e.report(k))
+	}
+	return ws
 }
 
 // setupDomains prepares what the domain workloads need, untimed.
-func (e *env) setupDomains(ctx context.Context) error { return nil }
+func (e *env) setupDomains(ctx context.Context) error {
+	e.extra = map[string]any{}
+	return e.reportsSetup(ctx)
+}
 
 var domainWriteQueries = []string{qInvoice, qInsPayment, qUsagePatient, qItem, qActions, qOpenOf, qInsRecord, qOnHand, qInsMovement,
 	qComplete, qInsReminder}
-var domainReadQueries = []string{qTaskActor, qLinked, qAssigned}
+var domainReadQueries = []string{qTaskActor, qLinked, qAssigned, qReportByNumber, qReportByCreation, qReportAccount, qOwnerAccounts}
