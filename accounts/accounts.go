@@ -10,6 +10,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones are validated the same on every machine
@@ -38,6 +39,20 @@ func CheckName(field, s string) error {
 		return vetshare.Invalid(field, "empty")
 	case len(s) > MaxName:
 		return vetshare.Invalid(field, "longer than 200 bytes")
+	case !utf8.ValidString(s):
+		return vetshare.Invalid(field, "not valid UTF-8")
+	}
+	return nil
+}
+
+// CheckText returns an [*vetshare.InvalidError] for field unless s is valid UTF-8 of at most
+// max bytes, and not blank when required. Operations of every package check free text with it.
+func CheckText(field, s string, max int, required bool) error {
+	switch {
+	case required && strings.TrimSpace(s) == "":
+		return vetshare.Invalid(field, "empty")
+	case len(s) > max:
+		return vetshare.Invalid(field, "longer than "+strconv.Itoa(max)+" bytes")
 	case !utf8.ValidString(s):
 		return vetshare.Invalid(field, "not valid UTF-8")
 	}

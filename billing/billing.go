@@ -44,7 +44,7 @@ func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshar
 	if !vetshare.ValidID(inv.ClientID) {
 		return vetshare.Invoice{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
 	}
-	if err := checkText("Note", inv.Note, MaxNote, false); err != nil {
+	if err := accounts.CheckText("Note", inv.Note, MaxNote, false); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	lines, total, err := PriceLines(inv.Lines)
@@ -290,7 +290,7 @@ func retried(ctx context.Context, tx Tx, actor vetshare.Actor, req PaymentReques
 }
 
 func checkRequest(req PaymentRequest) error {
-	if err := checkText("Key", req.Key, MaxKey, true); err != nil {
+	if err := accounts.CheckText("Key", req.Key, MaxKey, true); err != nil {
 		return err
 	}
 	if !vetshare.ValidID(req.Invoice) {
@@ -305,10 +305,10 @@ func checkRequest(req PaymentRequest) error {
 	if err := CheckCurrency("Amount.Currency", req.Amount.Currency); err != nil {
 		return err
 	}
-	if err := checkText("Method", req.Method, MaxReference, false); err != nil {
+	if err := accounts.CheckText("Method", req.Method, MaxReference, false); err != nil {
 		return err
 	}
-	return checkText("Reference", req.Reference, MaxReference, false)
+	return accounts.CheckText("Reference", req.Reference, MaxReference, false)
 }
 
 // auditCrossAccount writes an app payment booked at another account than the one it was taken

@@ -5,9 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
 )
 
 // Limits on input.
@@ -130,20 +130,6 @@ func CheckAmount(field string, n int64) error {
 	return nil
 }
 
-// checkText returns an [*vetshare.InvalidError] for field unless s is valid UTF-8 of at most
-// max bytes, and not blank when required.
-func checkText(field, s string, max int, required bool) error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return vetshare.Invalid(field, "empty")
-	case len(s) > max:
-		return vetshare.Invalid(field, "longer than "+strconv.Itoa(max)+" bytes")
-	case !utf8.ValidString(s):
-		return vetshare.Invalid(field, "not valid UTF-8")
-	}
-	return nil
-}
-
 // PriceLines checks an invoice's lines and returns them with each Amount set to Quantity ×
 // UnitPrice, and their total. There must be 1 to [MaxLines] lines, each with a description, a
 // quantity from 1 to [MaxQuantity] and a unit price from 0 to [vetshare.MaxAmount]; an Amount
@@ -161,7 +147,7 @@ func PriceLines(lines []vetshare.InvoiceLine) ([]vetshare.InvoiceLine, int64, er
 	var total int64
 	for i, l := range lines {
 		f := "Lines[" + strconv.Itoa(i) + "]."
-		if err := checkText(f+"Description", l.Description, MaxDescription, true); err != nil {
+		if err := accounts.CheckText(f+"Description", l.Description, MaxDescription, true); err != nil {
 			return nil, 0, err
 		}
 		if l.Quantity <= 0 || l.Quantity > MaxQuantity {

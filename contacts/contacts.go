@@ -30,18 +30,6 @@ const (
 	MaxLimit     = 1000 // entries listed at most
 )
 
-func checkText(field, s string, max int, required bool) error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return vetshare.Invalid(field, "empty")
-	case len(s) > max:
-		return vetshare.Invalid(field, "longer than "+strconv.Itoa(max)+" bytes")
-	case !utf8.ValidString(s):
-		return vetshare.Invalid(field, "not valid UTF-8")
-	}
-	return nil
-}
-
 // Check validates and tidies the editable fields of an address-book entry: a kind, a name,
 // optional category, email (an address, kept normalized), phone, address and notes, and a
 // CompanyID only on a person. It returns an [*vetshare.InvalidError] naming the first bad
@@ -50,7 +38,7 @@ func Check(c vetshare.Contact) (vetshare.Contact, error) {
 	if !c.Kind.Valid() {
 		return c, vetshare.Invalid("Kind", "must be person or company")
 	}
-	if err := checkText("Name", c.Name, MaxName, true); err != nil {
+	if err := accounts.CheckText("Name", c.Name, MaxName, true); err != nil {
 		return c, err
 	}
 	if c.CompanyID != "" {
@@ -72,7 +60,7 @@ func Check(c vetshare.Contact) (vetshare.Contact, error) {
 		name, value string
 		max         int
 	}{{"Category", c.Category, MaxField}, {"Phone", c.Phone, MaxField}, {"Address", c.Address, MaxField}, {"Notes", c.Notes, MaxNotes}} {
-		if err := checkText(f.name, f.value, f.max, false); err != nil {
+		if err := accounts.CheckText(f.name, f.value, f.max, false); err != nil {
 			return c, err
 		}
 	}

@@ -21,7 +21,7 @@ func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Pat
 	if err := accounts.CheckName("Species", p.Species); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
-	if err := checkText("Breed", p.Breed, MaxField, false); err != nil {
+	if err := accounts.CheckText("Breed", p.Breed, MaxField, false); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if !vetshare.ValidID(p.ClientID) {
@@ -101,7 +101,7 @@ func AddRecord(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Reco
 	case r.ItemID != "" || r.Quantity != 0:
 		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("ItemID", "only usages name an item"))
 	}
-	if err := checkText("Text", r.Text, MaxText, true); err != nil {
+	if err := accounts.CheckText("Text", r.Text, MaxText, true); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	p, c, err := patientForWrite(ctx, tx, actor, r.PatientID)
@@ -219,7 +219,7 @@ func recordForRemoval(ctx context.Context, tx Tx, actor vetshare.Actor, id vetsh
 	if !vetshare.ValidID(id) {
 		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "malformed id")
 	}
-	if err := checkText("reason", reason, MaxField, true); err != nil {
+	if err := accounts.CheckText("reason", reason, MaxField, true); err != nil {
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {

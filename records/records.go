@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -30,18 +29,6 @@ const (
 	MaxText  = 1 << 20 // a record's text
 )
 
-func checkText(field, s string, max int, required bool) error {
-	switch {
-	case required && strings.TrimSpace(s) == "":
-		return vetshare.Invalid(field, "empty")
-	case len(s) > max:
-		return vetshare.Invalid(field, "too long")
-	case !utf8.ValidString(s):
-		return vetshare.Invalid(field, "not valid UTF-8")
-	}
-	return nil
-}
-
 // checkProfile validates and tidies the editable fields of a client profile.
 func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 	if err := accounts.CheckName("LastName", c.LastName); err != nil {
@@ -59,10 +46,10 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 		}
 		c.Email = email
 	}
-	if err := checkText("Phone", c.Phone, MaxField, false); err != nil {
+	if err := accounts.CheckText("Phone", c.Phone, MaxField, false); err != nil {
 		return c, err
 	}
-	if err := checkText("Address", c.Address, MaxField, false); err != nil {
+	if err := accounts.CheckText("Address", c.Address, MaxField, false); err != nil {
 		return c, err
 	}
 	c.FirstName, c.LastName = strings.TrimSpace(c.FirstName), strings.TrimSpace(c.LastName)

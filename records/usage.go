@@ -72,7 +72,7 @@ func checkUsage(u vetshare.Record) error {
 	if err := inventory.CheckQuantity("Quantity", u.Quantity); err != nil {
 		return err
 	}
-	return checkText("Text", u.Text, MaxText, false)
+	return accounts.CheckText("Text", u.Text, MaxText, false)
 }
 
 func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
