@@ -142,6 +142,9 @@ type ClientsTx interface {
 	// ClientEntries returns every entry of the client, in every account, oldest first. It is
 	// not scoped: operations use it to decide, never to show.
 	ClientEntries(ctx context.Context, client ClientID) ([]ClientEntry, error)
+	// ClientEntriesOf returns every entry of each of the clients, in every account, by client
+	// then age. Like ClientEntries it is not scoped.
+	ClientEntriesOf(ctx context.Context, clients []ClientID) ([]ClientEntry, error)
 	// Clients lists a page of the account's clients by name key.
 	Clients(ctx context.Context, q ClientListQuery) ([]ClientRow, error)
 	// ShareCandidates returns the clients q selects, those whose "last, first" key starts with
@@ -170,6 +173,9 @@ type RecordsTx interface {
 	// Patients returns the client's patients as seen from account, oldest first (by name within one
 	// transaction).
 	Patients(ctx context.Context, account AccountID, client ClientID) ([]Patient, error)
+	// PatientsOf returns the patients of each of the clients, by client then age. It is not
+	// scoped: operations use it to describe share candidates (R2.3), never to open a patient.
+	PatientsOf(ctx context.Context, clients []ClientID) ([]Patient, error)
 	InsertRecord(ctx context.Context, r Record) error
 	// Record returns the record as seen from account, removed or not.
 	Record(ctx context.Context, account AccountID, id RecordID) (Record, error)

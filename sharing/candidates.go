@@ -83,38 +83,44 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
+	// The details of every candidate in two reads, whatever their number.
+	ids := make([]vetshare.ClientID, len(clients))
+	for i, c := range clients {
+		ids[i] = c.ID
+	}
+	entries, err := tx.ClientEntriesOf(ctx, ids)
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	patients, err := tx.PatientsOf(ctx, ids)
+	if err != nil {
+		return nil, vetshare.Op(op, err)
+	}
+	byID := make(map[vetshare.ClientID]*Candidate, len(clients))
+	out := make([]Candidate, len(clients))
+	for i, c := range clients {
+		out[i].Client = c
+		byID[c.ID] = &out[i]
+	}
 	names := map[vetshare.AccountID]string{}
-	out := make([]Candidate, 0, len(clients))
-	for _, c := range clients {
-		cand := Candidate{Client: c}
-		entries, err := tx.ClientEntries(ctx, c.ID)
-		if err != nil {
-			return nil, vetshare.Op(op, err)
+	for _, e := range entries {
+		if !isMember(members, e.AccountID) {
+			continue // an account that left the group: not shown
 		}
-		var scope vetshare.AccountID
-		for _, e := range entries {
-			if !isMember(members, e.AccountID) {
-				continue // an account that left the group: not shown
+		name, ok := names[e.AccountID]
+		if !ok {
+			a, err := tx.Account(ctx, e.AccountID)
+			if err != nil {
+				return nil, vetshare.Op(op, err)
 			}
-			name, ok := names[e.AccountID]
-			if !ok {
-				a, err := tx.Account(ctx, e.AccountID)
-				if err != nil {
-					return nil, vetshare.Op(op, err)
-				}
-				name, names[e.AccountID] = a.Name, a.Name
-			}
-			cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: name, Number: e.Number})
-			scope = e.AccountID
+			name, names[e.AccountID] = a.Name, a.Name
 		}
-		ps, err := tx.Patients(ctx, scope, c.ID)
-		if err != nil {
-			return nil, vetshare.Op(op, err)
-		}
-		for _, p := range ps {
-			cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
-		}
-		out = append(out, cand)
+		cand := byID[e.ClientID]
+		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: name, Number: e.Number})
+	}
+	for _, p := range patients {
+		cand := byID[p.ClientID]
+		cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
 	}
 	return out, nil
 }

@@ -194,3 +194,23 @@ func (t *Tx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID,
 		ORDER BY c.id LIMIT ?5`, accounts[0], after, string(list), len(accounts), limit)
 	return out, err
 }
+
+// ClientEntriesOf implements [vetshare.Tx].
+func (t *Tx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	ids, err := json.Marshal(clients)
+	if err != nil {
+		return nil, err
+	}
+	var out []vetshare.ClientEntry
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var e vetshare.ClientEntry
+		err := scanEntry(r, &e)
+		out = append(out, e)
+		return err
+	}, `SELECT `+entryCols+` FROM json_each(?) j JOIN client_entries e ON e.client_id = j.value
+		ORDER BY j.key, e.created_at, e.account_id`, string(ids))
+	return out, err
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -45,6 +46,26 @@ func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client ve
 		return err
 	}, `SELECT `+patientCols+` FROM client_entries e JOIN patients p ON p.client_id = e.client_id
 		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.created_at, p.name, p.id`, account, client)
+	return out, err
+}
+
+// PatientsOf implements [vetshare.Tx].
+func (t *Tx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	ids, err := json.Marshal(clients)
+	if err != nil {
+		return nil, err
+	}
+	var out []vetshare.Patient
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var p vetshare.Patient
+		err := scanPatient(r, &p)
+		out = append(out, p)
+		return err
+	}, `SELECT `+patientCols+` FROM json_each(?) j JOIN patients p ON p.client_id = j.value
+		ORDER BY j.key, p.created_at, p.name, p.id`, string(ids))
 	return out, err
 }
 

@@ -388,6 +388,24 @@ func testClients(t *testing.T, h Harness) {
 		if len(un2) != 2 {
 			t.Errorf("UnsharedClients after a cursor: %d, want 2", len(un2))
 		}
+		many, err := tx.ClientEntriesOf(ctx, []vetshare.ClientID{ids[3], ids[2], "unknown"})
+		if err != nil {
+			return err
+		}
+		var want []vetshare.ClientEntry
+		for _, id := range []vetshare.ClientID{ids[3], ids[2]} {
+			es, err := tx.ClientEntries(ctx, id)
+			if err != nil {
+				return err
+			}
+			want = append(want, es...)
+		}
+		if len(want) != 3 {
+			t.Errorf("ClientEntries of the two clients: %d entries, want 3 (one shared with b)", len(want))
+		}
+		if diff := cmp.Diff(want, many); diff != "" {
+			t.Errorf("ClientEntriesOf, by client in the order asked (-want +got):\n%s", diff)
+		}
 		n, err := tx.SharedEntries(ctx, b)
 		if err != nil {
 			return err
@@ -470,6 +488,13 @@ func testRecords(t *testing.T, h Harness) {
 		}
 		_, err = tx.Patient(ctx, b, p.ID)
 		wantErr(t, "Patient from an account without the client", err, vetshare.ErrNotFound)
+		of, err := tx.PatientsOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]vetshare.Patient{p}, of); diff != "" {
+			t.Errorf("PatientsOf (-want +got):\n%s", diff)
+		}
 		if ps, _ := tx.Patients(ctx, b, p.ClientID); len(ps) != 0 {
 			t.Errorf("Patients from an account without the client: %v", ps)
 		}
