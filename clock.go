@@ -1,6 +1,9 @@
 package vetshare
 
-import "time"
+import (
+	"sync"
+	"time"
+)
 
 // Clock tells the time. Operations take the time of a transaction from a Clock once, so that
 // every row a transaction writes carries the same instant, and tests control time and never
@@ -28,3 +31,38 @@ func (c *FixedClock) Add(d time.Duration) { c.T = c.T.Add(d) }
 // Time returns t in UTC truncated to the microsecond: the precision at which every store keeps
 // time, so that a value read back equals the value written.
 func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// TickClock is a settable [Clock] that is safe for concurrent use and moves on by one
+// microsecond at every reading, so that successive transactions get distinct, ordered times.
+// Tests and data generators drive a store's time with it. Its zero value reads from the Unix
+// epoch.
+type TickClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewTickClock returns a TickClock set to t.
+func NewTickClock(t time.Time) *TickClock { return &TickClock{t: Time(t)} }
+
+// Now returns the clock's time and moves it on by a microsecond.
+func (c *TickClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t := Time(c.t)
+	c.t = t.Add(time.Microsecond)
+	return t
+}
+
+// Set sets the clock to t.
+func (c *TickClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = Time(t)
+	c.mu.Unlock()
+}
+
+// Add moves the clock by d.
+func (c *TickClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}

@@ -17,7 +17,7 @@
 //
 // Everything is written with the operations (accounts.CreateAccount, records.CreateClient,
 // sharing.ShareClient, records.AddRecord, ...), as a host importing its data would, many of
-// them batched in one transaction. The store's clock is driven by the generator ([Clock]) so
+// them batched in one transaction. The store's clock is driven by the generator ([vetshare.TickClock]) so
 // that a transaction's time is the simulated time of what it records.
 //
 // # Determinism
@@ -47,7 +47,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -233,30 +232,6 @@ type Manifest struct {
 	PeakRSS int64
 }
 
-// Clock is the generator's clock: the store takes each transaction's time from it, and the
-// generator sets it to the simulated time of what the transaction records. Each reading moves
-// it on by a microsecond, so that no two transactions have the same time.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the clock's time and moves it on by a microsecond.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := c.t
-	c.t = c.t.Add(time.Microsecond)
-	return t
-}
-
-// Set sets the clock.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = vetshare.Time(t)
-	c.mu.Unlock()
-}
-
 // End is the end of every generated history: the data set looks as it would on that day.
 var End = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
@@ -266,7 +241,7 @@ func GenerateFile(ctx context.Context, path string, cfg Config) (*Manifest, erro
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("gen: %s exists", path)
 	}
-	clk := &Clock{}
+	clk := &vetshare.TickClock{}
 	// The generator is a host importing data: it opens its own pool, with a page cache big
 	// enough for the indexes it fills (256 MiB; SQLite's default is 2 MiB).
 	db, err := sql.Open("sqlite", sqlite.DSN(path, true)+"&_pragma=cache_size(-262144)")
@@ -318,7 +293,7 @@ func tableRows(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 }
 
 // Generate builds a data set in st, whose clock must be clk.
-func Generate(ctx context.Context, st vetshare.Store, clk *Clock, cfg Config) (*Manifest, error) {
+func Generate(ctx context.Context, st vetshare.Store, clk *vetshare.TickClock, cfg Config) (*Manifest, error) {
 	if cfg.Batch <= 0 {
 		cfg.Batch = 1000
 	}
@@ -390,7 +365,7 @@ func Generate(ctx context.Context, st vetshare.Store, clk *Clock, cfg Config) (*
 
 type generator struct {
 	st    vetshare.Store
-	clk   *Clock
+	clk   *vetshare.TickClock
 	cfg   Config
 	m     *Manifest
 	began time.Time
