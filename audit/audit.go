@@ -1,8 +1,8 @@
 // Package audit writes and verifies the append-only, tamper-evident audit log (R10).
 //
 // Every sharing decision, group change, client share, home-location change, removal of a record
-// and cross-account write is written with [Write] in the same transaction as the change it
-// records, so the log never claims a change that did not happen nor misses one that did
+// and cross-account write is written by the operation that makes it, in the same transaction as
+// the change it records (there is no public way to write an entry), so the log never claims a change that did not happen nor misses one that did
 // (R10.1). Each owner has its own chain of entries; each entry carries the hash of the previous
 // one and a hash over its own content ([vetshare.AuditHash]), and [Verify] recomputes the chain
 // (R10.2). The SQLite store also refuses UPDATE and DELETE on the log's table.
@@ -10,7 +10,6 @@ package audit
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -30,22 +29,6 @@ const (
 	OK       = "ok"
 	Rejected = "rejected"
 )
-
-// Write appends an entry for owner at the transaction's time: actor did action on subject with
-// outcome; detail, when not nil, is kept as JSON evidence.
-func Write(ctx context.Context, tx Tx, owner vetshare.OwnerID, actor vetshare.Actor, action, subject, outcome string, detail any) error {
-	var d []byte
-	if detail != nil {
-		var err error
-		if d, err = json.Marshal(detail); err != nil {
-			return fmt.Errorf("audit: %s: %w", action, err)
-		}
-	}
-	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
-		OwnerID: owner, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
-		Action: action, Subject: subject, Outcome: outcome, Detail: string(d),
-	})
-}
 
 // BrokenError says where an owner's audit chain is broken. It matches [vetshare.ErrConflict].
 type BrokenError struct {

@@ -22,7 +22,7 @@
 // (R5.3, R7.8); see packages inventory and reminders.
 //
 // Creating a client in an account of an automatic share group shares it with the group in the
-// same transaction (R2.1, through sharing.ShareOnCreate).
+// same transaction (R2.1).
 //
 // # Readings
 //

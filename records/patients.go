@@ -7,6 +7,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // AddPatient adds a patient to a client from the actor's account, which must share the client
@@ -47,7 +48,7 @@ func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Pat
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if actor.Account != c.OriginAccount {
-		if err := audit.Write(ctx, tx, c.OwnerID, actor, "patient.add", "patient:"+string(p.ID), audit.OK,
+		if err := auditlog.Write(ctx, tx, c.OwnerID, actor, "patient.add", "patient:"+string(p.ID), audit.OK,
 			map[string]any{"client": c.ID}); err != nil {
 			return vetshare.Patient{}, vetshare.Op(op, err)
 		}
@@ -137,7 +138,7 @@ func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, c vetsh
 	if actor.Account == c.OriginAccount {
 		return nil
 	}
-	return audit.Write(ctx, tx, c.OwnerID, actor, action, subject, audit.OK, detail)
+	return auditlog.Write(ctx, tx, c.OwnerID, actor, action, subject, audit.OK, detail)
 }
 
 // Record returns a record as the actor's account sees it, removed or not; [vetshare.ErrNotFound]
@@ -250,7 +251,7 @@ func markRemoved(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Re
 		return vetshare.Record{}, err
 	}
 	r.Removed = &rm
-	err := audit.Write(ctx, tx, c.OwnerID, actor, "record.remove", "record:"+string(r.ID), audit.OK,
+	err := auditlog.Write(ctx, tx, c.OwnerID, actor, "record.remove", "record:"+string(r.ID), audit.OK,
 		map[string]any{"patient": r.PatientID, "reason": rm.Reason})
 	return r, err
 }

@@ -2,13 +2,14 @@ package records
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
-	"github.com/vetshare/vetshare/sharing"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // Tx is what the package needs of a [vetshare.Tx].
@@ -85,7 +86,7 @@ func CreateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 	if err := tx.InsertClientEntry(ctx, &e); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	if _, err := sharing.ShareOnCreate(ctx, tx, actor, c); err != nil {
+	if _, err := shareOnCreate(ctx, tx, actor, c); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	return c, e, nil
@@ -120,7 +121,7 @@ func UpdateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 	}
 	c.Version++
 	if actor.Account != c.OriginAccount {
-		if err := audit.Write(ctx, tx, c.OwnerID, actor, "client.update", "client:"+string(c.ID), audit.OK,
+		if err := auditlog.Write(ctx, tx, c.OwnerID, actor, "client.update", "client:"+string(c.ID), audit.OK,
 			map[string]any{"version": c.Version}); err != nil {
 			return vetshare.Client{}, vetshare.Op(op, err)
 		}
@@ -210,4 +211,48 @@ func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, pa
 		next = last.Key + "\x00" + string(last.ID)
 	}
 	return rows, next, nil
+}
+
+// shareOnCreate shares a client that CreateClient has just created in actor.Account with every
+// other current member of the account's group when the group is in automatic mode (R2.1), and
+// returns the entries it made. It does nothing for an account in no group or in a manual group.
+// It is unexported on purpose: it trusts CreateClient to have checked the actor, and it still
+// reads the client as stored and refuses one that was not created in actor.Account or belongs
+// to another owner (R3.3).
+func shareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
+	c, err := tx.Client(ctx, actor.Account, c.ID) // what is stored, not what the caller says
+	if err != nil {
+		return nil, err
+	}
+	if c.OriginAccount != actor.Account {
+		return nil, vetshare.NotFound("client", c.ID)
+	}
+	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if g.OwnerID != c.OwnerID {
+		return nil, vetshare.NotFound("client", c.ID)
+	}
+	if g.Mode != vetshare.ModeAutomatic || len(members) < 2 {
+		return nil, nil
+	}
+	entries := make([]vetshare.ClientEntry, 0, len(members)-1)
+	to := make([]vetshare.AccountID, 0, len(members)-1)
+	for _, m := range members {
+		if m.AccountID == actor.Account {
+			continue
+		}
+		e := vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()}
+		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+			return nil, err
+		}
+		entries, to = append(entries, e), append(to, m.AccountID)
+	}
+	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(c.ID), audit.OK,
+		map[string]any{"via": vetshare.ViaAutomatic, "to": to})
+	return entries, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/reminders"
 )
@@ -152,7 +153,7 @@ func auditReminders(ctx context.Context, tx UsageTx, actor vetshare.Actor, c vet
 	if len(ids) == 0 {
 		return nil
 	}
-	return audit.Write(ctx, tx, c.OwnerID, actor, action, "record:"+string(usage.ID), audit.OK,
+	return auditlog.Write(ctx, tx, c.OwnerID, actor, action, "record:"+string(usage.ID), audit.OK,
 		map[string]any{"patient": usage.PatientID, "reminders": ids, "accounts": accts})
 }
 

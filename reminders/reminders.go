@@ -9,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // Tx is what the package needs of a [vetshare.Tx].
@@ -62,7 +63,7 @@ func AddDisableAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, ta
 		if err != nil {
 			return vetshare.DisableAction{}, vetshare.Op(op, err)
 		}
-		err = audit.Write(ctx, tx, acct.OwnerID, actor, "reminders.disable_action.add", "item:"+string(item), audit.OK,
+		err = auditlog.Write(ctx, tx, acct.OwnerID, actor, "reminders.disable_action.add", "item:"+string(item), audit.OK,
 			map[string]any{"target": target, "target_account": a.TargetAccountID})
 		if err != nil {
 			return vetshare.DisableAction{}, vetshare.Op(op, err)

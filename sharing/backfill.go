@@ -6,6 +6,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // BackfillOptions tunes [Backfill].
@@ -122,6 +123,6 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 	if len(shared) == 0 {
 		return nil
 	}
-	return audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "group:"+string(g.ID), audit.OK,
+	return auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "group:"+string(g.ID), audit.OK,
 		map[string]any{"via": vetshare.ViaBackfill, "clients": shared})
 }

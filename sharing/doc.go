@@ -18,7 +18,7 @@
 // # Sharing clients (R2)
 //
 // A client created in an account of an automatic group is shared with every current member in
-// the same transaction ([ShareOnCreate], called by records.CreateClient; R2.1); clients created
+// the same transaction (records.CreateClient does it; R2.1); clients created
 // before an account joined stay unshared (R2.2) until shared by hand or by [Backfill] (R2.9).
 // [Candidates] offers, as a name is typed, the clients of the other members not yet shared with
 // the account (R2.3a), and [ShareClient] shares one (R2.3b): the account gets its own

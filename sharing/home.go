@@ -6,6 +6,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // SetHomeLocation sets a client's home location, its primary clinic (R2.10), from the actor's
@@ -39,7 +40,7 @@ func SetHomeLocation(ctx context.Context, tx Tx, actor vetshare.Actor, client ve
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	c.Version++
-	err = audit.Write(ctx, tx, c.OwnerID, actor, "client.home", "client:"+string(client), audit.OK,
+	err = auditlog.Write(ctx, tx, c.OwnerID, actor, "client.home", "client:"+string(client), audit.OK,
 		map[string]any{"from": from, "to": home})
 	return c, vetshare.Op(op, err)
 }

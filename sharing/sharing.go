@@ -8,6 +8,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/internal/auditlog"
 )
 
 // Tx is what the package needs of a [vetshare.Tx].
@@ -103,7 +104,7 @@ func writeDecision(ctx context.Context, tx Tx, req Request, f Facts, d Decision)
 	if len(req.Accounts) > 0 {
 		acct = req.Accounts[0]
 	}
-	return audit.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct},
+	return auditlog.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct},
 		"sharing."+string(req.Action), "request", outcome, rec)
 }
 
@@ -175,39 +176,6 @@ func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
 	return res, vetshare.Op(op, writeDecision(ctx, tx, req, f, res.Decision))
 }
 
-// ShareOnCreate shares a client just created in actor.Account with every other current member
-// of the account's group when the group is in automatic mode (R2.1), and returns the entries it
-// made. It does nothing for an account in no group or in a manual group. It is called by
-// records.CreateClient in the same transaction; a host creating clients another way calls it.
-func ShareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
-	const op = "sharing.ShareOnCreate"
-	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
-	if errors.Is(err, vetshare.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, vetshare.Op(op, err)
-	}
-	if g.Mode != vetshare.ModeAutomatic || len(members) < 2 {
-		return nil, nil
-	}
-	entries := make([]vetshare.ClientEntry, 0, len(members)-1)
-	to := make([]vetshare.AccountID, 0, len(members)-1)
-	for _, m := range members {
-		if m.AccountID == actor.Account {
-			continue
-		}
-		e := vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()}
-		if err := tx.InsertClientEntry(ctx, &e); err != nil {
-			return nil, vetshare.Op(op, err)
-		}
-		entries, to = append(entries, e), append(to, m.AccountID)
-	}
-	err = audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(c.ID), audit.OK,
-		map[string]any{"via": vetshare.ViaAutomatic, "to": to})
-	return entries, vetshare.Op(op, err)
-}
-
 // ShareClient shares a client with the account the actor is logged into (R2.3 b): the account
 // gets its own client entry, with its next client number (R2.5), created from the shared
 // profile, and with it every patient and record of the client, now and later (R2.4). Nothing is
@@ -253,7 +221,7 @@ func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.Cli
 	if err := tx.InsertClientEntry(ctx, &e); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	err = audit.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
+	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
 		map[string]any{"via": via, "to": []vetshare.AccountID{actor.Account}, "number": e.Number})
 	return e, err
 }
