@@ -91,32 +91,6 @@ func ownItem(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ItemI
 	return it, nil
 }
 
-// UsageItem returns the item a usage recorded at account uses (R5.2): the item must exist
-// ([vetshare.ErrNotFound], also for an item of another owner) and be of account (a
-// [*WrongAccountError] for an item of another account of the same owner). Operations that
-// record usages call it after checking the actor.
-func UsageItem(ctx context.Context, tx Tx, account vetshare.AccountID, id vetshare.ItemID) (vetshare.Item, error) {
-	if !vetshare.ValidID(id) {
-		return vetshare.Item{}, vetshare.Invalid("ItemID", "malformed id")
-	}
-	it, err := tx.Item(ctx, id)
-	if err != nil {
-		return vetshare.Item{}, err
-	}
-	if it.AccountID == account {
-		return it, nil
-	}
-	here, err := tx.Account(ctx, account)
-	if err != nil {
-		return vetshare.Item{}, err
-	}
-	there, err := tx.Account(ctx, it.AccountID)
-	if err != nil || there.OwnerID != here.OwnerID {
-		return vetshare.Item{}, vetshare.NotFound("item", id)
-	}
-	return vetshare.Item{}, &WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account}
-}
-
 // Page is a page request: the id of the last row of the previous page, and a size (0 means
 // 100; at most 1000).
 type Page struct {

@@ -84,7 +84,7 @@ func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.
 	if err != nil {
 		return UsageChange{}, err
 	}
-	item, err := inventory.UsageItem(ctx, tx, actor.Account, u.ItemID)
+	item, err := usageItem(ctx, tx, actor.Account, u.ItemID)
 	if err != nil {
 		return UsageChange{}, err
 	}
@@ -287,6 +287,32 @@ func checkMove(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare
 		}
 		return err
 	}
-	_, err := inventory.UsageItem(ctx, tx, actor.Account, u.ItemID)
+	_, err := usageItem(ctx, tx, actor.Account, u.ItemID)
 	return err
+}
+
+// usageItem returns the item a usage recorded at account uses (R5.2): the item must exist
+// ([vetshare.ErrNotFound], also for an item of another owner) and be of account (a
+// [*WrongAccountError] for an item of another account of the same owner). It trusts its caller to
+// have checked the actor, so it is not exported (R3.3).
+func usageItem(ctx context.Context, tx UsageTx, account vetshare.AccountID, id vetshare.ItemID) (vetshare.Item, error) {
+	if !vetshare.ValidID(id) {
+		return vetshare.Item{}, vetshare.Invalid("ItemID", "malformed id")
+	}
+	it, err := tx.Item(ctx, id)
+	if err != nil {
+		return vetshare.Item{}, err
+	}
+	if it.AccountID == account {
+		return it, nil
+	}
+	here, err := tx.Account(ctx, account)
+	if err != nil {
+		return vetshare.Item{}, err
+	}
+	there, err := tx.Account(ctx, it.AccountID)
+	if err != nil || there.OwnerID != here.OwnerID {
+		return vetshare.Item{}, vetshare.NotFound("item", id)
+	}
+	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account}
 }

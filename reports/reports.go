@@ -36,8 +36,9 @@ type Report struct {
 	// share group (R8.3, R2.10).
 	Home bool
 
-	tx    Tx
-	names map[vetshare.AccountID]string // the owner's accounts, for home locations
+	tx      Tx
+	account vetshare.AccountID            // the account checked at Open, whatever Account says later
+	names   map[vetshare.AccountID]string // the owner's accounts, for home locations
 }
 
 // Open checks that actor may act in actor.Account and prepares the report p asks for over that
@@ -68,7 +69,7 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	r := &Report{Params: p, Account: acct, Location: loc, Bounds: ReportBounds(p, loc), Home: home, tx: tx}
+	r := &Report{Params: p, Account: acct, Location: loc, Bounds: ReportBounds(p, loc), Home: home, tx: tx, account: acct.ID}
 	if home {
 		all, err := tx.Accounts(ctx, acct.OwnerID)
 		if err != nil {
@@ -87,7 +88,7 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 // hold its connection for the scan). Each stops at fn's first error and returns it, wrapped.
 func (r *Report) Each(ctx context.Context, fn func(vetshare.ReportRow) error) error {
 	kind := r.Params.Kind
-	err := r.tx.ReportEntries(ctx, Query(r.Account.ID, kind, r.Bounds), func(row vetshare.ReportRow) error {
+	err := r.tx.ReportEntries(ctx, Query(r.account, kind, r.Bounds), func(row vetshare.ReportRow) error {
 		if !Includes(kind, r.Bounds, row) {
 			return nil
 		}

@@ -509,3 +509,27 @@ func TestR8_2_ActiveEngagedClients(t *testing.T) {
 		t.Errorf("Active Engaged over 1 month (-want +got): %s", d)
 	}
 }
+
+// R3.3: a report lists the account checked when it was opened; changing the exported Account
+// afterwards does not turn it into another account's client list.
+func TestR3_3ReportScopedToCheckedAccount(t *testing.T) {
+	w := newWorld(t)
+	inMarch := time.Date(2026, 3, 10, 15, 0, 0, 0, time.UTC)
+	w.client(w.A, "Ann", "Avery", inMarch)
+	w.client(w.B, "Ben", "Brook", inMarch)
+	p := kind(march, vetshare.ReportNewClients)
+	p.AsOf = asOf
+	must(t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
+		r, err := reports.Open(context.Background(), tx, w.actor(w.A), p)
+		if err != nil {
+			return err
+		}
+		r.Account.ID = w.B.ID
+		return r.Each(context.Background(), func(row vetshare.ReportRow) error {
+			if row.LastName != "Avery" {
+				t.Errorf("report opened at A lists %s %s of B", row.FirstName, row.LastName)
+			}
+			return nil
+		})
+	}))
+}
