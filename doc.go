@@ -4,7 +4,8 @@
 //
 // This package holds the vocabulary: the typed ids, the entities, the errors, the [Clock] and the
 // [Store] interface. It imports only the standard library. The rules live in the packages named
-// after them, as pure functions on plain values plus the operations that run them on a [Tx]:
+// after them, as pure functions on plain values plus the operations that run them on a [*Tx],
+// which offers operations only: the storage contract engines implement is package driver.
 //
 //   - accounts: owners, accounts, users and memberships.
 //   - sharing: authorizing sharing requests (R1), share groups, sharing clients (R2).
@@ -17,7 +18,8 @@
 //   - tasks: tasks per account and the Assigned To Me view across clinics (R9).
 //   - reports: the six client reports with the home location, streamed or as CSV (R8).
 //   - audit: writing and verifying the tamper-evident audit log (R10).
-//   - sqlite: the embedded default [Store]; storetest: the suite every Store passes.
+//   - sqlite: the embedded default [Store]; driver: the storage contract it implements;
+//     storetest: the suite every driver passes.
 //
 // # The model
 //

@@ -24,7 +24,7 @@ func TestR3_4BillingInventoryContactsNotShared(t *testing.T) {
 	var inv vetshare.Invoice
 	var item vetshare.Item
 	var contact vetshare.Contact
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		if inv, err = billing.CreateInvoice(ctx, tx, f.Actor(0), vetshare.Invoice{ClientID: c.ID,
 			Lines: []vetshare.InvoiceLine{{Description: "Exam", Quantity: 1, UnitPrice: 6500}}}); err != nil {
@@ -36,7 +36,7 @@ func TestR3_4BillingInventoryContactsNotShared(t *testing.T) {
 		contact, err = contacts.Create(ctx, tx, f.Actor(0), vetshare.Contact{Kind: vetshare.ContactCompany, Name: "Northside Lab"})
 		return err
 	})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		b := f.Actor(1)
 		if _, err := billing.Invoice(ctx, tx, b, inv.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("A's invoice read at B: %v, want not found", err)

@@ -17,15 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	Now() time.Time
-	vetshare.DirectoryTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // MaxName is the longest name, in bytes, that operations accept.
 const MaxName = 200
@@ -61,24 +54,24 @@ func CheckText(field, s string, max int, required bool) error {
 
 // CreateOwner creates an owner named o.Name and returns it with its id and creation time.
 // Task sharing starts off unless o.TaskSharing is set.
-func CreateOwner(ctx context.Context, tx Tx, o vetshare.Owner) (vetshare.Owner, error) {
+func CreateOwner(ctx context.Context, tx *vetshare.Tx, o vetshare.Owner) (vetshare.Owner, error) {
 	const op = "accounts.CreateOwner"
 	if err := CheckName("Name", o.Name); err != nil {
 		return vetshare.Owner{}, vetshare.Op(op, err)
 	}
 	o.ID, o.Name, o.CreatedAt = vetshare.NewID[vetshare.OwnerID](tx.Now()), strings.TrimSpace(o.Name), tx.Now()
-	return o, vetshare.Op(op, tx.InsertOwner(ctx, o))
+	return o, vetshare.Op(op, txn.D(tx).InsertOwner(ctx, o))
 }
 
 // SetTaskSharing turns the limited-release task sharing on or off for an owner (R1.8).
-func SetTaskSharing(ctx context.Context, tx Tx, owner vetshare.OwnerID, on bool) error {
+func SetTaskSharing(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, on bool) error {
 	const op = "accounts.SetTaskSharing"
-	o, err := tx.Owner(ctx, owner)
+	o, err := txn.D(tx).Owner(ctx, owner)
 	if err != nil {
 		return vetshare.Op(op, err)
 	}
 	o.TaskSharing = on
-	return vetshare.Op(op, tx.UpdateOwner(ctx, o))
+	return vetshare.Op(op, txn.D(tx).UpdateOwner(ctx, o))
 }
 
 // CheckAccount validates the fields of an account a host provides.
@@ -105,7 +98,7 @@ func CheckAccount(a vetshare.Account) (vetshare.Account, error) {
 
 // CreateAccount creates a clinic account of a.OwnerID and returns it with its id. It returns
 // [vetshare.ErrNotFound] for an unknown owner and [vetshare.ErrInvalid] for bad fields.
-func CreateAccount(ctx context.Context, tx Tx, a vetshare.Account) (vetshare.Account, error) {
+func CreateAccount(ctx context.Context, tx *vetshare.Tx, a vetshare.Account) (vetshare.Account, error) {
 	const op = "accounts.CreateAccount"
 	a, err := CheckAccount(a)
 	if err != nil {
@@ -114,31 +107,31 @@ func CreateAccount(ctx context.Context, tx Tx, a vetshare.Account) (vetshare.Acc
 	if !vetshare.ValidID(a.OwnerID) {
 		return vetshare.Account{}, vetshare.Op(op, vetshare.Invalid("OwnerID", "malformed id"))
 	}
-	if _, err := tx.Owner(ctx, a.OwnerID); err != nil {
+	if _, err := txn.D(tx).Owner(ctx, a.OwnerID); err != nil {
 		return vetshare.Account{}, vetshare.Op(op, err)
 	}
 	a.ID, a.CreatedAt = vetshare.NewID[vetshare.AccountID](tx.Now()), tx.Now()
-	return a, vetshare.Op(op, tx.InsertAccount(ctx, a))
+	return a, vetshare.Op(op, txn.D(tx).InsertAccount(ctx, a))
 }
 
 // UpdateAccount changes an account's name, email (and its verified flag), time zone and
 // currency; the owner never changes.
-func UpdateAccount(ctx context.Context, tx Tx, a vetshare.Account) (vetshare.Account, error) {
+func UpdateAccount(ctx context.Context, tx *vetshare.Tx, a vetshare.Account) (vetshare.Account, error) {
 	const op = "accounts.UpdateAccount"
 	a, err := CheckAccount(a)
 	if err != nil {
 		return vetshare.Account{}, vetshare.Op(op, err)
 	}
-	old, err := tx.Account(ctx, a.ID)
+	old, err := txn.D(tx).Account(ctx, a.ID)
 	if err != nil {
 		return vetshare.Account{}, vetshare.Op(op, err)
 	}
 	a.OwnerID, a.CreatedAt = old.OwnerID, old.CreatedAt
-	return a, vetshare.Op(op, tx.UpdateAccount(ctx, a))
+	return a, vetshare.Op(op, txn.D(tx).UpdateAccount(ctx, a))
 }
 
 // CreateUser creates a staff member and returns it with its id.
-func CreateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, error) {
+func CreateUser(ctx context.Context, tx *vetshare.Tx, u vetshare.User) (vetshare.User, error) {
 	const op = "accounts.CreateUser"
 	if err := CheckName("Name", u.Name); err != nil {
 		return vetshare.User{}, vetshare.Op(op, err)
@@ -148,11 +141,11 @@ func CreateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, err
 		return vetshare.User{}, vetshare.Op(op, err)
 	}
 	u.ID, u.Name, u.Email, u.CreatedAt = vetshare.NewID[vetshare.UserID](tx.Now()), strings.TrimSpace(u.Name), email, tx.Now()
-	return u, vetshare.Op(op, tx.InsertUser(ctx, u))
+	return u, vetshare.Op(op, txn.D(tx).InsertUser(ctx, u))
 }
 
 // UpdateUser changes a user's name, email, verified flag and active flag.
-func UpdateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, error) {
+func UpdateUser(ctx context.Context, tx *vetshare.Tx, u vetshare.User) (vetshare.User, error) {
 	const op = "accounts.UpdateUser"
 	if err := CheckName("Name", u.Name); err != nil {
 		return vetshare.User{}, vetshare.Op(op, err)
@@ -161,39 +154,39 @@ func UpdateUser(ctx context.Context, tx Tx, u vetshare.User) (vetshare.User, err
 	if err != nil {
 		return vetshare.User{}, vetshare.Op(op, err)
 	}
-	old, err := tx.User(ctx, u.ID)
+	old, err := txn.D(tx).User(ctx, u.ID)
 	if err != nil {
 		return vetshare.User{}, vetshare.Op(op, err)
 	}
 	u.Email, u.CreatedAt = email, old.CreatedAt
-	return u, vetshare.Op(op, tx.UpdateUser(ctx, u))
+	return u, vetshare.Op(op, txn.D(tx).UpdateUser(ctx, u))
 }
 
 // Grant creates or replaces a user's membership of an account.
-func Grant(ctx context.Context, tx Tx, m vetshare.Membership) error {
+func Grant(ctx context.Context, tx *vetshare.Tx, m vetshare.Membership) error {
 	const op = "accounts.Grant"
 	if !m.Role.Valid() {
 		return vetshare.Op(op, vetshare.Invalid("Role", "must be owner, admin or staff"))
 	}
-	if _, err := tx.User(ctx, m.UserID); err != nil {
+	if _, err := txn.D(tx).User(ctx, m.UserID); err != nil {
 		return vetshare.Op(op, err)
 	}
-	if _, err := tx.Account(ctx, m.AccountID); err != nil {
+	if _, err := txn.D(tx).Account(ctx, m.AccountID); err != nil {
 		return vetshare.Op(op, err)
 	}
-	return vetshare.Op(op, tx.PutMembership(ctx, m))
+	return vetshare.Op(op, txn.D(tx).PutMembership(ctx, m))
 }
 
 // Check returns the membership by which actor may act in actor.Account. It returns
 // [vetshare.ErrNotPermitted] unless the user is active and has an active membership there.
-func Check(ctx context.Context, tx Tx, actor vetshare.Actor) (vetshare.Membership, error) {
+func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.Membership, error) {
 	if !vetshare.ValidID(actor.User) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.User", "malformed id")
 	}
 	if !vetshare.ValidID(actor.Account) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
 	}
-	u, m, err := tx.ActorMembership(ctx, actor.User, actor.Account)
+	u, m, err := txn.D(tx).ActorMembership(ctx, actor.User, actor.Account)
 	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.Membership{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 var ctx = context.Background()
@@ -18,9 +19,9 @@ func TestR1_8TaskSharingOffByDefault(t *testing.T) {
 	if f.Owner.TaskSharing {
 		t.Fatal("a new owner has task sharing on")
 	}
-	f.Update(t, func(tx vetshare.Tx) error { return accounts.SetTaskSharing(ctx, tx, f.Owner.ID, true) })
-	f.View(t, func(tx vetshare.Tx) error {
-		o, err := tx.Owner(ctx, f.Owner.ID)
+	f.Update(t, func(tx *vetshare.Tx) error { return accounts.SetTaskSharing(ctx, tx, f.Owner.ID, true) })
+	f.View(t, func(tx *vetshare.Tx) error {
+		o, err := txn.D(tx).Owner(ctx, f.Owner.ID)
 		if err != nil || !o.TaskSharing {
 			t.Errorf("after enabling: %+v %v", o, err)
 		}
@@ -31,7 +32,7 @@ func TestR1_8TaskSharingOffByDefault(t *testing.T) {
 func TestCheck(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2})
 	staff := f.User(t, "staff", vetshare.RoleStaff, 0, 0)
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		m, err := accounts.Check(ctx, tx, vetshare.Actor{User: staff.ID, Account: f.Accounts[0].ID})
 		if err != nil || m.Role != vetshare.RoleStaff {
 			t.Errorf("member: %+v %v", m, err)
@@ -41,12 +42,12 @@ func TestCheck(t *testing.T) {
 		}
 		return nil
 	})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		staff.Active = false
 		_, err := accounts.UpdateUser(ctx, tx, staff)
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		if _, err := accounts.Check(ctx, tx, vetshare.Actor{User: staff.ID, Account: f.Accounts[0].ID}); !errors.Is(err, vetshare.ErrNotPermitted) {
 			t.Errorf("inactive user: %v", err)
 		}
@@ -56,7 +57,7 @@ func TestCheck(t *testing.T) {
 
 func TestCreateAccountNormalizes(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 1})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		a, err := accounts.CreateAccount(ctx, tx, vetshare.Account{OwnerID: f.Owner.ID, Name: "  North  ", Email: `"Desk" <Desk@North.Example>`, TimeZone: "Asia/Kolkata", Currency: "INR"})
 		if err != nil {
 			return err

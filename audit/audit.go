@@ -11,18 +11,10 @@ package audit
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	Now() time.Time
-	vetshare.AuditTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // The outcomes an entry records.
 const (
@@ -47,11 +39,11 @@ func (e *BrokenError) Unwrap() error { return vetshare.ErrConflict }
 // Verify checks the owner's whole chain: sequence numbers 1, 2, 3, ... with no gap, each entry's
 // PrevHash equal to the previous entry's Hash, and each Hash equal to [vetshare.AuditHash] of the
 // entry. It returns the number of entries checked, and a [*BrokenError] at the first that fails.
-func Verify(ctx context.Context, tx Tx, owner vetshare.OwnerID) (int64, error) {
+func Verify(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID) (int64, error) {
 	var prev []byte
 	var seq int64
 	for {
-		page, err := tx.AuditEntries(ctx, owner, seq, 1000)
+		page, err := txn.D(tx).AuditEntries(ctx, owner, seq, 1000)
 		if err != nil {
 			return seq, err
 		}

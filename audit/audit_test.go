@@ -23,7 +23,7 @@ func build(t *testing.T) *fixture.Fixture {
 func verify(t *testing.T, f *fixture.Fixture) (int64, error) {
 	var n int64
 	var verr error
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		n, verr = audit.Verify(ctx, tx, f.Owner.ID)
 		return nil
 	})

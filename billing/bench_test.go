@@ -10,6 +10,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/billing"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/sqlite"
 )
 
@@ -145,16 +146,16 @@ func BenchmarkLocationBalances(b *testing.B) {
 	const accounts, perAccount = 10, 1000
 	f, c := group(b, accounts)
 	for i := range accounts {
-		f.Update(b, func(tx vetshare.Tx) error {
+		f.Update(b, func(tx *vetshare.Tx) error {
 			for n := range perAccount {
 				inv := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](tx.Now()), AccountID: f.Accounts[i].ID, ClientID: c.ID,
 					Status: vetshare.InvoiceOpen, Currency: "USD", Total: int64(1000 + n), CreatedBy: f.Admin.ID, IssuedAt: tx.Now(),
 					Lines: []vetshare.InvoiceLine{{Description: "Exam", Quantity: 1, UnitPrice: int64(1000 + n), Amount: int64(1000 + n)}}}
-				if err := tx.InsertInvoice(ctx, &inv); err != nil {
+				if err := txn.D(tx).InsertInvoice(ctx, &inv); err != nil {
 					return err
 				}
 				if n%2 == 0 { // half of them paid in full
-					err := tx.InsertPayment(ctx, vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](tx.Now()), Key: string(inv.ID),
+					err := txn.D(tx).InsertPayment(ctx, vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](tx.Now()), Key: string(inv.ID),
 						AccountID: inv.AccountID, InvoiceID: inv.ID, ClientID: c.ID, Channel: vetshare.ChannelCounter, Amount: inv.Total,
 						Currency: "USD", TakenAt: inv.AccountID, UserID: f.Admin.ID, CreatedAt: tx.Now()})
 					if err != nil {
@@ -206,7 +207,7 @@ func BenchmarkLocationBalances(b *testing.B) {
 	for b.Loop() {
 		start := time.Now()
 		var view []vetshare.LocationBalance
-		f.View(b, func(tx vetshare.Tx) (err error) {
+		f.View(b, func(tx *vetshare.Tx) (err error) {
 			view, err = billing.LocationBalances(ctx, tx, f.Actor(0), c.ID)
 			return err
 		})

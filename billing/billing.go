@@ -9,19 +9,9 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx
-	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
-	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
-	Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error)
-	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
-	vetshare.BillingTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // CreateInvoice issues an invoice of the actor's account to its client entry for inv.ClientID
 // (R4.1), with inv.Lines priced by [PriceLines] and an optional Note. inv.AccountID, when set,
@@ -32,7 +22,7 @@ var _ Tx = vetshare.Tx(nil)
 // It returns [vetshare.ErrNotFound] when the client is not shared with the account (R3.3),
 // [vetshare.ErrNotPermitted] for another account, and [vetshare.ErrInvalid] (with a
 // [*CurrencyError] for a currency mismatch) for bad input, changing nothing.
-func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshare.Invoice) (vetshare.Invoice, error) {
+func CreateInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, inv vetshare.Invoice) (vetshare.Invoice, error) {
 	const op = "billing.CreateInvoice"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
@@ -51,14 +41,14 @@ func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshar
 	if err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
-	acct, err := tx.Account(ctx, actor.Account)
+	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	if inv.Currency != "" && inv.Currency != acct.Currency {
 		return vetshare.Invoice{}, vetshare.Op(op, &CurrencyError{Field: "Currency", Want: acct.Currency, Got: inv.Currency})
 	}
-	bal, err := tx.ClientBalance(ctx, actor.Account, inv.ClientID)
+	bal, err := txn.D(tx).ClientBalance(ctx, actor.Account, inv.ClientID)
 	if err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
@@ -79,7 +69,7 @@ func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshar
 		Status: vetshare.InvoiceOpen, Currency: acct.Currency, Total: total, Lines: lines,
 		Note: strings.TrimSpace(inv.Note), CreatedBy: actor.User, IssuedAt: now,
 	}
-	if err := tx.InsertInvoice(ctx, &inv); err != nil {
+	if err := txn.D(tx).InsertInvoice(ctx, &inv); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	return inv, nil
@@ -87,8 +77,8 @@ func CreateInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, inv vetshar
 
 // checkUsage returns an error unless id is a usage recorded at account, not removed, for a
 // patient of client.
-func checkUsage(ctx context.Context, tx Tx, account vetshare.AccountID, client vetshare.ClientID, field string, id vetshare.RecordID) error {
-	r, err := tx.Record(ctx, account, id)
+func checkUsage(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID, client vetshare.ClientID, field string, id vetshare.RecordID) error {
+	r, err := txn.D(tx).Record(ctx, account, id)
 	if err != nil {
 		return err
 	}
@@ -100,7 +90,7 @@ func checkUsage(ctx context.Context, tx Tx, account vetshare.AccountID, client v
 	case r.Removed != nil:
 		return vetshare.Invalid(field, "usage "+string(id)+" was removed")
 	}
-	p, err := tx.Patient(ctx, account, r.PatientID)
+	p, err := txn.D(tx).Patient(ctx, account, r.PatientID)
 	if err != nil {
 		return err
 	}
@@ -112,27 +102,27 @@ func checkUsage(ctx context.Context, tx Tx, account vetshare.AccountID, client v
 
 // Invoice returns an invoice of the actor's account with its lines. An invoice of any other
 // account answers [vetshare.ErrNotFound], as one that does not exist (R3.4).
-func Invoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+func Invoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
 	const op = "billing.Invoice"
 	inv, err := ownInvoice(ctx, tx, actor, id)
 	if err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
-	if inv.Lines, err = tx.InvoiceLines(ctx, id); err != nil {
+	if inv.Lines, err = txn.D(tx).InvoiceLines(ctx, id); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	return inv, nil
 }
 
 // ownInvoice checks the actor and returns the invoice when it belongs to the actor's account.
-func ownInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+func ownInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Invoice{}, err
 	}
 	if !vetshare.ValidID(id) {
 		return vetshare.Invoice{}, vetshare.Invalid("Invoice", "malformed id")
 	}
-	inv, err := tx.Invoice(ctx, id)
+	inv, err := txn.D(tx).Invoice(ctx, id)
 	if err != nil {
 		return vetshare.Invoice{}, err
 	}
@@ -146,7 +136,7 @@ func ownInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.In
 // their lines. q.Account and q.Client are set here; q.Limit defaults to [DefaultLimit] and is
 // at most [MaxLimit]. It returns [vetshare.ErrNotFound] when the client is not shared with the
 // account.
-func Invoices(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID, q vetshare.InvoiceQuery) ([]vetshare.Invoice, error) {
+func Invoices(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, q driver.InvoiceQuery) ([]vetshare.Invoice, error) {
 	const op = "billing.Invoices"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
@@ -164,18 +154,18 @@ func Invoices(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.
 	if q.Limit == 0 {
 		q.Limit = DefaultLimit
 	}
-	if _, err := tx.ClientEntry(ctx, actor.Account, client); err != nil {
+	if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, client); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
 	q.Account, q.Client = actor.Account, client
-	out, err := tx.ClientInvoices(ctx, q)
+	out, err := txn.D(tx).ClientInvoices(ctx, q)
 	return out, vetshare.Op(op, err)
 }
 
 // VoidInvoice cancels an open invoice of the actor's account that has no payment: it no longer
 // asks for anything. It returns a [*StatusError] for an invoice that is paid, partly paid or
 // void already, and [vetshare.ErrNotFound] for an invoice of another account.
-func VoidInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+func VoidInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID) (vetshare.Invoice, error) {
 	const op = "billing.VoidInvoice"
 	inv, err := ownInvoice(ctx, tx, actor, id)
 	if err != nil {
@@ -184,7 +174,7 @@ func VoidInvoice(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.I
 	if err := CanVoid(inv); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
-	if err := tx.VoidInvoice(ctx, id, tx.Now()); err != nil {
+	if err := txn.D(tx).VoidInvoice(ctx, id, tx.Now()); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	inv.Status, inv.VoidedAt = vetshare.InvoiceVoid, tx.Now()
@@ -221,7 +211,7 @@ type PaymentRequest struct {
 // holds a different payment it returns a [*vetshare.ConflictError]. An invoice whose client is
 // not shared with the actor's account answers [vetshare.ErrNotFound] (R3.3). Nothing changes
 // on error.
-func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req PaymentRequest) (vetshare.Payment, error) {
+func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, req PaymentRequest) (vetshare.Payment, error) {
 	const op = "billing.RecordPayment"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
@@ -229,13 +219,13 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 	if err := checkRequest(req); err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
-	inv, err := tx.Invoice(ctx, req.Invoice)
+	inv, err := txn.D(tx).Invoice(ctx, req.Invoice)
 	if err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
 	if inv.AccountID != actor.Account {
 		// Another account's invoice is reachable only where the client is shared (R3.3).
-		if _, err := tx.ClientEntry(ctx, actor.Account, inv.ClientID); err != nil {
+		if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, inv.ClientID); err != nil {
 			return vetshare.Payment{}, vetshare.Op(op, vetshare.NotFound("invoice", req.Invoice))
 		}
 	}
@@ -255,7 +245,7 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 	}
 	// The key is checked by the insert itself, which changes nothing when the key is taken:
 	// a first attempt, the common case, reads nothing more.
-	if err := tx.InsertPayment(ctx, p); err != nil {
+	if err := txn.D(tx).InsertPayment(ctx, p); err != nil {
 		var ce *vetshare.ConflictError
 		if errors.As(err, &ce) && ce.Kind == "payment" {
 			if prev, ok, kerr := retried(ctx, tx, actor, req); kerr != nil || ok {
@@ -275,8 +265,8 @@ func RecordPayment(ctx context.Context, tx Tx, actor vetshare.Actor, req Payment
 // retried returns the payment recorded with req.Key when req repeats it (ok), a
 // [*vetshare.ConflictError] when the key holds a different payment, and nothing when the key is
 // free.
-func retried(ctx context.Context, tx Tx, actor vetshare.Actor, req PaymentRequest) (prev vetshare.Payment, ok bool, err error) {
-	prev, err = tx.PaymentByKey(ctx, actor.Account, req.Key)
+func retried(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, req PaymentRequest) (prev vetshare.Payment, ok bool, err error) {
+	prev, err = txn.D(tx).PaymentByKey(ctx, actor.Account, req.Key)
 	switch {
 	case errors.Is(err, vetshare.ErrNotFound):
 		return vetshare.Payment{}, false, nil
@@ -313,8 +303,8 @@ func checkRequest(req PaymentRequest) error {
 
 // auditCrossAccount writes an app payment booked at another account than the one it was taken
 // at to the audit log (R10.1).
-func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Payment) error {
-	acct, err := tx.Account(ctx, actor.Account)
+func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.Payment) error {
+	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return err
 	}
@@ -329,7 +319,7 @@ func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, p vetsh
 	if err != nil {
 		return err
 	}
-	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
 		OwnerID: acct.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
 		Action: "billing.payment", Subject: "invoice:" + string(p.InvoiceID), Outcome: "ok", Detail: string(detail),
 	})
@@ -337,12 +327,12 @@ func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, p vetsh
 
 // Payments returns the payments of an invoice of the actor's account, oldest first;
 // [vetshare.ErrNotFound] for an invoice of another account.
-func Payments(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
+func Payments(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
 	const op = "billing.Payments"
 	if _, err := ownInvoice(ctx, tx, actor, id); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	out, err := tx.InvoicePayments(ctx, id)
+	out, err := txn.D(tx).InvoicePayments(ctx, id)
 	return out, vetshare.Op(op, err)
 }
 
@@ -350,7 +340,7 @@ func Payments(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.Invo
 // there still ask for, in the account's currency. No function returns a balance combined
 // across accounts. It returns [vetshare.ErrNotFound] when the client is not shared with the
 // account.
-func Balance(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.Balance, error) {
+func Balance(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.Balance, error) {
 	const op = "billing.Balance"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Balance{}, vetshare.Op(op, err)
@@ -358,7 +348,7 @@ func Balance(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.C
 	if !vetshare.ValidID(client) {
 		return vetshare.Balance{}, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
 	}
-	b, err := tx.ClientBalance(ctx, actor.Account, client)
+	b, err := txn.D(tx).ClientBalance(ctx, actor.Account, client)
 	return b, vetshare.Op(op, err)
 }
 
@@ -367,7 +357,7 @@ func Balance(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.C
 // that account's currency and with the reference (account, its client number) a host renders as
 // a link, by account name. The view is read-only and adds nothing up. It returns
 // [vetshare.ErrNotFound] when the client is not shared with the actor's account.
-func LocationBalances(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
+func LocationBalances(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
 	const op = "billing.LocationBalances"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
@@ -375,7 +365,7 @@ func LocationBalances(ctx context.Context, tx Tx, actor vetshare.Actor, client v
 	if !vetshare.ValidID(client) {
 		return nil, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
 	}
-	all, err := tx.ClientBalances(ctx, client)
+	all, err := txn.D(tx).ClientBalances(ctx, client)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}

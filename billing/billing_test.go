@@ -12,7 +12,9 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/billing"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 )
 
@@ -30,7 +32,7 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 	if diff := cmp.Diff(want, inv); diff != "" {
 		t.Errorf("created (-want +got):\n%s", diff)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, err := billing.Invoice(ctx, tx, f.Actor(0), inv.ID)
 		if err != nil {
 			return err
@@ -45,11 +47,11 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 		if _, err := billing.Payments(ctx, tx, f.Actor(1), inv.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("Payments from B: err = %v, want ErrNotFound", err)
 		}
-		list, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, vetshare.InvoiceQuery{})
+		list, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, driver.InvoiceQuery{})
 		if err != nil || len(list) != 0 {
 			t.Errorf("Invoices from B = %v, %v; want none", list, err)
 		}
-		list, err = billing.Invoices(ctx, tx, f.Actor(0), c.ID, vetshare.InvoiceQuery{})
+		list, err = billing.Invoices(ctx, tx, f.Actor(0), c.ID, driver.InvoiceQuery{})
 		if err != nil || len(list) != 1 || list[0].ID != inv.ID {
 			t.Errorf("Invoices from A = %v, %v; want the invoice", list, err)
 		}
@@ -61,7 +63,7 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 		t.Errorf("numbers: second at A %d, first at B %d (account %s)", second.Number, atB.Number, atB.AccountID)
 	}
 	before := snapshot(t, f)
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := billing.CreateInvoice(ctx, tx, f.Actor(0), vetshare.Invoice{AccountID: f.Accounts[1].ID, ClientID: c.ID, Lines: lines(5)})
 		if !errors.Is(err, vetshare.ErrNotPermitted) {
 			t.Errorf("invoice for another account: err = %v, want ErrNotPermitted", err)
@@ -77,7 +79,7 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 func TestR4_1_NoInvoiceWithoutClientEntry(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2}) // no share group
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := billing.CreateInvoice(ctx, tx, f.Actor(1), vetshare.Invoice{ClientID: c.ID, Lines: lines(100)})
 		if !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("invoice at B for A's unshared client: err = %v, want ErrNotFound", err)
@@ -89,7 +91,7 @@ func TestR4_1_NoInvoiceWithoutClientEntry(t *testing.T) {
 				return err
 			},
 			"Invoices": func() error {
-				_, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, vetshare.InvoiceQuery{})
+				_, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, driver.InvoiceQuery{})
 				return err
 			},
 		} {
@@ -113,22 +115,22 @@ func TestR4_1_LineLinkedToUsage(t *testing.T) {
 	dino := f.Patient(t, 0, other.ID, "Dino", "dog")
 	usage := func(account int, patient vetshare.PatientID, kind vetshare.RecordKind) vetshare.RecordID {
 		var id vetshare.RecordID
-		f.Update(t, func(tx vetshare.Tx) error {
+		f.Update(t, func(tx *vetshare.Tx) error {
 			id = vetshare.NewID[vetshare.RecordID](tx.Now())
-			return tx.InsertRecord(ctx, vetshare.Record{ID: id, PatientID: patient, AccountID: f.Accounts[account].ID,
+			return txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: id, PatientID: patient, AccountID: f.Accounts[account].ID,
 				UserID: f.Admin.ID, Kind: kind, Text: "DHPP", ItemID: "0J000000000000000000000000", Quantity: 1, CreatedAt: tx.Now()})
 		})
 		return id
 	}
 	here := usage(0, scooby.ID, vetshare.RecordUsage)
 	var inv vetshare.Invoice
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		inv, err = billing.CreateInvoice(ctx, tx, f.Actor(0), vetshare.Invoice{ClientID: c.ID, Lines: []vetshare.InvoiceLine{
 			{Description: "DHPP vaccine", Quantity: 1, UnitPrice: 3200, RecordID: here}}})
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, err := billing.Invoice(ctx, tx, f.Actor(0), inv.ID)
 		if err != nil {
 			return err
@@ -151,7 +153,7 @@ func TestR4_1_LineLinkedToUsage(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, f)
-			f.Update(t, func(tx vetshare.Tx) error {
+			f.Update(t, func(tx *vetshare.Tx) error {
 				_, err := billing.CreateInvoice(ctx, tx, f.Actor(0), vetshare.Invoice{ClientID: c.ID, Lines: []vetshare.InvoiceLine{
 					{Description: "DHPP vaccine", Quantity: 1, UnitPrice: 3200, RecordID: tc.record}}})
 				if !errors.Is(err, tc.want) {
@@ -201,7 +203,7 @@ func TestR4_3_LocationBalances(t *testing.T) {
 	issue(t, f, 0, c.ID, 1000)
 	issue(t, f, 2, c.ID, 900)
 	var entries []vetshare.ClientEntry
-	f.View(t, func(tx vetshare.Tx) (err error) { entries, err = tx.ClientEntries(ctx, c.ID); return err })
+	f.View(t, func(tx *vetshare.Tx) (err error) { entries, err = txn.D(tx).ClientEntries(ctx, c.ID); return err })
 	number := map[vetshare.AccountID]int64{}
 	for _, e := range entries {
 		number[e.AccountID] = e.Number
@@ -226,7 +228,7 @@ func TestR4_3_LocationBalances(t *testing.T) {
 		{0, []vetshare.LocationBalance{lb(1, 0, 0), lb(2, 900, 1)}},
 		{2, []vetshare.LocationBalance{lb(0, 3500, 2), lb(1, 0, 0)}},
 	} {
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			got, err := billing.LocationBalances(ctx, tx, f.Actor(tc.from), c.ID)
 			if err != nil {
 				return err
@@ -292,7 +294,7 @@ func TestR4_5_AppPaysAnySharingAccount(t *testing.T) {
 	if got := balance(t, f, 1, c.ID).Outstanding; got != usd(700) {
 		t.Errorf("balance at B = %v, want 700 (untouched)", got)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		ps, err := billing.Payments(ctx, tx, f.Actor(0), atA.ID)
 		if err != nil {
 			return err
@@ -300,7 +302,7 @@ func TestR4_5_AppPaysAnySharingAccount(t *testing.T) {
 		if diff := cmp.Diff([]vetshare.Payment{p}, ps); diff != "" {
 			t.Errorf("payments at A (-want +got):\n%s", diff)
 		}
-		entries, err := tx.AuditEntries(ctx, f.Owner.ID, audit0, 10)
+		entries, err := txn.D(tx).AuditEntries(ctx, f.Owner.ID, audit0, 10)
 		if err != nil {
 			return err
 		}
@@ -322,7 +324,7 @@ func TestR4_5_AppPaysAnySharingAccount(t *testing.T) {
 		t.Errorf("%d audit entries after a same-account app payment, want %d", got, audit0+1)
 	}
 	// C does not share the client: to it, A's invoice does not exist (R3.3).
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		return accounts.Grant(ctx, tx, vetshare.Membership{UserID: f.Admin.ID, AccountID: f.Accounts[2].ID, Role: vetshare.RoleStaff, Active: true})
 	})
 	before := snapshot(t, f)
@@ -353,7 +355,7 @@ func TestR4_6_NeverMoreThanOutstanding(t *testing.T) {
 	if _, err := pay(f, f.Actor(1), billing.PaymentRequest{Key: key(), Invoice: inv.ID, Amount: usd(6000), Channel: vetshare.ChannelApp}); err != nil {
 		t.Fatal(err)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, err := billing.Invoice(ctx, tx, f.Actor(0), inv.ID)
 		if err != nil {
 			return err
@@ -371,7 +373,7 @@ func TestR4_6_NeverMoreThanOutstanding(t *testing.T) {
 // R4.6: an invoice is in its account's currency.
 func TestR4_6_InvoiceCurrency(t *testing.T) {
 	f, c := group(t, 2)
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := billing.CreateInvoice(ctx, tx, f.Actor(0), vetshare.Invoice{ClientID: c.ID, Currency: "EUR", Lines: lines(100)})
 		var ce *billing.CurrencyError
 		if !errors.As(err, &ce) || ce.Want != "USD" || ce.Got != "EUR" {
@@ -472,12 +474,12 @@ func TestRecordPaymentBadInput(t *testing.T) {
 	if _, err := pay(f, f.Actor(0), billing.PaymentRequest{Key: key(), Invoice: paid.ID, Amount: usd(500), Channel: vetshare.ChannelCounter}); err != nil {
 		t.Fatal(err)
 	}
-	f.Update(t, func(tx vetshare.Tx) error { _, err := billing.VoidInvoice(ctx, tx, f.Actor(0), void.ID); return err })
+	f.Update(t, func(tx *vetshare.Tx) error { _, err := billing.VoidInvoice(ctx, tx, f.Actor(0), void.ID); return err })
 
 	// Another owner in the same store, whose clinic the admin also works at.
 	var foreign vetshare.Actor
 	var foreignInv vetshare.Invoice
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other Group"})
 		if err != nil {
 			return err
@@ -565,7 +567,7 @@ func TestCreateInvoiceBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, f)
-			f.Update(t, func(tx vetshare.Tx) error {
+			f.Update(t, func(tx *vetshare.Tx) error {
 				_, err := billing.CreateInvoice(ctx, tx, f.Actor(0), tc.inv)
 				if !errors.Is(err, tc.want) {
 					t.Errorf("err = %v, want %v", err, tc.want)
@@ -585,7 +587,7 @@ func TestVoidInvoice(t *testing.T) {
 	if _, err := pay(f, f.Actor(0), billing.PaymentRequest{Key: key(), Invoice: part.ID, Amount: usd(1), Channel: vetshare.ChannelCounter}); err != nil {
 		t.Fatal(err)
 	}
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := billing.VoidInvoice(ctx, tx, f.Actor(1), inv.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("void from B: err = %v, want ErrNotFound", err)
 		}

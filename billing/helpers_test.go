@@ -26,7 +26,7 @@ func group(tb testing.TB, n int) (*fixture.Fixture, vetshare.Client) {
 func issue(tb testing.TB, f *fixture.Fixture, i int, client vetshare.ClientID, amounts ...int64) vetshare.Invoice {
 	tb.Helper()
 	var inv vetshare.Invoice
-	f.Update(tb, func(tx vetshare.Tx) error {
+	f.Update(tb, func(tx *vetshare.Tx) error {
 		var err error
 		inv, err = billing.CreateInvoice(ctx, tx, f.Actor(i), vetshare.Invoice{ClientID: client, Lines: lines(amounts...)})
 		return err
@@ -50,7 +50,7 @@ func key() string { return "key-" + strconv.FormatInt(keys.Add(1), 10) }
 // pay records a payment from account i in its own transaction.
 func pay(f *fixture.Fixture, actor vetshare.Actor, req billing.PaymentRequest) (vetshare.Payment, error) {
 	var p vetshare.Payment
-	err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+	err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 		var err error
 		p, err = billing.RecordPayment(ctx, tx, actor, req)
 		return err
@@ -64,7 +64,7 @@ func usd(n int64) vetshare.Money { return vetshare.Money{Amount: n, Currency: "U
 func balance(tb testing.TB, f *fixture.Fixture, i int, client vetshare.ClientID) vetshare.Balance {
 	tb.Helper()
 	var b vetshare.Balance
-	f.View(tb, func(tx vetshare.Tx) error {
+	f.View(tb, func(tx *vetshare.Tx) error {
 		var err error
 		b, err = billing.Balance(ctx, tx, f.Actor(i), client)
 		return err

@@ -113,7 +113,7 @@ func TestR4_PropertyBalancesAcrossGroup(t *testing.T) {
 			case action == "void":
 				k := rapid.IntRange(0, len(invoices)-1).Draw(rt, "invoice")
 				m := &invoices[k]
-				err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+				err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 					_, err := billing.VoidInvoice(ctx, tx, f.Actor(m.account), m.id)
 					return err
 				})
@@ -143,7 +143,7 @@ func checkBalances(rt *rapid.T, f *fixture.Fixture, client vetshare.ClientID, in
 		}
 		var b vetshare.Balance
 		var invoiced, paid int64
-		err := f.Store.View(ctx, func(tx vetshare.Tx) error {
+		err := f.Store.View(ctx, func(tx *vetshare.Tx) error {
 			var err error
 			b, err = billing.Balance(ctx, tx, f.Actor(i), client)
 			return err

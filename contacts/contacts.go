@@ -10,16 +10,9 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx
-	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
-	vetshare.ContactsTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // Limits on input.
 const (
@@ -95,7 +88,7 @@ func CanCopy(from, to vetshare.Account) error {
 // times, version and CopiedFrom are set here. It returns [vetshare.ErrInvalid] for bad input,
 // [vetshare.ErrNotFound] for a company the account does not have, and
 // [vetshare.ErrNotPermitted] for another account.
-func Create(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
+func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
 	const op = "contacts.Create"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
@@ -113,14 +106,14 @@ func Create(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact
 	now := tx.Now()
 	c.ID, c.AccountID, c.CopiedFrom = vetshare.NewID[vetshare.ContactID](now), actor.Account, ""
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
-	return c, vetshare.Op(op, tx.InsertContact(ctx, c))
+	return c, vetshare.Op(op, txn.D(tx).InsertContact(ctx, c))
 }
 
-func checkCompany(ctx context.Context, tx Tx, account vetshare.AccountID, id vetshare.ContactID) error {
+func checkCompany(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID, id vetshare.ContactID) error {
 	if id == "" {
 		return nil
 	}
-	co, err := tx.Contact(ctx, account, id)
+	co, err := txn.D(tx).Contact(ctx, account, id)
 	if err != nil {
 		return vetshare.NotFound("company", id)
 	}
@@ -132,7 +125,7 @@ func checkCompany(ctx context.Context, tx Tx, account vetshare.AccountID, id vet
 
 // Get returns an entry of the actor's account's address book. An entry of any other account
 // answers [vetshare.ErrNotFound], as one that does not exist (R6.1, R3.4).
-func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID) (vetshare.Contact, error) {
+func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ContactID) (vetshare.Contact, error) {
 	const op = "contacts.Get"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
@@ -140,7 +133,7 @@ func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID
 	if !vetshare.ValidID(id) {
 		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("id", "malformed id"))
 	}
-	c, err := tx.Contact(ctx, actor.Account, id)
+	c, err := txn.D(tx).Contact(ctx, actor.Account, id)
 	return c, vetshare.Op(op, err)
 }
 
@@ -148,7 +141,7 @@ func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID
 // at: an edit based on an older version is refused with a [*vetshare.ConflictError] (re-read and
 // retry). Kind, CopiedFrom and CreatedAt cannot change; the edit reaches no copy of the entry
 // in another account, nor the entry it was copied from (R6.2). It returns the entry as stored.
-func Update(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
+func Update(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Contact) (vetshare.Contact, error) {
 	const op = "contacts.Update"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
@@ -156,7 +149,7 @@ func Update(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact
 	if !vetshare.ValidID(c.ID) {
 		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("ID", "malformed id"))
 	}
-	old, err := tx.Contact(ctx, actor.Account, c.ID)
+	old, err := txn.D(tx).Contact(ctx, actor.Account, c.ID)
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
@@ -174,7 +167,7 @@ func Update(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
 	c.AccountID, c.CopiedFrom, c.CreatedAt, c.UpdatedAt = actor.Account, old.CopiedFrom, old.CreatedAt, tx.Now()
-	if err := tx.UpdateContact(ctx, c); err != nil {
+	if err := txn.D(tx).UpdateContact(ctx, c); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
 	c.Version++
@@ -184,7 +177,7 @@ func Update(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Contact
 // List returns a page of the actor's account's address book by folded name (q.Prefix is folded
 // here with [vetshare.FoldName]); q.Account is set here, q.Limit defaults to [DefaultLimit] and
 // is at most [MaxLimit].
-func List(ctx context.Context, tx Tx, actor vetshare.Actor, q vetshare.ContactQuery) ([]vetshare.Contact, error) {
+func List(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q driver.ContactQuery) ([]vetshare.Contact, error) {
 	const op = "contacts.List"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
@@ -203,7 +196,7 @@ func List(ctx context.Context, tx Tx, actor vetshare.Actor, q vetshare.ContactQu
 		q.Limit = DefaultLimit
 	}
 	q.Account, q.Prefix = actor.Account, vetshare.FoldName(q.Prefix)
-	out, err := tx.Contacts(ctx, q)
+	out, err := txn.D(tx).Contacts(ctx, q)
 	return out, vetshare.Op(op, err)
 }
 
@@ -212,7 +205,7 @@ func List(ctx context.Context, tx Tx, actor vetshare.Actor, q vetshare.ContactQu
 // [CopyOf]); it returns the copy. A copy to another owner's account is refused with
 // [vetshare.ErrNotPermitted]. The copy is written to the audit log as a cross-account write
 // (R10.1).
-func Copy(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactID, to vetshare.AccountID) (vetshare.Contact, error) {
+func Copy(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ContactID, to vetshare.AccountID) (vetshare.Contact, error) {
 	const op = "contacts.Copy"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
@@ -223,15 +216,15 @@ func Copy(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactI
 	if !vetshare.ValidID(to) {
 		return vetshare.Contact{}, vetshare.Op(op, vetshare.Invalid("to", "malformed id"))
 	}
-	c, err := tx.Contact(ctx, actor.Account, id)
+	c, err := txn.D(tx).Contact(ctx, actor.Account, id)
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
-	from, err := tx.Account(ctx, actor.Account)
+	from, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
-	dest, err := tx.Account(ctx, to)
+	dest, err := txn.D(tx).Account(ctx, to)
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
@@ -242,7 +235,7 @@ func Copy(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactI
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
 	cp := CopyOf(c, to, vetshare.NewID[vetshare.ContactID](tx.Now()), tx.Now())
-	if err := tx.InsertContact(ctx, cp); err != nil {
+	if err := txn.D(tx).InsertContact(ctx, cp); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
 	detail, err := json.Marshal(struct {
@@ -252,7 +245,7 @@ func Copy(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ContactI
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
-	err = tx.AppendAudit(ctx, &vetshare.AuditEntry{
+	err = txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
 		OwnerID: from.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
 		Action: "contact.copy", Subject: "contact:" + string(cp.ID), Outcome: "ok", Detail: string(detail),
 	})

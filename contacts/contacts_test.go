@@ -12,6 +12,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/contacts"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 )
 
@@ -20,7 +21,7 @@ var ctx = context.Background()
 func create(t *testing.T, f *fixture.Fixture, i int, c vetshare.Contact) vetshare.Contact {
 	t.Helper()
 	var out vetshare.Contact
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		out, err = contacts.Create(ctx, tx, f.Actor(i), c)
 		return err
@@ -49,7 +50,7 @@ func TestR6_1_ContactsBelongToOneAccount(t *testing.T) {
 	if diff := cmp.Diff(want, vet); diff != "" {
 		t.Errorf("created (-want +got):\n%s", diff)
 	}
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		got, err := contacts.Get(ctx, tx, f.Actor(0), vet.ID)
 		if err != nil {
 			return err
@@ -57,14 +58,14 @@ func TestR6_1_ContactsBelongToOneAccount(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("read back (-want +got):\n%s", diff)
 		}
-		list, err := contacts.List(ctx, tx, f.Actor(0), vetshare.ContactQuery{Prefix: "DR. ANA PEREZ"})
+		list, err := contacts.List(ctx, tx, f.Actor(0), driver.ContactQuery{Prefix: "DR. ANA PEREZ"})
 		if err != nil || len(list) != 1 || list[0].ID != vet.ID {
 			t.Errorf("List at A by folded prefix = %v, %v", list, err)
 		}
 		if _, err := contacts.Get(ctx, tx, f.Actor(1), vet.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("Get from B: err = %v, want ErrNotFound", err)
 		}
-		if list, err := contacts.List(ctx, tx, f.Actor(1), vetshare.ContactQuery{}); err != nil || len(list) != 0 {
+		if list, err := contacts.List(ctx, tx, f.Actor(1), driver.ContactQuery{}); err != nil || len(list) != 0 {
 			t.Errorf("List at B = %v, %v; want nothing", list, err)
 		}
 		edit := vet
@@ -93,7 +94,7 @@ func TestR6_2_CopyIsIndependent(t *testing.T) {
 	vet := create(t, f, 0, vetshare.Contact{Kind: vetshare.ContactPerson, Name: "Dr. Ana Pérez", CompanyID: lab.ID, Notes: "cardiology"})
 	_, audit0 := count(t, f)
 	var cp vetshare.Contact
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		cp, err = contacts.Copy(ctx, tx, f.Actor(0), vet.ID, f.Accounts[1].ID)
 		return err
@@ -110,7 +111,7 @@ func TestR6_2_CopyIsIndependent(t *testing.T) {
 	if _, audit := count(t, f); audit != audit0+1 {
 		t.Errorf("%d audit entries, want %d", audit, audit0+1)
 	}
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		src := vet
 		src.Notes = "moved to oncology"
 		if _, err := contacts.Update(ctx, tx, f.Actor(0), src); err != nil {
@@ -121,7 +122,7 @@ func TestR6_2_CopyIsIndependent(t *testing.T) {
 		_, err := contacts.Update(ctx, tx, f.Actor(1), dst)
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		gotSrc, err := contacts.Get(ctx, tx, f.Actor(0), vet.ID)
 		if err != nil {
 			return err
@@ -145,7 +146,7 @@ func TestR6_2_CopyRefusedAcrossOwners(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2})
 	vet := create(t, f, 0, vetshare.Contact{Kind: vetshare.ContactPerson, Name: "Dr. Ana Pérez"})
 	var foreign vetshare.Account
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other Group"})
 		if err != nil {
 			return err
@@ -173,7 +174,7 @@ func TestR6_2_CopyRefusedAcrossOwners(t *testing.T) {
 		{"ErrNotTheActorsEntry", f.Actor(1), vet.ID, f.Accounts[0].ID, vetshare.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := contacts.Copy(ctx, tx, tc.actor, tc.id, tc.to)
 				return err
 			})
@@ -228,7 +229,7 @@ func TestContactBadInput(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			n0, _ := count(t, f)
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := contacts.Create(ctx, tx, f.Actor(0), tc.c)
 				return err
 			})
@@ -241,7 +242,7 @@ func TestContactBadInput(t *testing.T) {
 		})
 	}
 	t.Run("ErrStaleVersion", func(t *testing.T) {
-		f.Update(t, func(tx vetshare.Tx) error {
+		f.Update(t, func(tx *vetshare.Tx) error {
 			edit := person
 			edit.Notes = "first"
 			if _, err := contacts.Update(ctx, tx, f.Actor(0), edit); err != nil {
@@ -269,9 +270,9 @@ func TestListPaging(t *testing.T) {
 		create(t, f, 0, vetshare.Contact{Kind: vetshare.ContactCompany, Name: n})
 	}
 	create(t, f, 0, vetshare.Contact{Kind: vetshare.ContactPerson, Name: "Alan"})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		var names []string
-		q := vetshare.ContactQuery{Kind: vetshare.ContactCompany, Limit: 2}
+		q := driver.ContactQuery{Kind: vetshare.ContactCompany, Limit: 2}
 		for {
 			page, err := contacts.List(ctx, tx, f.Actor(0), q)
 			if err != nil {
@@ -289,7 +290,7 @@ func TestListPaging(t *testing.T) {
 		if diff := cmp.Diff([]string{"Alpha Lab", "Alpha Lab", "Beta Supplies", "Élan Vet", "Zeta Lab"}, names); diff != "" {
 			t.Errorf("companies by name (-want +got):\n%s", diff)
 		}
-		al, err := contacts.List(ctx, tx, f.Actor(0), vetshare.ContactQuery{Prefix: "al"})
+		al, err := contacts.List(ctx, tx, f.Actor(0), driver.ContactQuery{Prefix: "al"})
 		if err != nil || len(al) != 3 {
 			t.Errorf("prefix al: %d entries, %v; want 3", len(al), err)
 		}

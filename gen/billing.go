@@ -9,7 +9,7 @@ import (
 
 // billingVisit invoices a visit at the account visited: an exam and a line per patient seen.
 // Most invoices are paid at the counter there and then, some in part, some stay open.
-func billingVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error {
+func billingVisit(ctx context.Context, g *generator, tx *vetshare.Tx, v *Visit, origin int) error {
 	if !v.Full {
 		return nil
 	}
@@ -43,7 +43,7 @@ func billingVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, o
 }
 
 // billingWarm issues an invoice and pays it.
-func billingWarm(ctx context.Context, tx vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
+func billingWarm(ctx context.Context, tx *vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
 	inv, err := billing.CreateInvoice(ctx, tx, o.Actor(0), vetshare.Invoice{ClientID: c, Lines: []vetshare.InvoiceLine{{Description: "Exam", Quantity: 1, UnitPrice: 100}}})
 	if err != nil {
 		return err

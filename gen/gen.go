@@ -389,7 +389,7 @@ func (g *generator) report(step string, done, of int, force bool) {
 }
 
 // update runs fn in a write transaction at simulated time at.
-func (g *generator) update(ctx context.Context, at time.Time, fn func(tx vetshare.Tx) error) error {
+func (g *generator) update(ctx context.Context, at time.Time, fn func(tx *vetshare.Tx) error) error {
 	g.clk.Set(at)
 	if err := g.st.Update(ctx, fn); err != nil {
 		return err
@@ -412,7 +412,7 @@ func (g *generator) makeOwner(ctx context.Context, idx int, role string, n, spar
 	}
 	o.Name = fmt.Sprintf("%s Veterinary Group %d", ownerNames[idx%len(ownerNames)], idx)
 	slug := "group" + strconv.Itoa(idx) + ".example"
-	err := g.update(ctx, g.m.Start.AddDate(0, 0, -60), func(tx vetshare.Tx) error {
+	err := g.update(ctx, g.m.Start.AddDate(0, 0, -60), func(tx *vetshare.Tx) error {
 		ow, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: o.Name})
 		if err != nil {
 			return err
@@ -485,7 +485,7 @@ func (g *generator) makeOwner(ctx context.Context, idx int, role string, n, spar
 		for i := range idxs {
 			idxs[i] = i
 		}
-		err := g.update(ctx, g.m.Start.AddDate(0, 0, -59), func(tx vetshare.Tx) error {
+		err := g.update(ctx, g.m.Start.AddDate(0, 0, -59), func(tx *vetshare.Tx) error {
 			d, err := sharing.Enable(ctx, tx, o.EnableRequest(mode, idxs...))
 			if err != nil {
 				return err
@@ -578,7 +578,7 @@ func (g *generator) makeClients(ctx context.Context, oi int, o *Owner, visits bo
 		}
 		cs := make([]chunkClient, size)
 		buckets := map[int][]plannedVisit{}
-		err := g.update(ctx, created, func(tx vetshare.Tx) error {
+		err := g.update(ctx, created, func(tx *vetshare.Tx) error {
 			for i := range cs {
 				cc := &cs[i]
 				cc.origin = g.pickOrigin(r, o)
@@ -653,7 +653,7 @@ func (g *generator) warm(ctx context.Context) error {
 	defer func() { g.m.Counts = saved }()
 	o := g.m.Owners[g.m.Big]
 	r := g.rand(9, 0)
-	err := g.update(ctx, g.m.Start, func(tx vetshare.Tx) error {
+	err := g.update(ctx, g.m.Start, func(tx *vetshare.Tx) error {
 		c, _, err := records.CreateClient(ctx, tx, o.actor(r, 0), vetshare.Client{LastName: "Warm", FirstName: "Up"})
 		if err != nil {
 			return err
@@ -786,7 +786,7 @@ func (g *generator) runVisits(ctx context.Context, o *Owner, oi, c int, created 
 		if !at.After(created) {
 			at = created.Add(time.Hour)
 		}
-		err := g.update(ctx, at, func(tx vetshare.Tx) error {
+		err := g.update(ctx, at, func(tx *vetshare.Tx) error {
 			for _, v := range vs {
 				actor := o.actor(r, v.account)
 				if v.share {
@@ -832,7 +832,7 @@ func (g *generator) full(r *rand.Rand, o *Owner) bool {
 func (g *generator) count(domain string, n int64) { g.m.Counts.Domain[domain] += n }
 
 // visit runs every domain's visit hook.
-func (g *generator) visit(ctx context.Context, tx vetshare.Tx, v *Visit, cc *chunkClient) error {
+func (g *generator) visit(ctx context.Context, tx *vetshare.Tx, v *Visit, cc *chunkClient) error {
 	for _, d := range domains {
 		if d.visit == nil {
 			continue
@@ -850,12 +850,12 @@ type domain struct {
 	// owner runs once per owner after its accounts, users and group exist.
 	owner func(ctx context.Context, g *generator, o *Owner) error
 	// visit runs at every visit, in the visit's transaction.
-	visit func(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error
+	visit func(ctx context.Context, g *generator, tx *vetshare.Tx, v *Visit, origin int) error
 	// after runs once every client exists (a backlog of tasks, say).
 	after func(ctx context.Context, g *generator) error
 	// warm runs, in the rolled-back warm-up transaction, every operation the domain uses, on a
 	// client of the big owner shared with its first two accounts.
-	warm func(ctx context.Context, tx vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error
+	warm func(ctx context.Context, tx *vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error
 }
 
 // domains are the areas that add data, in order.
@@ -867,7 +867,7 @@ var domains = []domain{
 }
 
 // recordsVisit adds a medical record for each patient seen.
-func recordsVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error {
+func recordsVisit(ctx context.Context, g *generator, tx *vetshare.Tx, v *Visit, origin int) error {
 	for _, p := range v.Patients {
 		rec := vetshare.Record{PatientID: p, Kind: vetshare.RecordNote, Text: noteTexts[v.Rand.IntN(len(noteTexts))]}
 		switch x := v.Rand.IntN(10); {
@@ -905,7 +905,7 @@ func (g *generator) makeFixtures(ctx context.Context) error {
 		var c vetshare.Client
 		var ps []vetshare.PatientID
 		actor := o.actor(r, 0)
-		err := g.update(ctx, g.m.Start.Add(time.Duration(i)*time.Minute), func(tx vetshare.Tx) error {
+		err := g.update(ctx, g.m.Start.Add(time.Duration(i)*time.Minute), func(tx *vetshare.Tx) error {
 			p := newPerson(r, int64(900_000_000+i))
 			var err error
 			if c, _, err = records.CreateClient(ctx, tx, actor, vetshare.Client{LastName: p.last, FirstName: p.first, Email: p.email, Phone: p.phone, Address: p.address}); err != nil {
@@ -932,7 +932,7 @@ func (g *generator) makeFixtures(ctx context.Context) error {
 		visits := min(perPatient, 20)
 		for v := range visits {
 			at := g.m.Start.Add(time.Duration(i)*time.Minute + span*time.Duration(v+1)/time.Duration(visits+1))
-			err := g.update(ctx, at, func(tx vetshare.Tx) error {
+			err := g.update(ctx, at, func(tx *vetshare.Tx) error {
 				for _, p := range ps {
 					for k := v; k < perPatient; k += visits {
 						if _, err := records.AddRecord(ctx, tx, o.actor(r, 0), vetshare.Record{PatientID: p, Kind: vetshare.RecordNote, Text: noteTexts[r.IntN(len(noteTexts))]}); err != nil {

@@ -223,7 +223,7 @@ func TestGenerateSmallObeysTheRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	err = st.View(context.Background(), func(tx vetshare.Tx) error {
+	err = st.View(context.Background(), func(tx *vetshare.Tx) error {
 		for _, o := range m.Owners {
 			if _, err := audit.Verify(context.Background(), tx, o.ID); err != nil {
 				return err

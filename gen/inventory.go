@@ -28,7 +28,7 @@ var vaccines = []string{"DHPP vaccine", "Rabies vaccine", "FVRCP vaccine"}
 // that their setup has gaps (R7.5).
 func inventoryOwner(ctx context.Context, g *generator, o *Owner) error {
 	o.Items = make([]map[string]vetshare.ItemID, len(o.Accounts))
-	err := g.update(ctx, g.m.Start.AddDate(0, 0, -58), func(tx vetshare.Tx) error {
+	err := g.update(ctx, g.m.Start.AddDate(0, 0, -58), func(tx *vetshare.Tx) error {
 		for a := range o.Accounts {
 			o.Items[a] = map[string]vetshare.ItemID{}
 			for _, it := range catalogue {
@@ -74,7 +74,7 @@ func inventoryOwner(ctx context.Context, g *generator, o *Owner) error {
 // inventoryVisit gives some patients of a visit a vaccine of their species, or a drug, with
 // records.AddUsage: the usage moves the account's stock, schedules the vaccine's reminder from
 // the account and completes the open ones its disable actions name (R5.2, R7.2, R7.4).
-func inventoryVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error {
+func inventoryVisit(ctx context.Context, g *generator, tx *vetshare.Tx, v *Visit, origin int) error {
 	if !v.Full || v.Owner.Items == nil {
 		return nil
 	}
@@ -118,7 +118,7 @@ func inventoryVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit,
 }
 
 // inventoryWarm gives a vaccine at two accounts, the second completing the first's reminder.
-func inventoryWarm(ctx context.Context, tx vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
+func inventoryWarm(ctx context.Context, tx *vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
 	for a := range 2 {
 		if _, err := records.AddUsage(ctx, tx, o.Actor(a), vetshare.Record{PatientID: p, ItemID: o.Items[a]["Rabies vaccine"], Quantity: 1}); err != nil {
 			return err

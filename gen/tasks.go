@@ -22,7 +22,7 @@ var taskKinds = []struct {
 
 // tasksVisit leaves a follow-up task for one visit in twenty, about its first patient,
 // assigned to whoever saw it.
-func tasksVisit(ctx context.Context, g *generator, tx vetshare.Tx, v *Visit, origin int) error {
+func tasksVisit(ctx context.Context, g *generator, tx *vetshare.Tx, v *Visit, origin int) error {
 	if !v.Full || len(v.Patients) == 0 || v.Rand.IntN(20) != 0 {
 		return nil
 	}
@@ -46,7 +46,7 @@ func tasksBacklog(ctx context.Context, g *generator) error {
 	if n <= 0 {
 		return nil
 	}
-	if err := g.update(ctx, g.m.End.AddDate(0, -6, 0), func(tx vetshare.Tx) error {
+	if err := g.update(ctx, g.m.End.AddDate(0, -6, 0), func(tx *vetshare.Tx) error {
 		return accounts.SetTaskSharing(ctx, tx, o.ID, true)
 	}); err != nil {
 		return err
@@ -56,7 +56,7 @@ func tasksBacklog(ctx context.Context, g *generator) error {
 	for c := range chunks {
 		r := g.rand(5, uint64(c))
 		at := g.m.End.AddDate(0, -6, 0).Add(time.Duration(c) * 180 * 24 * time.Hour / time.Duration(chunks))
-		err := g.update(ctx, at, func(tx vetshare.Tx) error {
+		err := g.update(ctx, at, func(tx *vetshare.Tx) error {
 			for i := c * batch; i < min(n, (c+1)*batch); i++ {
 				a := i % len(o.Accounts)
 				assignee := o.Staff[a][r.IntN(len(o.Staff[a]))]
@@ -93,7 +93,7 @@ func tasksBacklog(ctx context.Context, g *generator) error {
 }
 
 // tasksWarm creates a task about a patient and one about nothing, and completes the second.
-func tasksWarm(ctx context.Context, tx vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
+func tasksWarm(ctx context.Context, tx *vetshare.Tx, o *Owner, c vetshare.ClientID, p vetshare.PatientID) error {
 	if _, err := tasks.Create(ctx, tx, o.Actor(0), tasks.Draft{Title: "Warm", Assignee: o.Admin, PatientID: p}); err != nil {
 		return err
 	}

@@ -6,21 +6,13 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx
-	vetshare.RecordsTx
-	vetshare.InventoryTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // CreateItem adds an item to the catalogue of the actor's account (R5.1) with a count on hand
 // of zero, and returns it with its id. it.AccountID must be empty or the actor's account
 // ([vetshare.ErrNotPermitted] otherwise); the item is checked with [CheckItem].
-func CreateItem(ctx context.Context, tx Tx, actor vetshare.Actor, it vetshare.Item) (vetshare.Item, error) {
+func CreateItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, it vetshare.Item) (vetshare.Item, error) {
 	const op = "inventory.CreateItem"
 	it, err := CheckItem(it)
 	if err != nil {
@@ -34,7 +26,7 @@ func CreateItem(ctx context.Context, tx Tx, actor vetshare.Actor, it vetshare.It
 	}
 	it.ID, it.AccountID, it.OnHand, it.CreatedAt = vetshare.NewID[vetshare.ItemID](tx.Now()), actor.Account, 0, tx.Now()
 	it.Reminders = trimRules(it.Reminders)
-	return it, vetshare.Op(op, tx.InsertItem(ctx, it))
+	return it, vetshare.Op(op, txn.D(tx).InsertItem(ctx, it))
 }
 
 func trimRules(rules []vetshare.ReminderRule) []vetshare.ReminderRule {
@@ -52,7 +44,7 @@ func trimRules(rules []vetshare.ReminderRule) []vetshare.ReminderRule {
 // UpdateItem writes the name, kind, tracked flag and reminder rules of it over the actor's
 // account's item it.ID and returns the item as stored. An item of another account answers
 // [vetshare.ErrNotFound]; the item is checked with [CheckItem].
-func UpdateItem(ctx context.Context, tx Tx, actor vetshare.Actor, it vetshare.Item) (vetshare.Item, error) {
+func UpdateItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, it vetshare.Item) (vetshare.Item, error) {
 	const op = "inventory.UpdateItem"
 	it, err := CheckItem(it)
 	if err != nil {
@@ -63,25 +55,25 @@ func UpdateItem(ctx context.Context, tx Tx, actor vetshare.Actor, it vetshare.It
 		return vetshare.Item{}, vetshare.Op(op, err)
 	}
 	cur.Name, cur.Kind, cur.Tracked, cur.Reminders = it.Name, it.Kind, it.Tracked, trimRules(it.Reminders)
-	return cur, vetshare.Op(op, tx.UpdateItem(ctx, cur))
+	return cur, vetshare.Op(op, txn.D(tx).UpdateItem(ctx, cur))
 }
 
 // Item returns an item of the actor's account, with its count on hand; [vetshare.ErrNotFound]
 // for an item of another account (R3.4).
-func Item(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
+func Item(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
 	it, err := ownItem(ctx, tx, actor, id)
 	return it, vetshare.Op("inventory.Item", err)
 }
 
 // ownItem checks the actor and returns the item when it is of the actor's account.
-func ownItem(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
+func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
 	if !vetshare.ValidID(id) {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Item{}, err
 	}
-	it, err := tx.Item(ctx, id)
+	it, err := txn.D(tx).Item(ctx, id)
 	if err != nil {
 		return vetshare.Item{}, err
 	}
@@ -113,17 +105,17 @@ func (p Page) limit() (int, error) {
 // SearchItems returns a page of the actor's account's items whose name starts with prefix
 // (folded: case and accents do not matter), by name (R7.6). Items of other accounts are never
 // listed (R3.4).
-func SearchItems(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, page Page) ([]vetshare.Item, error) {
+func SearchItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page Page) ([]vetshare.Item, error) {
 	return listItems(ctx, tx, actor, "inventory.SearchItems", prefix, false, page)
 }
 
 // BelowZero returns a page of the actor's account's tracked items whose count on hand is below
 // zero, by name (R5.4).
-func BelowZero(ctx context.Context, tx Tx, actor vetshare.Actor, page Page) ([]vetshare.Item, error) {
+func BelowZero(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page Page) ([]vetshare.Item, error) {
 	return listItems(ctx, tx, actor, "inventory.BelowZero", "", true, page)
 }
 
-func listItems(ctx context.Context, tx Tx, actor vetshare.Actor, op, prefix string, below bool, page Page) ([]vetshare.Item, error) {
+func listItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, op, prefix string, below bool, page Page) ([]vetshare.Item, error) {
 	limit, err := page.limit()
 	if err != nil {
 		return nil, vetshare.Op(op, err)
@@ -138,7 +130,7 @@ func listItems(ctx context.Context, tx Tx, actor vetshare.Actor, op, prefix stri
 	} else if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	items, err := tx.Items(ctx, q)
+	items, err := txn.D(tx).Items(ctx, q)
 	return items, vetshare.Op(op, err)
 }
 
@@ -157,7 +149,7 @@ type UsageSearch struct {
 // every patient whose client the account shares, recorded at this account or any other, each
 // with the item's name and the account it originated from (R7.6). [vetshare.ErrNotFound] when
 // Patient is set and not shared with the account (R3.3).
-func SearchUsages(ctx context.Context, tx Tx, actor vetshare.Actor, s UsageSearch) ([]vetshare.UsageRow, error) {
+func SearchUsages(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s UsageSearch) ([]vetshare.UsageRow, error) {
 	const op = "inventory.SearchUsages"
 	limit, err := s.Page.limit()
 	if err != nil {
@@ -172,11 +164,11 @@ func SearchUsages(ctx context.Context, tx Tx, actor vetshare.Actor, s UsageSearc
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	rows, err := tx.Usages(ctx, vetshare.UsageQuery{Account: actor.Account, Patient: s.Patient, Prefix: vetshare.FoldName(s.Prefix),
+	rows, err := txn.D(tx).Usages(ctx, vetshare.UsageQuery{Account: actor.Account, Patient: s.Patient, Prefix: vetshare.FoldName(s.Prefix),
 		Before: vetshare.RecordID(s.Page.After), Limit: limit, Removed: s.Removed})
 	if err == nil && len(rows) == 0 && s.Patient != "" {
 		// An empty page for a patient the account does not see is a not found (R3.3).
-		if _, err := tx.Patient(ctx, actor.Account, s.Patient); err != nil {
+		if _, err := txn.D(tx).Patient(ctx, actor.Account, s.Patient); err != nil {
 			return nil, vetshare.Op(op, err)
 		}
 	}

@@ -17,7 +17,7 @@ var ctx = context.Background()
 
 func create(t *testing.T, f *fixture.Fixture, i int, it vetshare.Item) vetshare.Item {
 	t.Helper()
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		it, err = inventory.CreateItem(ctx, tx, f.Actor(i), it)
 		return err
@@ -33,7 +33,7 @@ func TestR5_1_ItemsPerAccount(t *testing.T) {
 	b := create(t, f, 1, vetshare.Item{Name: "Rabies vaccine", Kind: vetshare.ItemProduct, Tracked: true})
 	want := vetshare.Item{ID: a.ID, AccountID: f.Accounts[0].ID, Name: "Rabies vaccine", Kind: vetshare.ItemProduct, Tracked: true,
 		Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: vetshare.Interval{Count: 1, Unit: vetshare.Years}}}, CreatedAt: a.CreatedAt}
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := inventory.Receive(ctx, tx, f.Actor(0), a.ID, 5, "delivery"); err != nil {
 			return err
 		}
@@ -79,7 +79,7 @@ func TestR7_1_CreateItemBadInput(t *testing.T) {
 		{"ErrIntervalUnit", vetshare.Item{Name: "Rabies", Kind: vetshare.ItemProduct, Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: vetshare.Interval{Count: 1, Unit: "decade"}}}}, "Reminders[0].Interval.Unit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := inventory.CreateItem(ctx, tx, f.Actor(0), tc.it)
 				return err
 			})
@@ -89,7 +89,7 @@ func TestR7_1_CreateItemBadInput(t *testing.T) {
 			}
 		})
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		items, err := inventory.SearchItems(ctx, tx, f.Actor(0), "", inventory.Page{})
 		if len(items) != 0 {
 			t.Errorf("items stored: %v", items)
@@ -104,7 +104,7 @@ func TestR5_4_StockLedger(t *testing.T) {
 	f := fixture.New(t, fixture.Options{})
 	it := create(t, f, 0, vetshare.Item{Name: "Carprofen 75mg", Kind: vetshare.ItemProduct, Tracked: true})
 	exam := create(t, f, 0, vetshare.Item{Name: "Exam", Kind: vetshare.ItemService})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, 30, "PO 17"); err != nil {
 			return err
 		}
@@ -113,32 +113,41 @@ func TestR5_4_StockLedger(t *testing.T) {
 	})
 	for _, tc := range []struct {
 		name string
-		run  func(tx vetshare.Tx) error
+		run  func(tx *vetshare.Tx) error
 		is   error
 	}{
-		{"ErrReceiveZero", func(tx vetshare.Tx) error { _, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, 0, ""); return err }, vetshare.ErrInvalid},
-		{"ErrReceiveNegative", func(tx vetshare.Tx) error {
+		{"ErrReceiveZero", func(tx *vetshare.Tx) error {
+			_, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, 0, "")
+			return err
+		}, vetshare.ErrInvalid},
+		{"ErrReceiveNegative", func(tx *vetshare.Tx) error {
 			_, err := inventory.Receive(ctx, tx, f.Actor(0), it.ID, -4, "")
 			return err
 		}, vetshare.ErrInvalid},
-		{"ErrAdjustZero", func(tx vetshare.Tx) error { _, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 0, "x"); return err }, vetshare.ErrInvalid},
-		{"ErrAdjustNoNote", func(tx vetshare.Tx) error { _, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 3, " "); return err }, vetshare.ErrInvalid},
-		{"ErrUntracked", func(tx vetshare.Tx) error {
+		{"ErrAdjustZero", func(tx *vetshare.Tx) error {
+			_, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 0, "x")
+			return err
+		}, vetshare.ErrInvalid},
+		{"ErrAdjustNoNote", func(tx *vetshare.Tx) error {
+			_, err := inventory.Adjust(ctx, tx, f.Actor(0), it.ID, 3, " ")
+			return err
+		}, vetshare.ErrInvalid},
+		{"ErrUntracked", func(tx *vetshare.Tx) error {
 			_, err := inventory.Receive(ctx, tx, f.Actor(0), exam.ID, 3, "")
 			return err
 		}, vetshare.ErrInvalid},
-		{"ErrUnknownItem", func(tx vetshare.Tx) error {
+		{"ErrUnknownItem", func(tx *vetshare.Tx) error {
 			_, err := inventory.Receive(ctx, tx, f.Actor(0), vetshare.NewID[vetshare.ItemID](tx.Now()), 3, "")
 			return err
 		}, vetshare.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := f.Store.Update(ctx, func(tx vetshare.Tx) error { return tc.run(tx) }); !errors.Is(err, tc.is) {
+			if err := f.Store.Update(ctx, func(tx *vetshare.Tx) error { return tc.run(tx) }); !errors.Is(err, tc.is) {
 				t.Fatalf("err = %v, want %v", err, tc.is)
 			}
 		})
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, err := inventory.Item(ctx, tx, f.Actor(0), it.ID)
 		if err != nil {
 			return err
@@ -177,17 +186,17 @@ func TestR7_6_SearchShowsOrigin(t *testing.T) {
 	rb := create(t, f, 1, vetshare.Item{Name: "Rábies 3yr", Kind: vetshare.ItemProduct})
 	create(t, f, 1, vetshare.Item{Name: "Lepto", Kind: vetshare.ItemProduct})
 	var ua, ub records.UsageChange
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		ua, err = records.AddUsage(ctx, tx, f.Actor(0), vetshare.Record{PatientID: p.ID, ItemID: ra.ID, Quantity: 1})
 		return err
 	})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		ub, err = records.AddUsage(ctx, tx, f.Actor(1), vetshare.Record{PatientID: p.ID, ItemID: rb.ID, Quantity: 2})
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		rows, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Prefix: "rab"})
 		if err != nil {
 			return err
@@ -212,7 +221,7 @@ func TestR7_6_SearchUsagesScoped(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2})
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		_, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Patient: p.ID})
 		if !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("SearchUsages from an account that does not share = %v, want not found", err)

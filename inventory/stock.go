@@ -6,12 +6,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // Receive adds quantity units of a tracked item of the actor's account to its stock (R5.4)
 // and returns the movement. quantity must be between 1 and [MaxQuantity]; an untracked item is
 // refused with [vetshare.ErrInvalid], an item of another account with [vetshare.ErrNotFound].
-func Receive(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, quantity int64, note string) (vetshare.StockMovement, error) {
+func Receive(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, quantity int64, note string) (vetshare.StockMovement, error) {
 	const op = "inventory.Receive"
 	if err := CheckQuantity("quantity", quantity); err != nil {
 		return vetshare.StockMovement{}, vetshare.Op(op, err)
@@ -23,7 +24,7 @@ func Receive(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.Ite
 // Adjust corrects the count on hand of a tracked item of the actor's account by delta (after a
 // stock take, a breakage) and returns the movement (R5.4). delta is non-zero, at most
 // [MaxQuantity] either way, and the note saying why is required.
-func Adjust(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, delta int64, note string) (vetshare.StockMovement, error) {
+func Adjust(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, delta int64, note string) (vetshare.StockMovement, error) {
 	const op = "inventory.Adjust"
 	if err := CheckQuantity("delta", max(delta, -delta)); err != nil {
 		return vetshare.StockMovement{}, vetshare.Op(op, vetshare.Invalid("delta", "must be non-zero and at most 1000000000 either way"))
@@ -32,7 +33,7 @@ func Adjust(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.Item
 	return m, vetshare.Op(op, err)
 }
 
-func move(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, kind vetshare.MovementKind, q int64, note string, noteRequired bool) (vetshare.StockMovement, error) {
+func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, kind vetshare.MovementKind, q int64, note string, noteRequired bool) (vetshare.StockMovement, error) {
 	note = strings.TrimSpace(note)
 	switch {
 	case noteRequired && note == "":
@@ -49,12 +50,12 @@ func move(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID
 	}
 	m := vetshare.StockMovement{ID: vetshare.NewID[vetshare.MovementID](tx.Now()), AccountID: actor.Account, ItemID: it.ID,
 		Kind: kind, Quantity: q, UserID: actor.User, Note: note, At: tx.Now()}
-	return m, tx.InsertStockMovement(ctx, m)
+	return m, txn.D(tx).InsertStockMovement(ctx, m)
 }
 
 // Ledger returns a page of the stock ledger of an item of the actor's account, oldest first
 // (page.After is a movement id).
-func Ledger(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID, page Page) ([]vetshare.StockMovement, error) {
+func Ledger(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, page Page) ([]vetshare.StockMovement, error) {
 	const op = "inventory.Ledger"
 	limit, err := page.limit()
 	if err != nil {
@@ -63,6 +64,6 @@ func Ledger(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.Item
 	if _, err := ownItem(ctx, tx, actor, item); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	ms, err := tx.StockMovements(ctx, item, vetshare.MovementID(page.After), limit)
+	ms, err := txn.D(tx).StockMovements(ctx, item, vetshare.MovementID(page.After), limit)
 	return ms, vetshare.Op(op, err)
 }

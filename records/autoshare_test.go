@@ -17,7 +17,7 @@ import (
 func TestR3_3AutomaticShareRefusesForeignClient(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
 	var foreign vetshare.Client
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other Group"})
 		if err != nil {
 			return err
@@ -41,14 +41,14 @@ func TestR3_3AutomaticShareRefusesForeignClient(t *testing.T) {
 	lied.OriginAccount, lied.OwnerID = f.Accounts[0].ID, f.Owner.ID // a caller lying about the client
 	for name, c := range map[string]vetshare.Client{"other owner": foreign, "other account": historical, "lied origin": lied} {
 		t.Run(name, func(t *testing.T) {
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := records.ShareOnCreate(ctx, tx, f.Actor(0), c)
 				return err
 			})
 			if !errors.Is(err, vetshare.ErrNotFound) {
 				t.Errorf("automatic share of a client not created here: %v, want not found", err)
 			}
-			f.View(t, func(tx vetshare.Tx) error {
+			f.View(t, func(tx *vetshare.Tx) error {
 				for i := range f.Accounts {
 					if _, _, err := records.Client(ctx, tx, f.Actor(i), foreign.ID); !errors.Is(err, vetshare.ErrNotFound) {
 						t.Errorf("the other owner's client is readable from account %d: %v", i, err)

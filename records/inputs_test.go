@@ -15,6 +15,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
@@ -67,86 +68,86 @@ func TestR11_1BadInputChangesNothing(t *testing.T) {
 	cases := []struct {
 		name string
 		want error
-		op   func(tx vetshare.Tx) error
+		op   func(tx *vetshare.Tx) error
 	}{
-		{"EmptyOwnerName", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"EmptyOwnerName", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: " "})
 			return err
 		}},
-		{"BadTimeZone", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadTimeZone", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateAccount(ctx, tx, vetshare.Account{OwnerID: f.Owner.ID, Name: "X", Email: "x@x.example", TimeZone: "Mars/Olympus_Mons", Currency: "USD"})
 			return err
 		}},
-		{"BadCurrency", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadCurrency", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateAccount(ctx, tx, vetshare.Account{OwnerID: f.Owner.ID, Name: "X", Email: "x@x.example", TimeZone: "UTC", Currency: "dollars"})
 			return err
 		}},
-		{"BadAccountEmail", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadAccountEmail", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateAccount(ctx, tx, vetshare.Account{OwnerID: f.Owner.ID, Name: "X", Email: "not-an-email", TimeZone: "UTC", Currency: "USD"})
 			return err
 		}},
-		{"UnknownOwner", vetshare.ErrNotFound, func(tx vetshare.Tx) error {
+		{"UnknownOwner", vetshare.ErrNotFound, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateAccount(ctx, tx, vetshare.Account{OwnerID: vetshare.NewID[vetshare.OwnerID](tx.Now()), Name: "X", Email: "x@x.example", TimeZone: "UTC", Currency: "USD"})
 			return err
 		}},
-		{"BadUserEmail", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadUserEmail", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := accounts.CreateUser(ctx, tx, vetshare.User{Name: "U", Email: "@@"})
 			return err
 		}},
-		{"BadRole", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadRole", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			return accounts.Grant(ctx, tx, vetshare.Membership{UserID: f.Admin.ID, AccountID: f.Accounts[0].ID, Role: "king"})
 		}},
-		{"EmptyLastName", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"EmptyLastName", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, a, vetshare.Client{FirstName: "Only"})
 			return err
 		}},
-		{"BadClientEmail", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"BadClientEmail", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, a, vetshare.Client{LastName: "X", Email: "nope"})
 			return err
 		}},
-		{"InvalidUTF8", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"InvalidUTF8", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, a, vetshare.Client{LastName: "X\xff"})
 			return err
 		}},
-		{"UnknownActorAccount", vetshare.ErrNotPermitted, func(tx vetshare.Tx) error {
+		{"UnknownActorAccount", vetshare.ErrNotPermitted, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: f.Admin.ID, Account: vetshare.NewID[vetshare.AccountID](tx.Now())}, vetshare.Client{LastName: "X"})
 			return err
 		}},
-		{"ForeignOwnerAccount", vetshare.ErrNotPermitted, func(tx vetshare.Tx) error {
+		{"ForeignOwnerAccount", vetshare.ErrNotPermitted, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: f.Admin.ID, Account: foreignAccount}, vetshare.Client{LastName: "X"})
 			return err
 		}},
-		{"MalformedActor", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"MalformedActor", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: "x", Account: "y"}, vetshare.Client{LastName: "X"})
 			return err
 		}},
-		{"PatientWithoutSpecies", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"PatientWithoutSpecies", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := records.AddPatient(ctx, tx, a, vetshare.Patient{ClientID: c.ID, Name: "Rex"})
 			return err
 		}},
-		{"PatientOfUnknownClient", vetshare.ErrNotFound, func(tx vetshare.Tx) error {
+		{"PatientOfUnknownClient", vetshare.ErrNotFound, func(tx *vetshare.Tx) error {
 			_, err := records.AddPatient(ctx, tx, a, vetshare.Patient{ClientID: vetshare.NewID[vetshare.ClientID](tx.Now()), Name: "Rex", Species: "dog"})
 			return err
 		}},
-		{"RecordBadKind", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"RecordBadKind", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := records.AddRecord(ctx, tx, a, vetshare.Record{PatientID: p.ID, Kind: "poem", Text: "x"})
 			return err
 		}},
-		{"RecordEmptyText", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"RecordEmptyText", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := records.AddRecord(ctx, tx, a, vetshare.Record{PatientID: p.ID, Kind: vetshare.RecordNote})
 			return err
 		}},
-		{"StaleVersion", vetshare.ErrConflict, func(tx vetshare.Tx) error {
+		{"StaleVersion", vetshare.ErrConflict, func(tx *vetshare.Tx) error {
 			cl := c
 			cl.Version = 0
 			_, err := records.UpdateClient(ctx, tx, a, cl)
 			return err
 		}},
-		{"ShareUnknownClient", vetshare.ErrNotFound, func(tx vetshare.Tx) error {
+		{"ShareUnknownClient", vetshare.ErrNotFound, func(tx *vetshare.Tx) error {
 			_, err := sharing.ShareClient(ctx, tx, f.Actor(1), vetshare.NewID[vetshare.ClientID](tx.Now()))
 			return err
 		}},
-		{"HomeOfUnsharedAccount", vetshare.ErrInvalid, func(tx vetshare.Tx) error {
+		{"HomeOfUnsharedAccount", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
 			_, err := sharing.SetHomeLocation(ctx, tx, a, c.ID, f.Accounts[1].ID)
 			return err
 		}},
@@ -155,7 +156,7 @@ func TestR11_1BadInputChangesNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, f.Store.DB())
 			var opErr error
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error { opErr = tc.op(tx); return opErr })
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error { opErr = tc.op(tx); return opErr })
 			if !errors.Is(opErr, tc.want) || !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", opErr, tc.want)
 			}
@@ -171,7 +172,7 @@ func TestR11_2AtomicOnCancel(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeAutomatic})
 	before := snapshot(t, f.Store.DB())
 	cctx, cancel := context.WithCancel(ctx)
-	err := f.Store.Update(cctx, func(tx vetshare.Tx) error {
+	err := f.Store.Update(cctx, func(tx *vetshare.Tx) error {
 		if _, _, err := records.CreateClient(cctx, tx, f.Actor(0), vetshare.Client{LastName: "Half"}); err != nil {
 			return err
 		}
@@ -195,7 +196,7 @@ func TestR11_2AtomicOnProcessDeath(t *testing.T) {
 		if err != nil {
 			os.Exit(2)
 		}
-		s.Update(ctx, func(tx vetshare.Tx) error {
+		s.Update(ctx, func(tx *vetshare.Tx) error {
 			accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Half Written"})
 			os.Exit(3)
 			return nil
@@ -235,7 +236,7 @@ func TestR11_3BusyIsWaitedOn(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- s.Update(ctx, func(tx vetshare.Tx) error {
+			errs <- s.Update(ctx, func(tx *vetshare.Tx) error {
 				_, _, err := records.CreateClient(ctx, tx, f.Actor(0), vetshare.Client{LastName: fmt.Sprint("P", i)})
 				return err
 			})
@@ -248,8 +249,8 @@ func TestR11_3BusyIsWaitedOn(t *testing.T) {
 			t.Errorf("concurrent write: %v", err)
 		}
 	}
-	var rows []vetshare.ClientRow
-	f.View(t, func(tx vetshare.Tx) error {
+	var rows []driver.ClientRow
+	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		rows, _, err = records.Clients(ctx, tx, f.Actor(0), "", records.Page{Limit: 100})
 		return err
@@ -273,7 +274,7 @@ func TestR11_4NoPanicOnAnyInput(t *testing.T) {
 		n := rapid.Int64().Draw(rt, "n")
 		acct := rapid.SampledFrom([]vetshare.AccountID{f.Accounts[0].ID, f.Accounts[1].ID, vetshare.AccountID(id)}).Draw(rt, "account")
 		actor := vetshare.Actor{User: f.Admin.ID, Account: acct}
-		err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+		err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 			for _, op := range []func() error{
 				func() error {
 					_, _, err := records.CreateClient(ctx, tx, actor, vetshare.Client{LastName: s, FirstName: s, Email: s, Phone: s})

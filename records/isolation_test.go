@@ -59,7 +59,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 			entries: map[vetshare.AccountID]map[vetshare.ClientID]bool{}, names: map[vetshare.ClientID]string{},
 			patients: map[vetshare.PatientID]vetshare.ClientID{}, recs: map[vetshare.PatientID][]vetshare.RecordID{}, recOf: map[vetshare.RecordID]vetshare.PatientID{}}
 		// A second owner with two accounts, where the same admin is owner too.
-		f.Update(rt, func(tx vetshare.Tx) error {
+		f.Update(rt, func(tx *vetshare.Tx) error {
 			o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Second"})
 			if err != nil {
 				return err
@@ -94,7 +94,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 				req := f.Request(sharing.ActionEnable, mode, a, b)
 				req.From = f.Accounts[i].Email
 				var d sharing.Decision
-				f.Update(rt, func(tx vetshare.Tx) error { var err error; d, err = sharing.Enable(ctx, tx, req); return err })
+				f.Update(rt, func(tx *vetshare.Tx) error { var err error; d, err = sharing.Enable(ctx, tx, req); return err })
 				ga, gb := m.group[a], m.group[b]
 				want := m.owner[a] == m.owner[b] && (ga == 0 || gb == 0 || ga == gb)
 				if d.Approved != want {
@@ -117,7 +117,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 				req := f.Request(sharing.ActionRemove, "", a)
 				req.From = f.Accounts[i].Email
 				var res sharing.RemoveResult
-				f.Update(rt, func(tx vetshare.Tx) error { var err error; res, err = sharing.Remove(ctx, tx, req); return err })
+				f.Update(rt, func(tx *vetshare.Tx) error { var err error; res, err = sharing.Remove(ctx, tx, req); return err })
 				if res.Approved != (m.group[a] != 0) {
 					rt.Fatalf("remove %d: approved %v, in group %d", i, res.Approved, m.group[a])
 				}
@@ -145,7 +145,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 				c := rapid.SampledFrom(m.clients).Draw(rt, "client")
 				a := f.Accounts[i].ID
 				var err error
-				f.Update(rt, func(tx vetshare.Tx) error { _, err = sharing.ShareClient(ctx, tx, actor(i), c); return nil })
+				f.Update(rt, func(tx *vetshare.Tx) error { _, err = sharing.ShareClient(ctx, tx, actor(i), c); return nil })
 				want := m.sees(a, c)
 				if g := m.group[a]; !want && g != 0 {
 					for _, b := range m.members(g) {
@@ -172,7 +172,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 				c := rapid.SampledFrom(m.clients).Draw(rt, "client")
 				var p vetshare.Patient
 				var err error
-				f.Update(rt, func(tx vetshare.Tx) error {
+				f.Update(rt, func(tx *vetshare.Tx) error {
 					p, err = records.AddPatient(ctx, tx, actor(i), vetshare.Patient{ClientID: c, Name: "Rex", Species: "dog"})
 					return nil
 				})
@@ -192,7 +192,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 				p := rapid.SampledFrom(m.pats).Draw(rt, "patient")
 				var r vetshare.Record
 				var err error
-				f.Update(rt, func(tx vetshare.Tx) error {
+				f.Update(rt, func(tx *vetshare.Tx) error {
 					r, err = records.AddRecord(ctx, tx, actor(i), vetshare.Record{PatientID: p, Kind: vetshare.RecordNote, Text: "n"})
 					return nil
 				})
@@ -210,7 +210,7 @@ func TestR3_3IsolationProperty(t *testing.T) {
 }
 
 func checkModel(rt *rapid.T, f *fixture.Fixture, m *model) {
-	f.View(rt, func(tx vetshare.Tx) error {
+	f.View(rt, func(tx *vetshare.Tx) error {
 		for i, a := range f.Accounts {
 			act := vetshare.Actor{User: f.Admin.ID, Account: a.ID}
 			// List: exactly the model's clients.

@@ -7,14 +7,16 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // AddPatient adds a patient to a client from the actor's account, which must share the client
 // (else [vetshare.ErrNotFound]). The patient is seen by every account that shares the client,
 // now and later (R2.4). Name and Species are required. When the actor's account is not the
 // client's origin, the write is audited as a cross-account write (R10.1).
-func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
+func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
 	const op = "records.AddPatient"
 	if err := accounts.CheckName("Name", p.Name); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
@@ -35,7 +37,7 @@ func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Pat
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
-	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	c, err := txn.D(tx).Client(ctx, actor.Account, p.ClientID)
 	if err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
@@ -44,7 +46,7 @@ func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Pat
 	if !p.BirthDate.IsZero() {
 		p.BirthDate = vetshare.Time(p.BirthDate)
 	}
-	if err := tx.InsertPatient(ctx, p); err != nil {
+	if err := txn.D(tx).InsertPatient(ctx, p); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if actor.Account != c.OriginAccount {
@@ -58,7 +60,7 @@ func AddPatient(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.Pat
 
 // Patient returns a patient as the actor's account sees it; [vetshare.ErrNotFound] unless the
 // account shares the patient's client (R3.1, R3.3).
-func Patient(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, error) {
+func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, error) {
 	const op = "records.Patient"
 	if !vetshare.ValidID(id) {
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.NotFound("patient", id))
@@ -66,13 +68,13 @@ func Patient(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.Patie
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
-	p, err := tx.Patient(ctx, actor.Account, id)
+	p, err := txn.D(tx).Patient(ctx, actor.Account, id)
 	return p, vetshare.Op(op, err)
 }
 
 // Patients returns the client's patients as the actor's account sees them; [vetshare.ErrNotFound]
 // unless the account shares the client.
-func Patients(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.Patient, error) {
+func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.Patient, error) {
 	const op = "records.Patients"
 	if !vetshare.ValidID(client) {
 		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
@@ -80,10 +82,10 @@ func Patients(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	if _, err := tx.ClientEntry(ctx, actor.Account, client); err != nil {
+	if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, client); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	ps, err := tx.Patients(ctx, actor.Account, client)
+	ps, err := txn.D(tx).Patients(ctx, actor.Account, client)
 	return ps, vetshare.Op(op, err)
 }
 
@@ -92,7 +94,7 @@ func Patients(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.
 // required. Usages (Kind [vetshare.RecordUsage]) move stock and schedule reminders and are
 // added with AddUsage instead; AddRecord refuses them. When the actor's account is not the
 // client's origin, the write is audited as a cross-account write (R10.1).
-func AddRecord(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Record) (vetshare.Record, error) {
+func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vetshare.Record) (vetshare.Record, error) {
 	const op = "records.AddRecord"
 	switch {
 	case !r.Kind.Valid():
@@ -110,7 +112,7 @@ func AddRecord(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Reco
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	r.ID, r.AccountID, r.UserID, r.CreatedAt, r.Removed = vetshare.NewID[vetshare.RecordID](tx.Now()), actor.Account, actor.User, tx.Now(), nil
-	if err := tx.InsertRecord(ctx, r); err != nil {
+	if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	return r, vetshare.Op(op, auditCrossAccount(ctx, tx, actor, c, "record.add", "record:"+string(r.ID), map[string]any{"patient": p.ID, "kind": r.Kind}))
@@ -118,23 +120,23 @@ func AddRecord(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Reco
 
 // patientForWrite checks the actor and returns the patient and its client as the actor's
 // account sees them.
-func patientForWrite(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+func patientForWrite(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
 	if !vetshare.ValidID(id) {
 		return vetshare.Patient{}, vetshare.Client{}, vetshare.Invalid("PatientID", "malformed id")
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
-	p, err := tx.Patient(ctx, actor.Account, id)
+	p, err := txn.D(tx).Patient(ctx, actor.Account, id)
 	if err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
-	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	c, err := txn.D(tx).Client(ctx, actor.Account, p.ClientID)
 	return p, c, err
 }
 
 // auditCrossAccount writes an audit entry when the actor's account is not the client's origin.
-func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client, action, subject string, detail any) error {
+func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client, action, subject string, detail any) error {
 	if actor.Account == c.OriginAccount {
 		return nil
 	}
@@ -143,7 +145,7 @@ func auditCrossAccount(ctx context.Context, tx Tx, actor vetshare.Actor, c vetsh
 
 // Record returns a record as the actor's account sees it, removed or not; [vetshare.ErrNotFound]
 // unless the account shares the patient's client.
-func Record(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID) (vetshare.Record, error) {
+func Record(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID) (vetshare.Record, error) {
 	const op = "records.Record"
 	if !vetshare.ValidID(id) {
 		return vetshare.Record{}, vetshare.Op(op, vetshare.NotFound("record", id))
@@ -151,7 +153,7 @@ func Record(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.Record
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
-	r, err := tx.Record(ctx, actor.Account, id)
+	r, err := txn.D(tx).Record(ctx, actor.Account, id)
 	return r, vetshare.Op(op, err)
 }
 
@@ -170,7 +172,7 @@ type HistoryQuery struct {
 // sees them: every record of the patient, whichever account added it, each stamped with that
 // account and user (R3.1, R3.2). Removed records are left out unless asked for.
 // [vetshare.ErrNotFound] unless the account shares the patient's client.
-func History(ctx context.Context, tx Tx, actor vetshare.Actor, q HistoryQuery) ([]vetshare.Record, error) {
+func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q HistoryQuery) ([]vetshare.Record, error) {
 	const op = "records.History"
 	switch {
 	case q.Limit < 0:
@@ -189,10 +191,10 @@ func History(ctx context.Context, tx Tx, actor vetshare.Actor, q HistoryQuery) (
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	if _, err := tx.Patient(ctx, actor.Account, q.Patient); err != nil {
+	if _, err := txn.D(tx).Patient(ctx, actor.Account, q.Patient); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	rs, err := tx.Records(ctx, vetshare.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, AfterID: q.After, Limit: q.Limit})
+	rs, err := txn.D(tx).Records(ctx, driver.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, AfterID: q.After, Limit: q.Limit})
 	return rs, vetshare.Op(op, err)
 }
 
@@ -202,7 +204,7 @@ func History(ctx context.Context, tx Tx, actor vetshare.Actor, q HistoryQuery) (
 // required, and a record already removed is a [vetshare.ErrConflict]. A usage moves stock and
 // reminders and is removed with RemoveUsage instead; RemoveRecord refuses it. The removal is
 // written to the audit log (R10.1).
-func RemoveRecord(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, error) {
+func RemoveRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, error) {
 	const op = "records.RemoveRecord"
 	r, c, err := recordForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
@@ -216,7 +218,7 @@ func RemoveRecord(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.
 }
 
 // recordForRemoval checks a removal and returns the record and its client.
-func recordForRemoval(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, vetshare.Client, error) {
+func recordForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, vetshare.Client, error) {
 	if !vetshare.ValidID(id) {
 		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "malformed id")
 	}
@@ -226,7 +228,7 @@ func recordForRemoval(ctx context.Context, tx Tx, actor vetshare.Actor, id vetsh
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
-	r, err := tx.Record(ctx, actor.Account, id)
+	r, err := txn.D(tx).Record(ctx, actor.Account, id)
 	if err != nil {
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
@@ -236,18 +238,18 @@ func recordForRemoval(ctx context.Context, tx Tx, actor vetshare.Actor, id vetsh
 	if r.Removed != nil {
 		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
 	}
-	p, err := tx.Patient(ctx, actor.Account, r.PatientID)
+	p, err := txn.D(tx).Patient(ctx, actor.Account, r.PatientID)
 	if err != nil {
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
-	c, err := tx.Client(ctx, actor.Account, p.ClientID)
+	c, err := txn.D(tx).Client(ctx, actor.Account, p.ClientID)
 	return r, c, err
 }
 
 // markRemoved marks a checked record removed and audits it.
-func markRemoved(ctx context.Context, tx Tx, actor vetshare.Actor, r vetshare.Record, c vetshare.Client, reason string) (vetshare.Record, error) {
+func markRemoved(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vetshare.Record, c vetshare.Client, reason string) (vetshare.Record, error) {
 	rm := vetshare.Removal{At: tx.Now(), UserID: actor.User, AccountID: actor.Account, Reason: strings.TrimSpace(reason)}
-	if err := tx.RemoveRecord(ctx, r.ID, rm); err != nil {
+	if err := txn.D(tx).RemoveRecord(ctx, r.ID, rm); err != nil {
 		return vetshare.Record{}, err
 	}
 	r.Removed = &rm

@@ -4,25 +4,14 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	Now() time.Time
-	vetshare.DirectoryTx
-	vetshare.SharingTx
-	vetshare.ClientsTx
-	vetshare.RecordsTx
-	vetshare.AuditTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // Limits on free text.
 const (
@@ -63,7 +52,7 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 // in the same transaction, with every other current member (R2.1). It returns the client and the
 // creating account's entry. LastName is required; FirstName, Email, Phone and Address are
 // optional; the id, owner, accounts, times and version are set here.
-func CreateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, vetshare.ClientEntry, error) {
+func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.CreateClient"
 	c, err := checkProfile(c)
 	if err != nil {
@@ -72,18 +61,18 @@ func CreateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	a, err := tx.Account(ctx, actor.Account)
+	a, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	now := tx.Now()
 	c.ID, c.OwnerID, c.OriginAccount, c.HomeAccount = vetshare.NewID[vetshare.ClientID](now), a.OwnerID, a.ID, a.ID
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
-	if err := tx.InsertClient(ctx, c); err != nil {
+	if err := txn.D(tx).InsertClient(ctx, c); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	e := vetshare.ClientEntry{AccountID: a.ID, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: now}
-	if err := tx.InsertClientEntry(ctx, &e); err != nil {
+	if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	if _, err := shareOnCreate(ctx, tx, actor, c); err != nil {
@@ -99,7 +88,7 @@ func CreateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 // home location is changed with sharing.SetHomeLocation, not here; the id, owner, origin and
 // creation time never change. An edit from an account other than the client's origin is written
 // to the audit log as a cross-account write (R10.1).
-func UpdateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
+func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
 	const op = "records.UpdateClient"
 	if !vetshare.ValidID(c.ID) {
 		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("ID", "malformed id"))
@@ -111,12 +100,12 @@ func UpdateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
-	old, err := tx.Client(ctx, actor.Account, c.ID)
+	old, err := txn.D(tx).Client(ctx, actor.Account, c.ID)
 	if err != nil {
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	c.OwnerID, c.OriginAccount, c.HomeAccount, c.CreatedAt, c.UpdatedAt = old.OwnerID, old.OriginAccount, old.HomeAccount, old.CreatedAt, tx.Now()
-	if err := tx.UpdateClient(ctx, c); err != nil {
+	if err := txn.D(tx).UpdateClient(ctx, c); err != nil {
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	c.Version++
@@ -131,7 +120,7 @@ func UpdateClient(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.C
 
 // Client returns a client as the actor's account sees it; [vetshare.ErrNotFound] when it does
 // not exist or is not shared with the account (R3.3).
-func Client(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
+func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.Client"
 	if !vetshare.ValidID(id) {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, vetshare.NotFound("client", id))
@@ -139,26 +128,26 @@ func Client(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.Client
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	c, err := tx.Client(ctx, actor.Account, id)
+	c, err := txn.D(tx).Client(ctx, actor.Account, id)
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	e, err := tx.ClientEntry(ctx, actor.Account, id)
+	e, err := txn.D(tx).ClientEntry(ctx, actor.Account, id)
 	return c, e, vetshare.Op(op, err)
 }
 
 // ClientByNumber returns the client with a client number of the actor's account; a number is
 // looked up only within its account (R2.5).
-func ClientByNumber(ctx context.Context, tx Tx, actor vetshare.Actor, number int64) (vetshare.Client, vetshare.ClientEntry, error) {
+func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, number int64) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.ClientByNumber"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	e, err := tx.ClientEntryByNumber(ctx, actor.Account, number)
+	e, err := txn.D(tx).ClientEntryByNumber(ctx, actor.Account, number)
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	c, err := tx.Client(ctx, actor.Account, e.ClientID)
+	c, err := txn.D(tx).Client(ctx, actor.Account, e.ClientID)
 	return c, e, vetshare.Op(op, err)
 }
 
@@ -185,7 +174,7 @@ func (p Page) limit() (int, error) {
 // Clients lists the actor's account's clients by name, those whose last name, first name or
 // "last, first" starts with prefix when it is not empty (compared as [vetshare.FoldName] does),
 // a page at a time. next is the After of the next page, empty after the last.
-func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, page Page) (rows []vetshare.ClientRow, next string, err error) {
+func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page Page) (rows []driver.ClientRow, next string, err error) {
 	const op = "records.Clients"
 	limit, err := page.limit()
 	if err != nil {
@@ -194,7 +183,7 @@ func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, pa
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	q := vetshare.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit}
+	q := driver.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit}
 	if page.After != "" {
 		key, id, ok := strings.Cut(page.After, "\x00")
 		if !ok || !vetshare.ValidID(vetshare.ClientID(id)) {
@@ -202,7 +191,7 @@ func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, pa
 		}
 		q.AfterKey, q.AfterID = key, vetshare.ClientID(id)
 	}
-	rows, err = tx.Clients(ctx, q)
+	rows, err = txn.D(tx).Clients(ctx, q)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
@@ -219,15 +208,15 @@ func Clients(ctx context.Context, tx Tx, actor vetshare.Actor, prefix string, pa
 // It is unexported on purpose: it trusts CreateClient to have checked the actor, and it still
 // reads the client as stored and refuses one that was not created in actor.Account or belongs
 // to another owner (R3.3).
-func shareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
-	c, err := tx.Client(ctx, actor.Account, c.ID) // what is stored, not what the caller says
+func shareOnCreate(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
+	c, err := txn.D(tx).Client(ctx, actor.Account, c.ID) // what is stored, not what the caller says
 	if err != nil {
 		return nil, err
 	}
 	if c.OriginAccount != actor.Account {
 		return nil, vetshare.NotFound("client", c.ID)
 	}
-	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
+	g, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return nil, nil
 	}
@@ -247,7 +236,7 @@ func shareOnCreate(ctx context.Context, tx Tx, actor vetshare.Actor, c vetshare.
 			continue
 		}
 		e := vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()}
-		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 			return nil, err
 		}
 		entries, to = append(entries, e), append(to, m.AccountID)

@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 )
 
@@ -21,14 +23,14 @@ func TestR3_2RecordsStampedAndVisibleEverywhere(t *testing.T) {
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
 	ra := f.Note(t, 0, p.ID, "exam at A")
 	var rb vetshare.Record
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		rb, err = records.AddRecord(ctx, tx, vetshare.Actor{User: vet.ID, Account: f.Accounts[1].ID},
 			vetshare.Record{PatientID: p.ID, Kind: vetshare.RecordLab, Text: "CBC normal"})
 		return err
 	})
 	for i := range 3 {
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			hist, err := records.History(ctx, tx, f.Actor(i), records.HistoryQuery{Patient: p.ID})
 			if err != nil {
 				return err
@@ -54,7 +56,7 @@ func TestR3_3ForeignIDsAreNotFound(t *testing.T) {
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
 	r := f.Note(t, 0, p.ID, "private to A")
 	missing := vetshare.NewID[vetshare.ClientID](f.Clock.Now())
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		_, _, errForeign := records.Client(ctx, tx, f.Actor(1), c.ID)
 		_, _, errMissing := records.Client(ctx, tx, f.Actor(1), missing)
 		var a, b *vetshare.NotFoundError
@@ -72,7 +74,7 @@ func TestR3_3ForeignIDsAreNotFound(t *testing.T) {
 		}
 		return nil
 	})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := records.AddPatient(ctx, tx, f.Actor(1), vetshare.Patient{ClientID: c.ID, Name: "X", Species: "cat"}); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("add patient to a foreign client: %v", err)
 		}
@@ -90,7 +92,7 @@ func TestR5_3RemovedRecordKeptAndMarked(t *testing.T) {
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
 	r := f.Note(t, 1, p.ID, "meant for clinic A")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := records.RemoveRecord(ctx, tx, f.Actor(0), r.ID, "wrong clinic"); !errors.Is(err, vetshare.ErrNotPermitted) {
 			t.Errorf("removal from an account that did not add it: %v", err)
 		}
@@ -109,7 +111,7 @@ func TestR5_3RemovedRecordKeptAndMarked(t *testing.T) {
 		}
 		return nil
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		hist, _ := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID})
 		if len(hist) != 0 {
 			t.Errorf("history lists a removed record: %+v", hist)
@@ -118,7 +120,7 @@ func TestR5_3RemovedRecordKeptAndMarked(t *testing.T) {
 		if len(all) != 1 || all[0].Removed == nil {
 			t.Errorf("removed record not kept: %+v", all)
 		}
-		es, _ := tx.AuditEntries(ctx, f.Owner.ID, 0, 1000)
+		es, _ := txn.D(tx).AuditEntries(ctx, f.Owner.ID, 0, 1000)
 		if es[len(es)-1].Action != "record.remove" {
 			t.Errorf("last audit %q, want record.remove", es[len(es)-1].Action)
 		}
@@ -134,8 +136,8 @@ func TestR10_1CrossAccountWritesAudited(t *testing.T) {
 	f.Note(t, 0, p.ID, "at origin")
 	count := func() int {
 		var n int
-		f.View(t, func(tx vetshare.Tx) error {
-			es, err := tx.AuditEntries(ctx, f.Owner.ID, 0, 1000)
+		f.View(t, func(tx *vetshare.Tx) error {
+			es, err := txn.D(tx).AuditEntries(ctx, f.Owner.ID, 0, 1000)
 			n = len(es)
 			return err
 		})
@@ -144,7 +146,7 @@ func TestR10_1CrossAccountWritesAudited(t *testing.T) {
 	before := count()
 	f.Note(t, 1, p.ID, "at B")
 	f.Patient(t, 1, c.ID, "Scrappy", "dog")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		cl, _, err := records.Client(ctx, tx, f.Actor(1), c.ID)
 		if err != nil {
 			return err
@@ -166,9 +168,9 @@ func TestClientsPaging(t *testing.T) {
 	var all []string
 	page := records.Page{Limit: 2}
 	for {
-		var rows []vetshare.ClientRow
+		var rows []driver.ClientRow
 		var next string
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
 			rows, next, err = records.Clients(ctx, tx, f.Actor(0), "", page)
 			return err
@@ -184,7 +186,7 @@ func TestClientsPaging(t *testing.T) {
 	if len(all) != 5 || all[0] != "Adams" || all[4] != "Evans" {
 		t.Errorf("paged clients: %v", all)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		if _, _, err := records.Clients(ctx, tx, f.Actor(0), "", records.Page{After: "garbage"}); !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("bad page token: %v", err)
 		}

@@ -10,19 +10,10 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/reminders"
 )
-
-// UsageTx is what the usage operations need of a [vetshare.Tx]: records, items and stock,
-// reminders.
-type UsageTx interface {
-	Tx
-	vetshare.InventoryTx
-	vetshare.RemindersTx
-}
-
-var _ UsageTx = vetshare.Tx(nil)
 
 // UsageChange is what recording or removing a usage did, in the transaction that did it.
 type UsageChange struct {
@@ -56,7 +47,7 @@ type UsageChange struct {
 // Completing another account's reminder, and a usage for a client of another origin account,
 // are cross-account writes and are audited (R10.1). u.Kind must be empty or
 // [vetshare.RecordUsage]; its other fields are set here.
-func AddUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
+func AddUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
 	const op = "records.AddUsage"
 	ch, err := addUsage(ctx, tx, actor, u)
 	return ch, vetshare.Op(op, err)
@@ -76,7 +67,7 @@ func checkUsage(u vetshare.Record) error {
 	return accounts.CheckText("Text", u.Text, MaxText, false)
 }
 
-func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
+func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
 	if err := checkUsage(u); err != nil {
 		return UsageChange{}, err
 	}
@@ -94,39 +85,39 @@ func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.
 	if err := inventory.CheckUsageItem(r, item); err != nil {
 		return UsageChange{}, err
 	}
-	actions, err := tx.DisableActions(ctx, item.ID)
+	actions, err := txn.D(tx).DisableActions(ctx, item.ID)
 	if err != nil {
 		return UsageChange{}, err
 	}
 	// Only the open reminders of the targets can be completed: read those alone.
 	targets := reminders.Targets(vetshare.Record{AccountID: actor.Account, ItemID: item.ID}, actions)
-	open, err := tx.OpenReminders(ctx, p.ID, slices.Collect(maps.Keys(targets)))
+	open, err := txn.D(tx).OpenReminders(ctx, p.ID, slices.Collect(maps.Keys(targets)))
 	if err != nil {
 		return UsageChange{}, err
 	}
 
 	// Every check is done: write.
 	ch := UsageChange{Record: r}
-	if err := tx.InsertRecord(ctx, r); err != nil {
+	if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
 		return UsageChange{}, err
 	}
 	if m, ok := inventory.UsageMovement(r, item); ok {
 		m.ID = vetshare.NewID[vetshare.MovementID](now)
-		if err := tx.InsertStockMovement(ctx, m); err != nil {
+		if err := txn.D(tx).InsertStockMovement(ctx, m); err != nil {
 			return UsageChange{}, err
 		}
 		ch.Movement = m
 	}
 	ch.Changed = reminders.ResolveDisableActions(r, open, actions)
 	for _, rem := range ch.Changed {
-		if err := tx.UpdateReminderStatus(ctx, rem, vetshare.ReminderOpen); err != nil {
+		if err := txn.D(tx).UpdateReminderStatus(ctx, rem, vetshare.ReminderOpen); err != nil {
 			return UsageChange{}, err
 		}
 	}
 	ch.Scheduled = reminders.Schedule(r, item)
 	for i := range ch.Scheduled {
 		ch.Scheduled[i].ID = vetshare.NewID[vetshare.ReminderID](now)
-		if err := tx.InsertReminder(ctx, ch.Scheduled[i]); err != nil {
+		if err := txn.D(tx).InsertReminder(ctx, ch.Scheduled[i]); err != nil {
 			return UsageChange{}, err
 		}
 	}
@@ -139,7 +130,7 @@ func addUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.
 
 // auditReminders writes one audit entry for the reminders of other accounts than the actor's
 // that a usage changed: a cross-account write (R10.1).
-func auditReminders(ctx context.Context, tx UsageTx, actor vetshare.Actor, c vetshare.Client, action string, usage vetshare.Record, changed []vetshare.Reminder) error {
+func auditReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client, action string, usage vetshare.Record, changed []vetshare.Reminder) error {
 	var ids []vetshare.ReminderID
 	var accts []vetshare.AccountID
 	for _, rem := range changed {
@@ -165,7 +156,7 @@ func auditReminders(ctx context.Context, tx UsageTx, actor vetshare.Actor, c vet
 // ([vetshare.ErrNotPermitted]); reason is required; a usage already removed is a
 // [vetshare.ErrConflict]; a record that is not a usage is removed with RemoveRecord. The removal
 // is audited (R10.1), and so are changes to other accounts' reminders.
-func RemoveUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, id vetshare.RecordID, reason string) (UsageChange, error) {
+func RemoveUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (UsageChange, error) {
 	const op = "records.RemoveUsage"
 	r, c, err := usageForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
@@ -175,7 +166,7 @@ func RemoveUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, id vetsh
 	return ch, vetshare.Op(op, err)
 }
 
-func usageForRemoval(ctx context.Context, tx UsageTx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, vetshare.Client, error) {
+func usageForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, vetshare.Client, error) {
 	r, c, err := recordForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
 		return vetshare.Record{}, vetshare.Client{}, err
@@ -186,16 +177,16 @@ func usageForRemoval(ctx context.Context, tx UsageTx, actor vetshare.Actor, id v
 	return r, c, nil
 }
 
-func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetshare.Record, c vetshare.Client, reason string) (UsageChange, error) {
-	moved, err := tx.RecordMovements(ctx, r.ID)
+func removeUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vetshare.Record, c vetshare.Client, reason string) (UsageChange, error) {
+	moved, err := txn.D(tx).RecordMovements(ctx, r.ID)
 	if err != nil {
 		return UsageChange{}, err
 	}
-	generated, err := tx.UsageReminders(ctx, r.ID)
+	generated, err := txn.D(tx).UsageReminders(ctx, r.ID)
 	if err != nil {
 		return UsageChange{}, err
 	}
-	completed, err := tx.CompletedReminders(ctx, r.ID)
+	completed, err := txn.D(tx).CompletedReminders(ctx, r.ID)
 	if err != nil {
 		return UsageChange{}, err
 	}
@@ -206,7 +197,7 @@ func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetsha
 	ch := UsageChange{Record: r}
 	if m, ok := inventory.ReturnMovement(r, moved, *r.Removed); ok {
 		m.ID = vetshare.NewID[vetshare.MovementID](tx.Now())
-		if err := tx.InsertStockMovement(ctx, m); err != nil {
+		if err := txn.D(tx).InsertStockMovement(ctx, m); err != nil {
 			return UsageChange{}, err
 		}
 		ch.Movement = m
@@ -214,7 +205,7 @@ func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetsha
 	var live []vetshare.Record
 	var actions []vetshare.DisableAction
 	if len(completed) > 0 {
-		if live, err = tx.PatientUsages(ctx, r.PatientID); err != nil {
+		if live, err = txn.D(tx).PatientUsages(ctx, r.PatientID); err != nil {
 			return UsageChange{}, err
 		}
 		var items []vetshare.ItemID
@@ -224,7 +215,7 @@ func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetsha
 			}
 		}
 		for _, it := range items {
-			as, err := tx.DisableActions(ctx, it)
+			as, err := txn.D(tx).DisableActions(ctx, it)
 			if err != nil {
 				return UsageChange{}, err
 			}
@@ -239,7 +230,7 @@ func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetsha
 	// Withdrawals come first in Changed, so that a reopened reminder never meets the open
 	// reminder its usage's removal withdraws.
 	for _, rem := range ch.Changed {
-		if err := tx.UpdateReminderStatus(ctx, rem, was[rem.ID]); err != nil {
+		if err := txn.D(tx).UpdateReminderStatus(ctx, rem, was[rem.ID]); err != nil {
 			return UsageChange{}, err
 		}
 	}
@@ -252,7 +243,7 @@ func removeUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, r vetsha
 // text, as [AddUsage] does for the same user acting from account to. Everything is checked
 // before anything is written: the user must have an active membership in both accounts and
 // account to must share the patient. It returns both changes.
-func MoveUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, id vetshare.RecordID, reason string, to vetshare.AccountID, item vetshare.ItemID) (removed, added UsageChange, err error) {
+func MoveUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string, to vetshare.AccountID, item vetshare.ItemID) (removed, added UsageChange, err error) {
 	const op = "records.MoveUsage"
 	r, c, err := usageForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
@@ -271,7 +262,7 @@ func MoveUsage(ctx context.Context, tx UsageTx, actor vetshare.Actor, id vetshar
 }
 
 // checkMove checks, without writing, that u can be recorded by actor.
-func checkMove(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare.Record) error {
+func checkMove(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vetshare.Record) error {
 	if err := checkUsage(u); err != nil {
 		return err
 	}
@@ -281,7 +272,7 @@ func checkMove(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return err
 	}
-	if _, err := tx.Patient(ctx, actor.Account, u.PatientID); err != nil {
+	if _, err := txn.D(tx).Patient(ctx, actor.Account, u.PatientID); err != nil {
 		if errors.Is(err, vetshare.ErrNotFound) {
 			return vetshare.NotPermitted("account %s does not share patient %s", actor.Account, u.PatientID)
 		}
@@ -295,22 +286,22 @@ func checkMove(ctx context.Context, tx UsageTx, actor vetshare.Actor, u vetshare
 // ([vetshare.ErrNotFound], also for an item of another owner) and be of account (a
 // [*WrongAccountError] for an item of another account of the same owner). It trusts its caller to
 // have checked the actor, so it is not exported (R3.3).
-func usageItem(ctx context.Context, tx UsageTx, account vetshare.AccountID, id vetshare.ItemID) (vetshare.Item, error) {
+func usageItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID, id vetshare.ItemID) (vetshare.Item, error) {
 	if !vetshare.ValidID(id) {
 		return vetshare.Item{}, vetshare.Invalid("ItemID", "malformed id")
 	}
-	it, err := tx.Item(ctx, id)
+	it, err := txn.D(tx).Item(ctx, id)
 	if err != nil {
 		return vetshare.Item{}, err
 	}
 	if it.AccountID == account {
 		return it, nil
 	}
-	here, err := tx.Account(ctx, account)
+	here, err := txn.D(tx).Account(ctx, account)
 	if err != nil {
 		return vetshare.Item{}, err
 	}
-	there, err := tx.Account(ctx, it.AccountID)
+	there, err := txn.D(tx).Account(ctx, it.AccountID)
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}

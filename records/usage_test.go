@@ -14,6 +14,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/reminders"
@@ -55,7 +56,7 @@ func newScooby(t testing.TB, accounts int) *scooby {
 
 func (s *scooby) item(t testing.TB, actor vetshare.Actor, it vetshare.Item) vetshare.Item {
 	t.Helper()
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		if it, err = inventory.CreateItem(ctx, tx, actor, it); err != nil {
 			return err
@@ -71,7 +72,7 @@ func (s *scooby) item(t testing.TB, actor vetshare.Actor, it vetshare.Item) vets
 func (s *scooby) give(t testing.TB, actor vetshare.Actor, item vetshare.Item) records.UsageChange {
 	t.Helper()
 	var ch records.UsageChange
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		ch, err = records.AddUsage(ctx, tx, actor, vetshare.Record{PatientID: s.patient.ID, ItemID: item.ID, Quantity: 1})
 		return err
@@ -82,7 +83,7 @@ func (s *scooby) give(t testing.TB, actor vetshare.Actor, item vetshare.Item) re
 func (s *scooby) onHand(t testing.TB, actor vetshare.Actor, item vetshare.Item) int64 {
 	t.Helper()
 	var n int64
-	s.f.View(t, func(tx vetshare.Tx) error {
+	s.f.View(t, func(tx *vetshare.Tx) error {
 		it, err := inventory.Item(ctx, tx, actor, item.ID)
 		n = it.OnHand
 		return err
@@ -93,7 +94,7 @@ func (s *scooby) onHand(t testing.TB, actor vetshare.Actor, item vetshare.Item) 
 func (s *scooby) reminders(t testing.TB, status vetshare.ReminderStatus) []vetshare.Reminder {
 	t.Helper()
 	var rs []vetshare.Reminder
-	s.f.View(t, func(tx vetshare.Tx) error {
+	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		rs, err = reminders.PatientReminders(ctx, tx, s.a, s.patient.ID, status)
 		return err
@@ -130,7 +131,7 @@ func TestR5_2_UsageMovesStockOfItsAccount(t *testing.T) {
 func TestR5_2_ItemOfAnotherAccountRefused(t *testing.T) {
 	s := newScooby(t, 2)
 	var foreign vetshare.Item
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other Group"})
 		if err != nil {
 			return err
@@ -164,7 +165,7 @@ func TestR5_2_ItemOfAnotherAccountRefused(t *testing.T) {
 		{"ErrUnknownPatient", vetshare.Record{PatientID: vetshare.NewID[vetshare.PatientID](time.Now()), ItemID: s.rabiesA.ID, Quantity: 1}, func(err error) bool { return errors.Is(err, vetshare.ErrNotFound) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := s.f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := records.AddUsage(ctx, tx, s.a, tc.u)
 				return err
 			})
@@ -194,7 +195,7 @@ func isInvalid(field string) func(error) bool {
 // R5.4: a usage is never refused for lack of stock; items below zero are reported.
 func TestR5_4_NeverRefusedForLackOfStock(t *testing.T) {
 	s := newScooby(t, 2)
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := records.AddUsage(ctx, tx, s.a, vetshare.Record{PatientID: s.patient.ID, ItemID: s.dhppA.ID, Quantity: 12})
 		return err
 	})
@@ -203,7 +204,7 @@ func TestR5_4_NeverRefusedForLackOfStock(t *testing.T) {
 	}
 	var below []vetshare.Item
 	var ledger []vetshare.StockMovement
-	s.f.View(t, func(tx vetshare.Tx) error {
+	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		if below, err = inventory.BelowZero(ctx, tx, s.a, inventory.Page{}); err != nil {
 			return err
@@ -249,7 +250,7 @@ func TestR7_2_ScoobyRemindersComeFromWhereGiven(t *testing.T) {
 // cross-account completion is audited (R10.1).
 func TestR7_4_ScoobyCrossLocationDisableAction(t *testing.T) {
 	s := newScooby(t, 2)
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := reminders.AddDisableAction(ctx, tx, s.a, s.rabiesA.ID, s.rabiesB.ID)
 		return err
 	})
@@ -267,9 +268,9 @@ func TestR7_4_ScoobyCrossLocationDisableAction(t *testing.T) {
 		t.Errorf("open reminders (-want +got):\n%s", diff)
 	}
 	var entries []vetshare.AuditEntry
-	s.f.View(t, func(tx vetshare.Tx) error {
+	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		entries, err = tx.AuditEntries(ctx, s.f.Owner.ID, 0, 1000)
+		entries, err = txn.D(tx).AuditEntries(ctx, s.f.Owner.ID, 0, 1000)
 		return err
 	})
 	found := false
@@ -302,7 +303,7 @@ func TestR5_3_RemoveAndReAdd(t *testing.T) {
 		name := map[bool]string{false: "TwoSteps", true: "MoveUsage"}[oneCall]
 		t.Run(name, func(t *testing.T) {
 			s := newScooby(t, 2)
-			s.f.Update(t, func(tx vetshare.Tx) error {
+			s.f.Update(t, func(tx *vetshare.Tx) error {
 				_, err := reminders.AddDisableAction(ctx, tx, s.a, s.rabiesA.ID, s.rabiesB.ID)
 				return err
 			})
@@ -314,7 +315,7 @@ func TestR5_3_RemoveAndReAdd(t *testing.T) {
 			}
 			s.f.Clock.Add(time.Hour)
 			var removed, added records.UsageChange
-			s.f.Update(t, func(tx vetshare.Tx) error {
+			s.f.Update(t, func(tx *vetshare.Tx) error {
 				var err error
 				if oneCall {
 					removed, added, err = records.MoveUsage(ctx, tx, s.a, wrong.Record.ID, "given at B", s.accntB, s.rabiesB.ID)
@@ -341,7 +342,7 @@ func TestR5_3_RemoveAndReAdd(t *testing.T) {
 				t.Errorf("removal = %+v", removed.Record.Removed)
 			}
 			var history, all []vetshare.Record
-			s.f.View(t, func(tx vetshare.Tx) error {
+			s.f.View(t, func(tx *vetshare.Tx) error {
 				var err error
 				if history, err = records.History(ctx, tx, s.b, records.HistoryQuery{Patient: s.patient.ID}); err != nil {
 					return err
@@ -382,27 +383,27 @@ func TestR5_3_MoveUsageBadInput(t *testing.T) {
 	u := s.give(t, s.a, s.rabiesA)
 	for _, tc := range []struct {
 		name string
-		run  func(tx vetshare.Tx) error
+		run  func(tx *vetshare.Tx) error
 		is   error
 	}{
-		{"ErrItemNotOfTarget", func(tx vetshare.Tx) error {
+		{"ErrItemNotOfTarget", func(tx *vetshare.Tx) error {
 			_, _, err := records.MoveUsage(ctx, tx, s.a, u.Record.ID, "wrong place", s.accntB, s.rabiesA.ID)
 			return err
 		}, vetshare.ErrNotPermitted},
-		{"ErrTargetNotSharing", func(tx vetshare.Tx) error {
+		{"ErrTargetNotSharing", func(tx *vetshare.Tx) error {
 			// Account 2 is outside the group: it does not share Scooby.
 			_, _, err := records.MoveUsage(ctx, tx, s.a, u.Record.ID, "wrong place", s.f.Accounts[2].ID, s.rabiesB.ID)
 			return err
 		}, vetshare.ErrNotPermitted},
-		{"ErrReasonEmpty", func(tx vetshare.Tx) error {
+		{"ErrReasonEmpty", func(tx *vetshare.Tx) error {
 			_, _, err := records.MoveUsage(ctx, tx, s.a, u.Record.ID, " ", s.accntB, s.rabiesB.ID)
 			return err
 		}, vetshare.ErrInvalid},
-		{"ErrRemoveFromOtherAccount", func(tx vetshare.Tx) error {
+		{"ErrRemoveFromOtherAccount", func(tx *vetshare.Tx) error {
 			_, err := records.RemoveUsage(ctx, tx, s.b, u.Record.ID, "not ours")
 			return err
 		}, vetshare.ErrNotPermitted},
-		{"ErrNotAUsage", func(tx vetshare.Tx) error {
+		{"ErrNotAUsage", func(tx *vetshare.Tx) error {
 			note, err := records.AddRecord(ctx, tx, s.a, vetshare.Record{PatientID: s.patient.ID, Kind: vetshare.RecordNote, Text: "bright"})
 			if err != nil {
 				return err
@@ -412,7 +413,7 @@ func TestR5_3_MoveUsageBadInput(t *testing.T) {
 		}, vetshare.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := s.f.Store.Update(ctx, func(tx vetshare.Tx) error { return tc.run(tx) })
+			err := s.f.Store.Update(ctx, func(tx *vetshare.Tx) error { return tc.run(tx) })
 			if !errors.Is(err, tc.is) {
 				t.Fatalf("err = %v, want %v", err, tc.is)
 			}
@@ -428,11 +429,11 @@ func TestR5_3_MoveUsageBadInput(t *testing.T) {
 		})
 	}
 	t.Run("ErrRemovedTwice", func(t *testing.T) {
-		s.f.Update(t, func(tx vetshare.Tx) error {
+		s.f.Update(t, func(tx *vetshare.Tx) error {
 			_, err := records.RemoveUsage(ctx, tx, s.a, u.Record.ID, "mistake")
 			return err
 		})
-		err := s.f.Store.Update(ctx, func(tx vetshare.Tx) error {
+		err := s.f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 			_, err := records.RemoveUsage(ctx, tx, s.a, u.Record.ID, "mistake")
 			return err
 		})
@@ -449,7 +450,7 @@ func TestR5_3_MoveUsageBadInput(t *testing.T) {
 // too, now stamped with that usage.
 func TestR7_8_LaterUsageKeepsReminderCompleted(t *testing.T) {
 	s := newScooby(t, 2)
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := reminders.AddDisableAction(ctx, tx, s.a, s.rabiesA.ID, s.rabiesB.ID)
 		return err
 	})
@@ -459,7 +460,7 @@ func TestR7_8_LaterUsageKeepsReminderCompleted(t *testing.T) {
 	s.f.Clock.Add(time.Hour)
 	second := s.give(t, s.a, s.rabiesA) // completes first's reminder; B's is already completed
 	var removed records.UsageChange
-	s.f.Update(t, func(tx vetshare.Tx) error {
+	s.f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		removed, err = records.RemoveUsage(ctx, tx, s.a, first.Record.ID, "duplicate entry")
 		return err
@@ -475,9 +476,9 @@ func TestR7_8_LaterUsageKeepsReminderCompleted(t *testing.T) {
 		t.Errorf("open (-want +got):\n%s", diff)
 	}
 	var e []vetshare.AuditEntry
-	s.f.View(t, func(tx vetshare.Tx) error {
+	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		e, err = tx.AuditEntries(ctx, s.f.Owner.ID, 0, 1000)
+		e, err = txn.D(tx).AuditEntries(ctx, s.f.Owner.ID, 0, 1000)
 		return err
 	})
 	if n, err := verify(s); err != nil || n != int64(len(e)) {
@@ -487,7 +488,7 @@ func TestR7_8_LaterUsageKeepsReminderCompleted(t *testing.T) {
 
 func verify(s *scooby) (int64, error) {
 	var n int64
-	err := s.f.Store.View(ctx, func(tx vetshare.Tx) error {
+	err := s.f.Store.View(ctx, func(tx *vetshare.Tx) error {
 		var err error
 		n, err = audit.Verify(ctx, tx, s.f.Owner.ID)
 		return err
@@ -526,7 +527,7 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 				}
 			}
 		}
-		err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+		err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 			var err error
 			if client, _, err = records.CreateClient(ctx, tx, f.Actor(0), vetshare.Client{LastName: "Rogers", FirstName: "Shaggy"}); err != nil {
 				return err
@@ -572,7 +573,7 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 		steps := rapid.IntRange(1, 20).Draw(rt, "steps")
 		for range steps {
 			f.Clock.Add(time.Hour)
-			err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				switch op := rapid.IntRange(0, 3).Draw(rt, "op"); {
 				case op <= 1 || len(standing) == 0:
 					a, slot := rapid.IntRange(0, 2).Draw(rt, "account"), rapid.IntRange(0, 1).Draw(rt, "slot")
@@ -645,9 +646,9 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 		for _, u := range standing {
 			isStanding[u.ID] = u
 		}
-		err = f.Store.View(ctx, func(tx vetshare.Tx) error {
+		err = f.Store.View(ctx, func(tx *vetshare.Tx) error {
 			for _, p := range patients {
-				rs, err := tx.PatientReminders(ctx, p.ID, "")
+				rs, err := txn.D(tx).PatientReminders(ctx, p.ID, "")
 				if err != nil {
 					return err
 				}
@@ -676,7 +677,7 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 				}
 			}
 			for id, it := range itemOf {
-				ms, err := tx.StockMovements(ctx, id, "", 100000)
+				ms, err := txn.D(tx).StockMovements(ctx, id, "", 100000)
 				if err != nil {
 					return err
 				}
@@ -684,7 +685,7 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 				for _, m := range ms {
 					sum += m.Quantity
 				}
-				cur, err := tx.Item(ctx, id)
+				cur, err := txn.D(tx).Item(ctx, id)
 				if err != nil {
 					return err
 				}
@@ -716,7 +717,7 @@ func BenchmarkAddUsage(b *testing.B) {
 	lib, base := f.Patient(b, 0, cl.ID, "Scooby", "dog"), f.Patient(b, 0, cl.ID, "Scrappy", "dog")
 	var given vetshare.Item
 	var target vetshare.Item
-	f.Update(b, func(tx vetshare.Tx) error {
+	f.Update(b, func(tx *vetshare.Tx) error {
 		var err error
 		// 50 items with a reminder each, given once to both patients: 50 open reminders each.
 		for i := range 50 {
@@ -767,8 +768,8 @@ func BenchmarkAddUsage(b *testing.B) {
 	insRem := prep(`INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, 'Rabies', 'rabies', ?, 'open', ?)`)
 	var open vetshare.ReminderID
-	f.View(b, func(tx vetshare.Tx) error {
-		rs, err := tx.PatientReminders(ctx, base.ID, vetshare.ReminderOpen)
+	f.View(b, func(tx *vetshare.Tx) error {
+		rs, err := txn.D(tx).PatientReminders(ctx, base.ID, vetshare.ReminderOpen)
 		for _, r := range rs {
 			if r.ItemID == given.ID {
 				open = r.ID
@@ -812,7 +813,7 @@ func BenchmarkAddUsage(b *testing.B) {
 	var libTime, sqlTime time.Duration
 	for b.Loop() {
 		t0 := time.Now()
-		if err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+		if err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 			ch, err := records.AddUsage(ctx, tx, a, u)
 			if err == nil && (len(ch.Changed) != 1 || len(ch.Scheduled) != 1) {
 				err = fmt.Errorf("changed %d, scheduled %d; want 1 and 1", len(ch.Changed), len(ch.Scheduled))

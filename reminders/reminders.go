@@ -10,19 +10,8 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx
-	vetshare.SharingTx
-	vetshare.RecordsTx
-	vetshare.AuditTx
-	vetshare.InventoryTx
-	vetshare.RemindersTx
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // OutsideGroupError refuses a disable action that names an item of an account outside the
 // share group of the account configuring it (R7.3). It matches [vetshare.ErrNotPermitted].
@@ -46,20 +35,20 @@ func (e *OutsideGroupError) Unwrap() error { return vetshare.ErrNotPermitted }
 // account outside the group is refused with an [*OutsideGroupError], one of another owner
 // answers [vetshare.ErrNotFound]. An action that exists already is a [vetshare.ErrConflict].
 // An action naming another account's item is written to the audit log (R10.1).
-func AddDisableAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target vetshare.ItemID) (vetshare.DisableAction, error) {
+func AddDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item, target vetshare.ItemID) (vetshare.DisableAction, error) {
 	const op = "reminders.AddDisableAction"
 	a, err := checkAction(ctx, tx, actor, item, target)
 	if err != nil {
 		return vetshare.DisableAction{}, vetshare.Op(op, err)
 	}
-	if err := tx.InsertDisableAction(ctx, a); err != nil {
+	if err := txn.D(tx).InsertDisableAction(ctx, a); err != nil {
 		if errors.Is(err, vetshare.ErrConflict) {
 			err = &vetshare.ConflictError{Kind: "disable action", ID: string(item) + "->" + string(target), Reason: "already configured"}
 		}
 		return vetshare.DisableAction{}, vetshare.Op(op, err)
 	}
 	if a.TargetAccountID != a.AccountID {
-		acct, err := tx.Account(ctx, actor.Account)
+		acct, err := txn.D(tx).Account(ctx, actor.Account)
 		if err != nil {
 			return vetshare.DisableAction{}, vetshare.Op(op, err)
 		}
@@ -72,7 +61,7 @@ func AddDisableAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, ta
 	return a, nil
 }
 
-func checkAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target vetshare.ItemID) (vetshare.DisableAction, error) {
+func checkAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item, target vetshare.ItemID) (vetshare.DisableAction, error) {
 	switch {
 	case !vetshare.ValidID(item):
 		return vetshare.DisableAction{}, vetshare.Invalid("item", "malformed id")
@@ -84,14 +73,14 @@ func checkAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target 
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.DisableAction{}, err
 	}
-	it, err := tx.Item(ctx, item)
+	it, err := txn.D(tx).Item(ctx, item)
 	if err != nil {
 		return vetshare.DisableAction{}, err
 	}
 	if it.AccountID != actor.Account {
 		return vetshare.DisableAction{}, vetshare.NotFound("item", item)
 	}
-	z, err := tx.Item(ctx, target)
+	z, err := txn.D(tx).Item(ctx, target)
 	if err != nil {
 		return vetshare.DisableAction{}, err
 	}
@@ -99,16 +88,16 @@ func checkAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target 
 	if z.AccountID == actor.Account {
 		return a, nil
 	}
-	here, err := tx.Account(ctx, actor.Account)
+	here, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return vetshare.DisableAction{}, err
 	}
-	there, err := tx.Account(ctx, z.AccountID)
+	there, err := txn.D(tx).Account(ctx, z.AccountID)
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.DisableAction{}, vetshare.NotFound("item", target)
 	}
 	outside := &OutsideGroupError{Account: actor.Account, Target: target, TargetAccount: z.AccountID}
-	_, ms, err := tx.GroupOfAccount(ctx, actor.Account)
+	_, ms, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.DisableAction{}, outside
 	} else if err != nil {
@@ -124,32 +113,32 @@ func checkAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target 
 
 // RemoveDisableAction removes the action of item for target configured at the actor's account;
 // [vetshare.ErrNotFound] when there is none.
-func RemoveDisableAction(ctx context.Context, tx Tx, actor vetshare.Actor, item, target vetshare.ItemID) error {
+func RemoveDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item, target vetshare.ItemID) error {
 	const op = "reminders.RemoveDisableAction"
 	if _, err := ownItem(ctx, tx, actor, item); err != nil {
 		return vetshare.Op(op, err)
 	}
-	return vetshare.Op(op, tx.DeleteDisableAction(ctx, item, target))
+	return vetshare.Op(op, txn.D(tx).DeleteDisableAction(ctx, item, target))
 }
 
 // DisableActions returns the actions configured on an item of the actor's account, by target.
-func DisableActions(ctx context.Context, tx Tx, actor vetshare.Actor, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
 	const op = "reminders.DisableActions"
 	if _, err := ownItem(ctx, tx, actor, item); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	as, err := tx.DisableActions(ctx, item)
+	as, err := txn.D(tx).DisableActions(ctx, item)
 	return as, vetshare.Op(op, err)
 }
 
-func ownItem(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
+func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
 	if !vetshare.ValidID(id) {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Item{}, err
 	}
-	it, err := tx.Item(ctx, id)
+	it, err := txn.D(tx).Item(ctx, id)
 	if err == nil && it.AccountID != actor.Account {
 		err = vetshare.NotFound("item", id)
 	}
@@ -159,7 +148,7 @@ func ownItem(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.ItemI
 // PatientReminders returns the reminders of a patient the actor's account shares, all of them
 // when status is empty, by due date: those of every account, each with its source (R7.2).
 // [vetshare.ErrNotFound] when the patient is not shared with the account (R3.3).
-func PatientReminders(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
+func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
 	const op = "reminders.PatientReminders"
 	switch status {
 	case "", vetshare.ReminderOpen, vetshare.ReminderCompleted, vetshare.ReminderWithdrawn:
@@ -172,10 +161,10 @@ func PatientReminders(ctx context.Context, tx Tx, actor vetshare.Actor, patient 
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	if _, err := tx.Patient(ctx, actor.Account, patient); err != nil {
+	if _, err := txn.D(tx).Patient(ctx, actor.Account, patient); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	rs, err := tx.PatientReminders(ctx, patient, status)
+	rs, err := txn.D(tx).PatientReminders(ctx, patient, status)
 	return rs, vetshare.Op(op, err)
 }
 
@@ -190,7 +179,7 @@ type DuePage struct {
 // [from, to), by due date, each with the patient's name, the client and the account's name, for
 // the host to send in that location's name (R7.7). Reminders from other accounts are never
 // listed: each location sends its own.
-func Due(ctx context.Context, tx Tx, actor vetshare.Actor, from, to time.Time, page DuePage) ([]vetshare.DueReminder, error) {
+func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to time.Time, page DuePage) ([]vetshare.DueReminder, error) {
 	const op = "reminders.Due"
 	switch {
 	case from.IsZero() || to.IsZero():
@@ -207,7 +196,7 @@ func Due(ctx context.Context, tx Tx, actor vetshare.Actor, from, to time.Time, p
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	rs, err := tx.DueReminders(ctx, actor.Account, from, to, page.After.Due, page.After.ID, page.Limit)
+	rs, err := txn.D(tx).DueReminders(ctx, actor.Account, from, to, page.After.Due, page.After.ID, page.Limit)
 	return rs, vetshare.Op(op, err)
 }
 
@@ -228,13 +217,13 @@ type Report struct {
 // gives without a disable action for it, matched by reminder kind ([FindGaps]), and the patients
 // shared with the actor's account who have two or more open reminders of one kind from the
 // group's accounts now.
-func DuplicateReport(ctx context.Context, tx Tx, actor vetshare.Actor) (Report, error) {
+func DuplicateReport(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (Report, error) {
 	const op = "reminders.DuplicateReport"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return Report{}, vetshare.Op(op, err)
 	}
 	var rep Report
-	_, ms, err := tx.GroupOfAccount(ctx, actor.Account)
+	_, ms, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	switch {
 	case errors.Is(err, vetshare.ErrNotFound):
 		rep.Accounts = []vetshare.AccountID{actor.Account}
@@ -245,16 +234,16 @@ func DuplicateReport(ctx context.Context, tx Tx, actor vetshare.Actor) (Report, 
 			rep.Accounts = append(rep.Accounts, m.AccountID)
 		}
 	}
-	items, err := tx.ItemsWithReminders(ctx, rep.Accounts)
+	items, err := txn.D(tx).ItemsWithReminders(ctx, rep.Accounts)
 	if err != nil {
 		return Report{}, vetshare.Op(op, err)
 	}
-	actions, err := tx.AccountsDisableActions(ctx, rep.Accounts)
+	actions, err := txn.D(tx).AccountsDisableActions(ctx, rep.Accounts)
 	if err != nil {
 		return Report{}, vetshare.Op(op, err)
 	}
 	rep.Gaps = FindGaps(items, actions)
-	open, err := tx.DuplicateReminders(ctx, rep.Accounts)
+	open, err := txn.D(tx).DuplicateReminders(ctx, rep.Accounts)
 	if err != nil {
 		return Report{}, vetshare.Op(op, err)
 	}
@@ -262,7 +251,7 @@ func DuplicateReport(ctx context.Context, tx Tx, actor vetshare.Actor) (Report, 
 	for _, d := range FindDuplicates(open) {
 		visible, ok := seen[d.PatientID]
 		if !ok {
-			_, err := tx.Patient(ctx, actor.Account, d.PatientID)
+			_, err := txn.D(tx).Patient(ctx, actor.Account, d.PatientID)
 			if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
 				return Report{}, vetshare.Op(op, err)
 			}

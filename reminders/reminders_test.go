@@ -13,6 +13,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/reminders"
@@ -25,7 +26,7 @@ var yearly = vetshare.Interval{Count: 1, Unit: vetshare.Years}
 func rabies(t *testing.T, f *fixture.Fixture, actor vetshare.Actor, name string) vetshare.Item {
 	t.Helper()
 	var it vetshare.Item
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		it, err = inventory.CreateItem(ctx, tx, actor, vetshare.Item{Name: name, Kind: vetshare.ItemProduct,
 			Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: yearly}}})
@@ -43,7 +44,7 @@ func TestR7_3_DisableActionsWithinGroup(t *testing.T) {
 	a, b, c := rabies(t, f, f.Actor(0), "Rabies A"), rabies(t, f, f.Actor(1), "Rabies B"), rabies(t, f, f.Actor(2), "Rabies C")
 	a2 := rabies(t, f, f.Actor(0), "Rabies A 3yr")
 	var foreign vetshare.Item
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other"})
 		if err != nil {
 			return err
@@ -59,7 +60,7 @@ func TestR7_3_DisableActionsWithinGroup(t *testing.T) {
 		return err
 	})
 	add := func(actor vetshare.Actor, item, target vetshare.ItemID) error {
-		return f.Store.Update(ctx, func(tx vetshare.Tx) error {
+		return f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 			_, err := reminders.AddDisableAction(ctx, tx, actor, item, target)
 			return err
 		})
@@ -111,7 +112,7 @@ func TestR7_3_DisableActionsWithinGroup(t *testing.T) {
 			t.Fatalf("err = %v, want conflict", err)
 		}
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, err := reminders.DisableActions(ctx, tx, f.Actor(0), a.ID)
 		var targets []vetshare.ItemID
 		for _, x := range got {
@@ -138,7 +139,7 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 	scooby := f.Patient(t, 0, cl.ID, "Scooby", "dog")
 	give := func(i int, it vetshare.Item) records.UsageChange {
 		var ch records.UsageChange
-		f.Update(t, func(tx vetshare.Tx) error {
+		f.Update(t, func(tx *vetshare.Tx) error {
 			var err error
 			ch, err = records.AddUsage(ctx, tx, f.Actor(i), vetshare.Record{PatientID: scooby.ID, ItemID: it.ID, Quantity: 1})
 			return err
@@ -147,7 +148,7 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 	}
 	report := func() reminders.Report {
 		var r reminders.Report
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
 			r, err = reminders.DuplicateReport(ctx, tx, f.Actor(0))
 			return err
@@ -176,7 +177,7 @@ func TestR7_5_DuplicateReport(t *testing.T) {
 		t.Errorf("report without actions (-want +got):\n%s", diff)
 	}
 
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := reminders.AddDisableAction(ctx, tx, f.Actor(0), a.ID, b.ID); err != nil {
 			return err
 		}
@@ -198,7 +199,7 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
 	dhpp := vetshare.Item{Name: "DHPP", Kind: vetshare.ItemProduct, Reminders: []vetshare.ReminderRule{{Kind: "DHPP", Interval: vetshare.Interval{Count: 3, Unit: vetshare.Weeks}}}}
 	var dA, dB vetshare.Item
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		if dA, err = inventory.CreateItem(ctx, tx, f.Actor(0), dhpp); err != nil {
 			return err
@@ -211,7 +212,7 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 	for i, name := range []string{"Scooby", "Scrappy", "Yabba"} {
 		p := f.Patient(t, 0, cl.ID, name, "dog")
 		f.Clock.Add(24 * time.Hour)
-		f.Update(t, func(tx vetshare.Tx) error {
+		f.Update(t, func(tx *vetshare.Tx) error {
 			ch, err := records.AddUsage(ctx, tx, f.Actor(0), vetshare.Record{PatientID: p.ID, ItemID: dA.ID, Quantity: 1})
 			atA = append(atA, ch)
 			if err != nil || i > 0 {
@@ -223,7 +224,7 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 	}
 	due := func(actor vetshare.Actor, from, to time.Time, page reminders.DuePage) []vetshare.DueReminder {
 		var out []vetshare.DueReminder
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
 			out, err = reminders.Due(ctx, tx, actor, from, to, page)
 			return err
@@ -245,7 +246,7 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 	if got := due(f.Actor(1), from, to, reminders.DuePage{}); len(got) != 1 || got[0].AccountID != f.Accounts[1].ID {
 		t.Errorf("due at B = %+v, want B's own one", got)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		if _, err := reminders.Due(ctx, tx, f.Actor(0), to, from, reminders.DuePage{}); !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("reversed window = %v, want invalid", err)
 		}
@@ -261,13 +262,13 @@ func BenchmarkDuplicateReport(b *testing.B) {
 	f := fixture.New(b, fixture.Options{Accounts: 10, Mode: vetshare.ModeAutomatic})
 	now := f.Clock.Now()
 	items := make([][]vetshare.Item, 10)
-	f.Update(b, func(tx vetshare.Tx) error {
+	f.Update(b, func(tx *vetshare.Tx) error {
 		for a := range 10 {
 			for i := range 500 {
 				it := vetshare.Item{ID: vetshare.NewID[vetshare.ItemID](now), AccountID: f.Accounts[a].ID, Name: fmt.Sprintf("Item %d", i),
 					Kind: vetshare.ItemProduct, CreatedAt: now,
 					Reminders: []vetshare.ReminderRule{{Kind: fmt.Sprintf("Kind %d", i), Interval: yearly}}}
-				if err := tx.InsertItem(ctx, it); err != nil {
+				if err := txn.D(tx).InsertItem(ctx, it); err != nil {
 					return err
 				}
 				items[a] = append(items[a], it)
@@ -279,7 +280,7 @@ func BenchmarkDuplicateReport(b *testing.B) {
 					if a == z || (i+a+z)%10 == 0 {
 						continue
 					}
-					if err := tx.InsertDisableAction(ctx, vetshare.DisableAction{AccountID: f.Accounts[a].ID, ItemID: items[a][i].ID,
+					if err := txn.D(tx).InsertDisableAction(ctx, vetshare.DisableAction{AccountID: f.Accounts[a].ID, ItemID: items[a][i].ID,
 						TargetAccountID: f.Accounts[z].ID, TargetItemID: items[z][i].ID, CreatedAt: now}); err != nil {
 						return err
 					}
@@ -289,7 +290,7 @@ func BenchmarkDuplicateReport(b *testing.B) {
 		return nil
 	})
 	cl, _ := f.Client(b, 0, "Rogers", "Shaggy")
-	f.Update(b, func(tx vetshare.Tx) error {
+	f.Update(b, func(tx *vetshare.Tx) error {
 		for p := range 200 {
 			pt, err := records.AddPatient(ctx, tx, f.Actor(0), vetshare.Patient{ClientID: cl.ID, Name: fmt.Sprintf("Dog %d", p), Species: "dog"})
 			if err != nil {
@@ -311,7 +312,7 @@ func BenchmarkDuplicateReport(b *testing.B) {
 		return nil
 	})
 	for b.Loop() {
-		f.View(b, func(tx vetshare.Tx) error {
+		f.View(b, func(tx *vetshare.Tx) error {
 			r, err := reminders.DuplicateReport(ctx, tx, f.Actor(0))
 			if err == nil && (len(r.Duplicates) != 200 || len(r.Gaps) == 0) {
 				err = fmt.Errorf("%d duplicates, %d gaps", len(r.Duplicates), len(r.Gaps))

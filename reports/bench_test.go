@@ -291,7 +291,7 @@ func BenchmarkReports(b *testing.B) {
 			p := vetshare.ReportParams{Kind: kind, AsOf: benchAsOf, PeriodFrom: vetshare.Date{Year: 2021, Month: 1, Day: 1}, PeriodTo: benchAsOf}
 			b.Run(string(kind)+"/"+size.name, func(b *testing.B) {
 				measure(b, func(sample func()) (n int, err error) {
-					err = s.View(ctx, func(tx vetshare.Tx) error {
+					err = s.View(ctx, func(tx *vetshare.Tx) error {
 						r, err := reports.Open(ctx, tx, actor, p)
 						if err != nil {
 							return err
@@ -313,7 +313,7 @@ func BenchmarkReports(b *testing.B) {
 		b.Run("csv-new-clients/"+size.name, func(b *testing.B) {
 			p := vetshare.ReportParams{Kind: vetshare.ReportNewClients, PeriodFrom: vetshare.Date{Year: 2021, Month: 1, Day: 1}, PeriodTo: benchAsOf}
 			measure(b, func(sample func()) (n int, err error) {
-				err = s.View(ctx, func(tx vetshare.Tx) error {
+				err = s.View(ctx, func(tx *vetshare.Tx) error {
 					n, err = reports.WriteCSV(ctx, tx, actor, p, &sampler{w: io.Discard, sample: sample})
 					return err
 				})

@@ -11,16 +11,8 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx
-	EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error)
-	ReportEntries(ctx context.Context, q vetshare.ReportQuery, fn func(vetshare.ReportRow) error) error
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // Report is a client report of one account, checked and ready to stream. It is valid only
 // inside the transaction it was opened in.
@@ -36,7 +28,7 @@ type Report struct {
 	// share group (R8.3, R2.10).
 	Home bool
 
-	tx      Tx
+	tx      *vetshare.Tx
 	account vetshare.AccountID            // the account checked at Open, whatever Account says later
 	names   map[vetshare.AccountID]string // the owner's accounts, for home locations
 }
@@ -45,7 +37,7 @@ type Report struct {
 // account's own client entries. Days are read in the account's time zone; a zero as-of date is
 // the transaction's day there. It returns [vetshare.ErrInvalid] for bad parameters and
 // [vetshare.ErrNotPermitted] for an actor without an active membership in the account.
-func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportParams) (*Report, error) {
+func Open(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.ReportParams) (*Report, error) {
 	const op = "reports.Open"
 	p = p.WithDefaults()
 	if err := p.Validate(); err != nil {
@@ -54,7 +46,7 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	acct, err := tx.Account(ctx, actor.Account)
+	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
@@ -65,13 +57,13 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 	if p.AsOf.IsZero() {
 		p.AsOf = vetshare.DateOf(tx.Now().In(loc))
 	}
-	home, err := tx.EverInGroup(ctx, acct.ID)
+	home, err := txn.D(tx).EverInGroup(ctx, acct.ID)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
 	r := &Report{Params: p, Account: acct, Location: loc, Bounds: ReportBounds(p, loc), Home: home, tx: tx, account: acct.ID}
 	if home {
-		all, err := tx.Accounts(ctx, acct.OwnerID)
+		all, err := txn.D(tx).Accounts(ctx, acct.OwnerID)
 		if err != nil {
 			return nil, vetshare.Op(op, err)
 		}
@@ -88,7 +80,7 @@ func Open(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportPar
 // hold its connection for the scan). Each stops at fn's first error and returns it, wrapped.
 func (r *Report) Each(ctx context.Context, fn func(vetshare.ReportRow) error) error {
 	kind := r.Params.Kind
-	err := r.tx.ReportEntries(ctx, Query(r.account, kind, r.Bounds), func(row vetshare.ReportRow) error {
+	err := txn.D(r.tx).ReportEntries(ctx, Query(r.account, kind, r.Bounds), func(row vetshare.ReportRow) error {
 		if !Includes(kind, r.Bounds, row) {
 			return nil
 		}
@@ -173,7 +165,7 @@ func (r *Report) WriteCSV(ctx context.Context, w io.Writer) (int, error) {
 
 // WriteCSV opens the report p asks for in actor.Account ([Open]) and writes it to w as CSV
 // with a header ([Report.WriteCSV]), returning the number of rows written.
-func WriteCSV(ctx context.Context, tx Tx, actor vetshare.Actor, p vetshare.ReportParams, w io.Writer) (int, error) {
+func WriteCSV(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.ReportParams, w io.Writer) (int, error) {
 	r, err := Open(ctx, tx, actor, p)
 	if err != nil {
 		return 0, err

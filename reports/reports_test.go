@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/reports"
 )
 
@@ -221,7 +222,7 @@ func TestR8_2_AsOfDefaultsToToday(t *testing.T) {
 		acct vetshare.Account
 		want vetshare.Date
 	}{{w.A, vetshare.Date{Year: 2026, Month: 6, Day: 19}}, {w.B, vetshare.Date{Year: 2026, Month: 6, Day: 20}}} {
-		must(t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
+		must(t, w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 			r, err := reports.Open(context.Background(), tx, w.actor(tc.acct), vetshare.ReportParams{Kind: vetshare.ReportActiveClients})
 			if err != nil {
 				return err
@@ -304,7 +305,7 @@ func TestR8_3_HomeLocationOnlyWhereSharing(t *testing.T) {
 		t.Errorf("CSV at A (-want +got): %s", d)
 	}
 	// B leaves the group: it took part in sharing, so it keeps the column.
-	w.update(func(tx vetshare.Tx) error { return tx.LeaveGroup(context.Background(), w.B.ID, w.clock.Now()) })
+	w.update(func(tx *vetshare.Tx) error { return txn.D(tx).LeaveGroup(context.Background(), w.B.ID, w.clock.Now()) })
 	want[1][7] = "2026-06-14" // the same instant is a day later in Berlin
 	if d := diff(want, w.csv(w.B, p)); d != "" {
 		t.Errorf("CSV at B after leaving the group (-want +got): %s", d)
@@ -314,8 +315,8 @@ func TestR8_3_HomeLocationOnlyWhereSharing(t *testing.T) {
 func TestOpenErrors(t *testing.T) {
 	w := newWorld(t)
 	outsider := vetshare.NewID[vetshare.UserID](epoch)
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertUser(context.Background(), vetshare.User{ID: outsider, Name: "Eve", Email: "eve@x.example", Active: true, CreatedAt: epoch})
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertUser(context.Background(), vetshare.User{ID: outsider, Name: "Eve", Email: "eve@x.example", Active: true, CreatedAt: epoch})
 	})
 	for _, tc := range []struct {
 		name  string
@@ -329,7 +330,7 @@ func TestOpenErrors(t *testing.T) {
 		{"ErrNoPeriod", w.actor(w.A), kind(byAsOf, vetshare.ReportNewClients), vetshare.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := w.store.View(context.Background(), func(tx vetshare.Tx) error {
+			err := w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 				_, err := reports.Open(context.Background(), tx, tc.actor, tc.p)
 				return err
 			})
@@ -347,7 +348,7 @@ func TestRowsStopEarly(t *testing.T) {
 	for i := range 5 {
 		w.client(w.A, "N", string(rune('a'+i)), longAgo)
 	}
-	must(t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
+	must(t, w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 		r, err := reports.Open(context.Background(), tx, w.actor(w.A), kind(byAsOf, vetshare.ReportInactiveClients))
 		if err != nil {
 			return err
@@ -366,12 +367,12 @@ func TestRowsStopEarly(t *testing.T) {
 			t.Errorf("first two rows (-want +got): %s", d)
 		}
 		// The transaction is still usable after the early stop.
-		_, err = tx.Account(context.Background(), w.A.ID)
+		_, err = txn.D(tx).Account(context.Background(), w.A.ID)
 		return err
 	}))
 	// A cancelled context ends the scan with its error.
 	ctx, cancel := context.WithCancel(context.Background())
-	err := w.store.View(context.Background(), func(tx vetshare.Tx) error {
+	err := w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 		r, err := reports.Open(ctx, tx, w.actor(w.A), kind(byAsOf, vetshare.ReportInactiveClients))
 		if err != nil {
 			return err
@@ -519,7 +520,7 @@ func TestR3_3ReportScopedToCheckedAccount(t *testing.T) {
 	w.client(w.B, "Ben", "Brook", inMarch)
 	p := kind(march, vetshare.ReportNewClients)
 	p.AsOf = asOf
-	must(t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
+	must(t, w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 		r, err := reports.Open(context.Background(), tx, w.actor(w.A), p)
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // Bounds are the instants that a report's period and windows begin and end at, in UTC, for one
@@ -87,8 +88,8 @@ func Includes(kind vetshare.ReportKind, b Bounds, row vetshare.ReportRow) bool {
 // Query returns the store query that reads the entries a report of kind with bounds b looks
 // at, with the facts [Includes] needs, in the report's order: the "new" reports by creation
 // time, the others by client number.
-func Query(account vetshare.AccountID, kind vetshare.ReportKind, b Bounds) vetshare.ReportQuery {
-	q := vetshare.ReportQuery{Account: account}
+func Query(account vetshare.AccountID, kind vetshare.ReportKind, b Bounds) driver.ReportQuery {
+	q := driver.ReportQuery{Account: account}
 	switch kind {
 	case vetshare.ReportNewClients, vetshare.ReportNewEngagedClients:
 		q.CreatedFrom, q.CreatedBefore, q.ByCreation = b.PeriodStart, b.PeriodEnd, true

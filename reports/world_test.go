@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/reports"
 	"github.com/vetshare/vetshare/sqlite"
 )
@@ -42,17 +43,17 @@ func newWorld(t testing.TB) *world {
 			Email: "front@" + name + ".example", EmailVerified: true, TimeZone: zone, Currency: "USD", CreatedAt: epoch}
 	}
 	w.A, w.B, w.C = account("Northside", "America/Chicago"), account("Lakeside", "Europe/Berlin"), account("Solo", "America/Chicago")
-	w.update(func(tx vetshare.Tx) error {
-		must(t, tx.InsertOwner(ctx, vetshare.Owner{ID: w.owner, Name: "Paws Group", CreatedAt: epoch}))
-		must(t, tx.InsertUser(ctx, vetshare.User{ID: w.user, Name: "Dana", Email: "dana@paws.example", EmailVerified: true, Active: true, CreatedAt: epoch}))
+	w.update(func(tx *vetshare.Tx) error {
+		must(t, txn.D(tx).InsertOwner(ctx, vetshare.Owner{ID: w.owner, Name: "Paws Group", CreatedAt: epoch}))
+		must(t, txn.D(tx).InsertUser(ctx, vetshare.User{ID: w.user, Name: "Dana", Email: "dana@paws.example", EmailVerified: true, Active: true, CreatedAt: epoch}))
 		for _, a := range []vetshare.Account{w.A, w.B, w.C} {
-			must(t, tx.InsertAccount(ctx, a))
-			must(t, tx.PutMembership(ctx, vetshare.Membership{UserID: w.user, AccountID: a.ID, Role: vetshare.RoleAdmin, Permissions: vetshare.PermAll, Active: true}))
+			must(t, txn.D(tx).InsertAccount(ctx, a))
+			must(t, txn.D(tx).PutMembership(ctx, vetshare.Membership{UserID: w.user, AccountID: a.ID, Role: vetshare.RoleAdmin, Permissions: vetshare.PermAll, Active: true}))
 		}
 		g := vetshare.ShareGroup{ID: vetshare.NewID[vetshare.GroupID](epoch), OwnerID: w.owner, Mode: vetshare.ModeManual, CreatedAt: epoch}
-		must(t, tx.InsertGroup(ctx, g))
-		must(t, tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: w.A.ID, JoinedAt: epoch}))
-		must(t, tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: w.B.ID, JoinedAt: epoch}))
+		must(t, txn.D(tx).InsertGroup(ctx, g))
+		must(t, txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: w.A.ID, JoinedAt: epoch}))
+		must(t, txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: w.B.ID, JoinedAt: epoch}))
 		return nil
 	})
 	return w
@@ -65,7 +66,7 @@ func must(t testing.TB, err error) {
 	}
 }
 
-func (w *world) update(fn func(tx vetshare.Tx) error) {
+func (w *world) update(fn func(tx *vetshare.Tx) error) {
 	w.t.Helper()
 	must(w.t, w.store.Update(context.Background(), fn))
 }
@@ -75,12 +76,12 @@ func (w *world) client(acct vetshare.Account, first, last string, since time.Tim
 	w.t.Helper()
 	ctx := context.Background()
 	id := vetshare.NewID[vetshare.ClientID](since)
-	w.update(func(tx vetshare.Tx) error {
-		must(w.t, tx.InsertClient(ctx, vetshare.Client{ID: id, OwnerID: w.owner, FirstName: first, LastName: last,
+	w.update(func(tx *vetshare.Tx) error {
+		must(w.t, txn.D(tx).InsertClient(ctx, vetshare.Client{ID: id, OwnerID: w.owner, FirstName: first, LastName: last,
 			Email: first + "@mail.example", Phone: "555-0100", Address: "1 Main St", OriginAccount: acct.ID,
 			HomeAccount: acct.ID, CreatedAt: since, UpdatedAt: since, Version: 1}))
-		must(w.t, tx.InsertClientEntry(ctx, &vetshare.ClientEntry{AccountID: acct.ID, ClientID: id, Via: vetshare.ViaCreated, CreatedAt: since}))
-		return tx.InsertPatient(ctx, vetshare.Patient{ID: vetshare.PatientID(id), ClientID: id, Name: first + "'s dog",
+		must(w.t, txn.D(tx).InsertClientEntry(ctx, &vetshare.ClientEntry{AccountID: acct.ID, ClientID: id, Via: vetshare.ViaCreated, CreatedAt: since}))
+		return txn.D(tx).InsertPatient(ctx, vetshare.Patient{ID: vetshare.PatientID(id), ClientID: id, Name: first + "'s dog",
 			Species: "dog", OriginAccount: acct.ID, CreatedBy: w.user, CreatedAt: since})
 	})
 	return id
@@ -89,8 +90,8 @@ func (w *world) client(acct vetshare.Account, first, last string, since time.Tim
 // share gives acct an entry for the client, created at at.
 func (w *world) share(acct vetshare.Account, c vetshare.ClientID, at time.Time) {
 	w.t.Helper()
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertClientEntry(context.Background(), &vetshare.ClientEntry{AccountID: acct.ID, ClientID: c, Via: vetshare.ViaManual, CreatedAt: at})
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertClientEntry(context.Background(), &vetshare.ClientEntry{AccountID: acct.ID, ClientID: c, Via: vetshare.ViaManual, CreatedAt: at})
 	})
 }
 
@@ -98,10 +99,10 @@ func (w *world) share(acct vetshare.Account, c vetshare.ClientID, at time.Time) 
 func (w *world) patient(c vetshare.ClientID, name string, at time.Time) vetshare.PatientID {
 	w.t.Helper()
 	id := vetshare.NewID[vetshare.PatientID](at)
-	w.update(func(tx vetshare.Tx) error {
-		cl, err := tx.ClientEntries(context.Background(), c)
+	w.update(func(tx *vetshare.Tx) error {
+		cl, err := txn.D(tx).ClientEntries(context.Background(), c)
 		must(w.t, err)
-		return tx.InsertPatient(context.Background(), vetshare.Patient{ID: id, ClientID: c, Name: name, Species: "cat",
+		return txn.D(tx).InsertPatient(context.Background(), vetshare.Patient{ID: id, ClientID: c, Name: name, Species: "cat",
 			OriginAccount: cl[0].AccountID, CreatedBy: w.user, CreatedAt: at})
 	})
 	return id
@@ -115,8 +116,8 @@ func (w *world) visit(acct vetshare.Account, c vetshare.ClientID, at time.Time, 
 		pid = p[0]
 	}
 	id := vetshare.NewID[vetshare.RecordID](at)
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertRecord(context.Background(), vetshare.Record{ID: id, PatientID: pid, AccountID: acct.ID, UserID: w.user,
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertRecord(context.Background(), vetshare.Record{ID: id, PatientID: pid, AccountID: acct.ID, UserID: w.user,
 			Kind: vetshare.RecordNote, Text: "exam", CreatedAt: at})
 	})
 	return id
@@ -124,19 +125,19 @@ func (w *world) visit(acct vetshare.Account, c vetshare.ClientID, at time.Time, 
 
 func (w *world) remove(acct vetshare.Account, r vetshare.RecordID) {
 	w.t.Helper()
-	w.update(func(tx vetshare.Tx) error {
-		return tx.RemoveRecord(context.Background(), r, vetshare.Removal{At: w.clock.Now(), UserID: w.user, AccountID: acct.ID, Reason: "wrong patient"})
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).RemoveRecord(context.Background(), r, vetshare.Removal{At: w.clock.Now(), UserID: w.user, AccountID: acct.ID, Reason: "wrong patient"})
 	})
 }
 
 func (w *world) setHome(c vetshare.ClientID, acct vetshare.Account) {
 	w.t.Helper()
 	ctx := context.Background()
-	w.update(func(tx vetshare.Tx) error {
-		cl, err := tx.Client(ctx, acct.ID, c)
+	w.update(func(tx *vetshare.Tx) error {
+		cl, err := txn.D(tx).Client(ctx, acct.ID, c)
 		must(w.t, err)
 		cl.HomeAccount = acct.ID
-		return tx.UpdateClient(ctx, cl)
+		return txn.D(tx).UpdateClient(ctx, cl)
 	})
 }
 
@@ -148,7 +149,7 @@ func (w *world) actor(acct vetshare.Account) vetshare.Actor {
 func (w *world) rows(acct vetshare.Account, p vetshare.ReportParams) ([]vetshare.ReportRow, error) {
 	w.t.Helper()
 	var out []vetshare.ReportRow
-	err := w.store.View(context.Background(), func(tx vetshare.Tx) error {
+	err := w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 		r, err := reports.Open(context.Background(), tx, w.actor(acct), p)
 		if err != nil {
 			return err
@@ -180,7 +181,7 @@ func (w *world) numbers(acct vetshare.Account, p vetshare.ReportParams) []int64 
 func (w *world) csv(acct vetshare.Account, p vetshare.ReportParams) [][]string {
 	w.t.Helper()
 	var buf bytes.Buffer
-	must(w.t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
+	must(w.t, w.store.View(context.Background(), func(tx *vetshare.Tx) error {
 		_, err := reports.WriteCSV(context.Background(), tx, w.actor(acct), p, &buf)
 		return err
 	}))
@@ -193,8 +194,8 @@ func (w *world) csv(acct vetshare.Account, p vetshare.ReportParams) [][]string {
 func (w *world) number(acct vetshare.Account, c vetshare.ClientID) int64 {
 	w.t.Helper()
 	var n int64
-	must(w.t, w.store.View(context.Background(), func(tx vetshare.Tx) error {
-		e, err := tx.ClientEntry(context.Background(), acct.ID, c)
+	must(w.t, w.store.View(context.Background(), func(tx *vetshare.Tx) error {
+		e, err := txn.D(tx).ClientEntry(context.Background(), acct.ID, c)
 		n = e.Number
 		return err
 	}))
@@ -210,15 +211,15 @@ func (w *world) invoice(acct vetshare.Account, c vetshare.ClientID, at time.Time
 	inv := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](at), AccountID: acct.ID, ClientID: c, Status: vetshare.InvoiceOpen,
 		Currency: acct.Currency, Total: 100, Note: "exam", CreatedBy: w.user, IssuedAt: at,
 		Lines: []vetshare.InvoiceLine{{Description: "exam", Quantity: 1, UnitPrice: 100, Amount: 100}}}
-	w.update(func(tx vetshare.Tx) error { return tx.InsertInvoice(context.Background(), &inv) })
+	w.update(func(tx *vetshare.Tx) error { return txn.D(tx).InsertInvoice(context.Background(), &inv) })
 	return inv.ID
 }
 
 // pay pays the invoice in full at at, at the counter of its account.
 func (w *world) pay(acct vetshare.Account, c vetshare.ClientID, inv vetshare.InvoiceID, at time.Time) {
 	w.t.Helper()
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertPayment(context.Background(), vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](at), Key: string(inv),
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertPayment(context.Background(), vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](at), Key: string(inv),
 			AccountID: acct.ID, InvoiceID: inv, ClientID: c, Channel: vetshare.ChannelCounter, Amount: 100, Currency: acct.Currency,
 			TakenAt: acct.ID, UserID: w.user, Method: "card", CreatedAt: at})
 	})
@@ -226,5 +227,5 @@ func (w *world) pay(acct vetshare.Account, c vetshare.ClientID, inv vetshare.Inv
 
 func (w *world) void(inv vetshare.InvoiceID, at time.Time) {
 	w.t.Helper()
-	w.update(func(tx vetshare.Tx) error { return tx.VoidInvoice(context.Background(), inv, at) })
+	w.update(func(tx *vetshare.Tx) error { return txn.D(tx).VoidInvoice(context.Background(), inv, at) })
 }

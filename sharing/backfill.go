@@ -7,6 +7,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // BackfillOptions tunes [Backfill].
@@ -56,7 +57,7 @@ func Backfill(ctx context.Context, store vetshare.Store, actor vetshare.Actor, o
 			return p, vetshare.Op(op, err)
 		}
 		next := p
-		err := store.Update(ctx, func(tx vetshare.Tx) error {
+		err := store.Update(ctx, func(tx *vetshare.Tx) error {
 			return backfillBatch(ctx, tx, actor, opts, &next)
 		})
 		if err != nil {
@@ -70,7 +71,7 @@ func Backfill(ctx context.Context, store vetshare.Store, actor vetshare.Actor, o
 	return p, nil
 }
 
-func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts BackfillOptions, p *BackfillProgress) error {
+func backfillBatch(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, opts BackfillOptions, p *BackfillProgress) error {
 	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 	if m.Role != vetshare.RoleOwner && m.Role != vetshare.RoleAdmin {
 		return vetshare.NotPermitted("a backfill needs an owner or admin of account %s", actor.Account)
 	}
-	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
+	g, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if err != nil {
 		return err
 	}
@@ -86,7 +87,7 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 	for i, m := range members {
 		ids[i] = m.AccountID
 	}
-	clients, err := tx.UnsharedClients(ctx, ids, p.Cursor, opts.BatchSize)
+	clients, err := txn.D(tx).UnsharedClients(ctx, ids, p.Cursor, opts.BatchSize)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 		if opts.Filter != nil && !opts.Filter(c) {
 			continue
 		}
-		entries, err := tx.ClientEntries(ctx, c.ID)
+		entries, err := txn.D(tx).ClientEntries(ctx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -113,7 +114,7 @@ func backfillBatch(ctx context.Context, tx Tx, actor vetshare.Actor, opts Backfi
 				continue
 			}
 			e := vetshare.ClientEntry{AccountID: a, ClientID: c.ID, Via: vetshare.ViaBackfill, CreatedAt: tx.Now()}
-			if err := tx.InsertClientEntry(ctx, &e); err != nil {
+			if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 				return err
 			}
 			p.Shared++

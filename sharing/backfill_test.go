@@ -7,7 +7,9 @@ import (
 	"testing"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
 )
@@ -15,7 +17,7 @@ import (
 func historical(t *testing.T, n int) *fixture.Fixture {
 	t.Helper()
 	f := fixture.New(t, fixture.Options{Accounts: 3})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		for i := range n {
 			if _, _, err := records.CreateClient(ctx, tx, f.Actor(i%2), vetshare.Client{LastName: fmt.Sprintf("Client%03d", i), FirstName: "H"}); err != nil {
 				return err
@@ -30,8 +32,8 @@ func historical(t *testing.T, n int) *fixture.Fixture {
 func entryCount(t *testing.T, f *fixture.Fixture, i int) int {
 	t.Helper()
 	var n int
-	f.View(t, func(tx vetshare.Tx) error {
-		rows, err := tx.Clients(ctx, vetshare.ClientListQuery{Account: f.Accounts[i].ID, Limit: 100000})
+	f.View(t, func(tx *vetshare.Tx) error {
+		rows, err := txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: f.Accounts[i].ID, Limit: 100000})
 		n = len(rows)
 		return err
 	})

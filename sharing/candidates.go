@@ -6,6 +6,8 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // Candidate is a client that the actor's account may share (R2.3 a), with what a person needs
@@ -47,7 +49,7 @@ const (
 //
 // An account in no group has no candidates. typed must hold at least one letter or digit after
 // folding, or Candidates returns [vetshare.ErrInvalid].
-func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, limit int) ([]Candidate, error) {
+func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, typed string, limit int) ([]Candidate, error) {
 	const op = "sharing.Candidates"
 	prefix := vetshare.FoldName(typed)
 	switch {
@@ -63,7 +65,7 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	_, members, err := tx.GroupOfAccount(ctx, actor.Account)
+	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return nil, nil
 	}
@@ -79,7 +81,7 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 	if len(from) == 0 {
 		return nil, nil
 	}
-	clients, err := tx.ShareCandidates(ctx, vetshare.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: limit})
+	clients, err := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: limit})
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
@@ -88,11 +90,11 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 	for i, c := range clients {
 		ids[i] = c.ID
 	}
-	entries, err := tx.ClientEntriesOf(ctx, ids)
+	entries, err := txn.D(tx).ClientEntriesOf(ctx, ids)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	patients, err := tx.PatientsOf(ctx, ids)
+	patients, err := txn.D(tx).PatientsOf(ctx, ids)
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
@@ -109,7 +111,7 @@ func Candidates(ctx context.Context, tx Tx, actor vetshare.Actor, typed string, 
 		}
 		name, ok := names[e.AccountID]
 		if !ok {
-			a, err := tx.Account(ctx, e.AccountID)
+			a, err := txn.D(tx).Account(ctx, e.AccountID)
 			if err != nil {
 				return nil, vetshare.Op(op, err)
 			}

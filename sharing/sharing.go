@@ -3,31 +3,19 @@ package sharing
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
-// Tx is what the package needs of a [vetshare.Tx].
-type Tx interface {
-	Now() time.Time
-	vetshare.DirectoryTx
-	vetshare.SharingTx
-	vetshare.ClientsTx
-	vetshare.RecordsTx
-	vetshare.AuditTx
-}
-
-var _ Tx = vetshare.Tx(nil)
-
 // gather collects the facts Authorize needs, at decision time.
-func gather(ctx context.Context, tx Tx, req Request) (Facts, error) {
+func gather(ctx context.Context, tx *vetshare.Tx, req Request) (Facts, error) {
 	var f Facts
 	if vetshare.ValidID(req.Requester) {
-		u, err := tx.User(ctx, req.Requester)
+		u, err := txn.D(tx).User(ctx, req.Requester)
 		switch {
 		case err == nil:
 			f.Requester, f.RequesterFound = u, true
@@ -38,7 +26,7 @@ func gather(ctx context.Context, tx Tx, req Request) (Facts, error) {
 	for _, id := range req.Accounts {
 		af := AccountFacts{Account: vetshare.Account{ID: id}}
 		if vetshare.ValidID(id) {
-			a, err := tx.Account(ctx, id)
+			a, err := txn.D(tx).Account(ctx, id)
 			switch {
 			case err == nil:
 				af.Account, af.Found = a, true
@@ -48,7 +36,7 @@ func gather(ctx context.Context, tx Tx, req Request) (Facts, error) {
 		}
 		if af.Found {
 			if f.RequesterFound {
-				m, err := tx.Membership(ctx, req.Requester, id)
+				m, err := txn.D(tx).Membership(ctx, req.Requester, id)
 				switch {
 				case err == nil:
 					af.Membership = &m
@@ -56,7 +44,7 @@ func gather(ctx context.Context, tx Tx, req Request) (Facts, error) {
 					return f, err
 				}
 			}
-			g, err := tx.GroupOf(ctx, id)
+			g, err := txn.D(tx).GroupOf(ctx, id)
 			switch {
 			case err == nil:
 				af.Group = g.GroupID
@@ -86,7 +74,7 @@ type decisionRecord struct {
 	Group   vetshare.GroupID
 }
 
-func writeDecision(ctx context.Context, tx Tx, req Request, f Facts, d Decision) error {
+func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d Decision) error {
 	owner := auditOwner(f)
 	if owner == "" {
 		// No named account exists: there is no owner's log to write to and nothing changes.
@@ -117,7 +105,7 @@ func writeDecision(ctx context.Context, tx Tx, req Request, f Facts, d Decision)
 // reason, and a nil error, so that the host's transaction commits the audit entry and nothing
 // else. [Decision.Err] turns a rejection into an error. Enable returns an error only when the
 // store fails.
-func Enable(ctx context.Context, tx Tx, req Request) (Decision, error) {
+func Enable(ctx context.Context, tx *vetshare.Tx, req Request) (Decision, error) {
 	const op = "sharing.Enable"
 	req.Action = ActionEnable
 	f, err := gather(ctx, tx, req)
@@ -129,7 +117,7 @@ func Enable(ctx context.Context, tx Tx, req Request) (Decision, error) {
 		now := tx.Now()
 		if d.Group == "" {
 			g := vetshare.ShareGroup{ID: vetshare.NewID[vetshare.GroupID](now), OwnerID: f.Accounts[0].Account.OwnerID, Mode: req.Mode, CreatedAt: now}
-			if err := tx.InsertGroup(ctx, g); err != nil {
+			if err := txn.D(tx).InsertGroup(ctx, g); err != nil {
 				return Decision{}, vetshare.Op(op, err)
 			}
 			d.Group = g.ID
@@ -138,7 +126,7 @@ func Enable(ctx context.Context, tx Tx, req Request) (Decision, error) {
 			if af.Group != "" {
 				continue
 			}
-			if err := tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: d.Group, AccountID: af.Account.ID, JoinedAt: now}); err != nil {
+			if err := txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: d.Group, AccountID: af.Account.ID, JoinedAt: now}); err != nil {
 				return Decision{}, vetshare.Op(op, err)
 			}
 		}
@@ -157,7 +145,7 @@ type RemoveResult struct {
 // Remove decides a request to remove one account from its share group (R1.7), authorized as
 // [Enable] requests are. From then on nothing new is shared to or from the account, but nothing
 // is unshared (R3.5). Like Enable, a rejection is returned as the decision with a nil error.
-func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
+func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, error) {
 	const op = "sharing.Remove"
 	req.Action = ActionRemove
 	f, err := gather(ctx, tx, req)
@@ -166,10 +154,10 @@ func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
 	}
 	res := RemoveResult{Decision: Authorize(req, f)}
 	if res.Approved {
-		if err := tx.LeaveGroup(ctx, req.Accounts[0], tx.Now()); err != nil {
+		if err := txn.D(tx).LeaveGroup(ctx, req.Accounts[0], tx.Now()); err != nil {
 			return RemoveResult{}, vetshare.Op(op, err)
 		}
-		if res.LiveEntries, err = tx.SharedEntries(ctx, req.Accounts[0]); err != nil {
+		if res.LiveEntries, err = txn.D(tx).SharedEntries(ctx, req.Accounts[0]); err != nil {
 			return RemoveResult{}, vetshare.Op(op, err)
 		}
 	}
@@ -185,20 +173,20 @@ func Remove(ctx context.Context, tx Tx, req Request) (RemoveResult, error) {
 // actor's account's group (R2.8); otherwise, or when the client does not exist, ShareClient
 // returns [vetshare.ErrNotFound] (a client of another group is not revealed). Sharing a client
 // the account already has returns the existing entry and creates nothing (R2.7).
-func ShareClient(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.ClientEntry, error) {
+func ShareClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	const op = "sharing.ShareClient"
 	e, err := share(ctx, tx, actor, client, vetshare.ViaManual)
 	return e, vetshare.Op(op, err)
 }
 
-func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.ClientID, via vetshare.EntryVia) (vetshare.ClientEntry, error) {
+func share(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, via vetshare.EntryVia) (vetshare.ClientEntry, error) {
 	if !vetshare.ValidID(client) {
 		return vetshare.ClientEntry{}, vetshare.Invalid("client", "malformed id")
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	entries, err := tx.ClientEntries(ctx, client)
+	entries, err := txn.D(tx).ClientEntries(ctx, client)
 	if err != nil {
 		return vetshare.ClientEntry{}, err
 	}
@@ -207,7 +195,7 @@ func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.Cli
 			return e, nil // R2.7
 		}
 	}
-	g, members, err := tx.GroupOfAccount(ctx, actor.Account)
+	g, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.ClientEntry{}, vetshare.NotFound("client", client)
 	}
@@ -218,7 +206,7 @@ func share(ctx context.Context, tx Tx, actor vetshare.Actor, client vetshare.Cli
 		return vetshare.ClientEntry{}, vetshare.NotFound("client", client) // R2.8, R3.3
 	}
 	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
-	if err := tx.InsertClientEntry(ctx, &e); err != nil {
+	if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
 	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
@@ -241,7 +229,7 @@ func inGroup(entries []vetshare.ClientEntry, members []vetshare.GroupMember, sel
 // CrossReference translates a client number of the actor's account into the client number of
 // the same client in account to (R2.5). It returns [vetshare.ErrNotFound] when the number does
 // not exist in the actor's account or the client is not shared with to.
-func CrossReference(ctx context.Context, tx Tx, actor vetshare.Actor, number int64, to vetshare.AccountID) (vetshare.ClientEntry, error) {
+func CrossReference(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, number int64, to vetshare.AccountID) (vetshare.ClientEntry, error) {
 	const op = "sharing.CrossReference"
 	if number <= 0 {
 		return vetshare.ClientEntry{}, vetshare.Op(op, vetshare.Invalid("number", "client numbers start at 1"))
@@ -252,10 +240,10 @@ func CrossReference(ctx context.Context, tx Tx, actor vetshare.Actor, number int
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	e, err := tx.ClientEntryByNumber(ctx, actor.Account, number)
+	e, err := txn.D(tx).ClientEntryByNumber(ctx, actor.Account, number)
 	if err != nil {
 		return vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	other, err := tx.ClientEntry(ctx, to, e.ClientID)
+	other, err := txn.D(tx).ClientEntry(ctx, to, e.ClientID)
 	return other, vetshare.Op(op, err)
 }

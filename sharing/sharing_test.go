@@ -6,12 +6,15 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/vetshare/vetshare/driver"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
 )
@@ -21,9 +24,9 @@ var ctx = context.Background()
 func auditLog(t *testing.T, f *fixture.Fixture) []vetshare.AuditEntry {
 	t.Helper()
 	var es []vetshare.AuditEntry
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		es, err = tx.AuditEntries(ctx, f.Owner.ID, 0, 10000)
+		es, err = txn.D(tx).AuditEntries(ctx, f.Owner.ID, 0, 10000)
 		return err
 	})
 	return es
@@ -46,7 +49,7 @@ func TestR1_5DecisionsAudited(t *testing.T) {
 	req.Channel = sharing.ChannelPhone
 	req.Reference = "call-42"
 	var d sharing.Decision
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		d, err = sharing.Enable(ctx, tx, req)
 		return err
@@ -68,9 +71,9 @@ func TestR1_5DecisionsAudited(t *testing.T) {
 	if evidence.Request.Reference != "call-42" || len(evidence.Reasons) != 1 {
 		t.Errorf("evidence: %+v", evidence)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		for _, a := range f.AccountIDs() {
-			if _, err := tx.GroupOf(ctx, a); !errors.Is(err, vetshare.ErrNotFound) {
+			if _, err := txn.D(tx).GroupOf(ctx, a); !errors.Is(err, vetshare.ErrNotFound) {
 				t.Errorf("rejected request put %s in a group: %v", a, err)
 			}
 		}
@@ -92,22 +95,22 @@ func TestR1_6GroupsCreatedAndExtended(t *testing.T) {
 	if g2 != g {
 		t.Errorf("second request made group %s, want the existing %s", g2, g)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
-		grp, err := tx.Group(ctx, g)
+	f.View(t, func(tx *vetshare.Tx) error {
+		grp, err := txn.D(tx).Group(ctx, g)
 		if err != nil {
 			return err
 		}
 		if grp.Mode != vetshare.ModeManual {
 			t.Errorf("group mode %s, want manual kept", grp.Mode)
 		}
-		ms, _ := tx.GroupMembers(ctx, g)
+		ms, _ := txn.D(tx).GroupMembers(ctx, g)
 		if len(ms) != 3 {
 			t.Errorf("%d members, want 3", len(ms))
 		}
 		return nil
 	})
 	// ids[3] in its own group cannot be joined with g by one request.
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		d, err := sharing.Enable(ctx, tx, f.Request(sharing.ActionEnable, vetshare.ModeManual, ids[0], ids[3]))
 		if err != nil {
 			return err
@@ -123,7 +126,7 @@ func TestR1_6GroupsCreatedAndExtended(t *testing.T) {
 func TestR1_1DifferentOwners(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 1})
 	var other vetshare.Account
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		o, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Other Group"})
 		if err != nil {
 			return err
@@ -134,7 +137,7 @@ func TestR1_1DifferentOwners(t *testing.T) {
 		}
 		return accounts.Grant(ctx, tx, vetshare.Membership{UserID: f.Admin.ID, AccountID: other.ID, Role: vetshare.RoleOwner, Active: true})
 	})
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		d, err := sharing.Enable(ctx, tx, f.Request(sharing.ActionEnable, vetshare.ModeManual, f.Accounts[0].ID, other.ID))
 		if err != nil {
 			return err
@@ -154,7 +157,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
 
 	// An unauthorized removal is rejected and changes nothing.
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		req := f.Request(sharing.ActionRemove, "", f.Accounts[1].ID)
 		req.Channel = sharing.ChannelChat
 		res, err := sharing.Remove(ctx, tx, req)
@@ -167,7 +170,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 		return nil
 	})
 	var res sharing.RemoveResult
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		res, err = sharing.Remove(ctx, tx, f.Request(sharing.ActionRemove, "", f.Accounts[1].ID))
 		return err
@@ -177,7 +180,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 	}
 	// Nothing new shared to B: a client created at A now does not reach B, and B cannot take it.
 	c2, _ := f.Client(t, 0, "Blake", "Fred")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, _, err := records.Client(ctx, tx, f.Actor(1), c2.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("client created after removal reached B: %v", err)
 		}
@@ -188,7 +191,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 	})
 	// Nothing new shared from B: a client created at B stays at B.
 	c3, _ := f.Client(t, 1, "Dinkley", "Velma")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := sharing.ShareClient(ctx, tx, f.Actor(0), c3.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("ShareClient from a removed account: %v", err)
 		}
@@ -197,7 +200,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 	// R3.5: the shared client keeps syncing both ways.
 	f.Note(t, 1, p.ID, "after removal, from B")
 	p2 := f.Patient(t, 0, c.ID, "Scrappy", "dog")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		cl, _, err := records.Client(ctx, tx, f.Actor(0), c.ID)
 		if err != nil {
 			return err
@@ -206,7 +209,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 		_, err = records.UpdateClient(ctx, tx, f.Actor(0), cl)
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		cl, _, err := records.Client(ctx, tx, f.Actor(1), c.ID)
 		if err != nil || cl.Phone != "555-0199" {
 			t.Errorf("profile edit at A not seen at B after removal: %v %q", err, cl.Phone)
@@ -226,14 +229,14 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 func TestR3_5NoUnshareOperation(t *testing.T) {
 	// The storage contract has no method that deletes a client entry: Tx's client methods are
 	// insert, read, list and update only. This is checked by compiling the list below against
-	// the interface; adding a delete method to vetshare.ClientsTx must come with removing this
+	// the interface; adding a delete method to driver.ClientsTx must come with removing this
 	// test, deliberately.
 	var _ interface {
 		InsertClientEntry(context.Context, *vetshare.ClientEntry) error
-	} = vetshare.Tx(nil)
+	} = driver.Tx(nil)
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
 	c, _ := f.Client(t, 0, "Jones", "Daphne")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		// Sharing again is the only thing a host can do, and it changes nothing.
 		e1, err := sharing.ShareClient(ctx, tx, f.Actor(1), c.ID)
 		if err != nil {
@@ -257,8 +260,8 @@ func TestR2_1AutomaticSharing(t *testing.T) {
 	if e.AccountID != f.Accounts[1].ID || e.Via != vetshare.ViaCreated {
 		t.Errorf("creating entry: %+v", e)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
-		es, err := tx.ClientEntries(ctx, c.ID)
+	f.View(t, func(tx *vetshare.Tx) error {
+		es, err := txn.D(tx).ClientEntries(ctx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -273,12 +276,12 @@ func TestR2_1AutomaticSharing(t *testing.T) {
 		return nil
 	})
 	// A failure later in the same transaction takes the shares back with the client.
-	err := f.Store.Update(ctx, func(tx vetshare.Tx) error {
+	err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 		c, _, err := records.CreateClient(ctx, tx, f.Actor(0), vetshare.Client{LastName: "Gone"})
 		if err != nil {
 			return err
 		}
-		if n, _ := tx.SharedEntries(ctx, f.Accounts[2].ID); n != 2 {
+		if n, _ := txn.D(tx).SharedEntries(ctx, f.Accounts[2].ID); n != 2 {
 			t.Errorf("inside the transaction: %d shared entries at C, want 2", n)
 		}
 		_ = c
@@ -287,8 +290,8 @@ func TestR2_1AutomaticSharing(t *testing.T) {
 	if err == nil {
 		t.Fatal("Update did not fail")
 	}
-	f.View(t, func(tx vetshare.Tx) error {
-		if n, _ := tx.SharedEntries(ctx, f.Accounts[2].ID); n != 1 {
+	f.View(t, func(tx *vetshare.Tx) error {
+		if n, _ := txn.D(tx).SharedEntries(ctx, f.Accounts[2].ID); n != 1 {
 			t.Errorf("after rollback: %d shared entries at C, want 1", n)
 		}
 		return nil
@@ -296,8 +299,8 @@ func TestR2_1AutomaticSharing(t *testing.T) {
 	// Manual mode shares nothing on creation.
 	m := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeManual})
 	mc, _ := m.Client(t, 0, "Solo", "Han")
-	m.View(t, func(tx vetshare.Tx) error {
-		if es, _ := tx.ClientEntries(ctx, mc.ID); len(es) != 1 {
+	m.View(t, func(tx *vetshare.Tx) error {
+		if es, _ := txn.D(tx).ClientEntries(ctx, mc.ID); len(es) != 1 {
 			t.Errorf("manual mode: %d entries, want 1", len(es))
 		}
 		return nil
@@ -311,14 +314,14 @@ func TestR2_2HistoricalClientsNotShared(t *testing.T) {
 	f.Enable(t, vetshare.ModeAutomatic, f.Accounts[0].ID, f.Accounts[1].ID)
 	newer, _ := f.Client(t, 0, "New", "Client")
 	f.Enable(t, vetshare.ModeAutomatic, f.Accounts[0].ID, f.Accounts[2].ID) // C joins later
-	f.View(t, func(tx vetshare.Tx) error {
-		if _, err := tx.ClientEntry(ctx, f.Accounts[1].ID, old.ID); !errors.Is(err, vetshare.ErrNotFound) {
+	f.View(t, func(tx *vetshare.Tx) error {
+		if _, err := txn.D(tx).ClientEntry(ctx, f.Accounts[1].ID, old.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("client from before the group reached B: %v", err)
 		}
-		if _, err := tx.ClientEntry(ctx, f.Accounts[1].ID, newer.ID); err != nil {
+		if _, err := txn.D(tx).ClientEntry(ctx, f.Accounts[1].ID, newer.ID); err != nil {
 			t.Errorf("client from after the group did not reach B: %v", err)
 		}
-		if _, err := tx.ClientEntry(ctx, f.Accounts[2].ID, newer.ID); !errors.Is(err, vetshare.ErrNotFound) {
+		if _, err := txn.D(tx).ClientEntry(ctx, f.Accounts[2].ID, newer.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("client from before C joined reached C: %v", err)
 		}
 		return nil
@@ -334,10 +337,10 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 	f.Client(t, 0, "Mullins", "Ann")
 	f.Client(t, 2, "Andersen", "Mulan")
 	shared, _ := f.Client(t, 0, "Mulder", "Fox")
-	f.Update(t, func(tx vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(1), shared.ID); return err })
+	f.Update(t, func(tx *vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(1), shared.ID); return err })
 
 	var got []sharing.Candidate
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		got, err = sharing.Candidates(ctx, tx, f.Actor(1), "MUL", 0)
 		return err
@@ -359,7 +362,7 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 		}
 	}
 	for typed, want := range map[string]int{"müller, é": 1, "muller, elodie": 1, "eló": 1, "  mul  ": 3, "zz": 0} {
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			cs, err := sharing.Candidates(ctx, tx, f.Actor(1), typed, 0)
 			if err != nil {
 				return err
@@ -372,12 +375,12 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 	}
 	// (b) share: B's entry is created from the shared profile; nothing is typed twice.
 	var e vetshare.ClientEntry
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		e, err = sharing.ShareClient(ctx, tx, f.Actor(1), got[0].Client.ID)
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		c, _, err := records.Client(ctx, tx, f.Actor(1), e.ClientID)
 		if err != nil {
 			return err
@@ -391,7 +394,7 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 		}
 		return nil
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		_, err := sharing.Candidates(ctx, tx, f.Actor(1), " \t", 0)
 		if !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("blank typed: %v, want ErrInvalid", err)
@@ -406,12 +409,12 @@ func TestR2_4PatientsFollowTheClient(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeManual})
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	p1 := f.Patient(t, 0, c.ID, "Scooby", "dog")
-	f.Update(t, func(tx vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(1), c.ID); return err })
+	f.Update(t, func(tx *vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(1), c.ID); return err })
 	p2 := f.Patient(t, 1, c.ID, "Scrappy", "dog")
-	f.Update(t, func(tx vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(2), c.ID); return err })
+	f.Update(t, func(tx *vetshare.Tx) error { _, err := sharing.ShareClient(ctx, tx, f.Actor(2), c.ID); return err })
 	p3 := f.Patient(t, 2, c.ID, "Tom", "cat")
 	for i := range 3 {
-		f.View(t, func(tx vetshare.Tx) error {
+		f.View(t, func(tx *vetshare.Tx) error {
 			ps, err := records.Patients(ctx, tx, f.Actor(i), c.ID)
 			if err != nil {
 				return err
@@ -436,7 +439,7 @@ func TestR2_5ClientNumbersAndCrossReference(t *testing.T) {
 	c, ea := f.Client(t, 0, "Three", "A")
 	f.Client(t, 1, "One", "B")
 	var eb vetshare.ClientEntry
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		eb, err = sharing.ShareClient(ctx, tx, f.Actor(1), c.ID)
 		return err
@@ -444,7 +447,7 @@ func TestR2_5ClientNumbersAndCrossReference(t *testing.T) {
 	if ea.Number != 3 || eb.Number != 2 {
 		t.Errorf("numbers: A %d, B %d; want 3 and 2", ea.Number, eb.Number)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		got, _, err := records.ClientByNumber(ctx, tx, f.Actor(1), 2)
 		if err != nil || got.ID != c.ID {
 			t.Errorf("B's number 2: %v %v", got.ID, err)
@@ -473,7 +476,7 @@ func TestR2_6OptimisticConcurrency(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	var fromA, fromB vetshare.Client
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		if fromA, _, err = records.Client(ctx, tx, f.Actor(0), c.ID); err != nil {
 			return err
@@ -486,7 +489,7 @@ func TestR2_6OptimisticConcurrency(t *testing.T) {
 	errs := make(chan error, 2)
 	for i, edit := range []vetshare.Client{fromA, fromB} {
 		go func() {
-			errs <- f.Store.Update(ctx, func(tx vetshare.Tx) error {
+			errs <- f.Store.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := records.UpdateClient(ctx, tx, f.Actor(i), edit)
 				return err
 			})
@@ -507,7 +510,7 @@ func TestR2_6OptimisticConcurrency(t *testing.T) {
 		t.Fatalf("%d wins, %d conflicts; want 1 and 1", wins, conflicts)
 	}
 	// The loser re-reads and retries both edits' fields survive.
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		cur, _, err := records.Client(ctx, tx, f.Actor(0), c.ID)
 		if err != nil {
 			return err
@@ -516,7 +519,7 @@ func TestR2_6OptimisticConcurrency(t *testing.T) {
 		_, err = records.UpdateClient(ctx, tx, f.Actor(1), cur)
 		return err
 	})
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		for i := range 2 {
 			got, _, err := records.Client(ctx, tx, f.Actor(i), c.ID)
 			if err != nil {
@@ -535,13 +538,13 @@ func TestR2_7SharingIsIdempotent(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeManual})
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	var first, again vetshare.ClientEntry
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		first, err = sharing.ShareClient(ctx, tx, f.Actor(1), c.ID)
 		return err
 	})
 	before := len(auditLog(t, f))
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		var err error
 		again, err = sharing.ShareClient(ctx, tx, f.Actor(1), c.ID)
 		return err
@@ -553,9 +556,9 @@ func TestR2_7SharingIsIdempotent(t *testing.T) {
 		t.Errorf("second share wrote %d audit entries", after-before)
 	}
 	f.Client(t, 1, "Next", "One")
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		// B's next number was not consumed by the repeated share.
-		e, err := tx.ClientEntryByNumber(ctx, f.Accounts[1].ID, 2)
+		e, err := txn.D(tx).ClientEntryByNumber(ctx, f.Accounts[1].ID, 2)
 		if err != nil || e.ClientID == c.ID {
 			t.Errorf("B's number 2: %+v %v", e, err)
 		}
@@ -570,7 +573,7 @@ func TestR2_8SameGroupOnly(t *testing.T) {
 	f.Enable(t, vetshare.ModeManual, ids[0], ids[1])
 	f.Enable(t, vetshare.ModeManual, ids[2], ids[3])
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := sharing.ShareClient(ctx, tx, f.Actor(2), c.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("share across groups: %v", err)
 		}
@@ -581,7 +584,7 @@ func TestR2_8SameGroupOnly(t *testing.T) {
 	})
 	solo := fixture.New(t, fixture.Options{Accounts: 2})
 	sc, _ := solo.Client(t, 0, "Rogers", "Shaggy")
-	solo.Update(t, func(tx vetshare.Tx) error {
+	solo.Update(t, func(tx *vetshare.Tx) error {
 		if _, err := sharing.ShareClient(ctx, tx, solo.Actor(1), sc.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("share without a group: %v", err)
 		}
@@ -598,7 +601,7 @@ func TestR2_10HomeLocation(t *testing.T) {
 	if c.HomeAccount != f.Accounts[0].ID {
 		t.Errorf("default home %s, want the creating account", c.HomeAccount)
 	}
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		got, err := sharing.SetHomeLocation(ctx, tx, f.Actor(1), c.ID, f.Accounts[1].ID)
 		if err != nil {
 			return err
@@ -614,7 +617,7 @@ func TestR2_10HomeLocation(t *testing.T) {
 	if e := lastAudit(t, f); e.Action != "client.home" {
 		t.Errorf("last audit %q, want client.home", e.Action)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		home, shown, err := sharing.HomeLocation(ctx, tx, f.Actor(0), c.ID)
 		if err != nil || !shown || home != f.Accounts[1].ID {
 			t.Errorf("home at A: %s %v %v", home, shown, err)
@@ -622,7 +625,7 @@ func TestR2_10HomeLocation(t *testing.T) {
 		return nil
 	})
 	lone, _ := f.Client(t, 2, "Alone", "Al")
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		home, shown, err := sharing.HomeLocation(ctx, tx, f.Actor(2), lone.ID)
 		if err != nil || shown || home != "" {
 			t.Errorf("home at an account never in a group: %q %v %v, want not shown", home, shown, err)
@@ -636,7 +639,7 @@ func TestR2_10HomeLocation(t *testing.T) {
 func TestR10_1SharingEventsAudited(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
-	f.Update(t, func(tx vetshare.Tx) error {
+	f.Update(t, func(tx *vetshare.Tx) error {
 		_, err := sharing.SetHomeLocation(ctx, tx, f.Actor(1), c.ID, f.Accounts[1].ID)
 		return err
 	})
@@ -647,7 +650,7 @@ func TestR10_1SharingEventsAudited(t *testing.T) {
 	if diff := cmp.Diff([]string{"sharing.enable", "client.share", "client.home"}, actions); diff != "" {
 		t.Errorf("audit actions (-want +got):\n%s", diff)
 	}
-	f.View(t, func(tx vetshare.Tx) error {
+	f.View(t, func(tx *vetshare.Tx) error {
 		n, err := audit.Verify(ctx, tx, f.Owner.ID)
 		if err != nil || n != 3 {
 			t.Errorf("Verify: %d entries, %v", n, err)

@@ -8,8 +8,8 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// AppendAudit implements [vetshare.Tx].
-func (t *Tx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
+// AppendAudit implements [*vetshare.Tx].
+func (t *dtx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 	var seq int64
 	var prev []byte
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&seq, &prev) },
@@ -28,8 +28,8 @@ func (t *Tx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 	return err
 }
 
-// AuditEntries implements [vetshare.Tx].
-func (t *Tx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error) {
+// AuditEntries implements [*vetshare.Tx].
+func (t *dtx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error) {
 	var out []vetshare.AuditEntry
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var e vetshare.AuditEntry

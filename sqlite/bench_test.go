@@ -14,6 +14,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/internal/fixture"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
 	"github.com/vetshare/vetshare/sqlite"
@@ -38,7 +39,7 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 	f := fixture.New(b, fixture.Options{Accounts: 10, Mode: vetshare.ModeAutomatic})
 	b.Run("op", func(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
-			f.Update(b, func(tx vetshare.Tx) error {
+			f.Update(b, func(tx *vetshare.Tx) error {
 				_, _, err := records.CreateClient(bctx, tx, f.Actor(i%10), vetshare.Client{LastName: "Bench", FirstName: fmt.Sprint(i)})
 				return err
 			})
@@ -146,7 +147,7 @@ func auditRow(b *testing.B, tx *sql.Tx, owner vetshare.OwnerID, us int64) {
 func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare.ClientID) {
 	f := fixture.New(b, fixture.Options{Accounts: 2, Mode: vetshare.ModeManual})
 	var ids []vetshare.ClientID
-	f.Update(b, func(tx vetshare.Tx) error {
+	f.Update(b, func(tx *vetshare.Tx) error {
 		for i := range clients {
 			c, _, err := records.CreateClient(bctx, tx, f.Actor(0), vetshare.Client{LastName: "Share", FirstName: fmt.Sprint(i)})
 			if err != nil {
@@ -208,7 +209,7 @@ func BenchmarkShareClient(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("records=%d/op", recs), func(b *testing.B) {
 			for b.Loop() {
-				f.Update(b, func(tx vetshare.Tx) error {
+				f.Update(b, func(tx *vetshare.Tx) error {
 					_, err := sharing.ShareClient(bctx, tx, f.Actor(1), ids[0])
 					return err
 				})
@@ -232,16 +233,16 @@ func BenchmarkShareClient(b *testing.B) {
 // client's origin, against a baseline of the same SELECT in plain SQL.
 func BenchmarkHistoryNonOrigin(b *testing.B) {
 	f, ids := shareFixture(b, 1, 100)
-	f.Update(b, func(tx vetshare.Tx) error { _, err := sharing.ShareClient(bctx, tx, f.Actor(1), ids[0]); return err })
+	f.Update(b, func(tx *vetshare.Tx) error { _, err := sharing.ShareClient(bctx, tx, f.Actor(1), ids[0]); return err })
 	var patient vetshare.PatientID
-	f.View(b, func(tx vetshare.Tx) error {
-		ps, err := tx.Patients(bctx, f.Accounts[1].ID, ids[0])
+	f.View(b, func(tx *vetshare.Tx) error {
+		ps, err := txn.D(tx).Patients(bctx, f.Accounts[1].ID, ids[0])
 		patient = ps[0].ID
 		return err
 	})
 	b.Run("op", func(b *testing.B) {
 		for b.Loop() {
-			f.View(b, func(tx vetshare.Tx) error {
+			f.View(b, func(tx *vetshare.Tx) error {
 				rs, err := records.History(bctx, tx, f.Actor(1), records.HistoryQuery{Patient: patient})
 				if len(rs) != 100 {
 					b.Fatalf("%d records", len(rs))
@@ -368,7 +369,7 @@ func BenchmarkCandidates1M(b *testing.B) {
 		var ds []time.Duration
 		for i := 0; b.Loop(); i++ {
 			start := time.Now()
-			f.View(b, func(tx vetshare.Tx) error {
+			f.View(b, func(tx *vetshare.Tx) error {
 				cs, err := sharing.Candidates(bctx, tx, f.Actor(i%10), prefixes[i%len(prefixes)], 10)
 				if err == nil && len(cs) == 0 {
 					b.Fatalf("no candidates for %q", prefixes[i%len(prefixes)])

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 const invoiceCols = `id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
@@ -20,7 +21,7 @@ func scanInvoice(r *sql.Rows, inv *vetshare.Invoice) error {
 	return err
 }
 
-func (t *Tx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
+func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 	var n int64
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
 		`SELECT coalesce(max(number), 0) + 1 FROM invoices WHERE account_id = ?`, inv.AccountID)
@@ -43,14 +44,14 @@ func (t *Tx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 	return nil
 }
 
-func (t *Tx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invoice, error) {
+func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invoice, error) {
 	var inv vetshare.Invoice
 	err := t.queryRow(ctx, vetshare.NotFound("invoice", id), func(r *sql.Rows) error { return scanInvoice(r, &inv) },
 		`SELECT `+invoiceCols+` FROM invoices WHERE id = ?`, id)
 	return inv, err
 }
 
-func (t *Tx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error) {
+func (t *dtx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error) {
 	var out []vetshare.InvoiceLine
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var l vetshare.InvoiceLine
@@ -63,7 +64,7 @@ func (t *Tx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshar
 	return out, err
 }
 
-func (t *Tx) ClientInvoices(ctx context.Context, q vetshare.InvoiceQuery) ([]vetshare.Invoice, error) {
+func (t *dtx) ClientInvoices(ctx context.Context, q driver.InvoiceQuery) ([]vetshare.Invoice, error) {
 	var out []vetshare.Invoice
 	scan := func(r *sql.Rows) error {
 		var inv vetshare.Invoice
@@ -85,7 +86,7 @@ func (t *Tx) ClientInvoices(ctx context.Context, q vetshare.InvoiceQuery) ([]vet
 		ORDER BY issued_at, id LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
 }
 
-func (t *Tx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
+func (t *dtx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
 	// The trigger invoices_balance_void takes the invoice off its balance.
 	res, err := t.exec(ctx, `UPDATE invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0`,
 		micros(at), id)
@@ -112,7 +113,7 @@ func scanPayment(r *sql.Rows, p *vetshare.Payment) error {
 	return err
 }
 
-func (t *Tx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
+func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	// One guarded statement inserts the payment only where the invoice can take it, so that a
 	// refusal (or a taken key) changes nothing; the trigger payments_apply applies it to the
 	// invoice and the balance in the same statement.
@@ -139,7 +140,7 @@ func (t *Tx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	return nil
 }
 
-func (t *Tx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error) {
+func (t *dtx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error) {
 	var p vetshare.Payment
 	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "payment key", ID: key}, func(r *sql.Rows) error { return scanPayment(r, &p) },
 		`SELECT `+paymentCols+` FROM payments WHERE owner_id = (SELECT owner_id FROM accounts WHERE id = ?) AND key = ?`,
@@ -147,7 +148,7 @@ func (t *Tx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key s
 	return p, err
 }
 
-func (t *Tx) InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
+func (t *dtx) InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
 	var out []vetshare.Payment
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var p vetshare.Payment
@@ -158,7 +159,7 @@ func (t *Tx) InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vets
 	return out, err
 }
 
-func (t *Tx) ClientBalance(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.Balance, error) {
+func (t *dtx) ClientBalance(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.Balance, error) {
 	b := vetshare.Balance{AccountID: account, ClientID: client}
 	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error {
 		return r.Scan(&b.Outstanding.Currency, &b.Outstanding.Amount, &b.OpenInvoices)
@@ -169,7 +170,7 @@ func (t *Tx) ClientBalance(ctx context.Context, account vetshare.AccountID, clie
 	return b, err
 }
 
-func (t *Tx) ClientBalances(ctx context.Context, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
+func (t *dtx) ClientBalances(ctx context.Context, client vetshare.ClientID) ([]vetshare.LocationBalance, error) {
 	var out []vetshare.LocationBalance
 	err := t.each(ctx, func(r *sql.Rows) error {
 		lb := vetshare.LocationBalance{Balance: vetshare.Balance{ClientID: client}}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 const clientCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phone, c.address,
@@ -21,8 +22,8 @@ func scanClient(r *sql.Rows, c *vetshare.Client, more ...any) error {
 	return err
 }
 
-// InsertClient implements [vetshare.Tx].
-func (t *Tx) InsertClient(ctx context.Context, c vetshare.Client) error {
+// InsertClient implements [*vetshare.Tx].
+func (t *dtx) InsertClient(ctx context.Context, c vetshare.Client) error {
 	_, err := t.exec(ctx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.OwnerID, c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
@@ -30,8 +31,8 @@ func (t *Tx) InsertClient(ctx context.Context, c vetshare.Client) error {
 	return err
 }
 
-// Client implements [vetshare.Tx].
-func (t *Tx) Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error) {
+// Client implements [*vetshare.Tx].
+func (t *dtx) Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error) {
 	var c vetshare.Client
 	err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return scanClient(r, &c) },
 		`SELECT `+clientCols+` FROM client_entries e JOIN clients c ON c.id = e.client_id WHERE e.account_id = ? AND e.client_id = ?`,
@@ -39,8 +40,8 @@ func (t *Tx) Client(ctx context.Context, account vetshare.AccountID, id vetshare
 	return c, err
 }
 
-// UpdateClient implements [vetshare.Tx].
-func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
+// UpdateClient implements [*vetshare.Tx].
+func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	res, err := t.exec(ctx, `UPDATE clients SET first_name = ?, last_name = ?, name_key = ?, first_key = ?, email = ?, phone = ?,
 		address = ?, home_account = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
@@ -60,10 +61,10 @@ func (t *Tx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current}
 }
 
-// InsertClientEntry implements [vetshare.Tx]. The number is the account's highest plus one,
+// InsertClientEntry implements [*vetshare.Tx]. The number is the account's highest plus one,
 // found on the (account_id, number) index in the same statement; write transactions are
 // serialized, so no two entries get one number.
-func (t *Tx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
+func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
 	var n int64
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
 		`INSERT INTO client_entries (account_id, client_id, number, via, created_at)
@@ -85,24 +86,24 @@ func scanEntry(r *sql.Rows, e *vetshare.ClientEntry) error {
 	return err
 }
 
-// ClientEntry implements [vetshare.Tx].
-func (t *Tx) ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error) {
+// ClientEntry implements [*vetshare.Tx].
+func (t *dtx) ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error { return scanEntry(r, &e) },
 		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.client_id = ?`, account, client)
 	return e, err
 }
 
-// ClientEntryByNumber implements [vetshare.Tx].
-func (t *Tx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error) {
+// ClientEntryByNumber implements [*vetshare.Tx].
+func (t *dtx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}, func(r *sql.Rows) error { return scanEntry(r, &e) },
 		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.number = ?`, account, number)
 	return e, err
 }
 
-// ClientEntries implements [vetshare.Tx].
-func (t *Tx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vetshare.ClientEntry, error) {
+// ClientEntries implements [*vetshare.Tx].
+func (t *dtx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vetshare.ClientEntry, error) {
 	var out []vetshare.ClientEntry
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var e vetshare.ClientEntry
@@ -116,11 +117,11 @@ func (t *Tx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vet
 // upper returns the least string greater than every string that starts with prefix.
 func upper(prefix string) string { return prefix + "\xff" }
 
-// Clients implements [vetshare.Tx].
-func (t *Tx) Clients(ctx context.Context, q vetshare.ClientListQuery) ([]vetshare.ClientRow, error) {
-	var out []vetshare.ClientRow
+// Clients implements [*vetshare.Tx].
+func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.ClientRow, error) {
+	var out []driver.ClientRow
 	scan := func(r *sql.Rows) error {
-		var row vetshare.ClientRow
+		var row driver.ClientRow
 		var created int64
 		err := scanClient(r, &row.Client, &row.Key, &row.Entry.Number, &row.Entry.Via, &created)
 		row.Entry.AccountID, row.Entry.ClientID, row.Entry.CreatedAt = q.Account, row.ID, time.UnixMicro(created).UTC()
@@ -138,8 +139,8 @@ func (t *Tx) Clients(ctx context.Context, q vetshare.ClientListQuery) ([]vetshar
 	return out, err
 }
 
-// ShareCandidates implements [vetshare.Tx].
-func (t *Tx) ShareCandidates(ctx context.Context, q vetshare.CandidateQuery) ([]vetshare.Client, error) {
+// ShareCandidates implements [*vetshare.Tx].
+func (t *dtx) ShareCandidates(ctx context.Context, q driver.CandidateQuery) ([]vetshare.Client, error) {
 	from, err := json.Marshal(q.From)
 	if err != nil {
 		return nil, err
@@ -172,8 +173,8 @@ func (t *Tx) ShareCandidates(ctx context.Context, q vetshare.CandidateQuery) ([]
 	return out, nil
 }
 
-// UnsharedClients implements [vetshare.Tx].
-func (t *Tx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
+// UnsharedClients implements [*vetshare.Tx].
+func (t *dtx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
 	if len(accounts) == 0 {
 		return nil, nil
 	}
@@ -195,8 +196,8 @@ func (t *Tx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID,
 	return out, err
 }
 
-// ClientEntriesOf implements [vetshare.Tx].
-func (t *Tx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
+// ClientEntriesOf implements [*vetshare.Tx].
+func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
 	if len(clients) == 0 {
 		return nil, nil
 	}

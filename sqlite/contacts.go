@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 const contactCols = `id, account_id, kind, name, company_id, category, email, phone, address, notes, copied_from,
@@ -21,7 +22,7 @@ func scanContact(r *sql.Rows, c *vetshare.Contact) error {
 	return err
 }
 
-func (t *Tx) InsertContact(ctx context.Context, c vetshare.Contact) error {
+func (t *dtx) InsertContact(ctx context.Context, c vetshare.Contact) error {
 	_, err := t.exec(ctx, `INSERT INTO contacts (id, account_id, kind, name, name_key, company_id, category, email, phone,
 		address, notes, copied_from, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.AccountID, string(c.Kind), c.Name, vetshare.FoldName(c.Name), nullString(string(c.CompanyID)), c.Category,
@@ -33,14 +34,14 @@ func (t *Tx) InsertContact(ctx context.Context, c vetshare.Contact) error {
 	return err
 }
 
-func (t *Tx) Contact(ctx context.Context, account vetshare.AccountID, id vetshare.ContactID) (vetshare.Contact, error) {
+func (t *dtx) Contact(ctx context.Context, account vetshare.AccountID, id vetshare.ContactID) (vetshare.Contact, error) {
 	var c vetshare.Contact
 	err := t.queryRow(ctx, vetshare.NotFound("contact", id), func(r *sql.Rows) error { return scanContact(r, &c) },
 		`SELECT `+contactCols+` FROM contacts WHERE id = ? AND account_id = ?`, id, account)
 	return c, err
 }
 
-func (t *Tx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
+func (t *dtx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
 	res, err := t.exec(ctx, `UPDATE contacts SET name = ?, name_key = ?, company_id = ?, category = ?, email = ?, phone = ?,
 		address = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ? AND account_id = ? AND version = ?`,
 		c.Name, vetshare.FoldName(c.Name), nullString(string(c.CompanyID)), c.Category, c.Email, c.Phone, c.Address, c.Notes,
@@ -63,7 +64,7 @@ func (t *Tx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
 	return &vetshare.ConflictError{Kind: "contact", ID: string(c.ID), Version: c.Version, Current: current}
 }
 
-func (t *Tx) Contacts(ctx context.Context, q vetshare.ContactQuery) ([]vetshare.Contact, error) {
+func (t *dtx) Contacts(ctx context.Context, q driver.ContactQuery) ([]vetshare.Contact, error) {
 	var out []vetshare.Contact
 	limit := q.Limit
 	if limit <= 0 {

@@ -8,15 +8,15 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// InsertOwner implements [vetshare.Tx].
-func (t *Tx) InsertOwner(ctx context.Context, o vetshare.Owner) error {
+// InsertOwner implements [*vetshare.Tx].
+func (t *dtx) InsertOwner(ctx context.Context, o vetshare.Owner) error {
 	_, err := t.exec(ctx, `INSERT INTO owners (id, name, task_sharing, created_at) VALUES (?, ?, ?, ?)`,
 		o.ID, o.Name, b2i(o.TaskSharing), micros(o.CreatedAt))
 	return err
 }
 
-// Owner implements [vetshare.Tx].
-func (t *Tx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, error) {
+// Owner implements [*vetshare.Tx].
+func (t *dtx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, error) {
 	var o vetshare.Owner
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("owner", id), func(r *sql.Rows) error {
@@ -26,8 +26,8 @@ func (t *Tx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, er
 	return o, err
 }
 
-// UpdateOwner implements [vetshare.Tx].
-func (t *Tx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
+// UpdateOwner implements [*vetshare.Tx].
+func (t *dtx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
 	return mustAffect(t.exec(ctx, `UPDATE owners SET name = ?, task_sharing = ? WHERE id = ?`,
 		o.Name, b2i(o.TaskSharing), o.ID))(vetshare.NotFound("owner", o.ID))
 }
@@ -41,29 +41,29 @@ func scanAccount(r *sql.Rows, a *vetshare.Account) error {
 	return err
 }
 
-// InsertAccount implements [vetshare.Tx].
-func (t *Tx) InsertAccount(ctx context.Context, a vetshare.Account) error {
+// InsertAccount implements [*vetshare.Tx].
+func (t *dtx) InsertAccount(ctx context.Context, a vetshare.Account) error {
 	_, err := t.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, micros(a.CreatedAt))
 	return err
 }
 
-// Account implements [vetshare.Tx].
-func (t *Tx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
+// Account implements [*vetshare.Tx].
+func (t *dtx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
 	var a vetshare.Account
 	err := t.queryRow(ctx, vetshare.NotFound("account", id), func(r *sql.Rows) error { return scanAccount(r, &a) },
 		`SELECT `+accountCols+` FROM accounts WHERE id = ?`, id)
 	return a, err
 }
 
-// UpdateAccount implements [vetshare.Tx].
-func (t *Tx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
+// UpdateAccount implements [*vetshare.Tx].
+func (t *dtx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
 	return mustAffect(t.exec(ctx, `UPDATE accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
 		a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, a.ID))(vetshare.NotFound("account", a.ID))
 }
 
-// Accounts implements [vetshare.Tx].
-func (t *Tx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error) {
+// Accounts implements [*vetshare.Tx].
+func (t *dtx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error) {
 	var out []vetshare.Account
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var a vetshare.Account
@@ -76,15 +76,15 @@ func (t *Tx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.A
 
 const userCols = `id, name, email, email_verified, active, created_at`
 
-// InsertUser implements [vetshare.Tx].
-func (t *Tx) InsertUser(ctx context.Context, u vetshare.User) error {
+// InsertUser implements [*vetshare.Tx].
+func (t *dtx) InsertUser(ctx context.Context, u vetshare.User) error {
 	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), micros(u.CreatedAt))
 	return err
 }
 
-// User implements [vetshare.Tx].
-func (t *Tx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error) {
+// User implements [*vetshare.Tx].
+func (t *dtx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error) {
 	var u vetshare.User
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("user", id), func(r *sql.Rows) error {
@@ -94,14 +94,14 @@ func (t *Tx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, error
 	return u, err
 }
 
-// UpdateUser implements [vetshare.Tx].
-func (t *Tx) UpdateUser(ctx context.Context, u vetshare.User) error {
+// UpdateUser implements [*vetshare.Tx].
+func (t *dtx) UpdateUser(ctx context.Context, u vetshare.User) error {
 	return mustAffect(t.exec(ctx, `UPDATE users SET name = ?, email = ?, email_verified = ?, active = ? WHERE id = ?`,
 		u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), u.ID))(vetshare.NotFound("user", u.ID))
 }
 
-// PutMembership implements [vetshare.Tx].
-func (t *Tx) PutMembership(ctx context.Context, m vetshare.Membership) error {
+// PutMembership implements [*vetshare.Tx].
+func (t *dtx) PutMembership(ctx context.Context, m vetshare.Membership) error {
 	_, err := t.exec(ctx, `INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role, permissions = excluded.permissions, active = excluded.active`,
 		m.UserID, m.AccountID, string(m.Role), int64(m.Permissions), b2i(m.Active))
@@ -115,8 +115,8 @@ func scanMembership(r *sql.Rows, m *vetshare.Membership) error {
 	return err
 }
 
-// Membership implements [vetshare.Tx].
-func (t *Tx) Membership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.Membership, error) {
+// Membership implements [*vetshare.Tx].
+func (t *dtx) Membership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.Membership, error) {
 	var m vetshare.Membership
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)),
 		func(r *sql.Rows) error { return scanMembership(r, &m) },
@@ -124,8 +124,8 @@ func (t *Tx) Membership(ctx context.Context, user vetshare.UserID, account vetsh
 	return m, err
 }
 
-// Memberships implements [vetshare.Tx].
-func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.Membership, error) {
+// Memberships implements [*vetshare.Tx].
+func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.Membership, error) {
 	var out []vetshare.Membership
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var m vetshare.Membership
@@ -136,8 +136,8 @@ func (t *Tx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare.
 	return out, err
 }
 
-// ActorMembership implements [vetshare.Tx].
-func (t *Tx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
+// ActorMembership implements [*vetshare.Tx].
+func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
 	var u vetshare.User
 	var m vetshare.Membership
 	var created, perms int64

@@ -5,13 +5,14 @@ import (
 	"fmt"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // Pragmas reads, on the connection of tx (a transaction of this store), the pragmas every
 // connection must have: journal_mode, foreign_keys, busy_timeout, synchronous and query_only.
 // It is for tests and health checks.
-func (s *Store) Pragmas(ctx context.Context, tx vetshare.Tx, journal *string, fk, busy, sync, queryOnly *int) error {
-	t, ok := tx.(*Tx)
+func (s *Store) Pragmas(ctx context.Context, tx *vetshare.Tx, journal *string, fk, busy, sync, queryOnly *int) error {
+	t, ok := txn.D(tx).(*dtx)
 	if !ok || t.s != s {
 		return vetshare.Invalid("tx", "not a transaction of this store")
 	}

@@ -57,7 +57,7 @@ func scanItem(r *sql.Rows, it *vetshare.Item, more ...any) error {
 	return err
 }
 
-func (t *Tx) InsertItem(ctx context.Context, it vetshare.Item) error {
+func (t *dtx) InsertItem(ctx context.Context, it vetshare.Item) error {
 	rules, err := encodeRules(it.Reminders)
 	if err != nil {
 		return err
@@ -68,7 +68,7 @@ func (t *Tx) InsertItem(ctx context.Context, it vetshare.Item) error {
 	return err
 }
 
-func (t *Tx) UpdateItem(ctx context.Context, it vetshare.Item) error {
+func (t *dtx) UpdateItem(ctx context.Context, it vetshare.Item) error {
 	rules, err := encodeRules(it.Reminders)
 	if err != nil {
 		return err
@@ -77,14 +77,14 @@ func (t *Tx) UpdateItem(ctx context.Context, it vetshare.Item) error {
 		it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, it.ID))(vetshare.NotFound("item", it.ID))
 }
 
-func (t *Tx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, error) {
+func (t *dtx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, error) {
 	var it vetshare.Item
 	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it) },
 		`SELECT `+itemCols+` FROM items i WHERE i.id = ?`, id)
 	return it, err
 }
 
-func (t *Tx) Items(ctx context.Context, q vetshare.ItemQuery) ([]vetshare.Item, error) {
+func (t *dtx) Items(ctx context.Context, q vetshare.ItemQuery) ([]vetshare.Item, error) {
 	var out []vetshare.Item
 	scan := func(r *sql.Rows) error {
 		var it vetshare.Item
@@ -112,7 +112,7 @@ func idList[T ~string](ids []T) string {
 	return string(b)
 }
 
-func (t *Tx) ItemsWithReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Item, error) {
+func (t *dtx) ItemsWithReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Item, error) {
 	var out []vetshare.Item
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var it vetshare.Item
@@ -124,7 +124,7 @@ func (t *Tx) ItemsWithReminders(ctx context.Context, accounts []vetshare.Account
 	return out, err
 }
 
-func (t *Tx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) error {
+func (t *dtx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) error {
 	if err := mustAffect(t.exec(ctx, `UPDATE items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`,
 		m.Quantity, m.ItemID, m.AccountID))(vetshare.NotFound("item", m.ItemID)); err != nil {
 		return err
@@ -135,7 +135,7 @@ func (t *Tx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) 
 	return err
 }
 
-func (t *Tx) movements(ctx context.Context, query string, args ...any) ([]vetshare.StockMovement, error) {
+func (t *dtx) movements(ctx context.Context, query string, args ...any) ([]vetshare.StockMovement, error) {
 	var out []vetshare.StockMovement
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var m vetshare.StockMovement
@@ -149,18 +149,18 @@ func (t *Tx) movements(ctx context.Context, query string, args ...any) ([]vetsha
 	return out, err
 }
 
-func (t *Tx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
+func (t *dtx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
 	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
 		WHERE item_id = ? AND seq > coalesce((SELECT seq FROM stock_movements WHERE id = ? AND item_id = ?), 0)
 		ORDER BY seq LIMIT ?`, item, after, item, limit)
 }
 
-func (t *Tx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
+func (t *dtx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
 	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
 		WHERE record_id = ? ORDER BY item_id, seq`, record)
 }
 
-func (t *Tx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {
+func (t *dtx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {
 	var out []vetshare.UsageRow
 	before := string(q.Before)
 	if before == "" {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 const patientCols = `p.id, p.client_id, p.name, p.species, p.breed, p.birth_date, p.origin_account, p.created_by, p.created_at`
@@ -19,16 +20,16 @@ func scanPatient(r *sql.Rows, p *vetshare.Patient) error {
 	return err
 }
 
-// InsertPatient implements [vetshare.Tx].
-func (t *Tx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
+// InsertPatient implements [*vetshare.Tx].
+func (t *dtx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 	_, err := t.exec(ctx, `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ClientID, p.Name, p.Species, p.Breed, micros(p.BirthDate), p.OriginAccount, p.CreatedBy, micros(p.CreatedAt))
 	return err
 }
 
-// Patient implements [vetshare.Tx].
-func (t *Tx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
+// Patient implements [*vetshare.Tx].
+func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
 	var p vetshare.Patient
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
 		`SELECT `+patientCols+` FROM patients p JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
@@ -36,8 +37,8 @@ func (t *Tx) Patient(ctx context.Context, account vetshare.AccountID, id vetshar
 	return p, err
 }
 
-// Patients implements [vetshare.Tx].
-func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
+// Patients implements [*vetshare.Tx].
+func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
 	var out []vetshare.Patient
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var p vetshare.Patient
@@ -49,8 +50,8 @@ func (t *Tx) Patients(ctx context.Context, account vetshare.AccountID, client ve
 	return out, err
 }
 
-// PatientsOf implements [vetshare.Tx].
-func (t *Tx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
+// PatientsOf implements [*vetshare.Tx].
+func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
 	if len(clients) == 0 {
 		return nil, nil
 	}
@@ -86,8 +87,8 @@ func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
 	return err
 }
 
-// InsertRecord implements [vetshare.Tx].
-func (t *Tx) InsertRecord(ctx context.Context, r vetshare.Record) error {
+// InsertRecord implements [*vetshare.Tx].
+func (t *dtx) InsertRecord(ctx context.Context, r vetshare.Record) error {
 	_, err := t.exec(ctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity, micros(r.CreatedAt))
@@ -98,16 +99,16 @@ func (t *Tx) InsertRecord(ctx context.Context, r vetshare.Record) error {
 const recordScope = ` FROM records r JOIN patients p ON p.id = r.patient_id
 	JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?`
 
-// Record implements [vetshare.Tx].
-func (t *Tx) Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error) {
+// Record implements [*vetshare.Tx].
+func (t *dtx) Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error) {
 	var r vetshare.Record
 	err := t.queryRow(ctx, vetshare.NotFound("record", id), func(rows *sql.Rows) error { return scanRecord(rows, &r) },
 		`SELECT `+recordCols+recordScope+` WHERE r.id = ?`, account, id)
 	return r, err
 }
 
-// Records implements [vetshare.Tx].
-func (t *Tx) Records(ctx context.Context, q vetshare.RecordQuery) ([]vetshare.Record, error) {
+// Records implements [*vetshare.Tx].
+func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Record, error) {
 	var out []vetshare.Record
 	err := t.each(ctx, func(rows *sql.Rows) error {
 		var r vetshare.Record
@@ -120,8 +121,8 @@ func (t *Tx) Records(ctx context.Context, q vetshare.RecordQuery) ([]vetshare.Re
 	return out, err
 }
 
-// RemoveRecord implements [vetshare.Tx].
-func (t *Tx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshare.Removal) error {
+// RemoveRecord implements [*vetshare.Tx].
+func (t *dtx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshare.Removal) error {
 	res, err := t.exec(ctx, `UPDATE records SET removed_at = ?, removed_by = ?, removed_account = ?, removed_reason = ?
 		WHERE id = ? AND removed_at IS NULL`, micros(rm.At), rm.UserID, rm.AccountID, rm.Reason, id)
 	if err != nil {

@@ -21,18 +21,18 @@ func scanAction(r *sql.Rows, a *vetshare.DisableAction) error {
 	return err
 }
 
-func (t *Tx) InsertDisableAction(ctx context.Context, a vetshare.DisableAction) error {
+func (t *dtx) InsertDisableAction(ctx context.Context, a vetshare.DisableAction) error {
 	_, err := t.exec(ctx, `INSERT INTO disable_actions (`+actionCols+`) VALUES (?, ?, ?, ?, ?)`,
 		a.AccountID, a.ItemID, a.TargetAccountID, a.TargetItemID, micros(a.CreatedAt))
 	return err
 }
 
-func (t *Tx) DeleteDisableAction(ctx context.Context, item, target vetshare.ItemID) error {
+func (t *dtx) DeleteDisableAction(ctx context.Context, item, target vetshare.ItemID) error {
 	return mustAffect(t.exec(ctx, `DELETE FROM disable_actions WHERE item_id = ? AND target_item_id = ?`, item, target))(
 		vetshare.NotFound("disable action", string(item)+"->"+string(target)))
 }
 
-func (t *Tx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+func (t *dtx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
 	var out []vetshare.DisableAction
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var a vetshare.DisableAction
@@ -43,7 +43,7 @@ func (t *Tx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetsha
 	return out, err
 }
 
-func (t *Tx) AccountsDisableActions(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.DisableAction, error) {
+func (t *dtx) AccountsDisableActions(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.DisableAction, error) {
 	var out []vetshare.DisableAction
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var a vetshare.DisableAction
@@ -69,7 +69,7 @@ func scanReminder(rows *sql.Rows, r *vetshare.Reminder, more ...any) error {
 	return err
 }
 
-func (t *Tx) reminders(ctx context.Context, query string, args ...any) ([]vetshare.Reminder, error) {
+func (t *dtx) reminders(ctx context.Context, query string, args ...any) ([]vetshare.Reminder, error) {
 	var out []vetshare.Reminder
 	err := t.each(ctx, func(rows *sql.Rows) error {
 		var r vetshare.Reminder
@@ -80,7 +80,7 @@ func (t *Tx) reminders(ctx context.Context, query string, args ...any) ([]vetsha
 	return out, err
 }
 
-func (t *Tx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
+func (t *dtx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
 	_, err := t.exec(ctx, `INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
 		completed_by, completed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.PatientID, r.AccountID, r.ItemID, r.UsageID, r.Kind, vetshare.FoldName(r.Kind), micros(r.Due), string(r.Status),
@@ -88,14 +88,14 @@ func (t *Tx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
 	return err
 }
 
-func (t *Tx) Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Reminder, error) {
+func (t *dtx) Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Reminder, error) {
 	var r vetshare.Reminder
 	err := t.queryRow(ctx, vetshare.NotFound("reminder", id), func(rows *sql.Rows) error { return scanReminder(rows, &r) },
 		`SELECT `+reminderCols+` FROM reminders r WHERE r.id = ?`, id)
 	return r, err
 }
 
-func (t *Tx) PatientReminders(ctx context.Context, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
+func (t *dtx) PatientReminders(ctx context.Context, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
 	switch status {
 	case "":
 		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? ORDER BY r.due, r.id`, patient)
@@ -111,7 +111,7 @@ func (t *Tx) PatientReminders(ctx context.Context, patient vetshare.PatientID, s
 // placeholders is cheaper than a JSON array for the few targets a usage has.
 const openChunk = 8
 
-func (t *Tx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
+func (t *dtx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
 	var out []vetshare.Reminder
 	for len(items) > 0 {
 		n := min(len(items), openChunk)
@@ -134,15 +134,15 @@ func (t *Tx) OpenReminders(ctx context.Context, patient vetshare.PatientID, item
 	return out, nil
 }
 
-func (t *Tx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
+func (t *dtx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
 	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.usage_id = ? ORDER BY r.id`, usage)
 }
 
-func (t *Tx) CompletedReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
+func (t *dtx) CompletedReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
 	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.completed_by = ? ORDER BY r.id`, usage)
 }
 
-func (t *Tx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from vetshare.ReminderStatus) error {
+func (t *dtx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from vetshare.ReminderStatus) error {
 	res, err := t.exec(ctx, `UPDATE reminders SET status = ?, completed_by = ?, completed_at = ? WHERE id = ? AND status = ?`,
 		string(r.Status), nullString(string(r.CompletedBy)), micros(r.CompletedAt), r.ID, string(from))
 	if err != nil {
@@ -161,7 +161,7 @@ func (t *Tx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from
 	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "is " + string(cur.Status) + ", not " + string(from)}
 }
 
-func (t *Tx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error) {
+func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error) {
 	var out []vetshare.Record
 	err := t.each(ctx, func(rows *sql.Rows) error {
 		var r vetshare.Record
@@ -177,7 +177,7 @@ func (t *Tx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]v
 	return out, err
 }
 
-func (t *Tx) DueReminders(ctx context.Context, account vetshare.AccountID, from, to, afterDue time.Time, afterID vetshare.ReminderID, limit int) ([]vetshare.DueReminder, error) {
+func (t *dtx) DueReminders(ctx context.Context, account vetshare.AccountID, from, to, afterDue time.Time, afterID vetshare.ReminderID, limit int) ([]vetshare.DueReminder, error) {
 	var out []vetshare.DueReminder
 	start := micros(from)
 	if afterID != "" {
@@ -196,7 +196,7 @@ func (t *Tx) DueReminders(ctx context.Context, account vetshare.AccountID, from,
 	return out, err
 }
 
-func (t *Tx) DuplicateReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Reminder, error) {
+func (t *dtx) DuplicateReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Reminder, error) {
 	return t.reminders(ctx, `WITH open AS (
 			SELECT r.* FROM json_each(?) j JOIN reminders r INDEXED BY reminders_open_kind
 			ON r.account_id = j.value AND r.status = 'open'

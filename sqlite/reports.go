@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // The report queries read the account's client entries in one pass, by client number
@@ -41,7 +42,7 @@ ORDER BY e.created_at, e.number`
 // openBefore is the upper bound of an open range.
 const openBefore = int64(1<<63 - 1)
 
-func (t *Tx) ReportEntries(ctx context.Context, q vetshare.ReportQuery, fn func(vetshare.ReportRow) error) error {
+func (t *dtx) ReportEntries(ctx context.Context, q driver.ReportQuery, fn func(vetshare.ReportRow) error) error {
 	from, before := int64(-1<<63), openBefore
 	if !q.CreatedFrom.IsZero() {
 		from = vetshare.Time(q.CreatedFrom).UnixMicro()

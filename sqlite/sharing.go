@@ -8,15 +8,15 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// InsertGroup implements [vetshare.Tx].
-func (t *Tx) InsertGroup(ctx context.Context, g vetshare.ShareGroup) error {
+// InsertGroup implements [*vetshare.Tx].
+func (t *dtx) InsertGroup(ctx context.Context, g vetshare.ShareGroup) error {
 	_, err := t.exec(ctx, `INSERT INTO share_groups (id, owner_id, mode, created_at) VALUES (?, ?, ?, ?)`,
 		g.ID, g.OwnerID, string(g.Mode), micros(g.CreatedAt))
 	return err
 }
 
-// Group implements [vetshare.Tx].
-func (t *Tx) Group(ctx context.Context, id vetshare.GroupID) (vetshare.ShareGroup, error) {
+// Group implements [*vetshare.Tx].
+func (t *dtx) Group(ctx context.Context, id vetshare.GroupID) (vetshare.ShareGroup, error) {
 	var g vetshare.ShareGroup
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("share group", id), func(r *sql.Rows) error {
@@ -34,8 +34,8 @@ func scanMember(r *sql.Rows, m *vetshare.GroupMember) error {
 	return err
 }
 
-// GroupOf implements [vetshare.Tx].
-func (t *Tx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.GroupMember, error) {
+// GroupOf implements [*vetshare.Tx].
+func (t *dtx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.GroupMember, error) {
 	var m vetshare.GroupMember
 	err := t.queryRow(ctx, vetshare.NotFound("group membership of account", account),
 		func(r *sql.Rows) error { return scanMember(r, &m) },
@@ -43,8 +43,8 @@ func (t *Tx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.
 	return m, err
 }
 
-// GroupMembers implements [vetshare.Tx].
-func (t *Tx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error) {
+// GroupMembers implements [*vetshare.Tx].
+func (t *dtx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error) {
 	var out []vetshare.GroupMember
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var m vetshare.GroupMember
@@ -55,29 +55,29 @@ func (t *Tx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetsha
 	return out, err
 }
 
-// JoinGroup implements [vetshare.Tx].
-func (t *Tx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
+// JoinGroup implements [*vetshare.Tx].
+func (t *dtx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
 	_, err := t.exec(ctx, `INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,
 		m.GroupID, m.AccountID, micros(m.JoinedAt))
 	return err
 }
 
-// LeaveGroup implements [vetshare.Tx].
-func (t *Tx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
+// LeaveGroup implements [*vetshare.Tx].
+func (t *dtx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
 	return mustAffect(t.exec(ctx, `UPDATE group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
 		micros(at), account))(vetshare.NotFound("group membership of account", account))
 }
 
-// EverInGroup implements [vetshare.Tx].
-func (t *Tx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error) {
+// EverInGroup implements [*vetshare.Tx].
+func (t *dtx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error) {
 	var ever bool
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ever) },
 		`SELECT EXISTS (SELECT 1 FROM group_members WHERE account_id = ?)`, account)
 	return ever, err
 }
 
-// SharedEntries implements [vetshare.Tx].
-func (t *Tx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int, error) {
+// SharedEntries implements [*vetshare.Tx].
+func (t *dtx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int, error) {
 	var n int
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
 		`SELECT count(*) FROM client_entries e WHERE e.account_id = ?1
@@ -85,8 +85,8 @@ func (t *Tx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int
 	return n, err
 }
 
-// GroupOfAccount implements [vetshare.Tx].
-func (t *Tx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (vetshare.ShareGroup, []vetshare.GroupMember, error) {
+// GroupOfAccount implements [*vetshare.Tx].
+func (t *dtx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (vetshare.ShareGroup, []vetshare.GroupMember, error) {
 	var g vetshare.ShareGroup
 	var members []vetshare.GroupMember
 	err := t.each(ctx, func(r *sql.Rows) error {

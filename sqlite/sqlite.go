@@ -14,6 +14,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // Store is the SQLite [vetshare.Store]. It is safe for concurrent use.
@@ -155,7 +156,7 @@ func (s *Store) Close() error {
 func (s *Store) DB() *sql.DB { return s.write }
 
 // Update runs fn in a write transaction; see [vetshare.Store].
-func (s *Store) Update(ctx context.Context, fn func(vetshare.Tx) error) error {
+func (s *Store) Update(ctx context.Context, fn func(*vetshare.Tx) error) error {
 	if s.hostWrite != nil {
 		select {
 		case s.hostWrite <- struct{}{}:
@@ -168,16 +169,16 @@ func (s *Store) Update(ctx context.Context, fn func(vetshare.Tx) error) error {
 }
 
 // View runs fn in a read-only transaction; see [vetshare.Store].
-func (s *Store) View(ctx context.Context, fn func(vetshare.Tx) error) error {
+func (s *Store) View(ctx context.Context, fn func(*vetshare.Tx) error) error {
 	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(vetshare.Tx) error) (err error) {
+func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*vetshare.Tx) error) (err error) {
 	sqlTx, err := s.begin(ctx, db, opts)
 	if err != nil {
 		return err
 	}
-	t := &Tx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now()), readOnly: opts != nil && opts.ReadOnly}
+	t := &dtx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now()), readOnly: opts != nil && opts.ReadOnly}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -185,7 +186,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		}
 		s.prepareLater(ctx, db, t.pending)
 	}()
-	if err := fn(t); err != nil {
+	if err := fn(driver.Wrap(t)); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
@@ -260,8 +261,8 @@ func (s *Store) prepareLater(ctx context.Context, db *sql.DB, queries []string) 
 	}
 }
 
-// Tx is the store's [vetshare.Tx].
-type Tx struct {
+// dtx is the store's [driver.Tx]: every transaction of the store, a host's included.
+type dtx struct {
 	s        *Store
 	db       *sql.DB
 	tx       *sql.Tx
@@ -280,12 +281,12 @@ func isQuery(q string) bool {
 	return len(q) >= 6 && (strings.EqualFold(q[:6], "SELECT") || strings.EqualFold(q[:4], "WITH"))
 }
 
-var _ vetshare.Tx = (*Tx)(nil)
+var _ driver.Tx = (*dtx)(nil)
 
 // Now returns the time of the transaction.
-func (t *Tx) Now() time.Time { return t.now }
+func (t *dtx) Now() time.Time { return t.now }
 
-func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	if t.readOnly && !isQuery(query) {
 		return nil, errReadOnly
 	}
@@ -307,7 +308,7 @@ func (t *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
-func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -316,7 +317,7 @@ func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 	return res, translate(err)
 }
 
-func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -327,7 +328,7 @@ func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, e
 
 // queryRow runs a query expected to return at most one row and scans it with scan; it returns
 // notFound when there is none.
-func (t *Tx) queryRow(ctx context.Context, notFound error, scan func(*sql.Rows) error, query string, args ...any) error {
+func (t *dtx) queryRow(ctx context.Context, notFound error, scan func(*sql.Rows) error, query string, args ...any) error {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return err
@@ -346,7 +347,7 @@ func (t *Tx) queryRow(ctx context.Context, notFound error, scan func(*sql.Rows) 
 }
 
 // each runs scan on every row of the query.
-func (t *Tx) each(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
+func (t *dtx) each(ctx context.Context, scan func(*sql.Rows) error, query string, args ...any) error {
 	rows, err := t.query(ctx, query, args...)
 	if err != nil {
 		return err

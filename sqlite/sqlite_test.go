@@ -11,6 +11,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/sqlite"
 	"github.com/vetshare/vetshare/storetest"
 )
@@ -62,7 +63,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 		fk, busy, sync, readOnly int
 	}
 	var got []reading
-	check := func(tx vetshare.Tx) error {
+	check := func(tx *vetshare.Tx) error {
 		inside.Done() // every transaction holds its own connection until all have begun
 		<-start
 		var r reading
@@ -144,8 +145,8 @@ func TestOpenRefuses(t *testing.T) {
 	t.Run("ReopenKeepsData", func(t *testing.T) {
 		s, path := MustOpen(t)
 		id := vetshare.NewID[vetshare.OwnerID](vetshare.SystemClock{}.Now())
-		if err := s.Update(ctx, func(tx vetshare.Tx) error {
-			return tx.InsertOwner(ctx, vetshare.Owner{ID: id, Name: "o", CreatedAt: tx.Now()})
+		if err := s.Update(ctx, func(tx *vetshare.Tx) error {
+			return txn.D(tx).InsertOwner(ctx, vetshare.Owner{ID: id, Name: "o", CreatedAt: tx.Now()})
 		}); err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +156,7 @@ func TestOpenRefuses(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer s.Close()
-		if err := s.View(ctx, func(tx vetshare.Tx) error { _, err := tx.Owner(ctx, id); return err }); err != nil {
+		if err := s.View(ctx, func(tx *vetshare.Tx) error { _, err := txn.D(tx).Owner(ctx, id); return err }); err != nil {
 			t.Errorf("after reopening: %v", err)
 		}
 	})

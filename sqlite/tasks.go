@@ -47,7 +47,7 @@ func scanTask(r *sql.Rows, t *vetshare.Task, more ...any) error {
 	return err
 }
 
-func (t *Tx) InsertTask(ctx context.Context, k vetshare.Task) error {
+func (t *dtx) InsertTask(ctx context.Context, k vetshare.Task) error {
 	_, err := t.exec(ctx, `INSERT INTO tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
 		repeat_every, repeat_unit, repeat_until, client_id, patient_id, created_by, created_at, updated_at, completed_at,
 		previous_id, next_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -59,14 +59,14 @@ func (t *Tx) InsertTask(ctx context.Context, k vetshare.Task) error {
 	return err
 }
 
-func (t *Tx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
+func (t *dtx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
 	var k vetshare.Task
 	err := t.queryRow(ctx, vetshare.NotFound("task", id), func(r *sql.Rows) error { return scanTask(r, &k) },
 		`SELECT `+taskCols+` FROM tasks t WHERE t.id = ?`, id)
 	return k, err
 }
 
-func (t *Tx) UpdateTask(ctx context.Context, k vetshare.Task) error {
+func (t *dtx) UpdateTask(ctx context.Context, k vetshare.Task) error {
 	res, err := t.exec(ctx, `UPDATE tasks SET kind = ?, title = ?, notes = ?, assignee_id = ?, due = ?, priority = ?,
 		status = ?, done = ?, repeat_every = ?, repeat_unit = ?, repeat_until = ?, client_id = ?, patient_id = ?,
 		updated_at = ?, completed_at = ?, previous_id = ?, next_id = ?, version = version + 1
@@ -91,7 +91,7 @@ func (t *Tx) UpdateTask(ctx context.Context, k vetshare.Task) error {
 	return &vetshare.ConflictError{Kind: "task", ID: string(k.ID), Version: k.Version, Current: current}
 }
 
-func (t *Tx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
+func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
 	return mustAffect(t.exec(ctx, `DELETE FROM tasks WHERE id = ?`, id))(vetshare.NotFound("task", id))
 }
 
@@ -120,7 +120,7 @@ const (
 	WHERE t.patient_id = :v AND t.account_id = :a AND t.done = :c` + taskAfter
 )
 
-func (t *Tx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error) {
+func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error) {
 	if len(q.Accounts) == 0 {
 		return nil, vetshare.Invalid("Accounts", "at least one account is needed")
 	}

@@ -9,6 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 func init() {
@@ -16,7 +18,7 @@ func init() {
 	Register("Contacts", testContacts)
 }
 
-// testBilling checks the contracts of [vetshare.BillingTx].
+// testBilling checks the contracts of [driver.BillingTx].
 func testBilling(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 2)
@@ -24,7 +26,7 @@ func testBilling(t *testing.T, h Harness) {
 	a, b := w.accounts[0].ID, w.accounts[1].ID
 	var c vetshare.Client
 	var inv1, inv2, inv3 vetshare.Invoice
-	newInvoice := func(tx vetshare.Tx, account vetshare.AccountID, at time.Time, amounts ...int64) vetshare.Invoice {
+	newInvoice := func(tx *vetshare.Tx, account vetshare.AccountID, at time.Time, amounts ...int64) vetshare.Invoice {
 		inv := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](at), AccountID: account, ClientID: c.ID,
 			Status: vetshare.InvoiceOpen, Currency: "USD", CreatedBy: w.user.ID, IssuedAt: at, Note: "n"}
 		for _, n := range amounts {
@@ -33,30 +35,30 @@ func testBilling(t *testing.T, h Harness) {
 		}
 		return inv
 	}
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		var err error
 		if c, err = w.client(ctx, tx, 0, "Rogers", "Shaggy"); err != nil {
 			return err
 		}
 		eb := vetshare.ClientEntry{AccountID: b, ClientID: c.ID, Via: vetshare.ViaManual, CreatedAt: t0}
-		if err := tx.InsertClientEntry(ctx, &eb); err != nil {
+		if err := txn.D(tx).InsertClientEntry(ctx, &eb); err != nil {
 			return err
 		}
-		bal, err := tx.ClientBalance(ctx, a, c.ID)
+		bal, err := txn.D(tx).ClientBalance(ctx, a, c.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(vetshare.Balance{AccountID: a, ClientID: c.ID, Outstanding: vetshare.Money{Currency: "USD"}}, bal); diff != "" {
 			t.Errorf("ClientBalance before any invoice (-want +got):\n%s", diff)
 		}
-		_, err = tx.ClientBalance(ctx, other.accounts[0].ID, c.ID)
+		_, err = txn.D(tx).ClientBalance(ctx, other.accounts[0].ID, c.ID)
 		wantErr(t, "ClientBalance without an entry", err, vetshare.ErrNotFound)
 
 		inv1 = newInvoice(tx, a, t0, 1000, 250)
 		inv2 = newInvoice(tx, a, t0.Add(time.Second), 500)
 		inv3 = newInvoice(tx, b, t0, 700)
 		for _, inv := range []*vetshare.Invoice{&inv1, &inv2, &inv3} {
-			if err := tx.InsertInvoice(ctx, inv); err != nil {
+			if err := txn.D(tx).InsertInvoice(ctx, inv); err != nil {
 				return err
 			}
 		}
@@ -64,13 +66,13 @@ func testBilling(t *testing.T, h Harness) {
 			t.Errorf("numbers %d, %d, %d; want 1, 2 at one account and 1 at the other", inv1.Number, inv2.Number, inv3.Number)
 		}
 		dup := inv1
-		wantErr(t, "InsertInvoice with a taken id", tx.InsertInvoice(ctx, &dup), vetshare.ErrConflict)
+		wantErr(t, "InsertInvoice with a taken id", txn.D(tx).InsertInvoice(ctx, &dup), vetshare.ErrConflict)
 		stray := newInvoice(tx, other.accounts[0].ID, t0, 5)
-		wantErr(t, "InsertInvoice without a client entry", tx.InsertInvoice(ctx, &stray), vetshare.ErrNotFound)
+		wantErr(t, "InsertInvoice without a client entry", txn.D(tx).InsertInvoice(ctx, &stray), vetshare.ErrNotFound)
 		return nil
 	})
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		got, err := tx.Invoice(ctx, inv1.ID)
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		got, err := txn.D(tx).Invoice(ctx, inv1.ID)
 		if err != nil {
 			return err
 		}
@@ -79,28 +81,28 @@ func testBilling(t *testing.T, h Harness) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("Invoice (-want +got):\n%s", diff)
 		}
-		lines, err := tx.InvoiceLines(ctx, inv1.ID)
+		lines, err := txn.D(tx).InvoiceLines(ctx, inv1.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(inv1.Lines, lines); diff != "" {
 			t.Errorf("InvoiceLines (-want +got):\n%s", diff)
 		}
-		_, err = tx.Invoice(ctx, vetshare.NewID[vetshare.InvoiceID](t0))
+		_, err = txn.D(tx).Invoice(ctx, vetshare.NewID[vetshare.InvoiceID](t0))
 		wantErr(t, "Invoice of an unknown id", err, vetshare.ErrNotFound)
-		list, err := tx.ClientInvoices(ctx, vetshare.InvoiceQuery{Account: a, Client: c.ID, Limit: 1})
+		list, err := txn.D(tx).ClientInvoices(ctx, driver.InvoiceQuery{Account: a, Client: c.ID, Limit: 1})
 		if err != nil || len(list) != 1 || list[0].ID != inv1.ID {
 			t.Errorf("ClientInvoices first page = %v, %v; want the first invoice", list, err)
 		}
-		list, err = tx.ClientInvoices(ctx, vetshare.InvoiceQuery{Account: a, Client: c.ID, After: inv1.ID, Limit: 10})
+		list, err = txn.D(tx).ClientInvoices(ctx, driver.InvoiceQuery{Account: a, Client: c.ID, After: inv1.ID, Limit: 10})
 		if err != nil || len(list) != 1 || list[0].ID != inv2.ID {
 			t.Errorf("ClientInvoices after the first = %v, %v; want the second", list, err)
 		}
-		list, err = tx.ClientInvoices(ctx, vetshare.InvoiceQuery{Account: a, Client: c.ID, Status: vetshare.InvoicePaid})
+		list, err = txn.D(tx).ClientInvoices(ctx, driver.InvoiceQuery{Account: a, Client: c.ID, Status: vetshare.InvoicePaid})
 		if err != nil || len(list) != 0 {
 			t.Errorf("ClientInvoices of paid ones = %v, %v; want none", list, err)
 		}
-		bal, err := tx.ClientBalance(ctx, a, c.ID)
+		bal, err := txn.D(tx).ClientBalance(ctx, a, c.ID)
 		if err != nil {
 			return err
 		}
@@ -116,7 +118,7 @@ func testBilling(t *testing.T, h Harness) {
 			UserID: w.user.ID, Method: "card", Reference: "r", CreatedAt: at}
 	}
 	p1, p2 := pay(inv1, "k1", 1000, t0.Add(time.Minute)), pay(inv1, "k2", 250, t0.Add(2*time.Minute))
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		for name, p := range map[string]vetshare.Payment{
 			"more than outstanding": pay(inv1, "x1", 1251, t0),
 			"another account":       func() vetshare.Payment { p := pay(inv1, "x2", 1, t0); p.AccountID = b; return p }(),
@@ -128,49 +130,49 @@ func testBilling(t *testing.T, h Harness) {
 			"another currency": func() vetshare.Payment { p := pay(inv1, "x4", 1, t0); p.Currency = "EUR"; return p }(),
 		} {
 			var ce *vetshare.ConflictError
-			if err := tx.InsertPayment(ctx, p); !errors.As(err, &ce) {
+			if err := txn.D(tx).InsertPayment(ctx, p); !errors.As(err, &ce) {
 				t.Errorf("InsertPayment %s: err = %v, want a ConflictError", name, err)
 			}
 		}
-		if err := tx.InsertPayment(ctx, p1); err != nil {
+		if err := txn.D(tx).InsertPayment(ctx, p1); err != nil {
 			return err
 		}
-		if got, err := tx.Invoice(ctx, inv1.ID); err != nil || got.Paid != 1000 || got.Status != vetshare.InvoiceOpen || !got.PaidAt.IsZero() {
+		if got, err := txn.D(tx).Invoice(ctx, inv1.ID); err != nil || got.Paid != 1000 || got.Status != vetshare.InvoiceOpen || !got.PaidAt.IsZero() {
 			t.Errorf("after a part payment: %+v, %v", got, err)
 		}
 		same := pay(inv2, "k1", 1, t0)
-		wantErr(t, "InsertPayment with a taken key", tx.InsertPayment(ctx, same), vetshare.ErrConflict)
-		if err := tx.InsertPayment(ctx, p2); err != nil {
+		wantErr(t, "InsertPayment with a taken key", txn.D(tx).InsertPayment(ctx, same), vetshare.ErrConflict)
+		if err := txn.D(tx).InsertPayment(ctx, p2); err != nil {
 			return err
 		}
-		got, err := tx.Invoice(ctx, inv1.ID)
+		got, err := txn.D(tx).Invoice(ctx, inv1.ID)
 		if err != nil {
 			return err
 		}
 		if got.Paid != 1250 || got.Status != vetshare.InvoicePaid || !got.PaidAt.Equal(p2.CreatedAt) {
 			t.Errorf("after paying in full: %+v; want paid at %v", got, p2.CreatedAt)
 		}
-		wantErr(t, "InsertPayment on a paid invoice", tx.InsertPayment(ctx, pay(inv1, "x5", 1, t0)), vetshare.ErrConflict)
+		wantErr(t, "InsertPayment on a paid invoice", txn.D(tx).InsertPayment(ctx, pay(inv1, "x5", 1, t0)), vetshare.ErrConflict)
 		return nil
 	})
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		got, err := tx.PaymentByKey(ctx, b, "k1") // any account of the owner finds it
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		got, err := txn.D(tx).PaymentByKey(ctx, b, "k1") // any account of the owner finds it
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(p1, got); diff != "" {
 			t.Errorf("PaymentByKey (-want +got):\n%s", diff)
 		}
-		_, err = tx.PaymentByKey(ctx, other.accounts[0].ID, "k1")
+		_, err = txn.D(tx).PaymentByKey(ctx, other.accounts[0].ID, "k1")
 		wantErr(t, "PaymentByKey at another owner", err, vetshare.ErrNotFound)
-		ps, err := tx.InvoicePayments(ctx, inv1.ID)
+		ps, err := txn.D(tx).InvoicePayments(ctx, inv1.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff([]vetshare.Payment{p1, p2}, ps); diff != "" {
 			t.Errorf("InvoicePayments (-want +got):\n%s", diff)
 		}
-		bal, err := tx.ClientBalance(ctx, a, c.ID)
+		bal, err := txn.D(tx).ClientBalance(ctx, a, c.ID)
 		if err != nil {
 			return err
 		}
@@ -179,22 +181,22 @@ func testBilling(t *testing.T, h Harness) {
 		}
 		return nil
 	})
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		at := t0.Add(time.Hour)
 		var ce *vetshare.ConflictError
-		if err := tx.VoidInvoice(ctx, inv1.ID, at); !errors.As(err, &ce) {
+		if err := txn.D(tx).VoidInvoice(ctx, inv1.ID, at); !errors.As(err, &ce) {
 			t.Errorf("VoidInvoice of a paid invoice: err = %v, want a ConflictError", err)
 		}
-		wantErr(t, "VoidInvoice of an unknown id", tx.VoidInvoice(ctx, vetshare.NewID[vetshare.InvoiceID](t0), at), vetshare.ErrNotFound)
-		if err := tx.VoidInvoice(ctx, inv2.ID, at); err != nil {
+		wantErr(t, "VoidInvoice of an unknown id", txn.D(tx).VoidInvoice(ctx, vetshare.NewID[vetshare.InvoiceID](t0), at), vetshare.ErrNotFound)
+		if err := txn.D(tx).VoidInvoice(ctx, inv2.ID, at); err != nil {
 			return err
 		}
-		got, err := tx.Invoice(ctx, inv2.ID)
+		got, err := txn.D(tx).Invoice(ctx, inv2.ID)
 		if err != nil || got.Status != vetshare.InvoiceVoid || !got.VoidedAt.Equal(at) {
 			t.Errorf("after VoidInvoice: %+v, %v", got, err)
 		}
-		wantErr(t, "VoidInvoice twice", tx.VoidInvoice(ctx, inv2.ID, at), vetshare.ErrConflict)
-		all, err := tx.ClientBalances(ctx, c.ID)
+		wantErr(t, "VoidInvoice twice", txn.D(tx).VoidInvoice(ctx, inv2.ID, at), vetshare.ErrConflict)
+		all, err := txn.D(tx).ClientBalances(ctx, c.ID)
 		if err != nil {
 			return err
 		}
@@ -211,7 +213,7 @@ func testBilling(t *testing.T, h Harness) {
 	})
 }
 
-// testContacts checks the contracts of [vetshare.ContactsTx].
+// testContacts checks the contracts of [driver.ContactsTx].
 func testContacts(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 2)
@@ -227,39 +229,39 @@ func testContacts(t *testing.T, h Harness) {
 	bob := entry(a, vetshare.ContactPerson, "Bob", 2)
 	copyAtB := entry(b, vetshare.ContactPerson, "Ána", 3)
 	copyAtB.CopiedFrom = ana.ID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		for _, c := range []vetshare.Contact{lab, ana, bob, copyAtB} {
-			if err := tx.InsertContact(ctx, c); err != nil {
+			if err := txn.D(tx).InsertContact(ctx, c); err != nil {
 				return err
 			}
 		}
-		wantErr(t, "InsertContact with a taken id", tx.InsertContact(ctx, lab), vetshare.ErrConflict)
+		wantErr(t, "InsertContact with a taken id", txn.D(tx).InsertContact(ctx, lab), vetshare.ErrConflict)
 		stray := entry(b, vetshare.ContactPerson, "Stray", 4)
 		stray.CompanyID = lab.ID // a company of another account
-		wantErr(t, "InsertContact at another account's company", tx.InsertContact(ctx, stray), vetshare.ErrNotFound)
+		wantErr(t, "InsertContact at another account's company", txn.D(tx).InsertContact(ctx, stray), vetshare.ErrNotFound)
 		return nil
 	})
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		got, err := tx.Contact(ctx, a, ana.ID)
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		got, err := txn.D(tx).Contact(ctx, a, ana.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(ana, got); diff != "" {
 			t.Errorf("Contact (-want +got):\n%s", diff)
 		}
-		_, err = tx.Contact(ctx, b, ana.ID)
+		_, err = txn.D(tx).Contact(ctx, b, ana.ID)
 		wantErr(t, "Contact from another account", err, vetshare.ErrNotFound)
-		cp, err := tx.Contact(ctx, b, copyAtB.ID)
+		cp, err := txn.D(tx).Contact(ctx, b, copyAtB.ID)
 		if err != nil || cp.CopiedFrom != ana.ID {
 			t.Errorf("the copy = %+v, %v", cp, err)
 		}
 
 		edit := ana
 		edit.Name, edit.UpdatedAt = "Ana Pérez", t0.Add(time.Hour)
-		if err := tx.UpdateContact(ctx, edit); err != nil {
+		if err := txn.D(tx).UpdateContact(ctx, edit); err != nil {
 			return err
 		}
-		got, err = tx.Contact(ctx, a, ana.ID)
+		got, err = txn.D(tx).Contact(ctx, a, ana.ID)
 		if err != nil {
 			return err
 		}
@@ -269,21 +271,21 @@ func testContacts(t *testing.T, h Harness) {
 			t.Errorf("after UpdateContact (-want +got):\n%s", diff)
 		}
 		var ce *vetshare.ConflictError
-		if err := tx.UpdateContact(ctx, edit); !errors.As(err, &ce) || ce.Current != 2 || ce.Version != 1 {
+		if err := txn.D(tx).UpdateContact(ctx, edit); !errors.As(err, &ce) || ce.Current != 2 || ce.Version != 1 {
 			t.Errorf("UpdateContact from a stale version: err = %v, want a ConflictError at version 2", err)
 		}
 		wrong := want
 		wrong.AccountID = b
-		wantErr(t, "UpdateContact from another account", tx.UpdateContact(ctx, wrong), vetshare.ErrNotFound)
-		cp, err = tx.Contact(ctx, b, copyAtB.ID)
+		wantErr(t, "UpdateContact from another account", txn.D(tx).UpdateContact(ctx, wrong), vetshare.ErrNotFound)
+		cp, err = txn.D(tx).Contact(ctx, b, copyAtB.ID)
 		if err != nil || cp.Name != "Ána" {
 			t.Errorf("the copy after the source's edit = %+v, %v; want it unchanged", cp, err)
 		}
 		return nil
 	})
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		names := func(q vetshare.ContactQuery) []string {
-			list, err := tx.Contacts(ctx, q)
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		names := func(q driver.ContactQuery) []string {
+			list, err := txn.D(tx).Contacts(ctx, q)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -295,15 +297,15 @@ func testContacts(t *testing.T, h Harness) {
 		}
 		for _, tc := range []struct {
 			name string
-			q    vetshare.ContactQuery
+			q    driver.ContactQuery
 			want []string
 		}{
-			{"All", vetshare.ContactQuery{Account: a}, []string{"Ana Pérez", "Bob", "Lab"}},
-			{"Kind", vetshare.ContactQuery{Account: a, Kind: vetshare.ContactPerson}, []string{"Ana Pérez", "Bob"}},
-			{"Prefix", vetshare.ContactQuery{Account: a, Prefix: "b"}, []string{"Bob"}},
-			{"Limit", vetshare.ContactQuery{Account: a, Limit: 1}, []string{"Ana Pérez"}},
-			{"After", vetshare.ContactQuery{Account: a, AfterKey: vetshare.FoldName("Ana Pérez"), AfterID: ana.ID}, []string{"Bob", "Lab"}},
-			{"OtherAccount", vetshare.ContactQuery{Account: b}, []string{"Ána"}},
+			{"All", driver.ContactQuery{Account: a}, []string{"Ana Pérez", "Bob", "Lab"}},
+			{"Kind", driver.ContactQuery{Account: a, Kind: vetshare.ContactPerson}, []string{"Ana Pérez", "Bob"}},
+			{"Prefix", driver.ContactQuery{Account: a, Prefix: "b"}, []string{"Bob"}},
+			{"Limit", driver.ContactQuery{Account: a, Limit: 1}, []string{"Ana Pérez"}},
+			{"After", driver.ContactQuery{Account: a, AfterKey: vetshare.FoldName("Ana Pérez"), AfterID: ana.ID}, []string{"Bob", "Lab"}},
+			{"OtherAccount", driver.ContactQuery{Account: b}, []string{"Ána"}},
 		} {
 			if diff := cmp.Diff(tc.want, names(tc.q)); diff != "" {
 				t.Errorf("Contacts %s (-want +got):\n%s", tc.name, diff)

@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 func init() {
@@ -35,20 +37,20 @@ type world struct {
 func newWorld(t *testing.T, s vetshare.Store, n int) world {
 	t.Helper()
 	var w world
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		w.owner = vetshare.Owner{ID: vetshare.NewID[vetshare.OwnerID](t0), Name: "Owner", CreatedAt: t0}
-		if err := tx.InsertOwner(ctx, w.owner); err != nil {
+		if err := txn.D(tx).InsertOwner(ctx, w.owner); err != nil {
 			return err
 		}
 		w.user = vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0), Name: "U", Email: "u@x.example", EmailVerified: true, Active: true, CreatedAt: t0}
-		if err := tx.InsertUser(ctx, w.user); err != nil {
+		if err := txn.D(tx).InsertUser(ctx, w.user); err != nil {
 			return err
 		}
 		for i := range n {
 			a := vetshare.Account{ID: vetshare.NewID[vetshare.AccountID](t0.Add(time.Duration(i) * time.Second)), OwnerID: w.owner.ID,
 				Name: fmt.Sprintf("Clinic %d", i), Email: fmt.Sprintf("c%d@x.example", i), EmailVerified: true,
 				TimeZone: "UTC", Currency: "USD", CreatedAt: t0.Add(time.Duration(i) * time.Second)}
-			if err := tx.InsertAccount(ctx, a); err != nil {
+			if err := txn.D(tx).InsertAccount(ctx, a); err != nil {
 				return err
 			}
 			w.accounts = append(w.accounts, a)
@@ -58,14 +60,14 @@ func newWorld(t *testing.T, s vetshare.Store, n int) world {
 	return w
 }
 
-func (w world) client(ctx context.Context, tx vetshare.Tx, origin int, last, first string) (vetshare.Client, error) {
+func (w world) client(ctx context.Context, tx *vetshare.Tx, origin int, last, first string) (vetshare.Client, error) {
 	c := vetshare.Client{ID: vetshare.NewID[vetshare.ClientID](tx.Now()), OwnerID: w.owner.ID, LastName: last, FirstName: first,
 		OriginAccount: w.accounts[origin].ID, HomeAccount: w.accounts[origin].ID, CreatedAt: t0, UpdatedAt: t0, Version: 1}
-	if err := tx.InsertClient(ctx, c); err != nil {
+	if err := txn.D(tx).InsertClient(ctx, c); err != nil {
 		return c, err
 	}
 	e := vetshare.ClientEntry{AccountID: c.OriginAccount, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: t0}
-	return c, tx.InsertClientEntry(ctx, &e)
+	return c, txn.D(tx).InsertClientEntry(ctx, &e)
 }
 
 func wantErr(t *testing.T, what string, err, target error) {
@@ -82,17 +84,17 @@ func testTransactions(t *testing.T, h Harness) {
 
 	t.Run("RollbackOnError", func(t *testing.T) {
 		boom := errors.New("boom")
-		err := s.Update(ctx, func(tx vetshare.Tx) error {
+		err := s.Update(ctx, func(tx *vetshare.Tx) error {
 			o := vetshare.Owner{ID: vetshare.NewID[vetshare.OwnerID](t0), Name: "gone", CreatedAt: t0}
-			if err := tx.InsertOwner(ctx, o); err != nil {
+			if err := txn.D(tx).InsertOwner(ctx, o); err != nil {
 				return err
 			}
 			w.owner.ID = o.ID
 			return boom
 		})
 		wantErr(t, "Update", err, boom)
-		view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-			_, err := tx.Owner(ctx, w.owner.ID)
+		view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			_, err := txn.D(tx).Owner(ctx, w.owner.ID)
 			wantErr(t, "Owner after rollback", err, vetshare.ErrNotFound)
 			return nil
 		})
@@ -105,20 +107,20 @@ func testTransactions(t *testing.T, h Harness) {
 					t.Error("Update swallowed the panic")
 				}
 			}()
-			s.Update(ctx, func(tx vetshare.Tx) error {
-				tx.InsertOwner(ctx, vetshare.Owner{ID: id, Name: "gone", CreatedAt: t0})
+			s.Update(ctx, func(tx *vetshare.Tx) error {
+				txn.D(tx).InsertOwner(ctx, vetshare.Owner{ID: id, Name: "gone", CreatedAt: t0})
 				panic("boom")
 			})
 		}()
-		view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-			_, err := tx.Owner(ctx, id)
+		view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			_, err := txn.D(tx).Owner(ctx, id)
 			wantErr(t, "Owner after panic", err, vetshare.ErrNotFound)
 			return nil
 		})
 	})
 	t.Run("ViewIsReadOnly", func(t *testing.T) {
-		err := s.View(ctx, func(tx vetshare.Tx) error {
-			return tx.InsertOwner(ctx, vetshare.Owner{ID: vetshare.NewID[vetshare.OwnerID](t0), Name: "x", CreatedAt: t0})
+		err := s.View(ctx, func(tx *vetshare.Tx) error {
+			return txn.D(tx).InsertOwner(ctx, vetshare.Owner{ID: vetshare.NewID[vetshare.OwnerID](t0), Name: "x", CreatedAt: t0})
 		})
 		if err == nil {
 			t.Error("a write in View succeeded")
@@ -128,13 +130,13 @@ func testTransactions(t *testing.T, h Harness) {
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		called := false
-		err := s.Update(cctx, func(tx vetshare.Tx) error { called = true; return nil })
+		err := s.Update(cctx, func(tx *vetshare.Tx) error { called = true; return nil })
 		if err == nil && called {
 			t.Error("Update ran with a cancelled context and reported success")
 		}
 	})
 	t.Run("OneNowPerTransaction", func(t *testing.T) {
-		update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+		update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 			a, b := tx.Now(), tx.Now()
 			if !a.Equal(b) || a.Location() != time.UTC || a != vetshare.Time(a) {
 				t.Errorf("Now: %v then %v, want one UTC instant at microsecond precision", a, b)
@@ -147,19 +149,19 @@ func testTransactions(t *testing.T, h Harness) {
 func testDirectory(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 2)
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		o, err := tx.Owner(ctx, w.owner.ID)
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		o, err := txn.D(tx).Owner(ctx, w.owner.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(w.owner, o); diff != "" {
 			t.Errorf("Owner (-want +got):\n%s", diff)
 		}
-		wantErr(t, "InsertOwner twice", tx.InsertOwner(ctx, w.owner), vetshare.ErrConflict)
-		_, err = tx.Owner(ctx, "nope")
+		wantErr(t, "InsertOwner twice", txn.D(tx).InsertOwner(ctx, w.owner), vetshare.ErrConflict)
+		_, err = txn.D(tx).Owner(ctx, "nope")
 		wantErr(t, "Owner unknown", err, vetshare.ErrNotFound)
 
-		as, err := tx.Accounts(ctx, w.owner.ID)
+		as, err := txn.D(tx).Accounts(ctx, w.owner.ID)
 		if err != nil {
 			return err
 		}
@@ -168,49 +170,49 @@ func testDirectory(t *testing.T, h Harness) {
 		}
 		a := w.accounts[0]
 		a.Name, a.EmailVerified = "Renamed", false
-		if err := tx.UpdateAccount(ctx, a); err != nil {
+		if err := txn.D(tx).UpdateAccount(ctx, a); err != nil {
 			return err
 		}
-		got, err := tx.Account(ctx, a.ID)
+		got, err := txn.D(tx).Account(ctx, a.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(a, got); diff != "" {
 			t.Errorf("Account after update (-want +got):\n%s", diff)
 		}
-		wantErr(t, "UpdateAccount unknown", tx.UpdateAccount(ctx, vetshare.Account{ID: "nope"}), vetshare.ErrNotFound)
-		wantErr(t, "InsertAccount of unknown owner", tx.InsertAccount(ctx, vetshare.Account{ID: "x", OwnerID: "nope", CreatedAt: t0}), vetshare.ErrNotFound)
+		wantErr(t, "UpdateAccount unknown", txn.D(tx).UpdateAccount(ctx, vetshare.Account{ID: "nope"}), vetshare.ErrNotFound)
+		wantErr(t, "InsertAccount of unknown owner", txn.D(tx).InsertAccount(ctx, vetshare.Account{ID: "x", OwnerID: "nope", CreatedAt: t0}), vetshare.ErrNotFound)
 
 		m := vetshare.Membership{UserID: w.user.ID, AccountID: a.ID, Role: vetshare.RoleStaff, Permissions: vetshare.PermTaskComplete, Active: true}
-		if err := tx.PutMembership(ctx, m); err != nil {
+		if err := txn.D(tx).PutMembership(ctx, m); err != nil {
 			return err
 		}
 		m.Role, m.Permissions = vetshare.RoleAdmin, vetshare.PermAll
-		if err := tx.PutMembership(ctx, m); err != nil {
+		if err := txn.D(tx).PutMembership(ctx, m); err != nil {
 			return err
 		}
-		gotM, err := tx.Membership(ctx, w.user.ID, a.ID)
+		gotM, err := txn.D(tx).Membership(ctx, w.user.ID, a.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(m, gotM); diff != "" {
 			t.Errorf("Membership after replace (-want +got):\n%s", diff)
 		}
-		ms, err := tx.Memberships(ctx, w.user.ID)
+		ms, err := txn.D(tx).Memberships(ctx, w.user.ID)
 		if err != nil {
 			return err
 		}
 		if len(ms) != 1 {
 			t.Errorf("Memberships: %d, want 1", len(ms))
 		}
-		_, err = tx.Membership(ctx, w.user.ID, w.accounts[1].ID)
+		_, err = txn.D(tx).Membership(ctx, w.user.ID, w.accounts[1].ID)
 		wantErr(t, "Membership absent", err, vetshare.ErrNotFound)
 		u := w.user
 		u.Active = false
-		if err := tx.UpdateUser(ctx, u); err != nil {
+		if err := txn.D(tx).UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		gotU, err := tx.User(ctx, u.ID)
+		gotU, err := txn.D(tx).User(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -225,28 +227,28 @@ func testGroups(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 3)
 	a, b, c := w.accounts[0].ID, w.accounts[1].ID, w.accounts[2].ID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		g := vetshare.ShareGroup{ID: vetshare.NewID[vetshare.GroupID](t0), OwnerID: w.owner.ID, Mode: vetshare.ModeManual, CreatedAt: t0}
-		if err := tx.InsertGroup(ctx, g); err != nil {
+		if err := txn.D(tx).InsertGroup(ctx, g); err != nil {
 			return err
 		}
-		got, err := tx.Group(ctx, g.ID)
+		got, err := txn.D(tx).Group(ctx, g.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(g, got); diff != "" {
 			t.Errorf("Group (-want +got):\n%s", diff)
 		}
-		if ever, _ := tx.EverInGroup(ctx, a); ever {
+		if ever, _ := txn.D(tx).EverInGroup(ctx, a); ever {
 			t.Error("EverInGroup before joining")
 		}
 		for i, id := range []vetshare.AccountID{a, b} {
-			if err := tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: id, JoinedAt: t0.Add(time.Duration(i) * time.Second)}); err != nil {
+			if err := txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: id, JoinedAt: t0.Add(time.Duration(i) * time.Second)}); err != nil {
 				return err
 			}
 		}
-		wantErr(t, "JoinGroup twice", tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: a, JoinedAt: t0.Add(time.Hour)}), vetshare.ErrConflict)
-		ms, err := tx.GroupMembers(ctx, g.ID)
+		wantErr(t, "JoinGroup twice", txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: a, JoinedAt: t0.Add(time.Hour)}), vetshare.ErrConflict)
+		ms, err := txn.D(tx).GroupMembers(ctx, g.ID)
 		if err != nil {
 			return err
 		}
@@ -254,23 +256,23 @@ func testGroups(t *testing.T, h Harness) {
 		if diff := cmp.Diff(want, ms); diff != "" {
 			t.Errorf("GroupMembers (-want +got):\n%s", diff)
 		}
-		if err := tx.LeaveGroup(ctx, b, t0.Add(time.Minute)); err != nil {
+		if err := txn.D(tx).LeaveGroup(ctx, b, t0.Add(time.Minute)); err != nil {
 			return err
 		}
-		wantErr(t, "LeaveGroup when in none", tx.LeaveGroup(ctx, c, t0), vetshare.ErrNotFound)
-		_, err = tx.GroupOf(ctx, b)
+		wantErr(t, "LeaveGroup when in none", txn.D(tx).LeaveGroup(ctx, c, t0), vetshare.ErrNotFound)
+		_, err = txn.D(tx).GroupOf(ctx, b)
 		wantErr(t, "GroupOf after leaving", err, vetshare.ErrNotFound)
-		if ever, _ := tx.EverInGroup(ctx, b); !ever {
+		if ever, _ := txn.D(tx).EverInGroup(ctx, b); !ever {
 			t.Error("EverInGroup after leaving: false")
 		}
-		if ever, _ := tx.EverInGroup(ctx, c); ever {
+		if ever, _ := txn.D(tx).EverInGroup(ctx, c); ever {
 			t.Error("EverInGroup of an account never in a group: true")
 		}
-		if ms, _ := tx.GroupMembers(ctx, g.ID); len(ms) != 1 {
+		if ms, _ := txn.D(tx).GroupMembers(ctx, g.ID); len(ms) != 1 {
 			t.Errorf("GroupMembers after leaving: %v", ms)
 		}
 		// After leaving, it may join again (a new membership row).
-		return tx.JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)})
+		return txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)})
 	})
 }
 
@@ -278,7 +280,7 @@ func testClients(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 3)
 	a, b, c := w.accounts[0].ID, w.accounts[1].ID, w.accounts[2].ID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		var ids []vetshare.ClientID
 		for _, n := range [][2]string{{"Müller", "Élodie"}, {"Muller", "Zed"}, {"Smith", "Anna"}, {"Andersen", "Mul"}} {
 			cl, err := w.client(ctx, tx, 0, n[0], n[1])
@@ -289,7 +291,7 @@ func testClients(t *testing.T, h Harness) {
 		}
 		// Numbers are per account, in order.
 		for i, id := range ids {
-			e, err := tx.ClientEntry(ctx, a, id)
+			e, err := txn.D(tx).ClientEntry(ctx, a, id)
 			if err != nil {
 				return err
 			}
@@ -298,19 +300,19 @@ func testClients(t *testing.T, h Harness) {
 			}
 		}
 		e := vetshare.ClientEntry{AccountID: b, ClientID: ids[2], Via: vetshare.ViaManual, CreatedAt: t0}
-		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 			return err
 		}
 		if e.Number != 1 {
 			t.Errorf("first entry of account b: number %d, want 1", e.Number)
 		}
 		dup := vetshare.ClientEntry{AccountID: b, ClientID: ids[2], Via: vetshare.ViaManual, CreatedAt: t0}
-		wantErr(t, "InsertClientEntry twice", tx.InsertClientEntry(ctx, &dup), vetshare.ErrConflict)
+		wantErr(t, "InsertClientEntry twice", txn.D(tx).InsertClientEntry(ctx, &dup), vetshare.ErrConflict)
 		return nil
 	})
 	var ids []vetshare.ClientID
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		rows, err := tx.Clients(ctx, vetshare.ClientListQuery{Account: a, Limit: 10})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		rows, err := txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: a, Limit: 10})
 		if err != nil {
 			return err
 		}
@@ -326,7 +328,7 @@ func testClients(t *testing.T, h Harness) {
 			}
 		}
 		// Prefix: accent- and case-insensitive, on "last, first" and on the first name.
-		rows, err = tx.Clients(ctx, vetshare.ClientListQuery{Account: a, Prefix: "mul", Limit: 10})
+		rows, err = txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: a, Prefix: "mul", Limit: 10})
 		if err != nil {
 			return err
 		}
@@ -334,11 +336,11 @@ func testClients(t *testing.T, h Harness) {
 			t.Errorf("Clients prefix mul: %d rows, want 3 (two Müllers and first name Mul)", len(rows))
 		}
 		// Paging.
-		page, err := tx.Clients(ctx, vetshare.ClientListQuery{Account: a, Limit: 2})
+		page, err := txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: a, Limit: 2})
 		if err != nil {
 			return err
 		}
-		rest, err := tx.Clients(ctx, vetshare.ClientListQuery{Account: a, AfterKey: page[1].Key, AfterID: page[1].ID, Limit: 10})
+		rest, err := txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: a, AfterKey: page[1].Key, AfterID: page[1].ID, Limit: 10})
 		if err != nil {
 			return err
 		}
@@ -346,13 +348,13 @@ func testClients(t *testing.T, h Harness) {
 			t.Errorf("paging: %d + %d rows", len(page), len(rest))
 		}
 		// Scoping.
-		_, err = tx.Client(ctx, c, ids[0])
+		_, err = txn.D(tx).Client(ctx, c, ids[0])
 		wantErr(t, "Client from an account without an entry", err, vetshare.ErrNotFound)
-		if rows, _ := tx.Clients(ctx, vetshare.ClientListQuery{Account: c, Limit: 10}); len(rows) != 0 {
+		if rows, _ := txn.D(tx).Clients(ctx, driver.ClientListQuery{Account: c, Limit: 10}); len(rows) != 0 {
 			t.Errorf("Clients of an account with none: %d", len(rows))
 		}
 		// Candidates for b from a: not those b has; "last, first" matches first.
-		cands, err := tx.ShareCandidates(ctx, vetshare.CandidateQuery{To: b, From: []vetshare.AccountID{a}, Prefix: "mul", Limit: 10})
+		cands, err := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: b, From: []vetshare.AccountID{a}, Prefix: "mul", Limit: 10})
 		if err != nil {
 			return err
 		}
@@ -363,38 +365,38 @@ func testClients(t *testing.T, h Harness) {
 		if len(got) != 3 || got[2] != "Andersen" {
 			t.Errorf("ShareCandidates mul: %v, want the two Müllers then Andersen (first name Mul)", got)
 		}
-		cands, err = tx.ShareCandidates(ctx, vetshare.CandidateQuery{To: b, From: []vetshare.AccountID{a}, Prefix: "smi", Limit: 10})
+		cands, err = txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: b, From: []vetshare.AccountID{a}, Prefix: "smi", Limit: 10})
 		if err != nil {
 			return err
 		}
 		if len(cands) != 0 {
 			t.Errorf("ShareCandidates offered a client b has already: %v", cands)
 		}
-		if cands, _ := tx.ShareCandidates(ctx, vetshare.CandidateQuery{To: b, From: []vetshare.AccountID{c}, Prefix: "mul", Limit: 10}); len(cands) != 0 {
+		if cands, _ := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: b, From: []vetshare.AccountID{c}, Prefix: "mul", Limit: 10}); len(cands) != 0 {
 			t.Errorf("ShareCandidates offered clients of an account not in From: %v", cands)
 		}
 		// Unshared: clients of a lacking an entry in b.
-		un, err := tx.UnsharedClients(ctx, []vetshare.AccountID{a, b}, "", 10)
+		un, err := txn.D(tx).UnsharedClients(ctx, []vetshare.AccountID{a, b}, "", 10)
 		if err != nil {
 			return err
 		}
 		if len(un) != 3 {
 			t.Errorf("UnsharedClients: %d, want 3", len(un))
 		}
-		un2, err := tx.UnsharedClients(ctx, []vetshare.AccountID{a, b}, un[0].ID, 10)
+		un2, err := txn.D(tx).UnsharedClients(ctx, []vetshare.AccountID{a, b}, un[0].ID, 10)
 		if err != nil {
 			return err
 		}
 		if len(un2) != 2 {
 			t.Errorf("UnsharedClients after a cursor: %d, want 2", len(un2))
 		}
-		many, err := tx.ClientEntriesOf(ctx, []vetshare.ClientID{ids[3], ids[2], "unknown"})
+		many, err := txn.D(tx).ClientEntriesOf(ctx, []vetshare.ClientID{ids[3], ids[2], "unknown"})
 		if err != nil {
 			return err
 		}
 		var want []vetshare.ClientEntry
 		for _, id := range []vetshare.ClientID{ids[3], ids[2]} {
-			es, err := tx.ClientEntries(ctx, id)
+			es, err := txn.D(tx).ClientEntries(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -406,7 +408,7 @@ func testClients(t *testing.T, h Harness) {
 		if diff := cmp.Diff(want, many); diff != "" {
 			t.Errorf("ClientEntriesOf, by client in the order asked (-want +got):\n%s", diff)
 		}
-		n, err := tx.SharedEntries(ctx, b)
+		n, err := txn.D(tx).SharedEntries(ctx, b)
 		if err != nil {
 			return err
 		}
@@ -416,17 +418,17 @@ func testClients(t *testing.T, h Harness) {
 		return nil
 	})
 	// Optimistic concurrency on the profile.
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		cl, err := tx.Client(ctx, a, ids[0])
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		cl, err := txn.D(tx).Client(ctx, a, ids[0])
 		if err != nil {
 			return err
 		}
 		stale := cl
 		cl.Phone = "555"
-		if err := tx.UpdateClient(ctx, cl); err != nil {
+		if err := txn.D(tx).UpdateClient(ctx, cl); err != nil {
 			return err
 		}
-		got, err := tx.Client(ctx, a, cl.ID)
+		got, err := txn.D(tx).Client(ctx, a, cl.ID)
 		if err != nil {
 			return err
 		}
@@ -434,12 +436,12 @@ func testClients(t *testing.T, h Harness) {
 			t.Errorf("after UpdateClient: version %d phone %q", got.Version, got.Phone)
 		}
 		stale.Email = "lost@x.example"
-		err = tx.UpdateClient(ctx, stale)
+		err = txn.D(tx).UpdateClient(ctx, stale)
 		var ce *vetshare.ConflictError
 		if !errors.As(err, &ce) || ce.Current != got.Version {
 			t.Errorf("UpdateClient from a stale version: %v", err)
 		}
-		wantErr(t, "UpdateClient unknown", tx.UpdateClient(ctx, vetshare.Client{ID: "nope", Version: 1}), vetshare.ErrNotFound)
+		wantErr(t, "UpdateClient unknown", txn.D(tx).UpdateClient(ctx, vetshare.Client{ID: "nope", Version: 1}), vetshare.ErrNotFound)
 		return nil
 	})
 }
@@ -450,79 +452,79 @@ func testRecords(t *testing.T, h Harness) {
 	a, b := w.accounts[0].ID, w.accounts[1].ID
 	var p vetshare.Patient
 	var recs []vetshare.Record
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		cl, err := w.client(ctx, tx, 0, "Doo", "Scooby")
 		if err != nil {
 			return err
 		}
 		p = vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](t0), ClientID: cl.ID, Name: "Scooby", Species: "dog",
 			BirthDate: time.Date(2019, 5, 1, 0, 0, 0, 0, time.UTC), OriginAccount: a, CreatedBy: w.user.ID, CreatedAt: t0}
-		if err := tx.InsertPatient(ctx, p); err != nil {
+		if err := txn.D(tx).InsertPatient(ctx, p); err != nil {
 			return err
 		}
 		for i := range 5 {
 			r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0.Add(time.Duration(i) * time.Second)), PatientID: p.ID, AccountID: a,
 				UserID: w.user.ID, Kind: vetshare.RecordNote, Text: fmt.Sprint("note ", i), CreatedAt: t0.Add(time.Duration(i) * time.Second)}
-			if err := tx.InsertRecord(ctx, r); err != nil {
+			if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
 				return err
 			}
 			recs = append(recs, r)
 		}
-		wantErr(t, "InsertRecord of unknown patient", tx.InsertRecord(ctx, vetshare.Record{ID: "r", PatientID: "nope", AccountID: a, UserID: w.user.ID, Kind: vetshare.RecordNote, CreatedAt: t0}), vetshare.ErrNotFound)
+		wantErr(t, "InsertRecord of unknown patient", txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: "r", PatientID: "nope", AccountID: a, UserID: w.user.ID, Kind: vetshare.RecordNote, CreatedAt: t0}), vetshare.ErrNotFound)
 		rm := vetshare.Removal{At: t0.Add(time.Hour), UserID: w.user.ID, AccountID: a, Reason: "wrong clinic"}
-		if err := tx.RemoveRecord(ctx, recs[1].ID, rm); err != nil {
+		if err := txn.D(tx).RemoveRecord(ctx, recs[1].ID, rm); err != nil {
 			return err
 		}
-		wantErr(t, "RemoveRecord twice", tx.RemoveRecord(ctx, recs[1].ID, rm), vetshare.ErrConflict)
-		wantErr(t, "RemoveRecord unknown", tx.RemoveRecord(ctx, "nope", rm), vetshare.ErrNotFound)
+		wantErr(t, "RemoveRecord twice", txn.D(tx).RemoveRecord(ctx, recs[1].ID, rm), vetshare.ErrConflict)
+		wantErr(t, "RemoveRecord unknown", txn.D(tx).RemoveRecord(ctx, "nope", rm), vetshare.ErrNotFound)
 		recs[1].Removed = &rm
 		return nil
 	})
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		got, err := tx.Patient(ctx, a, p.ID)
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		got, err := txn.D(tx).Patient(ctx, a, p.ID)
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(p, got); diff != "" {
 			t.Errorf("Patient (-want +got):\n%s", diff)
 		}
-		_, err = tx.Patient(ctx, b, p.ID)
+		_, err = txn.D(tx).Patient(ctx, b, p.ID)
 		wantErr(t, "Patient from an account without the client", err, vetshare.ErrNotFound)
-		of, err := tx.PatientsOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
+		of, err := txn.D(tx).PatientsOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff([]vetshare.Patient{p}, of); diff != "" {
 			t.Errorf("PatientsOf (-want +got):\n%s", diff)
 		}
-		if ps, _ := tx.Patients(ctx, b, p.ClientID); len(ps) != 0 {
+		if ps, _ := txn.D(tx).Patients(ctx, b, p.ClientID); len(ps) != 0 {
 			t.Errorf("Patients from an account without the client: %v", ps)
 		}
-		all, err := tx.Records(ctx, vetshare.RecordQuery{Account: a, Patient: p.ID, IncludeRemoved: true, Limit: 10})
+		all, err := txn.D(tx).Records(ctx, driver.RecordQuery{Account: a, Patient: p.ID, IncludeRemoved: true, Limit: 10})
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(recs, all); diff != "" {
 			t.Errorf("Records with removed (-want +got):\n%s", diff)
 		}
-		live, err := tx.Records(ctx, vetshare.RecordQuery{Account: a, Patient: p.ID, Limit: 2})
+		live, err := txn.D(tx).Records(ctx, driver.RecordQuery{Account: a, Patient: p.ID, Limit: 2})
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff([]vetshare.Record{recs[0], recs[2]}, live); diff != "" {
 			t.Errorf("Records without removed, page 1 (-want +got):\n%s", diff)
 		}
-		next, err := tx.Records(ctx, vetshare.RecordQuery{Account: a, Patient: p.ID, AfterID: live[1].ID, Limit: 10})
+		next, err := txn.D(tx).Records(ctx, driver.RecordQuery{Account: a, Patient: p.ID, AfterID: live[1].ID, Limit: 10})
 		if err != nil {
 			return err
 		}
 		if diff := cmp.Diff(recs[3:], next); diff != "" {
 			t.Errorf("Records page 2 (-want +got):\n%s", diff)
 		}
-		if rs, _ := tx.Records(ctx, vetshare.RecordQuery{Account: b, Patient: p.ID, Limit: 10}); len(rs) != 0 {
+		if rs, _ := txn.D(tx).Records(ctx, driver.RecordQuery{Account: b, Patient: p.ID, Limit: 10}); len(rs) != 0 {
 			t.Errorf("Records from an account without the client: %d", len(rs))
 		}
-		_, err = tx.Record(ctx, b, recs[0].ID)
+		_, err = txn.D(tx).Record(ctx, b, recs[0].ID)
 		wantErr(t, "Record from an account without the client", err, vetshare.ErrNotFound)
 		return nil
 	})
@@ -532,11 +534,11 @@ func testAudit(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 1)
 	w2 := newWorld(t, s, 1)
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		for i := range 3 {
 			for _, o := range []vetshare.OwnerID{w.owner.ID, w2.owner.ID} {
 				e := &vetshare.AuditEntry{OwnerID: o, At: t0, UserID: w.user.ID, AccountID: w.accounts[0].ID, Action: "test", Subject: fmt.Sprint(i), Outcome: "ok", Detail: "{}"}
-				if err := tx.AppendAudit(ctx, e); err != nil {
+				if err := txn.D(tx).AppendAudit(ctx, e); err != nil {
 					return err
 				}
 				if e.Seq != int64(i+1) {
@@ -549,8 +551,8 @@ func testAudit(t *testing.T, h Harness) {
 		}
 		return nil
 	})
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		es, err := tx.AuditEntries(ctx, w.owner.ID, 0, 10)
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		es, err := txn.D(tx).AuditEntries(ctx, w.owner.ID, 0, 10)
 		if err != nil {
 			return err
 		}
@@ -565,7 +567,7 @@ func testAudit(t *testing.T, h Harness) {
 				t.Errorf("entry %d read back does not hash to its Hash", e.Seq)
 			}
 		}
-		rest, err := tx.AuditEntries(ctx, w.owner.ID, 2, 10)
+		rest, err := txn.D(tx).AuditEntries(ctx, w.owner.ID, 2, 10)
 		if err != nil {
 			return err
 		}
@@ -587,7 +589,7 @@ func testConcurrency(t *testing.T, h Harness) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs <- s.Update(context.Background(), func(tx vetshare.Tx) error {
+			errs <- s.Update(context.Background(), func(tx *vetshare.Tx) error {
 				_, err := w.client(context.Background(), tx, 0, "Concurrent", "C")
 				return err
 			})
@@ -600,10 +602,10 @@ func testConcurrency(t *testing.T, h Harness) {
 			t.Errorf("concurrent Update: %v", err)
 		}
 	}
-	view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		seen := map[int64]bool{}
 		for i := int64(1); i <= n; i++ {
-			e, err := tx.ClientEntryByNumber(ctx, w.accounts[0].ID, i)
+			e, err := txn.D(tx).ClientEntryByNumber(ctx, w.accounts[0].ID, i)
 			if err != nil {
 				t.Errorf("number %d: %v", i, err)
 				continue

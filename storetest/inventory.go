@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 func init() {
@@ -26,25 +27,25 @@ type stock struct {
 func newStock(t *testing.T, s vetshare.Store) stock {
 	t.Helper()
 	st := stock{world: newWorld(t, s, 3)}
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		c, err := st.client(ctx, tx, 0, "Rogers", "Shaggy")
 		if err != nil {
 			return err
 		}
 		e := vetshare.ClientEntry{AccountID: st.accounts[1].ID, ClientID: c.ID, Via: vetshare.ViaManual, CreatedAt: t0}
-		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 			return err
 		}
 		st.patient = vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](t0), ClientID: c.ID, Name: "Scooby", Species: "dog",
 			OriginAccount: st.accounts[0].ID, CreatedBy: st.user.ID, CreatedAt: t0}
-		if err := tx.InsertPatient(ctx, st.patient); err != nil {
+		if err := txn.D(tx).InsertPatient(ctx, st.patient); err != nil {
 			return err
 		}
 		for i, name := range []string{"Rabies vaccine", "Rábies 3yr"} {
 			st.items[i] = vetshare.Item{ID: vetshare.NewID[vetshare.ItemID](t0), AccountID: st.accounts[i].ID, Name: name,
 				Kind: vetshare.ItemProduct, Tracked: true, CreatedAt: t0,
 				Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: vetshare.Interval{Count: 1, Unit: vetshare.Years}}}}
-			if err := tx.InsertItem(ctx, st.items[i]); err != nil {
+			if err := txn.D(tx).InsertItem(ctx, st.items[i]); err != nil {
 				return err
 			}
 		}
@@ -54,26 +55,26 @@ func newStock(t *testing.T, s vetshare.Store) stock {
 }
 
 // usage inserts a usage record of item i at its account, at.
-func (st stock) usage(ctx context.Context, tx vetshare.Tx, i int, at time.Time) (vetshare.Record, error) {
+func (st stock) usage(ctx context.Context, tx *vetshare.Tx, i int, at time.Time) (vetshare.Record, error) {
 	r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](at), PatientID: st.patient.ID, AccountID: st.accounts[i].ID,
 		UserID: st.user.ID, Kind: vetshare.RecordUsage, ItemID: st.items[i].ID, Quantity: 2, CreatedAt: at}
-	return r, tx.InsertRecord(ctx, r)
+	return r, txn.D(tx).InsertRecord(ctx, r)
 }
 
 func testInventory(t *testing.T, h Harness) {
 	s := open(t, h)
 	st := newStock(t, s)
 	a, b := st.accounts[0].ID, st.accounts[1].ID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		got, err := tx.Item(ctx, st.items[0].ID)
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		got, err := txn.D(tx).Item(ctx, st.items[0].ID)
 		if diff := cmp.Diff(st.items[0], got); err != nil || diff != "" {
 			t.Errorf("Item: %v (-want +got):\n%s", err, diff)
 		}
-		wantErr(t, "Item of an unknown id", errOf(tx.Item(ctx, vetshare.NewID[vetshare.ItemID](t0))), vetshare.ErrNotFound)
-		wantErr(t, "InsertItem with a taken id", tx.InsertItem(ctx, st.items[0]), vetshare.ErrConflict)
+		wantErr(t, "Item of an unknown id", errOf(txn.D(tx).Item(ctx, vetshare.NewID[vetshare.ItemID](t0))), vetshare.ErrNotFound)
+		wantErr(t, "InsertItem with a taken id", txn.D(tx).InsertItem(ctx, st.items[0]), vetshare.ErrConflict)
 		orphan := st.items[0]
 		orphan.ID, orphan.AccountID = vetshare.NewID[vetshare.ItemID](t0), vetshare.NewID[vetshare.AccountID](t0)
-		wantErr(t, "InsertItem in an unknown account", tx.InsertItem(ctx, orphan), vetshare.ErrNotFound)
+		wantErr(t, "InsertItem in an unknown account", txn.D(tx).InsertItem(ctx, orphan), vetshare.ErrNotFound)
 
 		// Movements add to the count on hand, in order; one naming another account's item
 		// changes nothing.
@@ -82,23 +83,23 @@ func testInventory(t *testing.T, h Harness) {
 		for _, q := range qs {
 			m := vetshare.StockMovement{ID: vetshare.NewID[vetshare.MovementID](t0), AccountID: a, ItemID: st.items[0].ID,
 				Kind: vetshare.MoveAdjusted, Quantity: q, UserID: st.user.ID, Note: "n", At: t0} // one instant: the ledger keeps write order
-			if err := tx.InsertStockMovement(ctx, m); err != nil {
+			if err := txn.D(tx).InsertStockMovement(ctx, m); err != nil {
 				return err
 			}
 			ms = append(ms, m)
 		}
 		wrong := vetshare.StockMovement{ID: vetshare.NewID[vetshare.MovementID](t0), AccountID: b, ItemID: st.items[0].ID,
 			Kind: vetshare.MoveReceived, Quantity: 5, UserID: st.user.ID, At: t0}
-		wantErr(t, "InsertStockMovement for another account's item", tx.InsertStockMovement(ctx, wrong), vetshare.ErrNotFound)
-		got, err = tx.Item(ctx, st.items[0].ID)
+		wantErr(t, "InsertStockMovement for another account's item", txn.D(tx).InsertStockMovement(ctx, wrong), vetshare.ErrNotFound)
+		got, err = txn.D(tx).Item(ctx, st.items[0].ID)
 		if err != nil || got.OnHand != -2 {
 			t.Errorf("OnHand = %d, %v; want -2", got.OnHand, err)
 		}
-		ledger, err := tx.StockMovements(ctx, st.items[0].ID, "", 10)
+		ledger, err := txn.D(tx).StockMovements(ctx, st.items[0].ID, "", 10)
 		if diff := cmp.Diff(ms, ledger); err != nil || diff != "" {
 			t.Errorf("StockMovements: %v (-want +got):\n%s", err, diff)
 		}
-		page, err := tx.StockMovements(ctx, st.items[0].ID, ms[0].ID, 1)
+		page, err := txn.D(tx).StockMovements(ctx, st.items[0].ID, ms[0].ID, 1)
 		if diff := cmp.Diff(ms[1:2], page); err != nil || diff != "" {
 			t.Errorf("StockMovements after the first: %v (-want +got):\n%s", err, diff)
 		}
@@ -106,15 +107,15 @@ func testInventory(t *testing.T, h Harness) {
 		// UpdateItem keeps the account and the count.
 		up := got
 		up.Name, up.Tracked, up.Reminders, up.OnHand = "Rabies 1yr", false, nil, 99
-		if err := tx.UpdateItem(ctx, up); err != nil {
+		if err := txn.D(tx).UpdateItem(ctx, up); err != nil {
 			return err
 		}
-		got, err = tx.Item(ctx, up.ID)
+		got, err = txn.D(tx).Item(ctx, up.ID)
 		up.OnHand = -2
 		if diff := cmp.Diff(up, got); err != nil || diff != "" {
 			t.Errorf("after UpdateItem: %v (-want +got):\n%s", err, diff)
 		}
-		wantErr(t, "UpdateItem of an unknown id", tx.UpdateItem(ctx, orphan), vetshare.ErrNotFound)
+		wantErr(t, "UpdateItem of an unknown id", txn.D(tx).UpdateItem(ctx, orphan), vetshare.ErrNotFound)
 		st.items[0] = got
 
 		// Items: by folded name prefix, below zero, scoped to the account.
@@ -128,7 +129,7 @@ func testInventory(t *testing.T, h Harness) {
 			{vetshare.ItemQuery{Account: b, BelowZero: true, Limit: 10}, nil},
 			{vetshare.ItemQuery{Account: a, AfterKey: "rabies 1yr", AfterID: st.items[0].ID, Limit: 10}, nil},
 		} {
-			items, err := tx.Items(ctx, tc.q)
+			items, err := txn.D(tx).Items(ctx, tc.q)
 			var ids []vetshare.ItemID
 			for _, it := range items {
 				ids = append(ids, it.ID)
@@ -137,7 +138,7 @@ func testInventory(t *testing.T, h Harness) {
 				t.Errorf("Items(%+v): %v (-want +got):\n%s", tc.q, err, diff)
 			}
 		}
-		withRules, err := tx.ItemsWithReminders(ctx, []vetshare.AccountID{a, b})
+		withRules, err := txn.D(tx).ItemsWithReminders(ctx, []vetshare.AccountID{a, b})
 		if err != nil || len(withRules) != 1 || withRules[0].ID != st.items[1].ID {
 			t.Errorf("ItemsWithReminders = %v, %v; want B's item alone", withRules, err)
 		}
@@ -149,19 +150,19 @@ func testInventory(t *testing.T, h Harness) {
 		}
 		m := vetshare.StockMovement{ID: vetshare.NewID[vetshare.MovementID](t0), AccountID: b, ItemID: st.items[1].ID,
 			Kind: vetshare.MoveUsed, Quantity: -2, RecordID: u.ID, UserID: st.user.ID, At: u.CreatedAt}
-		if err := tx.InsertStockMovement(ctx, m); err != nil {
+		if err := txn.D(tx).InsertStockMovement(ctx, m); err != nil {
 			return err
 		}
-		rm, err := tx.RecordMovements(ctx, u.ID)
+		rm, err := txn.D(tx).RecordMovements(ctx, u.ID)
 		if diff := cmp.Diff([]vetshare.StockMovement{m}, rm); err != nil || diff != "" {
 			t.Errorf("RecordMovements: %v (-want +got):\n%s", err, diff)
 		}
-		rows, err := tx.Usages(ctx, vetshare.UsageQuery{Account: a, Limit: 10})
+		rows, err := txn.D(tx).Usages(ctx, vetshare.UsageQuery{Account: a, Limit: 10})
 		want := []vetshare.UsageRow{{Record: u, ItemName: st.items[1].Name, Origin: b, OriginName: st.accounts[1].Name, PatientName: "Scooby"}}
 		if diff := cmp.Diff(want, rows); err != nil || diff != "" {
 			t.Errorf("Usages from A: %v (-want +got):\n%s", err, diff)
 		}
-		rows, err = tx.Usages(ctx, vetshare.UsageQuery{Account: st.accounts[2].ID, Limit: 10})
+		rows, err = txn.D(tx).Usages(ctx, vetshare.UsageQuery{Account: st.accounts[2].ID, Limit: 10})
 		if err != nil || len(rows) != 0 {
 			t.Errorf("Usages from an account without the client = %v, %v; want none", rows, err)
 		}
@@ -175,25 +176,25 @@ func testReminders(t *testing.T, h Harness) {
 	s := open(t, h)
 	st := newStock(t, s)
 	a, b := st.accounts[0].ID, st.accounts[1].ID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		act := vetshare.DisableAction{AccountID: a, ItemID: st.items[0].ID, TargetAccountID: b, TargetItemID: st.items[1].ID, CreatedAt: t0}
-		if err := tx.InsertDisableAction(ctx, act); err != nil {
+		if err := txn.D(tx).InsertDisableAction(ctx, act); err != nil {
 			return err
 		}
-		wantErr(t, "InsertDisableAction twice", tx.InsertDisableAction(ctx, act), vetshare.ErrConflict)
-		as, err := tx.DisableActions(ctx, st.items[0].ID)
+		wantErr(t, "InsertDisableAction twice", txn.D(tx).InsertDisableAction(ctx, act), vetshare.ErrConflict)
+		as, err := txn.D(tx).DisableActions(ctx, st.items[0].ID)
 		if diff := cmp.Diff([]vetshare.DisableAction{act}, as); err != nil || diff != "" {
 			t.Errorf("DisableActions: %v (-want +got):\n%s", err, diff)
 		}
-		as, err = tx.AccountsDisableActions(ctx, []vetshare.AccountID{b, a})
+		as, err = txn.D(tx).AccountsDisableActions(ctx, []vetshare.AccountID{b, a})
 		if diff := cmp.Diff([]vetshare.DisableAction{act}, as); err != nil || diff != "" {
 			t.Errorf("AccountsDisableActions: %v (-want +got):\n%s", err, diff)
 		}
-		wantErr(t, "DeleteDisableAction of none", tx.DeleteDisableAction(ctx, st.items[1].ID, st.items[0].ID), vetshare.ErrNotFound)
-		if err := tx.DeleteDisableAction(ctx, act.ItemID, act.TargetItemID); err != nil {
+		wantErr(t, "DeleteDisableAction of none", txn.D(tx).DeleteDisableAction(ctx, st.items[1].ID, st.items[0].ID), vetshare.ErrNotFound)
+		if err := txn.D(tx).DeleteDisableAction(ctx, act.ItemID, act.TargetItemID); err != nil {
 			return err
 		}
-		if as, err := tx.DisableActions(ctx, st.items[0].ID); err != nil || len(as) != 0 {
+		if as, err := txn.D(tx).DisableActions(ctx, st.items[0].ID); err != nil || len(as) != 0 {
 			t.Errorf("after DeleteDisableAction: %v, %v", as, err)
 		}
 
@@ -212,59 +213,59 @@ func testReminders(t *testing.T, h Harness) {
 		}
 		r1, r2 := rem(u1, t0.AddDate(1, 0, 0)), rem(u2, t0.AddDate(1, 0, 1))
 		for _, r := range []vetshare.Reminder{r1, r2} {
-			if err := tx.InsertReminder(ctx, r); err != nil {
+			if err := txn.D(tx).InsertReminder(ctx, r); err != nil {
 				return err
 			}
 		}
 		again := rem(u1, t0)
 		again.Kind = "RABIES"
-		wantErr(t, "InsertReminder of a second open one", tx.InsertReminder(ctx, again), vetshare.ErrConflict)
-		got, err := tx.Reminder(ctx, r1.ID)
+		wantErr(t, "InsertReminder of a second open one", txn.D(tx).InsertReminder(ctx, again), vetshare.ErrConflict)
+		got, err := txn.D(tx).Reminder(ctx, r1.ID)
 		if diff := cmp.Diff(r1, got); err != nil || diff != "" {
 			t.Errorf("Reminder: %v (-want +got):\n%s", err, diff)
 		}
-		dups, err := tx.DuplicateReminders(ctx, []vetshare.AccountID{a, b})
+		dups, err := txn.D(tx).DuplicateReminders(ctx, []vetshare.AccountID{a, b})
 		if diff := cmp.Diff([]vetshare.Reminder{r1, r2}, dups); err != nil || diff != "" {
 			t.Errorf("DuplicateReminders: %v (-want +got):\n%s", err, diff)
 		}
-		if dups, err := tx.DuplicateReminders(ctx, []vetshare.AccountID{a}); err != nil || len(dups) != 0 {
+		if dups, err := txn.D(tx).DuplicateReminders(ctx, []vetshare.AccountID{a}); err != nil || len(dups) != 0 {
 			t.Errorf("DuplicateReminders of A alone = %v, %v; want none", dups, err)
 		}
-		due, err := tx.DueReminders(ctx, b, t0, t0.AddDate(2, 0, 0), time.Time{}, "", 10)
+		due, err := txn.D(tx).DueReminders(ctx, b, t0, t0.AddDate(2, 0, 0), time.Time{}, "", 10)
 		if err != nil || len(due) != 1 || due[0].Reminder != r1 || due[0].PatientName != "Scooby" || due[0].AccountName != st.accounts[1].Name {
 			t.Errorf("DueReminders from B = %+v, %v; want r1 alone", due, err)
 		}
-		if due, err := tx.DueReminders(ctx, a, t0, t0.AddDate(1, 0, 1), time.Time{}, "", 10); err != nil || len(due) != 0 {
+		if due, err := txn.D(tx).DueReminders(ctx, a, t0, t0.AddDate(1, 0, 1), time.Time{}, "", 10); err != nil || len(due) != 0 {
 			t.Errorf("DueReminders ending at the due date = %+v, %v; want none", due, err)
 		}
 
 		// Status changes.
 		done := r1
 		done.Status, done.CompletedBy, done.CompletedAt = vetshare.ReminderCompleted, u2.ID, u2.CreatedAt
-		if err := tx.UpdateReminderStatus(ctx, done, vetshare.ReminderOpen); err != nil {
+		if err := txn.D(tx).UpdateReminderStatus(ctx, done, vetshare.ReminderOpen); err != nil {
 			return err
 		}
-		wantErr(t, "UpdateReminderStatus from a stale status", tx.UpdateReminderStatus(ctx, done, vetshare.ReminderOpen), vetshare.ErrConflict)
+		wantErr(t, "UpdateReminderStatus from a stale status", txn.D(tx).UpdateReminderStatus(ctx, done, vetshare.ReminderOpen), vetshare.ErrConflict)
 		unknown := done
 		unknown.ID = vetshare.NewID[vetshare.ReminderID](t0)
-		wantErr(t, "UpdateReminderStatus of none", tx.UpdateReminderStatus(ctx, unknown, vetshare.ReminderOpen), vetshare.ErrNotFound)
-		if err := tx.InsertReminder(ctx, again); err != nil {
+		wantErr(t, "UpdateReminderStatus of none", txn.D(tx).UpdateReminderStatus(ctx, unknown, vetshare.ReminderOpen), vetshare.ErrNotFound)
+		if err := txn.D(tx).InsertReminder(ctx, again); err != nil {
 			t.Errorf("InsertReminder once the other is completed: %v", err)
 		}
-		wantErr(t, "reopening next to an open one", tx.UpdateReminderStatus(ctx, r1, vetshare.ReminderCompleted), vetshare.ErrConflict)
+		wantErr(t, "reopening next to an open one", txn.D(tx).UpdateReminderStatus(ctx, r1, vetshare.ReminderCompleted), vetshare.ErrConflict)
 		for _, tc := range []struct {
 			name string
 			got  func() ([]vetshare.Reminder, error)
 			want []vetshare.Reminder
 		}{
 			{"PatientReminders open", func() ([]vetshare.Reminder, error) {
-				return tx.PatientReminders(ctx, st.patient.ID, vetshare.ReminderOpen)
+				return txn.D(tx).PatientReminders(ctx, st.patient.ID, vetshare.ReminderOpen)
 			}, []vetshare.Reminder{again, r2}},
 			{"PatientReminders completed", func() ([]vetshare.Reminder, error) {
-				return tx.PatientReminders(ctx, st.patient.ID, vetshare.ReminderCompleted)
+				return txn.D(tx).PatientReminders(ctx, st.patient.ID, vetshare.ReminderCompleted)
 			}, []vetshare.Reminder{done}},
-			{"UsageReminders", func() ([]vetshare.Reminder, error) { return tx.UsageReminders(ctx, u2.ID) }, []vetshare.Reminder{r2}},
-			{"CompletedReminders", func() ([]vetshare.Reminder, error) { return tx.CompletedReminders(ctx, u2.ID) }, []vetshare.Reminder{done}},
+			{"UsageReminders", func() ([]vetshare.Reminder, error) { return txn.D(tx).UsageReminders(ctx, u2.ID) }, []vetshare.Reminder{r2}},
+			{"CompletedReminders", func() ([]vetshare.Reminder, error) { return txn.D(tx).CompletedReminders(ctx, u2.ID) }, []vetshare.Reminder{done}},
 		} {
 			got, err := tc.got()
 			if diff := cmp.Diff(tc.want, got); err != nil || diff != "" {
@@ -273,10 +274,10 @@ func testReminders(t *testing.T, h Harness) {
 		}
 
 		// PatientUsages: standing usages in the order recorded.
-		if err := tx.RemoveRecord(ctx, u1.ID, vetshare.Removal{At: t0, UserID: st.user.ID, AccountID: b, Reason: "wrong"}); err != nil {
+		if err := txn.D(tx).RemoveRecord(ctx, u1.ID, vetshare.Removal{At: t0, UserID: st.user.ID, AccountID: b, Reason: "wrong"}); err != nil {
 			return err
 		}
-		us, err := tx.PatientUsages(ctx, st.patient.ID)
+		us, err := txn.D(tx).PatientUsages(ctx, st.patient.ID)
 		if diff := cmp.Diff([]vetshare.Record{u2}, us); err != nil || diff != "" {
 			t.Errorf("PatientUsages: %v (-want +got):\n%s", err, diff)
 		}

@@ -9,11 +9,13 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 func init() { Register("Reports", testReports) }
 
-// testReports checks the contract of [vetshare.ReportsTx.ReportEntries].
+// testReports checks the contract of [driver.ReportsTx.ReportEntries].
 func testReports(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 2)
@@ -25,20 +27,20 @@ func testReports(t *testing.T, h Harness) {
 	// one client of b only. The facts of c[1] and c[3] are what the checks read.
 	var c [4]vetshare.ClientID
 	var only vetshare.ClientID
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		mk := func(acct vetshare.AccountID, name string, created time.Time) (vetshare.ClientID, error) {
 			id := vetshare.NewID[vetshare.ClientID](created)
 			cl := vetshare.Client{ID: id, OwnerID: w.owner.ID, FirstName: name, LastName: "L" + name, Email: name + "@x.example",
 				Phone: "555", Address: "1 Road", OriginAccount: acct, HomeAccount: acct, CreatedAt: created, UpdatedAt: created, Version: 1}
-			if err := tx.InsertClient(ctx, cl); err != nil {
+			if err := txn.D(tx).InsertClient(ctx, cl); err != nil {
 				return "", err
 			}
 			e := vetshare.ClientEntry{AccountID: acct, ClientID: id, Via: vetshare.ViaCreated, CreatedAt: created}
-			if err := tx.InsertClientEntry(ctx, &e); err != nil {
+			if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 				return "", err
 			}
 			for _, pet := range []string{"p1", "p2"} {
-				if err := tx.InsertPatient(ctx, vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](created), ClientID: id, Name: pet,
+				if err := txn.D(tx).InsertPatient(ctx, vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](created), ClientID: id, Name: pet,
 					Species: "dog", OriginAccount: acct, CreatedBy: w.user.ID, CreatedAt: created}); err != nil {
 					return "", err
 				}
@@ -55,34 +57,34 @@ func testReports(t *testing.T, h Harness) {
 			return err
 		}
 		e := vetshare.ClientEntry{AccountID: b, ClientID: c[3], Via: vetshare.ViaManual, CreatedAt: at(5)}
-		if err := tx.InsertClientEntry(ctx, &e); err != nil {
+		if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 			return err
 		}
-		cl, err := tx.Client(ctx, b, c[3])
+		cl, err := txn.D(tx).Client(ctx, b, c[3])
 		if err != nil {
 			return err
 		}
 		cl.HomeAccount = b
-		if err := tx.UpdateClient(ctx, cl); err != nil {
+		if err := txn.D(tx).UpdateClient(ctx, cl); err != nil {
 			return err
 		}
 		pets := func(id vetshare.ClientID) []vetshare.Patient {
-			ps, _ := tx.Patients(ctx, a, id)
+			ps, _ := txn.D(tx).Patients(ctx, a, id)
 			return ps
 		}
 		rec := func(acct vetshare.AccountID, p vetshare.PatientID, when time.Time) (vetshare.RecordID, error) {
 			id := vetshare.NewID[vetshare.RecordID](when)
-			return id, tx.InsertRecord(ctx, vetshare.Record{ID: id, PatientID: p, AccountID: acct, UserID: w.user.ID,
+			return id, txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: id, PatientID: p, AccountID: acct, UserID: w.user.ID,
 				Kind: vetshare.RecordNote, Text: "n", CreatedAt: when})
 		}
 		inv := func(acct vetshare.AccountID, client vetshare.ClientID, issued time.Time) (vetshare.InvoiceID, error) {
 			i := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](issued), AccountID: acct, ClientID: client,
 				Status: vetshare.InvoiceOpen, Currency: "USD", Total: 10, CreatedBy: w.user.ID, IssuedAt: issued,
 				Lines: []vetshare.InvoiceLine{{Description: "x", Quantity: 1, UnitPrice: 10, Amount: 10}}}
-			return i.ID, tx.InsertInvoice(ctx, &i)
+			return i.ID, txn.D(tx).InsertInvoice(ctx, &i)
 		}
 		pay := func(acct vetshare.AccountID, client vetshare.ClientID, i vetshare.InvoiceID, when time.Time) error {
-			return tx.InsertPayment(ctx, vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](when), Key: string(i), AccountID: acct,
+			return txn.D(tx).InsertPayment(ctx, vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](when), Key: string(i), AccountID: acct,
 				InvoiceID: i, ClientID: client, Channel: vetshare.ChannelCounter, Amount: 10, Currency: "USD", TakenAt: acct,
 				UserID: w.user.ID, Method: "cash", CreatedAt: when})
 		}
@@ -97,14 +99,14 @@ func testReports(t *testing.T, h Harness) {
 				if err != nil {
 					return err
 				}
-				return tx.RemoveRecord(ctx, id, vetshare.Removal{At: at(25), UserID: w.user.ID, AccountID: a, Reason: "wrong"})
+				return txn.D(tx).RemoveRecord(ctx, id, vetshare.Removal{At: at(25), UserID: w.user.ID, AccountID: a, Reason: "wrong"})
 			},
 			func() error {
 				id, err := inv(a, c[1], at(27))
 				if err != nil {
 					return err
 				}
-				return tx.VoidInvoice(ctx, id, at(27))
+				return txn.D(tx).VoidInvoice(ctx, id, at(27))
 			},
 			func() error {
 				id, err := inv(a, c[1], at(12))
@@ -140,11 +142,11 @@ func testReports(t *testing.T, h Harness) {
 		return nil
 	})
 
-	collect := func(q vetshare.ReportQuery) []vetshare.ReportRow {
+	collect := func(q driver.ReportQuery) []vetshare.ReportRow {
 		t.Helper()
 		var out []vetshare.ReportRow
-		view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-			return tx.ReportEntries(ctx, q, func(r vetshare.ReportRow) error { out = append(out, r); return nil })
+		view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			return txn.D(tx).ReportEntries(ctx, q, func(r vetshare.ReportRow) error { out = append(out, r); return nil })
 		})
 		return out
 	}
@@ -157,7 +159,7 @@ func testReports(t *testing.T, h Harness) {
 	}
 
 	t.Run("OwnEntriesByNumber", func(t *testing.T) {
-		rows := collect(vetshare.ReportQuery{Account: a})
+		rows := collect(driver.ReportQuery{Account: a})
 		if d := cmp.Diff(c[:], ids(rows)); d != "" {
 			t.Errorf("entries of a (-want +got):\n%s", d)
 		}
@@ -169,16 +171,16 @@ func testReports(t *testing.T, h Harness) {
 		if rows[3].HomeAccount != b || rows[3].HomeName != "" {
 			t.Errorf("c[3]: home %q, name %q; want %s and no name", rows[3].HomeAccount, rows[3].HomeName, b)
 		}
-		if d := cmp.Diff([]vetshare.ClientID{only, c[3]}, ids(collect(vetshare.ReportQuery{Account: b}))); d != "" {
+		if d := cmp.Diff([]vetshare.ClientID{only, c[3]}, ids(collect(driver.ReportQuery{Account: b}))); d != "" {
 			t.Errorf("entries of b (-want +got):\n%s", d)
 		}
 	})
 	t.Run("CreatedRangeHalfOpen", func(t *testing.T) {
-		got := ids(collect(vetshare.ReportQuery{Account: a, CreatedFrom: at(1), CreatedBefore: at(3), ByCreation: true}))
+		got := ids(collect(driver.ReportQuery{Account: a, CreatedFrom: at(1), CreatedBefore: at(3), ByCreation: true}))
 		if d := cmp.Diff(c[1:3], got); d != "" {
 			t.Errorf("created in [day 1, day 3) (-want +got):\n%s", d)
 		}
-		got = ids(collect(vetshare.ReportQuery{Account: a, CreatedFrom: at(1).Add(time.Microsecond)}))
+		got = ids(collect(driver.ReportQuery{Account: a, CreatedFrom: at(1).Add(time.Microsecond)}))
 		if d := cmp.Diff(c[2:], got); d != "" {
 			t.Errorf("created from just after day 1 (-want +got):\n%s", d)
 		}
@@ -198,13 +200,13 @@ func testReports(t *testing.T, h Harness) {
 			{at(11), at(10), time.Time{}},
 			{at(10), time.Time{}, time.Time{}},
 		} {
-			rows := collect(vetshare.ReportQuery{Account: a, VisitsBefore: tc.before})
+			rows := collect(driver.ReportQuery{Account: a, VisitsBefore: tc.before})
 			if !rows[1].LastVisit.Equal(tc.want1) || !rows[3].LastVisit.Equal(tc.want3) || !rows[0].LastVisit.IsZero() {
 				t.Errorf("visits before %v: c[1] %v, c[3] %v, c[0] %v; want %v, %v, zero", tc.before, rows[1].LastVisit, rows[3].LastVisit,
 					rows[0].LastVisit, tc.want1, tc.want3)
 			}
 		}
-		if r := collect(vetshare.ReportQuery{Account: a, PaidBefore: at(100)}); !r[1].LastVisit.IsZero() {
+		if r := collect(driver.ReportQuery{Account: a, PaidBefore: at(100)}); !r[1].LastVisit.IsZero() {
 			t.Errorf("LastVisit = %v without VisitsBefore, want zero", r[1].LastVisit)
 		}
 	})
@@ -212,20 +214,20 @@ func testReports(t *testing.T, h Harness) {
 		for _, tc := range []struct {
 			before, want time.Time
 		}{{at(100), at(40)}, {at(40), at(15)}, {at(15), time.Time{}}} {
-			rows := collect(vetshare.ReportQuery{Account: a, PaidBefore: tc.before})
+			rows := collect(driver.ReportQuery{Account: a, PaidBefore: tc.before})
 			if !rows[1].LastPaid.Equal(tc.want) || !rows[3].LastPaid.IsZero() {
 				t.Errorf("paid before %v: c[1] %v, c[3] %v; want %v and zero (b's payment is b's)", tc.before, rows[1].LastPaid, rows[3].LastPaid, tc.want)
 			}
 		}
-		if r := collect(vetshare.ReportQuery{Account: a, VisitsBefore: at(100)}); !r[1].LastPaid.IsZero() {
+		if r := collect(driver.ReportQuery{Account: a, VisitsBefore: at(100)}); !r[1].LastPaid.IsZero() {
 			t.Errorf("LastPaid = %v without PaidBefore, want zero", r[1].LastPaid)
 		}
 	})
 	t.Run("StopsAtFnError", func(t *testing.T) {
 		stop := errors.New("stop")
 		n := 0
-		err := s.View(context.Background(), func(tx vetshare.Tx) error {
-			return tx.ReportEntries(context.Background(), vetshare.ReportQuery{Account: a}, func(vetshare.ReportRow) error {
+		err := s.View(context.Background(), func(tx *vetshare.Tx) error {
+			return txn.D(tx).ReportEntries(context.Background(), driver.ReportQuery{Account: a}, func(vetshare.ReportRow) error {
 				n++
 				if n == 2 {
 					return stop

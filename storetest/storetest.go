@@ -62,19 +62,19 @@ func open(t *testing.T, h Harness) vetshare.Store {
 }
 
 // update runs fn in a write transaction and fails the test on error.
-func update(t *testing.T, s vetshare.Store, fn func(ctx context.Context, tx vetshare.Tx) error) {
+func update(t *testing.T, s vetshare.Store, fn func(ctx context.Context, tx *vetshare.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
-	if err := s.Update(ctx, func(tx vetshare.Tx) error { return fn(ctx, tx) }); err != nil {
+	if err := s.Update(ctx, func(tx *vetshare.Tx) error { return fn(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 }
 
 // view runs fn in a read transaction and fails the test on error.
-func view(t *testing.T, s vetshare.Store, fn func(ctx context.Context, tx vetshare.Tx) error) {
+func view(t *testing.T, s vetshare.Store, fn func(ctx context.Context, tx *vetshare.Tx) error) {
 	t.Helper()
 	ctx := context.Background()
-	if err := s.View(ctx, func(tx vetshare.Tx) error { return fn(ctx, tx) }); err != nil {
+	if err := s.View(ctx, func(tx *vetshare.Tx) error { return fn(ctx, tx) }); err != nil {
 		t.Fatal(err)
 	}
 }

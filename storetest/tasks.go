@@ -9,11 +9,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 func init() { Register("Tasks", testTasks) }
 
-// testTasks checks the contract of [vetshare.TasksTx]: tasks round-trip, updates are
+// testTasks checks the contract of [driver.TasksTx]: tasks round-trip, updates are
 // versioned, lists select and order as [vetshare.TaskQuery] says and page by [vetshare.TaskKey].
 func testTasks(t *testing.T, h Harness) {
 	s := open(t, h)
@@ -22,8 +23,8 @@ func testTasks(t *testing.T, h Harness) {
 	other := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(time.Second)), Name: "V", Email: "v@x.example", Active: true, CreatedAt: t0}
 	var client vetshare.Client
 	var patient vetshare.Patient
-	update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-		if err := tx.InsertUser(ctx, other); err != nil {
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		if err := txn.D(tx).InsertUser(ctx, other); err != nil {
 			return err
 		}
 		var err error
@@ -32,7 +33,7 @@ func testTasks(t *testing.T, h Harness) {
 		}
 		patient = vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](t0), ClientID: client.ID, Name: "Rex", Species: "dog",
 			OriginAccount: a, CreatedBy: w.user.ID, CreatedAt: t0}
-		return tx.InsertPatient(ctx, patient)
+		return txn.D(tx).InsertPatient(ctx, patient)
 	})
 
 	n := 0
@@ -49,31 +50,31 @@ func testTasks(t *testing.T, h Harness) {
 	full.Previous, full.Next = vetshare.NewID[vetshare.TaskID](t0), vetshare.NewID[vetshare.TaskID](t0)
 
 	t.Run("RoundTrip", func(t *testing.T) {
-		update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-			if err := tx.InsertTask(ctx, full); err != nil {
+		update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			if err := txn.D(tx).InsertTask(ctx, full); err != nil {
 				return err
 			}
-			got, err := tx.Task(ctx, full.ID)
+			got, err := txn.D(tx).Task(ctx, full.ID)
 			if diff := cmp.Diff(full, got); diff != "" {
 				t.Errorf("Task after InsertTask (-want +got):\n%s", diff)
 			}
-			wantErr(t, "InsertTask with a taken id", tx.InsertTask(ctx, full), vetshare.ErrConflict)
+			wantErr(t, "InsertTask with a taken id", txn.D(tx).InsertTask(ctx, full), vetshare.ErrConflict)
 			bad := mk(a, vetshare.NewID[vetshare.UserID](t0), time.Time{}, vetshare.PriorityLow, vetshare.TaskOpen)
-			wantErr(t, "InsertTask with an unknown assignee", tx.InsertTask(ctx, bad), vetshare.ErrNotFound)
-			_, nf := tx.Task(ctx, vetshare.NewID[vetshare.TaskID](t0))
+			wantErr(t, "InsertTask with an unknown assignee", txn.D(tx).InsertTask(ctx, bad), vetshare.ErrNotFound)
+			_, nf := txn.D(tx).Task(ctx, vetshare.NewID[vetshare.TaskID](t0))
 			wantErr(t, "Task of an unknown id", nf, vetshare.ErrNotFound)
 			return err
 		})
 	})
 
 	t.Run("Update", func(t *testing.T) {
-		update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+		update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 			u := full
 			u.Title, u.Status, u.CompletedAt, u.Due, u.UpdatedAt = "changed", vetshare.TaskOpen, time.Time{}, time.Time{}, t0.Add(time.Hour)
-			if err := tx.UpdateTask(ctx, u); err != nil {
+			if err := txn.D(tx).UpdateTask(ctx, u); err != nil {
 				return err
 			}
-			got, err := tx.Task(ctx, full.ID)
+			got, err := txn.D(tx).Task(ctx, full.ID)
 			if err != nil {
 				return err
 			}
@@ -82,16 +83,16 @@ func testTasks(t *testing.T, h Harness) {
 				t.Errorf("Task after UpdateTask (-want +got):\n%s", diff)
 			}
 			var ce *vetshare.ConflictError
-			if err := tx.UpdateTask(ctx, full); !errors.As(err, &ce) || ce.Current != 2 {
+			if err := txn.D(tx).UpdateTask(ctx, full); !errors.As(err, &ce) || ce.Current != 2 {
 				t.Errorf("UpdateTask from a stale version = %v, want a *ConflictError at version 2", err)
 			}
 			gone := mk(a, w.user.ID, time.Time{}, vetshare.PriorityLow, vetshare.TaskOpen)
-			wantErr(t, "UpdateTask of an unknown task", tx.UpdateTask(ctx, gone), vetshare.ErrNotFound)
-			wantErr(t, "DeleteTask of an unknown task", tx.DeleteTask(ctx, gone.ID), vetshare.ErrNotFound)
-			if err := tx.DeleteTask(ctx, full.ID); err != nil {
+			wantErr(t, "UpdateTask of an unknown task", txn.D(tx).UpdateTask(ctx, gone), vetshare.ErrNotFound)
+			wantErr(t, "DeleteTask of an unknown task", txn.D(tx).DeleteTask(ctx, gone.ID), vetshare.ErrNotFound)
+			if err := txn.D(tx).DeleteTask(ctx, full.ID); err != nil {
 				return err
 			}
-			_, err = tx.Task(ctx, full.ID)
+			_, err = txn.D(tx).Task(ctx, full.ID)
 			wantErr(t, "Task after DeleteTask", err, vetshare.ErrNotFound)
 			return nil
 		})
@@ -114,8 +115,8 @@ func testTasks(t *testing.T, h Harness) {
 		all[1].ClientID = client.ID
 		list := func(q vetshare.TaskQuery) (ids []int, shared []bool) {
 			t.Helper()
-			view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-				rows, err := tx.Tasks(ctx, q)
+			view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+				rows, err := txn.D(tx).Tasks(ctx, q)
 				for _, r := range rows {
 					for i, k := range all {
 						if k.ID == r.ID {
@@ -130,9 +131,9 @@ func testTasks(t *testing.T, h Harness) {
 			})
 			return ids, shared
 		}
-		update(t, s, func(ctx context.Context, tx vetshare.Tx) error {
+		update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 			for _, k := range all {
-				if err := tx.InsertTask(ctx, k); err != nil {
+				if err := txn.D(tx).InsertTask(ctx, k); err != nil {
 					return err
 				}
 			}
@@ -169,10 +170,10 @@ func testTasks(t *testing.T, h Harness) {
 				}
 			})
 		}
-		view(t, s, func(ctx context.Context, tx vetshare.Tx) error {
-			_, err := tx.Tasks(ctx, vetshare.TaskQuery{Limit: 1})
+		view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			_, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Limit: 1})
 			wantErr(t, "Tasks without accounts", err, vetshare.ErrInvalid)
-			_, err = tx.Tasks(ctx, vetshare.TaskQuery{Accounts: []vetshare.AccountID{a}})
+			_, err = txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Accounts: []vetshare.AccountID{a}})
 			wantErr(t, "Tasks without a limit", err, vetshare.ErrInvalid)
 			return nil
 		})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/tasks"
 )
 
@@ -43,8 +44,8 @@ func (g *group) snapshot() string {
 func TestBadInput(t *testing.T) {
 	g := newGroup(t, true)
 	mars := vetshare.NewID[vetshare.AccountID](t0)
-	g.update(func(tx vetshare.Tx) error { // a zone no machine knows, written past accounts' checks
-		return tx.InsertAccount(g.ctx, vetshare.Account{ID: mars, OwnerID: g.owner, Name: "Mars", Email: "m@x.example",
+	g.update(func(tx *vetshare.Tx) error { // a zone no machine knows, written past accounts' checks
+		return txn.D(tx).InsertAccount(g.ctx, vetshare.Account{ID: mars, OwnerID: g.owner, Name: "Mars", Email: "m@x.example",
 			TimeZone: "Mars/Olympus_Mons", Currency: "USD", CreatedAt: t0})
 	})
 	g.grant(g.vet, mars, allPerms)
@@ -65,20 +66,20 @@ func TestBadInput(t *testing.T) {
 		f(&d)
 		return d
 	}
-	create := func(actor vetshare.Actor, d tasks.Draft) func(vetshare.Tx) error {
-		return func(tx vetshare.Tx) error { _, err := tasks.Create(g.ctx, tx, actor, d); return err }
+	create := func(actor vetshare.Actor, d tasks.Draft) func(*vetshare.Tx) error {
+		return func(tx *vetshare.Tx) error { _, err := tasks.Create(g.ctx, tx, actor, d); return err }
 	}
-	edit := func(id vetshare.TaskID, ch tasks.Change) func(vetshare.Tx) error {
-		return func(tx vetshare.Tx) error { _, err := tasks.Edit(g.ctx, tx, as, id, ch); return err }
+	edit := func(id vetshare.TaskID, ch tasks.Change) func(*vetshare.Tx) error {
+		return func(tx *vetshare.Tx) error { _, err := tasks.Edit(g.ctx, tx, as, id, ch); return err }
 	}
-	assigned := func(actor vetshare.Actor, q tasks.AssignedQuery) func(vetshare.Tx) error {
-		return func(tx vetshare.Tx) error { _, err := tasks.AssignedToMe(g.ctx, tx, actor, q); return err }
+	assigned := func(actor vetshare.Actor, q tasks.AssignedQuery) func(*vetshare.Tx) error {
+		return func(tx *vetshare.Tx) error { _, err := tasks.AssignedToMe(g.ctx, tx, actor, q); return err }
 	}
 	empty, repeat0 := "  ", vetshare.RepeatRule{Every: 0, Unit: vetshare.RepeatDay}
 	farDue := time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
 		name string
-		do   func(vetshare.Tx) error
+		do   func(*vetshare.Tx) error
 		want error
 	}{
 		{"unknown user", create(vetshare.Actor{User: unknownUser, Account: g.north}, draft(func(*tasks.Draft) {})), vetshare.ErrNotPermitted},
@@ -116,20 +117,20 @@ func TestBadInput(t *testing.T) {
 		{"edit to a nonsense repeat", edit(task.ID, tasks.Change{Repeat: &repeat0}), vetshare.ErrInvalid},
 		{"edit to year 20000", edit(task.ID, tasks.Change{Due: &farDue}), vetshare.ErrInvalid},
 		{"edit from a stale version", edit(task.ID, tasks.Change{Version: 7, Notes: &empty}), vetshare.ErrConflict},
-		{"complete unknown task", func(tx vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, as, unknownTask); return err }, vetshare.ErrNotFound},
-		{"delete another owner's task", func(tx vetshare.Tx) error { return tasks.Delete(g.ctx, tx, as, farTask.ID) }, vetshare.ErrNotFound},
-		{"get another owner's task", func(tx vetshare.Tx) error { _, err := tasks.Get(g.ctx, tx, as, farTask.ID); return err }, vetshare.ErrNotFound},
+		{"complete unknown task", func(tx *vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, as, unknownTask); return err }, vetshare.ErrNotFound},
+		{"delete another owner's task", func(tx *vetshare.Tx) error { return tasks.Delete(g.ctx, tx, as, farTask.ID) }, vetshare.ErrNotFound},
+		{"get another owner's task", func(tx *vetshare.Tx) error { _, err := tasks.Get(g.ctx, tx, as, farTask.ID); return err }, vetshare.ErrNotFound},
 		{"select a foreign account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.far}}}), vetshare.ErrNotPermitted},
 		{"select an unknown account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{unknownAccount}}}), vetshare.ErrNotPermitted},
 		{"select a malformed account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{"north"}}}), vetshare.ErrInvalid},
 		{"negative limit", assigned(as, tasks.AssignedQuery{Limit: -1}), vetshare.ErrInvalid},
 		{"huge limit", assigned(as, tasks.AssignedQuery{Limit: 100000}), vetshare.ErrInvalid},
 		{"unknown user's list", assigned(vetshare.Actor{User: unknownUser, Account: g.north}, tasks.AssignedQuery{}), vetshare.ErrNotPermitted},
-		{"malformed patient", func(tx vetshare.Tx) error {
+		{"malformed patient", func(tx *vetshare.Tx) error {
 			_, err := tasks.PatientTasks(g.ctx, tx, as, "rex", tasks.ListQuery{})
 			return err
 		}, vetshare.ErrInvalid},
-		{"malformed assignee filter", func(tx vetshare.Tx) error {
+		{"malformed assignee filter", func(tx *vetshare.Tx) error {
 			_, err := tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: "x"})
 			return err
 		}, vetshare.ErrInvalid},
@@ -139,7 +140,7 @@ func TestBadInput(t *testing.T) {
 			before := g.snapshot()
 			// The transaction commits whatever the operation wrote before failing.
 			var err error
-			g.update(func(tx vetshare.Tx) error { err = tt.do(tx); return nil })
+			g.update(func(tx *vetshare.Tx) error { err = tt.do(tx); return nil })
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("error %v, want %v", err, tt.want)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/sqlite"
 	"github.com/vetshare/vetshare/tasks"
 )
@@ -35,22 +36,22 @@ func buildBench(b *testing.B, path string, now time.Time) (vetshare.UserID, []ve
 	defer s.Close()
 	var users []vetshare.UserID
 	var accts []vetshare.AccountID
-	err = s.Update(ctx, func(tx vetshare.Tx) error {
+	err = s.Update(ctx, func(tx *vetshare.Tx) error {
 		owner := vetshare.Owner{ID: vetshare.NewID[vetshare.OwnerID](now), Name: "Bench", TaskSharing: true, CreatedAt: now}
-		if err := tx.InsertOwner(ctx, owner); err != nil {
+		if err := txn.D(tx).InsertOwner(ctx, owner); err != nil {
 			return err
 		}
 		for i := range benchAccounts {
 			a := vetshare.Account{ID: vetshare.NewID[vetshare.AccountID](now.Add(time.Duration(i) * time.Millisecond)), OwnerID: owner.ID,
 				Name: fmt.Sprint("Clinic ", i), Email: "c@x.example", TimeZone: "UTC", Currency: "USD", CreatedAt: now.Add(time.Duration(i) * time.Millisecond)}
-			if err := tx.InsertAccount(ctx, a); err != nil {
+			if err := txn.D(tx).InsertAccount(ctx, a); err != nil {
 				return err
 			}
 			accts = append(accts, a.ID)
 		}
 		for i := range benchUsers {
 			u := vetshare.User{ID: vetshare.NewID[vetshare.UserID](now), Name: fmt.Sprint("user ", i), Email: "u@x.example", Active: true, CreatedAt: now}
-			if err := tx.InsertUser(ctx, u); err != nil {
+			if err := txn.D(tx).InsertUser(ctx, u); err != nil {
 				return err
 			}
 			users = append(users, u.ID)
@@ -59,7 +60,7 @@ func buildBench(b *testing.B, path string, now time.Time) (vetshare.UserID, []ve
 				if j%2 == 1 {
 					perms = vetshare.PermTaskMarkInProgress
 				}
-				if err := tx.PutMembership(ctx, vetshare.Membership{UserID: u.ID, AccountID: a, Role: vetshare.RoleStaff, Permissions: perms, Active: true}); err != nil {
+				if err := txn.D(tx).PutMembership(ctx, vetshare.Membership{UserID: u.ID, AccountID: a, Role: vetshare.RoleStaff, Permissions: perms, Active: true}); err != nil {
 					return err
 				}
 			}
@@ -157,7 +158,7 @@ func BenchmarkAssignedToMe(b *testing.B) {
 	assigned := func(sel tasks.Selection) func() int {
 		return func() int {
 			var p tasks.Page
-			err := s.View(ctx, func(tx vetshare.Tx) error {
+			err := s.View(ctx, func(tx *vetshare.Tx) error {
 				var err error
 				p, err = tasks.AssignedToMe(ctx, tx, actor, tasks.AssignedQuery{Clinics: sel})
 				return err

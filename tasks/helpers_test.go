@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/sqlite"
 )
 
@@ -32,7 +33,7 @@ func newWorld(tb testing.TB) *world {
 }
 
 // update runs fn in a write transaction and fails the test on error.
-func (w *world) update(fn func(tx vetshare.Tx) error) {
+func (w *world) update(fn func(tx *vetshare.Tx) error) {
 	w.tb.Helper()
 	if err := w.store.Update(w.ctx, fn); err != nil {
 		w.tb.Fatal(err)
@@ -40,13 +41,13 @@ func (w *world) update(fn func(tx vetshare.Tx) error) {
 }
 
 // try runs fn in a write transaction and returns its error.
-func (w *world) try(fn func(tx vetshare.Tx) error) error { return w.store.Update(w.ctx, fn) }
+func (w *world) try(fn func(tx *vetshare.Tx) error) error { return w.store.Update(w.ctx, fn) }
 
 func (w *world) owner(name string, sharing bool) vetshare.OwnerID {
 	w.tb.Helper()
 	id := vetshare.NewID[vetshare.OwnerID](w.clock.Now())
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertOwner(w.ctx, vetshare.Owner{ID: id, Name: name, TaskSharing: sharing, CreatedAt: tx.Now()})
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertOwner(w.ctx, vetshare.Owner{ID: id, Name: name, TaskSharing: sharing, CreatedAt: tx.Now()})
 	})
 	return id
 }
@@ -54,8 +55,8 @@ func (w *world) owner(name string, sharing bool) vetshare.OwnerID {
 func (w *world) account(owner vetshare.OwnerID, name, tz string) vetshare.AccountID {
 	w.tb.Helper()
 	id := vetshare.NewID[vetshare.AccountID](w.clock.Now())
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertAccount(w.ctx, vetshare.Account{ID: id, OwnerID: owner, Name: name, Email: "desk@example.com",
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertAccount(w.ctx, vetshare.Account{ID: id, OwnerID: owner, Name: name, Email: "desk@example.com",
 			EmailVerified: true, TimeZone: tz, Currency: "USD", CreatedAt: tx.Now()})
 	})
 	w.clock.Add(time.Millisecond) // accounts list by creation time
@@ -65,8 +66,8 @@ func (w *world) account(owner vetshare.OwnerID, name, tz string) vetshare.Accoun
 func (w *world) user(name string) vetshare.UserID {
 	w.tb.Helper()
 	id := vetshare.NewID[vetshare.UserID](w.clock.Now())
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertUser(w.ctx, vetshare.User{ID: id, Name: name, Email: name + "@example.com", EmailVerified: true,
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertUser(w.ctx, vetshare.User{ID: id, Name: name, Email: name + "@example.com", EmailVerified: true,
 			Active: true, CreatedAt: tx.Now()})
 	})
 	return id
@@ -74,8 +75,8 @@ func (w *world) user(name string) vetshare.UserID {
 
 func (w *world) grant(user vetshare.UserID, account vetshare.AccountID, perms vetshare.Permissions) {
 	w.tb.Helper()
-	w.update(func(tx vetshare.Tx) error {
-		return tx.PutMembership(w.ctx, vetshare.Membership{UserID: user, AccountID: account, Role: vetshare.RoleStaff,
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).PutMembership(w.ctx, vetshare.Membership{UserID: user, AccountID: account, Role: vetshare.RoleStaff,
 			Permissions: perms, Active: true})
 	})
 }
@@ -84,13 +85,13 @@ func (w *world) grant(user vetshare.UserID, account vetshare.AccountID, perms ve
 func (w *world) client(owner vetshare.OwnerID, account vetshare.AccountID, last string, also ...vetshare.AccountID) vetshare.ClientID {
 	w.tb.Helper()
 	id := vetshare.NewID[vetshare.ClientID](w.clock.Now())
-	w.update(func(tx vetshare.Tx) error {
-		if err := tx.InsertClient(w.ctx, vetshare.Client{ID: id, OwnerID: owner, FirstName: "Pat", LastName: last,
+	w.update(func(tx *vetshare.Tx) error {
+		if err := txn.D(tx).InsertClient(w.ctx, vetshare.Client{ID: id, OwnerID: owner, FirstName: "Pat", LastName: last,
 			OriginAccount: account, HomeAccount: account, CreatedAt: tx.Now(), UpdatedAt: tx.Now(), Version: 1}); err != nil {
 			return err
 		}
 		for _, a := range append([]vetshare.AccountID{account}, also...) {
-			if err := tx.InsertClientEntry(w.ctx, &vetshare.ClientEntry{AccountID: a, ClientID: id, Via: vetshare.ViaCreated, CreatedAt: tx.Now()}); err != nil {
+			if err := txn.D(tx).InsertClientEntry(w.ctx, &vetshare.ClientEntry{AccountID: a, ClientID: id, Via: vetshare.ViaCreated, CreatedAt: tx.Now()}); err != nil {
 				return err
 			}
 		}
@@ -102,8 +103,8 @@ func (w *world) client(owner vetshare.OwnerID, account vetshare.AccountID, last 
 func (w *world) patient(client vetshare.ClientID, account vetshare.AccountID, by vetshare.UserID, name string) vetshare.PatientID {
 	w.tb.Helper()
 	id := vetshare.NewID[vetshare.PatientID](w.clock.Now())
-	w.update(func(tx vetshare.Tx) error {
-		return tx.InsertPatient(w.ctx, vetshare.Patient{ID: id, ClientID: client, Name: name, Species: "dog",
+	w.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).InsertPatient(w.ctx, vetshare.Patient{ID: id, ClientID: client, Name: name, Species: "dog",
 			OriginAccount: account, CreatedBy: by, CreatedAt: tx.Now()})
 	})
 	return id
@@ -113,9 +114,9 @@ func (w *world) patient(client vetshare.ClientID, account vetshare.AccountID, by
 func (w *world) task(id vetshare.TaskID) vetshare.Task {
 	w.tb.Helper()
 	var t vetshare.Task
-	w.update(func(tx vetshare.Tx) error {
+	w.update(func(tx *vetshare.Tx) error {
 		var err error
-		t, err = tx.Task(w.ctx, id)
+		t, err = txn.D(tx).Task(w.ctx, id)
 		return err
 	})
 	return t
@@ -125,9 +126,9 @@ func (w *world) task(id vetshare.TaskID) vetshare.Task {
 func (w *world) audit(owner vetshare.OwnerID) []vetshare.AuditEntry {
 	w.tb.Helper()
 	var out []vetshare.AuditEntry
-	w.update(func(tx vetshare.Tx) error {
+	w.update(func(tx *vetshare.Tx) error {
 		var err error
-		out, err = tx.AuditEntries(w.ctx, owner, 0, 1000)
+		out, err = txn.D(tx).AuditEntries(w.ctx, owner, 0, 1000)
 		return err
 	})
 	return out

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // Row is a task as a list shows it.
@@ -48,7 +49,7 @@ type AssignedQuery struct {
 // LinkedClinics returns the clinics the actor may choose in Assigned To Me (R9.2): the account
 // they are logged into first, then every other account of its owner in which they have an
 // active membership, or the logged-in account alone when task sharing is off (R9.9).
-func LinkedClinics(ctx context.Context, tx Tx, actor vetshare.Actor) ([]Clinic, error) {
+func LinkedClinics(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) ([]Clinic, error) {
 	s, err := reach(ctx, tx, actor)
 	if err != nil {
 		return nil, vetshare.Op("tasks.LinkedClinics", err)
@@ -65,7 +66,7 @@ func LinkedClinics(ctx context.Context, tx Tx, actor vetshare.Actor) ([]Clinic, 
 // date come last. Each row names its clinic (R9.4), the actions the actor's permissions in that
 // clinic allow (R9.5), and a warning when its client is not shared with the logged-in account
 // (R9.7).
-func AssignedToMe(ctx context.Context, tx Tx, actor vetshare.Actor, q AssignedQuery) (Page, error) {
+func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q AssignedQuery) (Page, error) {
 	const op = "tasks.AssignedToMe"
 	limit, err := checkLimit(q.Limit)
 	if err != nil {
@@ -82,7 +83,7 @@ func AssignedToMe(ctx context.Context, tx Tx, actor vetshare.Actor, q AssignedQu
 		}
 		return Page{}, vetshare.Op(op, err)
 	}
-	rows, err := tx.Tasks(ctx, vetshare.TaskQuery{
+	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
 		Accounts: accounts, Assignee: actor.User, Completed: q.Completed, After: q.After, Limit: limit + 1,
 		SharedWith: actor.Account,
 	})
@@ -106,14 +107,14 @@ type ListQuery struct {
 
 // AccountTasks lists the tasks of the account the actor is logged into, and of no other
 // (R9.3), in the order of [AssignedToMe].
-func AccountTasks(ctx context.Context, tx Tx, actor vetshare.Actor, q ListQuery) (Page, error) {
+func AccountTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuery) (Page, error) {
 	p, err := list(ctx, tx, actor, "", q)
 	return p, vetshare.Op("tasks.AccountTasks", err)
 }
 
 // PatientTasks lists the tasks about a patient in the account the actor is logged into, and
 // in no other (R9.3). A patient not shared with that account answers [vetshare.ErrNotFound].
-func PatientTasks(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
+func PatientTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
 	if !vetshare.ValidID(patient) {
 		return Page{}, vetshare.Op("tasks.PatientTasks", vetshare.Invalid("patient", "not a patient id"))
 	}
@@ -121,7 +122,7 @@ func PatientTasks(ctx context.Context, tx Tx, actor vetshare.Actor, patient vets
 	return p, vetshare.Op("tasks.PatientTasks", err)
 }
 
-func list(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
+func list(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
 	limit, err := checkLimit(q.Limit)
 	if err != nil {
 		return Page{}, err
@@ -133,12 +134,12 @@ func list(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.Pat
 	if err != nil {
 		return Page{}, err
 	}
-	login, err := tx.Account(ctx, actor.Account)
+	login, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return Page{}, err
 	}
 	if patient != "" {
-		if _, err := tx.Patient(ctx, actor.Account, patient); err != nil {
+		if _, err := txn.D(tx).Patient(ctx, actor.Account, patient); err != nil {
 			return Page{}, err
 		}
 	}
@@ -147,7 +148,7 @@ func list(ctx context.Context, tx Tx, actor vetshare.Actor, patient vetshare.Pat
 		clinics: map[vetshare.AccountID]Clinic{login.ID: {ID: login.ID, Name: login.Name}},
 		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
 	}
-	rows, err := tx.Tasks(ctx, vetshare.TaskQuery{
+	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
 		Accounts: s.linked, Assignee: q.Assignee, Patient: patient, Completed: q.Completed, After: q.After,
 		Limit: limit + 1, SharedWith: actor.Account,
 	})

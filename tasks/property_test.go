@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/tasks"
 )
 
@@ -52,8 +53,8 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 					m := member{active: rapid.IntRange(0, 5).Draw(rt, "active") > 0,
 						perms: vetshare.Permissions(rapid.Uint64Range(0, 31).Draw(rt, "perms"))}
 					ms[users[i]][a.id] = m
-					w.update(func(tx vetshare.Tx) error {
-						return tx.PutMembership(w.ctx, vetshare.Membership{UserID: users[i], AccountID: a.id, Role: vetshare.RoleStaff,
+					w.update(func(tx *vetshare.Tx) error {
+						return txn.D(tx).PutMembership(w.ctx, vetshare.Membership{UserID: users[i], AccountID: a.id, Role: vetshare.RoleStaff,
 							Permissions: m.perms, Active: m.active})
 					})
 				}
@@ -61,7 +62,7 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 		}
 		statuses := []vetshare.TaskStatus{vetshare.TaskOpen, vetshare.TaskInProgress, vetshare.TaskCompleted}
 		var all []vetshare.Task
-		w.update(func(tx vetshare.Tx) error {
+		w.update(func(tx *vetshare.Tx) error {
 			for range rapid.IntRange(0, 30).Draw(rt, "tasks") {
 				a := rapid.SampledFrom(accts).Draw(rt, "task account")
 				k := vetshare.Task{
@@ -72,7 +73,7 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 				if h := rapid.IntRange(-1, 6).Draw(rt, "due"); h >= 0 {
 					k.Due = t0.Add(time.Duration(h) * 12 * time.Hour)
 				}
-				if err := tx.InsertTask(w.ctx, k); err != nil {
+				if err := txn.D(tx).InsertTask(w.ctx, k); err != nil {
 					return err
 				}
 				all = append(all, k)
@@ -121,7 +122,7 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 		}
 
 		var p tasks.Page
-		err := w.store.View(w.ctx, func(tx vetshare.Tx) error {
+		err := w.store.View(w.ctx, func(tx *vetshare.Tx) error {
 			var err error
 			p, err = tasks.AssignedToMe(w.ctx, tx, vetshare.Actor{User: u, Account: login.id}, tasks.AssignedQuery{Clinics: sel, Limit: tasks.MaxLimit})
 			return err

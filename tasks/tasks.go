@@ -11,23 +11,8 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what the operations of this package need of a [vetshare.Tx].
-type Tx interface {
-	accounts.Tx // Now, owners, accounts, users and memberships
-	Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error)
-	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
-	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
-	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
-	InsertTask(ctx context.Context, t vetshare.Task) error
-	Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error)
-	UpdateTask(ctx context.Context, t vetshare.Task) error
-	DeleteTask(ctx context.Context, id vetshare.TaskID) error
-	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
-}
-
-var _ Tx = vetshare.Tx(nil)
 
 // Draft is a new task, as a host fills it in.
 type Draft struct {
@@ -52,7 +37,7 @@ type Draft struct {
 // client and patient must be shared with the account. It returns an [*vetshare.InvalidError]
 // for bad input, a [*vetshare.NotFoundError] for an assignee, client or patient it cannot find
 // there and a [*vetshare.NotPermittedError] when the actor may not create tasks.
-func Create(ctx context.Context, tx Tx, actor vetshare.Actor, d Draft) (vetshare.Task, error) {
+func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, d Draft) (vetshare.Task, error) {
 	const op = "tasks.Create"
 	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
@@ -61,7 +46,7 @@ func Create(ctx context.Context, tx Tx, actor vetshare.Actor, d Draft) (vetshare
 	if !m.Permissions.Has(vetshare.PermTaskCreate) {
 		return vetshare.Task{}, vetshare.Op(op, vetshare.NotPermitted("you may not create tasks in account %s", actor.Account))
 	}
-	acct, err := tx.Account(ctx, actor.Account)
+	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
@@ -91,7 +76,7 @@ func Create(ctx context.Context, tx Tx, actor vetshare.Actor, d Draft) (vetshare
 	if err := checkRefs(ctx, tx, &t, vetshare.Task{}); err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
-	if err := tx.InsertTask(ctx, t); err != nil {
+	if err := txn.D(tx).InsertTask(ctx, t); err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	return t, nil
@@ -121,7 +106,7 @@ type Change struct {
 // change of another field is refused with an [*EditRefusedError] naming the fields, and the
 // edit is written to the audit log (R10.1). An edit that changes nothing writes nothing. It
 // returns the task as it is now.
-func Edit(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, ch Change) (vetshare.Task, error) {
+func Edit(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID, ch Change) (vetshare.Task, error) {
 	const op = "tasks.Edit"
 	s, old, err := load(ctx, tx, actor, id)
 	if err != nil {
@@ -151,7 +136,7 @@ func Edit(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, 
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	t.UpdatedAt = tx.Now()
-	if err := tx.UpdateTask(ctx, t); err != nil {
+	if err := txn.D(tx).UpdateTask(ctx, t); err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	t.Version++
@@ -162,7 +147,7 @@ func Edit(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, 
 }
 
 // apply returns old with ch applied; it checks only what it must to apply it.
-func apply(ctx context.Context, tx Tx, old vetshare.Task, ch Change) (vetshare.Task, error) {
+func apply(ctx context.Context, tx *vetshare.Tx, old vetshare.Task, ch Change) (vetshare.Task, error) {
 	t := old
 	if ch.Kind != nil {
 		t.Kind = *ch.Kind
@@ -197,7 +182,7 @@ func apply(ctx context.Context, tx Tx, old vetshare.Task, ch Change) (vetshare.T
 			t.Due = time.Time{}
 		}
 	case ch.DueOn != nil:
-		acct, err := tx.Account(ctx, old.AccountID)
+		acct, err := txn.D(tx).Account(ctx, old.AccountID)
 		if err != nil {
 			return t, err
 		}
@@ -211,7 +196,7 @@ func apply(ctx context.Context, tx Tx, old vetshare.Task, ch Change) (vetshare.T
 // Start marks the task in progress (open → in-progress). The actor needs
 // [vetshare.PermTaskMarkInProgress] in the task's account (R9.5). It returns a
 // [*vetshare.ConflictError] when the task is not open.
-func Start(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+func Start(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskInProgress)
 	return t, vetshare.Op("tasks.Start", err)
 }
@@ -220,7 +205,7 @@ func Start(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID)
 // from completed with [vetshare.PermTaskComplete], in the task's account (R9.5). Reopening a
 // completed repeating task leaves its next occurrence as it is, and completing it again
 // creates no other. It returns a [*vetshare.ConflictError] when the task is open.
-func Reopen(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+func Reopen(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskOpen)
 	return t, vetshare.Op("tasks.Reopen", err)
 }
@@ -230,12 +215,12 @@ func Reopen(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID
 // its next occurrence in the task's account (R9.8), due as [NextDue] says, and returns it as
 // next (zero when there is none). It returns a [*vetshare.ConflictError] when the task is
 // already completed.
-func Complete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (done, next vetshare.Task, err error) {
+func Complete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (done, next vetshare.Task, err error) {
 	done, next, err = move(ctx, tx, actor, id, vetshare.TaskCompleted)
 	return done, next, vetshare.Op("tasks.Complete", err)
 }
 
-func move(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, to vetshare.TaskStatus) (t, next vetshare.Task, err error) {
+func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID, to vetshare.TaskStatus) (t, next vetshare.Task, err error) {
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Task{}, err
@@ -253,7 +238,7 @@ func move(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, 
 	if to == vetshare.TaskCompleted {
 		t.CompletedAt = now
 		if t.Next == "" {
-			acct, err := tx.Account(ctx, t.AccountID)
+			acct, err := txn.D(tx).Account(ctx, t.AccountID)
 			if err != nil {
 				return vetshare.Task{}, vetshare.Task{}, err
 			}
@@ -266,14 +251,14 @@ func move(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, 
 				next.ID, next.Status, next.Due = vetshare.NewID[vetshare.TaskID](now), vetshare.TaskOpen, due
 				next.CreatedAt, next.UpdatedAt, next.CompletedAt = now, now, time.Time{}
 				next.Previous, next.Next, next.Version = t.ID, "", 1
-				if err := tx.InsertTask(ctx, next); err != nil {
+				if err := txn.D(tx).InsertTask(ctx, next); err != nil {
 					return vetshare.Task{}, vetshare.Task{}, err
 				}
 				t.Next = next.ID
 			}
 		}
 	}
-	if err := tx.UpdateTask(ctx, t); err != nil {
+	if err := txn.D(tx).UpdateTask(ctx, t); err != nil {
 		return vetshare.Task{}, vetshare.Task{}, err
 	}
 	t.Version++
@@ -289,7 +274,7 @@ func move(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID, 
 
 // Delete deletes the task. The actor needs [vetshare.PermTaskDelete] in the task's account
 // (R9.5).
-func Delete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) error {
+func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) error {
 	const op = "tasks.Delete"
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
@@ -298,7 +283,7 @@ func Delete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID
 	if !s.perms[t.AccountID].Has(vetshare.PermTaskDelete) {
 		return vetshare.Op(op, vetshare.NotPermitted("you may not delete tasks of account %s", t.AccountID))
 	}
-	if err := tx.DeleteTask(ctx, id); err != nil {
+	if err := txn.D(tx).DeleteTask(ctx, id); err != nil {
 		return vetshare.Op(op, err)
 	}
 	return vetshare.Op(op, audit(ctx, tx, s, t, "task.delete", map[string]any{"title": t.Title}))
@@ -307,7 +292,7 @@ func Delete(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID
 // Get returns the task as a row of a list made in the account actor is logged into: a task of
 // that account, or a task assigned to the actor in one of their linked clinics (R9.2). Any
 // other task answers [vetshare.ErrNotFound].
-func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (Row, error) {
+func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (Row, error) {
 	const op = "tasks.Get"
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
@@ -315,7 +300,7 @@ func Get(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (
 	}
 	shared := true
 	if t.ClientID != "" && t.AccountID != actor.Account {
-		_, err := tx.ClientEntry(ctx, actor.Account, t.ClientID)
+		_, err := txn.D(tx).ClientEntry(ctx, actor.Account, t.ClientID)
 		if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
 			return Row{}, vetshare.Op(op, err)
 		}
@@ -336,16 +321,16 @@ type scope struct {
 }
 
 // reach checks the actor and returns what it can reach.
-func reach(ctx context.Context, tx Tx, actor vetshare.Actor) (*scope, error) {
+func reach(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (*scope, error) {
 	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return nil, err
 	}
-	login, err := tx.Account(ctx, actor.Account)
+	login, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
 		return nil, err
 	}
-	owner, err := tx.Owner(ctx, login.OwnerID)
+	owner, err := txn.D(tx).Owner(ctx, login.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -358,11 +343,11 @@ func reach(ctx context.Context, tx Tx, actor vetshare.Actor) (*scope, error) {
 		s.linked = []vetshare.AccountID{login.ID}
 		return s, nil
 	}
-	ms, err := tx.Memberships(ctx, actor.User)
+	ms, err := txn.D(tx).Memberships(ctx, actor.User)
 	if err != nil {
 		return nil, err
 	}
-	accts, err := tx.Accounts(ctx, login.OwnerID)
+	accts, err := txn.D(tx).Accounts(ctx, login.OwnerID)
 	if err != nil {
 		return nil, err
 	}
@@ -383,7 +368,7 @@ func reach(ctx context.Context, tx Tx, actor vetshare.Actor) (*scope, error) {
 // load returns the actor's scope and the task, if the actor can reach it: a task of the
 // logged-in account, or one assigned to the actor in a linked clinic. Any other answers
 // ErrNotFound, as one that does not exist.
-func load(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) (*scope, vetshare.Task, error) {
+func load(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (*scope, vetshare.Task, error) {
 	if !vetshare.ValidID(id) {
 		return nil, vetshare.Task{}, vetshare.Invalid("ID", "not a task id")
 	}
@@ -391,7 +376,7 @@ func load(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) 
 	if err != nil {
 		return nil, vetshare.Task{}, err
 	}
-	t, err := tx.Task(ctx, id)
+	t, err := txn.D(tx).Task(ctx, id)
 	if err != nil {
 		return nil, vetshare.Task{}, err
 	}
@@ -402,7 +387,7 @@ func load(ctx context.Context, tx Tx, actor vetshare.Actor, id vetshare.TaskID) 
 }
 
 // audit writes a write made from an account other than the task's to the audit log (R10.1).
-func audit(ctx context.Context, tx Tx, s *scope, t vetshare.Task, action string, detail map[string]any) error {
+func audit(ctx context.Context, tx *vetshare.Tx, s *scope, t vetshare.Task, action string, detail map[string]any) error {
 	if t.AccountID == s.actor.Account {
 		return nil
 	}
@@ -411,7 +396,7 @@ func audit(ctx context.Context, tx Tx, s *scope, t vetshare.Task, action string,
 	if err != nil {
 		return err
 	}
-	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
 		OwnerID: s.login.OwnerID, At: tx.Now(), UserID: s.actor.User, AccountID: s.actor.Account,
 		Action: action, Subject: "task:" + string(t.ID), Outcome: "ok", Detail: string(b),
 	})
@@ -446,15 +431,15 @@ func checkTask(t vetshare.Task) error {
 
 // checkRefs checks that t's assignee, client and patient are there in t's account, for those
 // that differ from old's, and fills in the client of t's patient.
-func checkRefs(ctx context.Context, tx Tx, t *vetshare.Task, old vetshare.Task) error {
+func checkRefs(ctx context.Context, tx *vetshare.Tx, t *vetshare.Task, old vetshare.Task) error {
 	if t.Assignee != old.Assignee {
-		m, err := tx.Membership(ctx, t.Assignee, t.AccountID)
+		m, err := txn.D(tx).Membership(ctx, t.Assignee, t.AccountID)
 		if errors.Is(err, vetshare.ErrNotFound) || err == nil && !m.Active {
 			return vetshare.NotFound("user", t.Assignee)
 		} else if err != nil {
 			return err
 		}
-		u, err := tx.User(ctx, t.Assignee)
+		u, err := txn.D(tx).User(ctx, t.Assignee)
 		if err != nil {
 			return err
 		}
@@ -463,7 +448,7 @@ func checkRefs(ctx context.Context, tx Tx, t *vetshare.Task, old vetshare.Task) 
 		}
 	}
 	if t.PatientID != "" && (t.PatientID != old.PatientID || t.ClientID != old.ClientID) {
-		p, err := tx.Patient(ctx, t.AccountID, t.PatientID)
+		p, err := txn.D(tx).Patient(ctx, t.AccountID, t.PatientID)
 		if err != nil {
 			return err
 		}
@@ -475,7 +460,7 @@ func checkRefs(ctx context.Context, tx Tx, t *vetshare.Task, old vetshare.Task) 
 		}
 	}
 	if t.ClientID != "" && t.ClientID != old.ClientID {
-		if _, err := tx.Client(ctx, t.AccountID, t.ClientID); err != nil {
+		if _, err := txn.D(tx).Client(ctx, t.AccountID, t.ClientID); err != nil {
 			return err
 		}
 	}

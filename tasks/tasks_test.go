@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/tasks"
 )
 
@@ -50,7 +51,7 @@ func (g *group) owner_(name string, sharing bool) vetshare.OwnerID {
 func (g *group) create(by vetshare.UserID, in vetshare.AccountID, d tasks.Draft) vetshare.Task {
 	g.tb.Helper()
 	var t vetshare.Task
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		var err error
 		t, err = tasks.Create(g.ctx, tx, vetshare.Actor{User: by, Account: in}, d)
 		return err
@@ -61,7 +62,7 @@ func (g *group) create(by vetshare.UserID, in vetshare.AccountID, d tasks.Draft)
 
 func (g *group) assigned(as vetshare.Actor, q tasks.AssignedQuery) (tasks.Page, error) {
 	var p tasks.Page
-	err := g.try(func(tx vetshare.Tx) error {
+	err := g.try(func(tx *vetshare.Tx) error {
 		var err error
 		p, err = tasks.AssignedToMe(g.ctx, tx, as, q)
 		return err
@@ -156,7 +157,7 @@ func TestR9_2_AssignedToMe(t *testing.T) {
 		})
 	}
 	var linked []tasks.Clinic
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		var err error
 		linked, err = tasks.LinkedClinics(g.ctx, tx, as)
 		return err
@@ -174,8 +175,8 @@ func TestR9_2_ForeignClinicRefused(t *testing.T) {
 	lone := g.account(g.owner, "Lone", "UTC") // same owner, no membership
 	gone := g.account(g.owner, "Gone", "UTC")
 	g.grant(g.vet, gone, allPerms)
-	g.update(func(tx vetshare.Tx) error {
-		return tx.PutMembership(g.ctx, vetshare.Membership{UserID: g.vet, AccountID: gone, Role: vetshare.RoleStaff, Permissions: allPerms})
+	g.update(func(tx *vetshare.Tx) error {
+		return txn.D(tx).PutMembership(g.ctx, vetshare.Membership{UserID: g.vet, AccountID: gone, Role: vetshare.RoleStaff, Permissions: allPerms})
 	})
 	g.create(g.boss, g.north, tasks.Draft{Title: "mine", Assignee: g.vet})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
@@ -205,7 +206,7 @@ func TestR9_3_OtherListsShowOneAccount(t *testing.T) {
 	g.create(g.boss, g.south, tasks.Draft{Title: "south", Assignee: g.vet, PatientID: p})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	var all, mine, pets tasks.Page
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		var err error
 		if all, err = tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{}); err != nil {
 			return err
@@ -227,7 +228,7 @@ func TestR9_3_OtherListsShowOneAccount(t *testing.T) {
 	}
 	// A patient not shared with the account answers not found.
 	far := g.patient(g.client(g.other, g.far, "Far"), g.far, g.stranger, "Rex")
-	err := g.try(func(tx vetshare.Tx) error {
+	err := g.try(func(tx *vetshare.Tx) error {
 		_, err := tasks.PatientTasks(g.ctx, tx, as, far, tasks.ListQuery{})
 		return err
 	})
@@ -273,22 +274,22 @@ func TestR9_5_PermissionsOfTheTasksAccount(t *testing.T) {
 	n := g.create(g.boss, g.north, tasks.Draft{Title: "north", Assignee: g.vet})
 	fromNorth := vetshare.Actor{User: g.vet, Account: g.north}
 	fromSouth := vetshare.Actor{User: g.vet, Account: g.south}
-	do := func(as vetshare.Actor, f func(tx vetshare.Tx) error) error { return g.try(f) }
+	do := func(as vetshare.Actor, f func(tx *vetshare.Tx) error) error { return g.try(f) }
 	// Logged into North, where the vet may do everything: completing South's task is refused.
-	err := do(fromNorth, func(tx vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, fromNorth, s.ID); return err })
+	err := do(fromNorth, func(tx *vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, fromNorth, s.ID); return err })
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
 		t.Errorf("completing a South task from North = %v, want ErrNotPermitted", err)
 	}
-	err = do(fromNorth, func(tx vetshare.Tx) error { return tasks.Delete(g.ctx, tx, fromNorth, s.ID) })
+	err = do(fromNorth, func(tx *vetshare.Tx) error { return tasks.Delete(g.ctx, tx, fromNorth, s.ID) })
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
 		t.Errorf("deleting a South task from North = %v, want ErrNotPermitted", err)
 	}
 	// But marking it in progress is allowed at South.
-	if err := do(fromNorth, func(tx vetshare.Tx) error { _, err := tasks.Start(g.ctx, tx, fromNorth, s.ID); return err }); err != nil {
+	if err := do(fromNorth, func(tx *vetshare.Tx) error { _, err := tasks.Start(g.ctx, tx, fromNorth, s.ID); return err }); err != nil {
 		t.Errorf("marking a South task in progress from North: %v", err)
 	}
 	// Logged into South, where the vet may only mark in progress: completing North's task works.
-	if err := do(fromSouth, func(tx vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, fromSouth, n.ID); return err }); err != nil {
+	if err := do(fromSouth, func(tx *vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, fromSouth, n.ID); return err }); err != nil {
 		t.Errorf("completing a North task from South: %v", err)
 	}
 	if st := g.task(s.ID).Status; st != vetshare.TaskInProgress {
@@ -308,7 +309,7 @@ func TestR9_6_CrossAccountEdit(t *testing.T) {
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	title, notes, due := "Other", "called owner", t0.Add(5*time.Hour)
 	var re *tasks.EditRefusedError
-	err := g.try(func(tx vetshare.Tx) error {
+	err := g.try(func(tx *vetshare.Tx) error {
 		_, err := tasks.Edit(g.ctx, tx, as, task.ID, tasks.Change{Title: &title, Notes: &notes, Due: &due})
 		return err
 	})
@@ -323,7 +324,7 @@ func TestR9_6_CrossAccountEdit(t *testing.T) {
 	}
 	repeat := vetshare.RepeatRule{Every: 1, Unit: vetshare.RepeatWeek}
 	var got vetshare.Task
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		var err error
 		got, err = tasks.Edit(g.ctx, tx, as, task.ID, tasks.Change{Notes: &notes, Repeat: &repeat, Title: &task.Title})
 		return err
@@ -337,7 +338,7 @@ func TestR9_6_CrossAccountEdit(t *testing.T) {
 		t.Errorf("stored (-want +got):\n%s", diff)
 	}
 	// From the task's own account every field may change.
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		_, err := tasks.Edit(g.ctx, tx, vetshare.Actor{User: g.boss, Account: g.south}, task.ID, tasks.Change{Title: &title, Due: &due})
 		return err
 	})
@@ -370,7 +371,7 @@ func TestR9_7_Warning(t *testing.T) {
 		t.Fatalf("warning = %+v, want one naming South", w)
 	}
 	// Get says the same; logged into South there is no warning.
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		r, err := tasks.Get(g.ctx, tx, vetshare.Actor{User: g.vet, Account: g.north}, warn.ID)
 		if err == nil && (r.Warning == nil || r.Warning.SwitchTo.ID != g.south) {
 			t.Errorf("Get from North: warning %+v", r.Warning)
@@ -395,7 +396,7 @@ func TestR9_8_CompleteRepeating(t *testing.T) {
 		Repeat: vetshare.RepeatRule{Every: 1, Unit: vetshare.RepeatWeek}})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	var done, next vetshare.Task
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		var err error
 		done, next, err = tasks.Complete(g.ctx, tx, as, task.ID)
 		return err
@@ -411,7 +412,7 @@ func TestR9_8_CompleteRepeating(t *testing.T) {
 	if done.Next != next.ID || done.Status != vetshare.TaskCompleted || !done.CompletedAt.Equal(g.clock.Now()) {
 		t.Errorf("completed task = %+v", done)
 	}
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		if _, err := tasks.Reopen(g.ctx, tx, as, task.ID); err != nil {
 			return err
 		}
@@ -423,7 +424,7 @@ func TestR9_8_CompleteRepeating(t *testing.T) {
 	})
 	// A task that does not repeat has no next occurrence.
 	plain := g.create(g.boss, g.south, tasks.Draft{Title: "Once", Assignee: g.vet, Due: t0})
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		_, n, err := tasks.Complete(g.ctx, tx, as, plain.ID)
 		if n.ID != "" {
 			t.Errorf("a plain task made a next occurrence %+v", n)
@@ -452,18 +453,18 @@ func TestR1_8_R9_9_TaskSharingSwitch(t *testing.T) {
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
 		t.Errorf("choosing South without task sharing = %v, want ErrNotPermitted", err)
 	}
-	err = g.try(func(tx vetshare.Tx) error { _, err := tasks.Start(g.ctx, tx, as, s.ID); return err })
+	err = g.try(func(tx *vetshare.Tx) error { _, err := tasks.Start(g.ctx, tx, as, s.ID); return err })
 	if !errors.Is(err, vetshare.ErrNotFound) {
 		t.Errorf("acting on a South task from North without task sharing = %v, want ErrNotFound", err)
 	}
 	// Enabled, the same request works.
-	g.update(func(tx vetshare.Tx) error {
-		o, err := tx.Owner(g.ctx, g.owner)
+	g.update(func(tx *vetshare.Tx) error {
+		o, err := txn.D(tx).Owner(g.ctx, g.owner)
 		if err != nil {
 			return err
 		}
 		o.TaskSharing = true
-		return tx.UpdateOwner(g.ctx, o)
+		return txn.D(tx).UpdateOwner(g.ctx, o)
 	})
 	p, err = g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.north, g.south}}})
 	if err != nil || len(p.Rows) != 2 {
@@ -480,7 +481,7 @@ func TestR10_1_CrossAccountWritesAudited(t *testing.T) {
 	n := g.create(g.boss, g.north, tasks.Draft{Title: "north", Assignee: g.vet})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	notes := "seen"
-	g.update(func(tx vetshare.Tx) error {
+	g.update(func(tx *vetshare.Tx) error {
 		for _, id := range []vetshare.TaskID{s.ID, n.ID} {
 			if _, err := tasks.Edit(g.ctx, tx, as, id, tasks.Change{Notes: &notes}); err != nil {
 				return err
@@ -554,7 +555,7 @@ func TestOrderAndPaging(t *testing.T) {
 		}
 	}
 	// Completed tasks are listed apart.
-	g.update(func(tx vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, as, want[1]); return err })
+	g.update(func(tx *vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, as, want[1]); return err })
 	p, err := g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{All: true}, Completed: true})
 	if err != nil || !cmp.Equal([]vetshare.TaskID{want[1]}, ids(p)) || p.Rows[0].Overdue {
 		t.Errorf("completed list = %v, %v", ids(p), err)
@@ -567,28 +568,28 @@ func TestStatusTransitions(t *testing.T) {
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	steps := []struct {
 		name string
-		do   func(vetshare.Tx) (vetshare.Task, error)
+		do   func(*vetshare.Tx) (vetshare.Task, error)
 		want vetshare.TaskStatus
 		err  error
 	}{
-		{"reopen an open task", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
-		{"start", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, vetshare.TaskInProgress, nil},
-		{"start again", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
-		{"back to open", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, vetshare.TaskOpen, nil},
-		{"complete", func(tx vetshare.Tx) (vetshare.Task, error) {
+		{"reopen an open task", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
+		{"start", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, vetshare.TaskInProgress, nil},
+		{"start again", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
+		{"back to open", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, vetshare.TaskOpen, nil},
+		{"complete", func(tx *vetshare.Tx) (vetshare.Task, error) {
 			d, _, err := tasks.Complete(g.ctx, tx, as, task.ID)
 			return d, err
 		}, vetshare.TaskCompleted, nil},
-		{"complete again", func(tx vetshare.Tx) (vetshare.Task, error) {
+		{"complete again", func(tx *vetshare.Tx) (vetshare.Task, error) {
 			d, _, err := tasks.Complete(g.ctx, tx, as, task.ID)
 			return d, err
 		}, "", vetshare.ErrConflict},
-		{"start a completed task", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
-		{"reopen", func(tx vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, vetshare.TaskOpen, nil},
+		{"start a completed task", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Start(g.ctx, tx, as, task.ID) }, "", vetshare.ErrConflict},
+		{"reopen", func(tx *vetshare.Tx) (vetshare.Task, error) { return tasks.Reopen(g.ctx, tx, as, task.ID) }, vetshare.TaskOpen, nil},
 	}
 	for _, s := range steps {
 		var got vetshare.Task
-		err := g.try(func(tx vetshare.Tx) error {
+		err := g.try(func(tx *vetshare.Tx) error {
 			var err error
 			got, err = s.do(tx)
 			return err

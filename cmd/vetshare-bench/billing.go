@@ -30,7 +30,7 @@ func (e *env) payment() *workload {
 	queues := map[string][]due{}
 	prepare := func(ctx context.Context, side string, run int) error {
 		queues[side] = nil
-		return e.st.Update(ctx, func(tx vetshare.Tx) error {
+		return e.st.Update(ctx, func(tx *vetshare.Tx) error {
 			for i := range iters {
 				h := e.m.History[(2*run*iters+i)%len(e.m.History)]
 				a := staff(o, (h.Origin+i)%len(o.Accounts))
@@ -63,7 +63,7 @@ func (e *env) payment() *workload {
 			if err != nil {
 				return 0, err
 			}
-			return 1, e.st.Update(ctx, func(tx vetshare.Tx) error {
+			return 1, e.st.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := billing.RecordPayment(ctx, tx, d.actor, billing.PaymentRequest{Key: "bench-op-" + strconv.Itoa(next), Invoice: d.inv.ID,
 					Amount: vetshare.Money{Amount: d.inv.Total, Currency: d.inv.Currency}, Channel: vetshare.ChannelCounter, Method: "card"})
 				return err

@@ -46,7 +46,7 @@ func (e *env) usage() *workload {
 		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 5, judge: ratioAtMost(1.3),
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p, item := pick(i)
-			return 5, e.st.Update(ctx, func(tx vetshare.Tx) error {
+			return 5, e.st.Update(ctx, func(tx *vetshare.Tx) error {
 				_, err := records.AddUsage(ctx, tx, a, vetshare.Record{PatientID: p, ItemID: item, Quantity: 1})
 				return err
 			})

@@ -48,7 +48,7 @@ func (e *env) reportParams(kind vetshare.ReportKind) vetshare.ReportParams {
 // streamReport runs a report through the operation, calling each for every row.
 func (e *env) streamReport(ctx context.Context, actor vetshare.Actor, kind vetshare.ReportKind, each func(vetshare.ReportRow)) (int, error) {
 	n := 0
-	err := e.st.View(ctx, func(tx vetshare.Tx) error {
+	err := e.st.View(ctx, func(tx *vetshare.Tx) error {
 		r, err := reports.Open(ctx, tx, actor, e.reportParams(kind))
 		if err != nil {
 			return err

@@ -95,7 +95,7 @@ func (e *env) createClient() *workload {
 		name: "create-client-auto10", desc: "records.CreateClient in a 10-account automatic group (client, 10 entries, audit)",
 		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 12, judge: ratioAtMost(1.3),
 		op: func(ctx context.Context, i int) (int, error) {
-			return 12, e.st.Update(ctx, func(tx vetshare.Tx) error {
+			return 12, e.st.Update(ctx, func(tx *vetshare.Tx) error {
 				_, _, err := records.CreateClient(ctx, tx, actor(i), person(i))
 				return err
 			})
@@ -154,7 +154,7 @@ func (e *env) shareClient(name string, pool []vetshare.ClientID) *workload {
 			if i >= len(opPool) {
 				return 0, errors.New("out of fixtures")
 			}
-			return 2, e.st.Update(ctx, func(tx vetshare.Tx) error {
+			return 2, e.st.Update(ctx, func(tx *vetshare.Tx) error {
 				en, err := sharing.ShareClient(ctx, tx, actor, opPool[i])
 				if err == nil && en.Via != vetshare.ViaManual {
 					err = errors.New("fixture was already shared")
@@ -254,7 +254,7 @@ func (e *env) candidates() *workload {
 		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500),
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int
-			return n, e.st.View(ctx, func(tx vetshare.Tx) error {
+			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
 				cs, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), 10)
 				n = len(cs)
 				return err
@@ -353,7 +353,7 @@ func (e *env) history() *workload {
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p := ref(i)
 			var n int
-			return n, e.st.View(ctx, func(tx vetshare.Tx) error {
+			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
 				rs, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: p})
 				n = len(rs)
 				return err
@@ -401,7 +401,7 @@ func (e *env) backfill() *workload {
 		}
 		k := 2 + joined
 		joined++
-		return e.st.Update(ctx, func(tx vetshare.Tx) error {
+		return e.st.Update(ctx, func(tx *vetshare.Tx) error {
 			d, err := sharing.Enable(ctx, tx, o.EnableRequest(vetshare.ModeManual, 0, k))
 			if err == nil && !d.Approved {
 				err = d.Err()

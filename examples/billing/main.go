@@ -15,6 +15,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/billing"
+	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
 	"github.com/vetshare/vetshare/sqlite"
@@ -41,7 +42,7 @@ func run(ctx context.Context) error {
 	// Two clinics of one owner share records automatically; the owner's admin works at both.
 	var north, south vetshare.Account
 	var admin vetshare.User
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		owner, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Riverside Veterinary Group"})
 		if err != nil {
 			return err
@@ -82,7 +83,7 @@ func run(ctx context.Context) error {
 	// Shaggy is created at North and shared with South; each clinic bills him for its own visit.
 	var shaggy vetshare.Client
 	var exam, vaccine vetshare.Invoice
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		var err error
 		if shaggy, _, err = records.CreateClient(ctx, tx, atNorth, vetshare.Client{FirstName: "Shaggy", LastName: "Rogers"}); err != nil {
 			return err
@@ -135,7 +136,7 @@ func run(ctx context.Context) error {
 
 func pay(ctx context.Context, store vetshare.Store, actor vetshare.Actor, req billing.PaymentRequest) (vetshare.Payment, error) {
 	var p vetshare.Payment
-	err := store.Update(ctx, func(tx vetshare.Tx) error {
+	err := store.Update(ctx, func(tx *vetshare.Tx) error {
 		var err error
 		p, err = billing.RecordPayment(ctx, tx, actor, req)
 		return err
@@ -145,14 +146,14 @@ func pay(ctx context.Context, store vetshare.Store, actor vetshare.Actor, req bi
 
 // show prints each clinic's own balance and the cross-location view seen from South.
 func show(ctx context.Context, store vetshare.Store, title string, atNorth, atSouth vetshare.Actor, client vetshare.ClientID) error {
-	return store.View(ctx, func(tx vetshare.Tx) error {
+	return store.View(ctx, func(tx *vetshare.Tx) error {
 		fmt.Println(title + ":")
 		for _, actor := range []vetshare.Actor{atNorth, atSouth} {
 			b, err := billing.Balance(ctx, tx, actor, client)
 			if err != nil {
 				return err
 			}
-			a, err := tx.Account(ctx, actor.Account)
+			a, err := txn.D(tx).Account(ctx, actor.Account)
 			if err != nil {
 				return err
 			}

@@ -40,7 +40,7 @@ func run(ctx context.Context) error {
 	// An owner with two clinics, an owner-admin and a front-desk staff member.
 	var north, south vetshare.Account
 	var admin, desk vetshare.User
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		owner, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Riverside Veterinary Group"})
 		if err != nil {
 			return err
@@ -79,7 +79,7 @@ func run(ctx context.Context) error {
 	// A request by phone from a staff member with an unverified email is rejected, with every reason.
 	both := []vetshare.AccountID{north.ID, south.ID}
 	var d sharing.Decision
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		d, err = sharing.Enable(ctx, tx, sharing.Request{Accounts: both, Mode: vetshare.ModeAutomatic,
 			Requester: desk.ID, Channel: sharing.ChannelPhone, From: "sam@riverside.example"})
 		return err
@@ -94,7 +94,7 @@ func run(ctx context.Context) error {
 	fmt.Printf("  (errors.Is(d.Err(), sharing.ErrNotWritten) = %v)\n", errors.Is(d.Err(), sharing.ErrNotWritten))
 
 	// Dr. Park writes from North's address on file: approved, automatic sharing.
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		d, err = sharing.Enable(ctx, tx, sharing.Request{Accounts: both, Mode: vetshare.ModeAutomatic,
 			Requester: admin.ID, Channel: sharing.ChannelEmail, From: `"North Front Desk" <North@Riverside.example>`, Reference: "mail 2026-11-25 #1"})
 		return err
@@ -110,7 +110,7 @@ func run(ctx context.Context) error {
 	// A client with two patients, created at North, reaches South in the same transaction.
 	var shaggy vetshare.Client
 	var scooby vetshare.Patient
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		var e vetshare.ClientEntry
 		if shaggy, e, err = records.CreateClient(ctx, tx, atNorth, vetshare.Client{LastName: "Rogers", FirstName: "Shaggy", Phone: "555-0142"}); err != nil {
 			return err
@@ -125,7 +125,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	err = store.View(ctx, func(tx vetshare.Tx) error {
+	err = store.View(ctx, func(tx *vetshare.Tx) error {
 		c, e, err := records.Client(ctx, tx, atSouth, shaggy.ID)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func run(ctx context.Context) error {
 
 	// A record added at South shows at North, stamped with the location that added it.
 	names := map[vetshare.AccountID]string{north.ID: north.Name, south.ID: south.Name}
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		_, err := records.AddRecord(ctx, tx, atSouth, vetshare.Record{PatientID: scooby.ID, Kind: vetshare.RecordNote, Text: "Limping on the left foreleg; rest for a week."})
 		return err
 	})
@@ -155,7 +155,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	printHistory := func(at vetshare.Actor, where string) error {
-		return store.View(ctx, func(tx vetshare.Tx) error {
+		return store.View(ctx, func(tx *vetshare.Tx) error {
 			rs, err := records.History(ctx, tx, at, records.HistoryQuery{Patient: scooby.ID})
 			if err != nil {
 				return err
@@ -174,7 +174,7 @@ func run(ctx context.Context) error {
 
 	// South leaves the group. Nothing is unshared: Shaggy keeps syncing both ways.
 	var res sharing.RemoveResult
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		res, err = sharing.Remove(ctx, tx, sharing.Request{Accounts: []vetshare.AccountID{south.ID}, Requester: admin.ID,
 			Channel: sharing.ChannelSignedForm, From: "south@riverside.example"})
 		return err
@@ -183,7 +183,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	fmt.Printf("\nSouth leaves the share group (approved: %v); %d client stays shared.\n", res.Approved, res.LiveEntries)
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		c, _, err := records.Client(ctx, tx, atNorth, shaggy.ID)
 		if err != nil {
 			return err
@@ -198,7 +198,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	err = store.View(ctx, func(tx vetshare.Tx) error {
+	err = store.View(ctx, func(tx *vetshare.Tx) error {
 		c, _, err := records.Client(ctx, tx, atSouth, shaggy.ID)
 		if err != nil {
 			return err
@@ -209,14 +209,14 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		_, _, err := records.CreateClient(ctx, tx, atNorth, vetshare.Client{LastName: "Dinkley", FirstName: "Velma"})
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	err = store.View(ctx, func(tx vetshare.Tx) error {
+	err = store.View(ctx, func(tx *vetshare.Tx) error {
 		rows, _, err := records.Clients(ctx, tx, atSouth, "dink", records.Page{})
 		fmt.Printf("A client created at North after the removal does not reach South (%d found).\n\n", len(rows))
 		return err

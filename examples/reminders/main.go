@@ -56,7 +56,7 @@ func run(ctx context.Context) error {
 	// Two clinics of one owner share records automatically; each has its own catalogue.
 	var dhppN, rabiesN, rabiesS vetshare.Item
 	var scooby, scrappy vetshare.Patient
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		owner, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Riverside Veterinary Group"})
 		if err != nil {
 			return err
@@ -133,7 +133,7 @@ func run(ctx context.Context) error {
 	}
 
 	fmt.Println("\n== With the disable actions configured at both locations")
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		if _, err := reminders.AddDisableAction(ctx, tx, s.north, rabiesN.ID, rabiesS.ID); err != nil {
 			return err
 		}
@@ -161,7 +161,7 @@ func run(ctx context.Context) error {
 
 	fmt.Println("\nScooby's duplicate predates the setup: North removes its Rabies usage and records it again.")
 	clock.Add(time.Hour)
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		rm, err := records.RemoveUsage(ctx, tx, s.north, wrong.Record.ID, "re-recorded after the disable action was set up")
 		if err != nil {
 			return err
@@ -184,7 +184,7 @@ func run(ctx context.Context) error {
 	return s.search(scooby)
 }
 
-func (s *story) item(tx vetshare.Tx, actor vetshare.Actor, name, kind string, iv vetshare.Interval) (vetshare.Item, error) {
+func (s *story) item(tx *vetshare.Tx, actor vetshare.Actor, name, kind string, iv vetshare.Interval) (vetshare.Item, error) {
 	it, err := inventory.CreateItem(s.ctx, tx, actor, vetshare.Item{Name: name, Kind: vetshare.ItemProduct, Tracked: true,
 		Reminders: []vetshare.ReminderRule{{Kind: kind, Interval: iv}}})
 	if err != nil {
@@ -197,7 +197,7 @@ func (s *story) item(tx vetshare.Tx, actor vetshare.Actor, name, kind string, iv
 
 func (s *story) give(p vetshare.Patient, at vetshare.Actor, it vetshare.Item) (records.UsageChange, error) {
 	var ch records.UsageChange
-	err := s.store.Update(s.ctx, func(tx vetshare.Tx) error {
+	err := s.store.Update(s.ctx, func(tx *vetshare.Tx) error {
 		var err error
 		ch, err = records.AddUsage(s.ctx, tx, at, vetshare.Record{PatientID: p.ID, ItemID: it.ID, Quantity: 1})
 		return err
@@ -217,7 +217,7 @@ func (s *story) give(p vetshare.Patient, at vetshare.Actor, it vetshare.Item) (r
 
 func (s *story) onHand(at vetshare.Actor, it vetshare.Item) int64 {
 	var n int64
-	_ = s.store.View(s.ctx, func(tx vetshare.Tx) error {
+	_ = s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		cur, err := inventory.Item(s.ctx, tx, at, it.ID)
 		n = cur.OnHand
 		return err
@@ -226,7 +226,7 @@ func (s *story) onHand(at vetshare.Actor, it vetshare.Item) int64 {
 }
 
 func (s *story) show(p vetshare.Patient) error {
-	return s.store.View(s.ctx, func(tx vetshare.Tx) error {
+	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		rs, err := reminders.PatientReminders(s.ctx, tx, s.north, p.ID, vetshare.ReminderOpen)
 		if err != nil {
 			return err
@@ -240,7 +240,7 @@ func (s *story) show(p vetshare.Patient) error {
 }
 
 func (s *story) due() error {
-	return s.store.View(s.ctx, func(tx vetshare.Tx) error {
+	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		from := s.clock.Now()
 		for _, at := range []vetshare.Actor{s.north, s.south} {
 			ds, err := reminders.Due(s.ctx, tx, at, from, from.AddDate(2, 0, 0), reminders.DuePage{})
@@ -258,7 +258,7 @@ func (s *story) due() error {
 }
 
 func (s *story) report() error {
-	return s.store.View(s.ctx, func(tx vetshare.Tx) error {
+	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		rep, err := reminders.DuplicateReport(s.ctx, tx, s.north)
 		if err != nil {
 			return err
@@ -278,7 +278,7 @@ func (s *story) report() error {
 	})
 }
 
-func patientName(s *story, tx vetshare.Tx, id vetshare.PatientID) string {
+func patientName(s *story, tx *vetshare.Tx, id vetshare.PatientID) string {
 	p, err := records.Patient(s.ctx, tx, s.north, id)
 	if err != nil {
 		return string(id)
@@ -287,7 +287,7 @@ func patientName(s *story, tx vetshare.Tx, id vetshare.PatientID) string {
 }
 
 func (s *story) search(p vetshare.Patient) error {
-	return s.store.View(s.ctx, func(tx vetshare.Tx) error {
+	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		rows, err := inventory.SearchUsages(s.ctx, tx, s.south, inventory.UsageSearch{Patient: p.ID})
 		if err != nil {
 			return err

@@ -41,7 +41,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	defer store.Close()
-	update := func(fn func(tx vetshare.Tx) error) error { return store.Update(ctx, fn) }
+	update := func(fn func(tx *vetshare.Tx) error) error { return store.Update(ctx, fn) }
 	// on moves the clock to a day (at 10:00 in Chicago) before the next step.
 	chicago, err := time.LoadLocation("America/Chicago")
 	if err != nil {
@@ -52,7 +52,7 @@ func run(ctx context.Context) error {
 	// The group: Northside and Lakeside, both in Chicago, sharing records on request.
 	var north, lake vetshare.Account
 	var admin vetshare.User
-	err = update(func(tx vetshare.Tx) error {
+	err = update(func(tx *vetshare.Tx) error {
 		owner, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Riverside Veterinary Group"})
 		if err != nil {
 			return err
@@ -91,7 +91,7 @@ func run(ctx context.Context) error {
 	newClient := func(a vetshare.Account, first, last, pet string) (vetshare.ClientID, vetshare.PatientID, error) {
 		var c vetshare.Client
 		var p vetshare.Patient
-		err := update(func(tx vetshare.Tx) error {
+		err := update(func(tx *vetshare.Tx) error {
 			var err error
 			if c, _, err = records.CreateClient(ctx, tx, at(a), vetshare.Client{FirstName: first, LastName: last,
 				Email: first + "@mail.example", Phone: "555-0100"}); err != nil {
@@ -105,7 +105,7 @@ func run(ctx context.Context) error {
 	}
 	// visit records an exam at a clinic and bills it; paid says whether it is paid at once.
 	visit := func(a vetshare.Account, c vetshare.ClientID, p vetshare.PatientID, paid bool) error {
-		return update(func(tx vetshare.Tx) error {
+		return update(func(tx *vetshare.Tx) error {
 			if _, err := records.AddRecord(ctx, tx, at(a), vetshare.Record{PatientID: p, Kind: vetshare.RecordNote, Text: "annual exam"}); err != nil {
 				return err
 			}
@@ -145,7 +145,7 @@ func run(ctx context.Context) error {
 		func() error {
 			on(2025, 3, 3)
 			fmt.Println("2025-03-03: Ava moves; Lakeside shares her profile and becomes her home location.")
-			return update(func(tx vetshare.Tx) error {
+			return update(func(tx *vetshare.Tx) error {
 				if _, err := sharing.ShareClient(ctx, tx, at(lake), ava); err != nil {
 					return err
 				}
@@ -178,7 +178,7 @@ func run(ctx context.Context) error {
 	for _, a := range []vetshare.Account{north, lake} {
 		for _, kind := range []vetshare.ReportKind{vetshare.ReportActiveClients, vetshare.ReportLapsedClients} {
 			fmt.Printf("\n%s, %s as of %v:\n", a.Name, kind.Title(), asOf)
-			err := store.View(ctx, func(tx vetshare.Tx) error {
+			err := store.View(ctx, func(tx *vetshare.Tx) error {
 				_, err := reports.WriteCSV(ctx, tx, at(a), vetshare.ReportParams{Kind: kind, AsOf: asOf}, os.Stdout)
 				return err
 			})

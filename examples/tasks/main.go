@@ -43,7 +43,7 @@ func run() error {
 	var north, south vetshare.Account
 	var rosa, ken vetshare.User
 	var patient vetshare.Patient
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		owner, err := accounts.CreateOwner(ctx, tx, vetshare.Owner{Name: "Lakeside Veterinary Group"})
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func run() error {
 	}
 	show := func(title string, sel tasks.Selection) (tasks.Page, error) {
 		var p tasks.Page
-		err := store.View(ctx, func(tx vetshare.Tx) error {
+		err := store.View(ctx, func(tx *vetshare.Tx) error {
 			var err error
 			p, err = tasks.AssignedToMe(ctx, tx, rosaAtNorth, tasks.AssignedQuery{Clinics: sel})
 			return err
@@ -159,7 +159,7 @@ func run() error {
 		}
 	}
 	title, notes := "Review Daisy's urinalysis (urgent)", "Specific gravity low; recheck in 2 weeks."
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		_, err := tasks.Edit(ctx, tx, rosaAtNorth, southTask.ID, tasks.Change{Title: &title})
 		return err
 	})
@@ -168,7 +168,7 @@ func run() error {
 		return fmt.Errorf("expected the title edit to be refused, got %v", err)
 	}
 	fmt.Printf("Renaming %q from North is refused: fields %v may change only at Lakeside South.\n", southTask.Title, refused.Fields)
-	err = store.Update(ctx, func(tx vetshare.Tx) error {
+	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		t, err := tasks.Edit(ctx, tx, rosaAtNorth, southTask.ID, tasks.Change{Notes: &notes})
 		if err == nil {
 			fmt.Printf("Adding notes from North is accepted: %q (version %d).\n", t.Notes, t.Version)

@@ -8,21 +8,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/txn"
 )
-
-// Tx is what writing an entry needs of a [vetshare.Tx].
-type Tx interface {
-	Now() time.Time
-	vetshare.AuditTx
-}
 
 // Write appends an entry for owner at the transaction's time: actor did action on subject with
 // outcome; detail, when not nil, is kept as JSON evidence. The caller has checked the actor and
 // that the subject belongs to owner.
-func Write(ctx context.Context, tx Tx, owner vetshare.OwnerID, actor vetshare.Actor, action, subject, outcome string, detail any) error {
+func Write(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, actor vetshare.Actor, action, subject, outcome string, detail any) error {
 	var d []byte
 	if detail != nil {
 		var err error
@@ -30,7 +24,7 @@ func Write(ctx context.Context, tx Tx, owner vetshare.OwnerID, actor vetshare.Ac
 			return fmt.Errorf("audit: %s: %w", action, err)
 		}
 	}
-	return tx.AppendAudit(ctx, &vetshare.AuditEntry{
+	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
 		OwnerID: owner, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
 		Action: action, Subject: subject, Outcome: outcome, Detail: string(d),
 	})

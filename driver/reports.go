@@ -1,15 +1,17 @@
-package vetshare
+package driver
 
 import (
 	"context"
 	"time"
+
+	"github.com/vetshare/vetshare"
 )
 
 // ReportQuery selects the client entries of one account that a client report looks at, and says
 // which facts about each the store computes. Every range is half-open, [from, before); a zero
 // bound is open.
 type ReportQuery struct {
-	Account AccountID
+	Account vetshare.AccountID
 	// CreatedFrom and CreatedBefore select the entries by when they were created.
 	CreatedFrom, CreatedBefore time.Time
 	// VisitsBefore, when set, asks for each entry's last visit before it: the latest of the
@@ -26,11 +28,11 @@ type ReportQuery struct {
 
 // ReportsTx answers the client reports (package reports).
 type ReportsTx interface {
-	// ReportEntries calls fn with each client entry q selects, in q's order, as a [ReportRow]
+	// ReportEntries calls fn with each client entry q selects, in q's order, as a [vetshare.ReportRow]
 	// with ClientSince, the client's details, HomeAccount (always, whatever the sharing) and
 	// the facts q asks for; LastVisit and LastPaid stay zero where there is none or q does
 	// not ask. HomeName is left empty. Rows are read one at a time, so the entries are never
 	// held in memory together; fn must not use the transaction. ReportEntries stops at fn's
 	// first error and returns it as it is.
-	ReportEntries(ctx context.Context, q ReportQuery, fn func(ReportRow) error) error
+	ReportEntries(ctx context.Context, q ReportQuery, fn func(vetshare.ReportRow) error) error
 }

@@ -1,23 +1,27 @@
-package vetshare
+package driver
 
-import "context"
+import (
+	"context"
+
+	"github.com/vetshare/vetshare"
+)
 
 // TasksTx keeps tasks (package tasks). Tasks are never shared: each belongs to one account.
 type TasksTx interface {
 	// InsertTask stores t. It returns ErrConflict when the id is taken and ErrNotFound when its
 	// account, assignee, creator, client or patient does not exist.
-	InsertTask(ctx context.Context, t Task) error
+	InsertTask(ctx context.Context, t vetshare.Task) error
 	// Task returns the task with the id, whatever its account; ErrNotFound when there is none.
 	// It is not scoped: operations use it to decide whether the asker may see it.
-	Task(ctx context.Context, id TaskID) (Task, error)
+	Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error)
 	// UpdateTask writes t over the task with its id when the stored version is t.Version, and
 	// stores t.Version+1; the account, creator and creation time never change. It returns
-	// ErrNotFound when there is no such task and a [*ConflictError] with the current version
+	// ErrNotFound when there is no such task and a [*vetshare.ConflictError] with the current version
 	// when the stored version differs.
-	UpdateTask(ctx context.Context, t Task) error
+	UpdateTask(ctx context.Context, t vetshare.Task) error
 	// DeleteTask deletes the task; ErrNotFound when there is none.
-	DeleteTask(ctx context.Context, id TaskID) error
-	// Tasks lists up to q.Limit tasks that q selects, in [TaskKey] order. It returns an
-	// [*InvalidError] when q names no account or a Limit below 1.
-	Tasks(ctx context.Context, q TaskQuery) ([]TaskRow, error)
+	DeleteTask(ctx context.Context, id vetshare.TaskID) error
+	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. It returns an
+	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
+	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
 }
