@@ -1,0 +1,47 @@
+// Package cursor makes and reads the opaque cursors of [vetshare.Page]: a cursor names the
+// list it belongs to and carries the key of the last row given, so a cursor from another list,
+// or one a caller made up, is refused with ErrInvalid instead of paging wrongly (R12.6).
+package cursor
+
+import (
+	"encoding/base64"
+	"encoding/json"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Limit returns the page's limit, [vetshare.DefaultLimit] for 0, or an [*vetshare.InvalidError].
+func Limit(p vetshare.Page) (int, error) {
+	switch {
+	case p.Limit == 0:
+		return vetshare.DefaultLimit, nil
+	case p.Limit < 0 || p.Limit > vetshare.MaxLimit:
+		return 0, &vetshare.InvalidError{Field: "Page.Limit", Reason: "a page holds 1 to 1000 rows"}
+	}
+	return p.Limit, nil
+}
+
+// Make returns the cursor of list after the row whose key is key. Keys are strings, in the
+// order the list compares them.
+func Make(list string, key ...string) vetshare.Cursor {
+	b, _ := json.Marshal(append([]string{list}, key...))
+	return vetshare.Cursor(base64.RawURLEncoding.EncodeToString(b))
+}
+
+// Read returns the key of c for list: none for the zero cursor, and an [*vetshare.InvalidError]
+// for a cursor of another list, or of this list with another number of key parts, or made up.
+func Read(list string, c vetshare.Cursor, parts int) ([]string, error) {
+	if c == "" {
+		return nil, nil
+	}
+	bad := &vetshare.InvalidError{Field: "Page.After", Reason: "this cursor was not returned by this list"}
+	b, err := base64.RawURLEncoding.DecodeString(string(c))
+	if err != nil {
+		return nil, bad
+	}
+	var key []string
+	if err := json.Unmarshal(b, &key); err != nil || len(key) != parts+1 || key[0] != list {
+		return nil, bad
+	}
+	return key[1:], nil
+}
