@@ -158,6 +158,15 @@ func testDirectory(t *testing.T, h Harness) {
 			t.Errorf("Owner (-want +got):\n%s", diff)
 		}
 		wantErr(t, "InsertOwner twice", txn.D(tx).InsertOwner(ctx, w.owner), vetshare.ErrConflict)
+		renamed := w.owner
+		renamed.Name, renamed.TaskSharing = "Renamed owner", !w.owner.TaskSharing
+		if err := txn.D(tx).UpdateOwner(ctx, renamed); err != nil {
+			return err
+		}
+		if o, err := txn.D(tx).Owner(ctx, w.owner.ID); err != nil || o != renamed {
+			t.Errorf("Owner after UpdateOwner = %+v, %v; want %+v", o, err, renamed)
+		}
+		wantErr(t, "UpdateOwner unknown", txn.D(tx).UpdateOwner(ctx, vetshare.Owner{ID: "nope", Name: "x"}), vetshare.ErrNotFound)
 		_, err = txn.D(tx).Owner(ctx, "nope")
 		wantErr(t, "Owner unknown", err, vetshare.ErrNotFound)
 
@@ -198,6 +207,14 @@ func testDirectory(t *testing.T, h Harness) {
 		if diff := cmp.Diff(m, gotM); diff != "" {
 			t.Errorf("Membership after replace (-want +got):\n%s", diff)
 		}
+		gotU, gotAM, err := txn.D(tx).ActorMembership(ctx, w.user.ID, a.ID)
+		if err != nil || gotU != w.user || gotAM != m {
+			t.Errorf("ActorMembership = %+v, %+v, %v; want %+v, %+v", gotU, gotAM, err, w.user, m)
+		}
+		_, _, err = txn.D(tx).ActorMembership(ctx, w.user.ID, w.accounts[1].ID)
+		wantErr(t, "ActorMembership without a membership", err, vetshare.ErrNotFound)
+		_, _, err = txn.D(tx).ActorMembership(ctx, "nope", a.ID)
+		wantErr(t, "ActorMembership of an unknown user", err, vetshare.ErrNotFound)
 		ms, err := txn.D(tx).Memberships(ctx, w.user.ID)
 		if err != nil {
 			return err
@@ -212,7 +229,7 @@ func testDirectory(t *testing.T, h Harness) {
 		if err := txn.D(tx).UpdateUser(ctx, u); err != nil {
 			return err
 		}
-		gotU, err := txn.D(tx).User(ctx, u.ID)
+		gotU, err = txn.D(tx).User(ctx, u.ID)
 		if err != nil {
 			return err
 		}
@@ -247,6 +264,12 @@ func testGroups(t *testing.T, h Harness) {
 				return err
 			}
 		}
+		gg, members, err := txn.D(tx).GroupOfAccount(ctx, b)
+		if diff := cmp.Diff([]vetshare.GroupMember{{GroupID: g.ID, AccountID: a, JoinedAt: t0}, {GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Second)}}, members); err != nil || gg != g || diff != "" {
+			t.Errorf("GroupOfAccount = %+v, %v (-want +got members):\n%s", gg, err, diff)
+		}
+		_, _, err = txn.D(tx).GroupOfAccount(ctx, c)
+		wantErr(t, "GroupOfAccount of an account in none", err, vetshare.ErrNotFound)
 		wantErr(t, "JoinGroup twice", txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: a, JoinedAt: t0.Add(time.Hour)}), vetshare.ErrConflict)
 		ms, err := txn.D(tx).GroupMembers(ctx, g.ID)
 		if err != nil {

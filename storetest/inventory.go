@@ -265,6 +265,12 @@ func testReminders(t *testing.T, h Harness) {
 				return txn.D(tx).PatientReminders(ctx, st.patient.ID, vetshare.ReminderCompleted)
 			}, []vetshare.Reminder{done}},
 			{"UsageReminders", func() ([]vetshare.Reminder, error) { return txn.D(tx).UsageReminders(ctx, u2.ID) }, []vetshare.Reminder{r2}},
+			{"OpenReminders of the item", func() ([]vetshare.Reminder, error) {
+				return txn.D(tx).OpenReminders(ctx, st.patient.ID, []vetshare.ItemID{u2.ItemID})
+			}, []vetshare.Reminder{r2}},
+			{"OpenReminders of no item", func() ([]vetshare.Reminder, error) {
+				return txn.D(tx).OpenReminders(ctx, st.patient.ID, nil)
+			}, nil},
 			{"CompletedReminders", func() ([]vetshare.Reminder, error) { return txn.D(tx).CompletedReminders(ctx, u2.ID) }, []vetshare.Reminder{done}},
 		} {
 			got, err := tc.got()

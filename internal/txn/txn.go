@@ -29,3 +29,12 @@ var ErrNoTx = vetshare.Invalid("tx", "not a transaction of a store: use the *vet
 
 // noTx is the driver of a nil or zero [*vetshare.Tx]; its methods are in notx.go.
 type noTx struct{}
+
+// Hooked is a driver transaction that calls Before with a method's name before each call of
+// Tx's method, and fails the call with Before's error when it returns one. The conformance
+// suite counts with it which driver methods it covers; fault injection fails the k-th call of
+// an operation with it. Its methods are in hooked.go.
+type Hooked struct {
+	Tx     driver.Tx
+	Before func(method string) error
+}
