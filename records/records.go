@@ -86,7 +86,9 @@ func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 // profile has changed since, the edit is refused with a [*vetshare.ConflictError] and the caller
 // re-reads and retries (R2.6). The edit is seen by every account that shares the client. The
 // home location is changed with sharing.SetHomeLocation, not here; the id, owner, origin and
-// creation time never change. An edit from an account other than the client's origin is written
+// creation time never change. An edit that sets one of those to something other than what is
+// stored is refused with a [*vetshare.InvalidError] naming the field, rather than dropped
+// silently; left zero, they keep what is stored. An edit from an account other than the client's origin is written
 // to the audit log as a cross-account write (R10.1).
 func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
 	const op = "records.UpdateClient"
@@ -102,6 +104,9 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 	}
 	old, err := txn.D(tx).Client(ctx, actor.Account, c.ID)
 	if err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
+	if err := checkFixed(c, old); err != nil {
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	c.OwnerID, c.OriginAccount, c.HomeAccount, c.CreatedAt, c.UpdatedAt = old.OwnerID, old.OriginAccount, old.HomeAccount, old.CreatedAt, tx.Now()
@@ -244,4 +249,21 @@ func shareOnCreate(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c
 	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(c.ID), audit.OK,
 		map[string]any{"via": vetshare.ViaAutomatic, "to": to})
 	return entries, err
+}
+
+// checkFixed refuses an edit that tries to change what UpdateClient does not change: the home
+// location has its own operation, and the owner, origin and creation time never change. Zero
+// values mean "as stored".
+func checkFixed(c, old vetshare.Client) error {
+	switch {
+	case c.HomeAccount != "" && c.HomeAccount != old.HomeAccount:
+		return &vetshare.InvalidError{Field: "HomeAccount", Reason: "the home location is changed with sharing.SetHomeLocation, not by editing the client"}
+	case c.OwnerID != "" && c.OwnerID != old.OwnerID:
+		return &vetshare.InvalidError{Field: "OwnerID", Reason: "a client's owner never changes"}
+	case c.OriginAccount != "" && c.OriginAccount != old.OriginAccount:
+		return &vetshare.InvalidError{Field: "OriginAccount", Reason: "the clinic that created a client never changes"}
+	case !c.CreatedAt.IsZero() && !c.CreatedAt.Equal(old.CreatedAt):
+		return &vetshare.InvalidError{Field: "CreatedAt", Reason: "a client's creation time never changes"}
+	}
+	return nil
 }

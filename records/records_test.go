@@ -193,3 +193,35 @@ func TestClientsPaging(t *testing.T) {
 		return nil
 	})
 }
+
+// R2.10, R2.6: editing a client cannot silently drop a field it does not change: a new home
+// location (which has its own operation), owner or origin is refused with a typed error naming
+// the field, and the profile is unchanged.
+func TestR2_10UpdateClientRefusesHomeChange(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Accounts: 2, Mode: vetshare.ModeAutomatic})
+	c, _ := f.Client(t, 0, "Jones", "Daphne")
+	for field, edit := range map[string]func(*vetshare.Client){
+		"HomeAccount":   func(c *vetshare.Client) { c.HomeAccount = f.Accounts[1].ID },
+		"OriginAccount": func(c *vetshare.Client) { c.OriginAccount = f.Accounts[1].ID },
+		"OwnerID":       func(c *vetshare.Client) { c.OwnerID = "another-owner" },
+	} {
+		e := c
+		e.Phone = "555-0199"
+		edit(&e)
+		err := f.Store.Update(ctx, func(tx *vetshare.Tx) error {
+			_, err := records.UpdateClient(ctx, tx, f.Actor(0), e)
+			return err
+		})
+		var inv *vetshare.InvalidError
+		if !errors.As(err, &inv) || inv.Field != field {
+			t.Errorf("edit of %s: %v, want an InvalidError for it", field, err)
+		}
+	}
+	f.View(t, func(tx *vetshare.Tx) error {
+		got, _, err := records.Client(ctx, tx, f.Actor(0), c.ID)
+		if err != nil || got.Version != c.Version || got.Phone != c.Phone {
+			t.Errorf("client after refused edits: %+v, %v", got, err)
+		}
+		return nil
+	})
+}

@@ -3,6 +3,7 @@ package sharing
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -104,10 +105,13 @@ func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d
 // A rejected request is not an error of Enable: it returns the decision, with every failed
 // reason, and a nil error, so that the host's transaction commits the audit entry and nothing
 // else. [Decision.Err] turns a rejection into an error. Enable returns an error only when the
-// store fails.
+// store fails, or with [vetshare.ErrInvalid] when req.Action names another action than enable
+// (an empty Action is taken as enable).
 func Enable(ctx context.Context, tx *vetshare.Tx, req Request) (Decision, error) {
 	const op = "sharing.Enable"
-	req.Action = ActionEnable
+	if err := setAction(&req, ActionEnable); err != nil {
+		return Decision{}, vetshare.Op(op, err)
+	}
 	f, err := gather(ctx, tx, req)
 	if err != nil {
 		return Decision{}, vetshare.Op(op, err)
@@ -144,10 +148,13 @@ type RemoveResult struct {
 
 // Remove decides a request to remove one account from its share group (R1.7), authorized as
 // [Enable] requests are. From then on nothing new is shared to or from the account, but nothing
-// is unshared (R3.5). Like Enable, a rejection is returned as the decision with a nil error.
+// is unshared (R3.5). Like Enable, a rejection is returned as the decision with a nil error; a
+// request whose Action names another action than remove is refused with [vetshare.ErrInvalid].
 func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, error) {
 	const op = "sharing.Remove"
-	req.Action = ActionRemove
+	if err := setAction(&req, ActionRemove); err != nil {
+		return RemoveResult{}, vetshare.Op(op, err)
+	}
 	f, err := gather(ctx, tx, req)
 	if err != nil {
 		return RemoveResult{}, vetshare.Op(op, err)
@@ -246,4 +253,14 @@ func CrossReference(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 	}
 	other, err := txn.D(tx).ClientEntry(ctx, to, e.ClientID)
 	return other, vetshare.Op(op, err)
+}
+
+// setAction gives req the action of the operation called. A request that names another action
+// is refused rather than silently decided as something it did not ask for.
+func setAction(req *Request, a Action) error {
+	if req.Action != "" && req.Action != a {
+		return &vetshare.InvalidError{Field: "Action", Reason: fmt.Sprintf("the request asks to %s, but this operation decides requests to %s", req.Action, a)}
+	}
+	req.Action = a
+	return nil
 }
