@@ -49,36 +49,38 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 
 // CreateClient creates a client profile in the actor's account, with the account's next client
 // number (R2.5) and the account as its home location (R2.10). In an automatic group it is shared,
-// in the same transaction, with every other current member (R2.1). It returns the client and the
-// creating account's entry. LastName is required; FirstName, Email, Phone and Address are
+// in the same transaction, with every other current member (R2.1). It returns the client and
+// its entries: first the creating account's, then one for each member that automatic sharing
+// gave the client to, in the order the members joined. LastName is required; FirstName, Email, Phone and Address are
 // optional; the id, owner, accounts, times and version are set here.
-func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, vetshare.ClientEntry, error) {
+func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, []vetshare.ClientEntry, error) {
 	const op = "records.CreateClient"
 	c, err := checkProfile(c)
 	if err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	a, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	now := tx.Now()
 	c.ID, c.OwnerID, c.OriginAccount, c.HomeAccount = vetshare.NewID[vetshare.ClientID](now), a.OwnerID, a.ID, a.ID
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
 	if err := txn.D(tx).InsertClient(ctx, c); err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	e := vetshare.ClientEntry{AccountID: a.ID, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: now}
 	if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
-	if _, err := shareOnCreate(ctx, tx, actor, c); err != nil {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
+	shared, err := shareOnCreate(ctx, tx, actor, c)
+	if err != nil {
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
-	return c, e, nil
+	return c, append([]vetshare.ClientEntry{e}, shared...), nil
 }
 
 // UpdateClient edits a client's profile from the actor's account, which must share the client
@@ -88,8 +90,8 @@ func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 // home location is changed with sharing.SetHomeLocation, not here; the id, owner, origin and
 // creation time never change. An edit that sets one of those to something other than what is
 // stored is refused with a [*vetshare.InvalidError] naming the field, rather than dropped
-// silently; left zero, they keep what is stored. An edit from an account other than the client's origin is written
-// to the audit log as a cross-account write (R10.1).
+// silently; left zero, they keep what is stored. An edit from an account other than the
+// client's origin is written to the audit log as a cross-account write (R10.1).
 func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
 	const op = "records.UpdateClient"
 	if !vetshare.ValidID(c.ID) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
@@ -221,6 +222,33 @@ func TestR2_10UpdateClientRefusesHomeChange(t *testing.T) {
 		got, _, err := records.Client(ctx, tx, f.Actor(0), c.ID)
 		if err != nil || got.Version != c.Version || got.Phone != c.Phone {
 			t.Errorf("client after refused edits: %+v, %v", got, err)
+		}
+		return nil
+	})
+}
+
+// R2.1: CreateClient returns the entries automatic sharing made, after the creating account's
+// own, so a host shows every clinic's client number without reading them back.
+func TestR2_1CreateClientReturnsSharedEntries(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeAutomatic})
+	f.Update(t, func(tx *vetshare.Tx) error {
+		c, es, err := records.CreateClient(ctx, tx, f.Actor(1), vetshare.Client{LastName: "Jones"})
+		if err != nil {
+			return err
+		}
+		var got []vetshare.AccountID
+		for _, e := range es {
+			if e.ClientID != c.ID || e.Number != 1 {
+				t.Errorf("entry %+v", e)
+			}
+			got = append(got, e.AccountID)
+		}
+		want := []vetshare.AccountID{f.Accounts[1].ID, f.Accounts[0].ID, f.Accounts[2].ID}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("entries' accounts (-want +got):\n%s", d)
+		}
+		if es[0].Via != vetshare.ViaCreated || es[1].Via != vetshare.ViaAutomatic {
+			t.Errorf("vias: %s, %s", es[0].Via, es[1].Via)
 		}
 		return nil
 	})

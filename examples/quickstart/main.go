@@ -111,11 +111,15 @@ func run(ctx context.Context) error {
 	var shaggy vetshare.Client
 	var scooby vetshare.Patient
 	err = store.Update(ctx, func(tx *vetshare.Tx) error {
-		var e vetshare.ClientEntry
-		if shaggy, e, err = records.CreateClient(ctx, tx, atNorth, vetshare.Client{LastName: "Rogers", FirstName: "Shaggy", Phone: "555-0142"}); err != nil {
+		var es []vetshare.ClientEntry
+		if shaggy, es, err = records.CreateClient(ctx, tx, atNorth, vetshare.Client{LastName: "Rogers", FirstName: "Shaggy", Phone: "555-0142"}); err != nil {
 			return err
 		}
-		fmt.Printf("North creates client %s %s, North's client #%d.\n", shaggy.FirstName, shaggy.LastName, e.Number)
+		fmt.Printf("North creates client %s %s, North's client #%d", shaggy.FirstName, shaggy.LastName, es[0].Number)
+		for _, e := range es[1:] {
+			fmt.Printf("; shared automatically as client #%d of the other clinic", e.Number)
+		}
+		fmt.Println(".")
 		if scooby, err = records.AddPatient(ctx, tx, atNorth, vetshare.Patient{ClientID: shaggy.ID, Name: "Scooby", Species: "dog", Breed: "Great Dane"}); err != nil {
 			return err
 		}
