@@ -50,8 +50,8 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 // CreateClient creates a client profile in the actor's account, with the account's next client
 // number (R2.5) and the account as its home location (R2.10). In an automatic group it is shared,
 // in the same transaction, with every other current member (R2.1). It returns the client and
-// its entries: first the creating account's, then one for each member that automatic sharing
-// gave the client to, in the order the members joined. LastName is required; FirstName, Email, Phone and Address are
+// its entries: first the creating account's, then one for each other member that automatic
+// sharing gave the client to. LastName is required; FirstName, Email, Phone and Address are
 // optional; the id, owner, accounts, times and version are set here.
 func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, []vetshare.ClientEntry, error) {
 	const op = "records.CreateClient"
