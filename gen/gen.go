@@ -83,8 +83,10 @@ type Size struct {
 	Tasks int
 }
 
-// Sizes are the named sizes, smallest first.
-var Sizes = []Size{
+// Sizes returns the named sizes, smallest first.
+func Sizes() []Size { return []Size{sizes[0], sizes[1], sizes[2]} }
+
+var sizes = [...]Size{
 	{Name: "small", BigClients: 2000, AutoClients: 500, Owners: 3, OwnerClients: 100, Backfill: 2000, Spare: 10, Fixtures: 30, HugeRecords: 600, Years: 3, DomainRate: 1, Tasks: 2000},
 	{Name: "medium", BigClients: 100_000, AutoClients: 10_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 200, HugeRecords: 600, Years: 4, DomainRate: 0.5, Tasks: 100_000},
 	{Name: "1M", BigClients: 1_000_000, AutoClients: 20_000, Owners: 10, OwnerClients: 1000, Backfill: 100_000, Spare: 10, Fixtures: 300, HugeRecords: 600, Years: 4, DomainRate: 0.1, Tasks: 1_000_000},
@@ -92,7 +94,7 @@ var Sizes = []Size{
 
 // SizeNamed returns the size with that name.
 func SizeNamed(name string) (Size, bool) {
-	for _, s := range Sizes {
+	for _, s := range sizes {
 		if strings.EqualFold(s.Name, name) {
 			return s, true
 		}
@@ -232,8 +234,8 @@ type Manifest struct {
 	PeakRSS int64
 }
 
-// End is the end of every generated history: the data set looks as it would on that day.
-var End = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+// End returns the end of every generated history: the data set looks as it would on that day.
+func End() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
 
 // GenerateFile creates a new SQLite database at path (which must not exist) and generates a
 // data set in it.
@@ -305,7 +307,7 @@ func Generate(ctx context.Context, st vetshare.Store, clk *vetshare.TickClock, c
 		sz.Years = 1
 	}
 	g := &generator{st: st, clk: clk, cfg: cfg, began: time.Now()}
-	g.m = &Manifest{Seed: cfg.Seed, Size: sz, End: End, Start: End.AddDate(-sz.Years, 0, 0)}
+	g.m = &Manifest{Seed: cfg.Seed, Size: sz, End: End(), Start: End().AddDate(-sz.Years, 0, 0)}
 	g.m.Counts.Domain = map[string]int64{}
 	r := g.rand(0, 0)
 

@@ -194,6 +194,8 @@ func pad3(n int) string {
 }
 func pad4(n int) string { return pad3(n/10) + string(rune('0'+n%10)) }
 
-// Prefixes are three-letter prefixes typed in the candidates workload, as a receptionist types
+// Prefixes returns three-letter prefixes typed in the candidates workload, as a receptionist types
 // them: some with accents and capitals, all matching many clients.
-var Prefixes = []string{"Smi", "gar", "Mül", "ngu", "Joh", "LEF", "rod", "côt", "mar", "wil", "o'b", "her", "Lóp", "tre", "bro"}
+func Prefixes() []string {
+	return []string{"Smi", "gar", "Mül", "ngu", "Joh", "LEF", "rod", "côt", "mar", "wil", "o'b", "her", "Lóp", "tre", "bro"}
+}

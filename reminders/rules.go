@@ -11,12 +11,20 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// MaxInterval is the longest interval a reminder rule may have, in each unit: ten years.
-var MaxInterval = map[vetshare.IntervalUnit]int{
-	vetshare.Days:   3653,
-	vetshare.Weeks:  522,
-	vetshare.Months: 120,
-	vetshare.Years:  10,
+// MaxInterval returns the longest interval a reminder rule may have in unit: ten years; 0 for
+// an unknown unit.
+func MaxInterval(unit vetshare.IntervalUnit) int {
+	switch unit {
+	case vetshare.Days:
+		return 3653
+	case vetshare.Weeks:
+		return 522
+	case vetshare.Months:
+		return 120
+	case vetshare.Years:
+		return 10
+	}
+	return 0
 }
 
 // MaxKindLen is the longest reminder kind, in bytes.
@@ -39,7 +47,8 @@ func CheckRules(rules []vetshare.ReminderRule) error {
 			return vetshare.Invalid(field+".Kind", "the item has another rule of kind "+quote(r.Kind))
 		}
 		seen[key] = true
-		max, ok := MaxInterval[r.Interval.Unit]
+		max := MaxInterval(r.Interval.Unit)
+		ok := max > 0
 		switch {
 		case !ok:
 			return vetshare.Invalid(field+".Interval.Unit", "not day, week, month or year: "+quote(string(r.Interval.Unit)))

@@ -48,16 +48,17 @@ const BusyTimeout = 5 * time.Second
 // ReadConns is the number of read connections Open keeps.
 const ReadConns = 4
 
-// Pragmas are the pragmas every connection Open makes has, set in the DSN so that each pooled
+// pragmas are the pragmas every connection Open makes has, set in the DSN so that each pooled
 // connection runs them when it opens.
-var Pragmas = []string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(5000)", "synchronous(NORMAL)"}
+var pragmas = [...]string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(5000)", "synchronous(NORMAL)"}
 
 // DSN returns the data source name Open uses for the file at path: a file: URI with the
-// [Pragmas], and _txlock=immediate when write is true so that write transactions take the write
+// pragmas journal_mode(WAL), foreign_keys(1), busy_timeout(5000) and synchronous(NORMAL),
+// and _txlock=immediate when write is true so that write transactions take the write
 // lock when they begin. A host opening its own *sql.DB for [OpenDB] can start from it.
 func DSN(path string, write bool) string {
 	q := url.Values{}
-	for _, p := range Pragmas {
+	for _, p := range pragmas {
 		q.Add("_pragma", p)
 	}
 	if write {
@@ -104,7 +105,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 // OpenDB makes a Store on a host's own *sql.DB, opened with the "sqlite" driver of
 // modernc.org/sqlite, and migrates the schema as [Open] does. The host keeps the pool and
-// closes it; [Store.Close] does not. Its connections should have the [Pragmas] (start from
+// closes it; [Store.Close] does not. Its connections should have the pragmas of [DSN] (start from
 // [DSN]); OpenDB refuses a pool whose connections do not enforce foreign keys. Write
 // transactions of this process are run one at a time, so a pool whose DSN lacks _txlock=immediate
 // is safe within one process.

@@ -209,9 +209,9 @@ func Changed(old, new vetshare.Task) []string {
 	return out
 }
 
-// CrossAccountEditable are the fields an edit made from an account other than the task's may
+// CrossAccountEditable returns the fields an edit made from an account other than the task's may
 // change (R9.6).
-var CrossAccountEditable = []string{"Notes", "Repeat"}
+func CrossAccountEditable() []string { return []string{"Notes", "Repeat"} }
 
 // CheckEdit returns an [*EditRefusedError] when an edit from account from changes old into new
 // and from is not old's account, and it changes a field other than [CrossAccountEditable]. An
@@ -222,7 +222,7 @@ func CheckEdit(from vetshare.AccountID, old, new vetshare.Task) error {
 	}
 	var refused []string
 	for _, f := range Changed(old, new) {
-		if !slices.Contains(CrossAccountEditable, f) {
+		if !slices.Contains(CrossAccountEditable(), f) {
 			refused = append(refused, f)
 		}
 	}

@@ -248,7 +248,8 @@ func odds[T any](s []T) []T {
 func (e *env) candidates() *workload {
 	o := e.m.Owners[e.m.Big]
 	actor := func(i int) vetshare.Actor { return o.Actor(i % 10) }
-	prefix := func(i int) string { return gen.Prefixes[(i/10)%len(gen.Prefixes)] }
+	prefixes := gen.Prefixes()
+	prefix := func(i int) string { return prefixes[(i/10)%len(prefixes)] }
 	return &workload{
 		name: "candidates-prefix3", desc: fmt.Sprintf("sharing.Candidates, 3-letter prefix, first 10, %d clients in a 10-account manual group", o.Clients),
 		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500),

@@ -75,7 +75,7 @@ func main() {
 
 func sizeNames() string {
 	var s []string
-	for _, z := range gen.Sizes {
+	for _, z := range gen.Sizes() {
 		s = append(s, z.Name)
 	}
 	return strings.Join(s, ", ")
