@@ -1,11 +1,34 @@
-// Package vetshare is the domain of a veterinary group that runs several clinic locations as
-// separate accounts sharing clients, patients and medical records, while billing, inventory,
-// contacts and reminders stay with the location they belong to.
+// Package vetshare lets a veterinary group run several clinic locations as separate accounts
+// that share clients, patients and medical records, while billing, inventory, contacts,
+// reminders and tasks stay with the location they belong to.
 //
-// This package holds the vocabulary: the typed ids, the entities, the errors, the [Clock] and the
-// [Store] interface. It imports only the standard library. The rules live in the packages named
-// after them, as pure functions on plain values plus the operations that run them on a [*Tx],
-// which offers operations only: the storage contract engines implement is package driver.
+// # Getting started
+//
+// Open a store, then run operations inside its transactions. Every operation has the shape
+// op(ctx, tx, actor, input): it takes the [*Tx] it runs in, never begins or commits one, and
+// checks the [Actor] (a user acting from an account) and every id it is given:
+//
+//	store, err := sqlite.Open(ctx, "clinic.db")
+//	if err != nil {
+//		return err
+//	}
+//	defer store.Close()
+//	err = store.Update(ctx, func(tx *vetshare.Tx) error {
+//		at := vetshare.Actor{User: userID, Account: northID}
+//		client, entries, err := records.CreateClient(ctx, tx, at, vetshare.Client{LastName: "Rogers"})
+//		...
+//		return err // nil commits; an error rolls back every operation run in tx
+//	})
+//
+// Several operations in one Update happen together or not at all. examples/quickstart walks
+// through a whole story; every package has runnable examples.
+//
+// # Where things are
+//
+// This package holds the vocabulary: typed ids, entities, errors, [Clock], [Store] and the
+// [*Tx] a host holds, which offers the operations only: no method of it reaches storage (R12.5).
+// It imports only the standard library. The rules live in packages named after them, as pure
+// functions on plain values plus the operations that run them:
 //
 //   - accounts: owners, accounts, users and memberships.
 //   - sharing: authorizing sharing requests (R1), share groups, sharing clients (R2).
@@ -17,9 +40,12 @@
 //   - contacts: each account's contacts and companies, copied but never shared (R6).
 //   - tasks: tasks per account and the Assigned To Me view across clinics (R9).
 //   - reports: the six client reports with the home location, streamed or as CSV (R8).
-//   - audit: writing and verifying the tamper-evident audit log (R10).
-//   - sqlite: the embedded default [Store]; driver: the storage contract it implements;
-//     storetest: the suite every driver passes.
+//   - audit: reading and verifying the tamper-evident audit log (R10).
+//   - sqlite: the embedded default [Store]. driver: the storage contract a store implements,
+//     which hosts never hold; storetest: the suite every driver passes.
+//
+// Lists page one way everywhere: a [Page] in, the rows and the [Cursor] of the next page out,
+// empty at the end (R12.6).
 //
 // # The model
 //
@@ -40,5 +66,5 @@
 // # Time
 //
 // Times are kept in UTC at microsecond precision ([Time]); every row a transaction writes
-// carries the one instant [Tx.Now] returns.
+// carries the one instant [Tx.Now] returns as the time it was recorded.
 package vetshare
