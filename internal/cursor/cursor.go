@@ -45,3 +45,14 @@ func Read(list string, c vetshare.Cursor, parts int) ([]string, error) {
 	}
 	return key[1:], nil
 }
+
+// Trim cuts rows, read with limit+1 as the store's limit, to a page of limit rows and returns
+// it with the cursor of the next page: the key of its last row in list, or the zero cursor
+// when rows held no more than limit (the last page).
+func Trim[T any](list string, rows []T, limit int, key func(T) []string) ([]T, vetshare.Cursor) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, Make(list, key(rows[limit-1])...)
+}
