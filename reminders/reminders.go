@@ -10,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -168,36 +169,47 @@ func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 	return rs, vetshare.Op(op, err)
 }
 
-// DuePage is a page of [Due]: the last reminder of the previous page (zero for the first) and a
-// size (0 means 100; at most 1000).
-type DuePage struct {
-	After vetshare.DueReminder
-	Limit int
-}
-
-// Due returns a page of the open reminders that come from the actor's account (R7.2) due in
-// [from, to), by due date, each with the patient's name, the client and the account's name, for
-// the host to send in that location's name (R7.7). Reminders from other accounts are never
-// listed: each location sends its own.
-func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to time.Time, page DuePage) ([]vetshare.DueReminder, error) {
+// Due lists the open reminders that come from the actor's account (R7.2) due in [from, to), by
+// due date, then id, each with the patient's name, the client and the account's name, for the
+// host to send in that location's name (R7.7). Reminders from other accounts are never listed:
+// each location sends its own. It pages with [vetshare.Page]: next is the cursor of the next
+// page, empty after the last. A window without both ends or with to not after from, a bad limit
+// and a cursor of another list are refused with [vetshare.ErrInvalid].
+func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to time.Time, page vetshare.Page) (rows []vetshare.DueReminder, next vetshare.Cursor, err error) {
 	const op = "reminders.Due"
 	switch {
 	case from.IsZero() || to.IsZero():
-		return nil, vetshare.Op(op, vetshare.Invalid("from", "the window needs both ends"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("from", "the window needs both ends"))
 	case !from.Before(to):
-		return nil, vetshare.Op(op, vetshare.Invalid("to", "must be after from"))
-	case page.Limit < 0:
-		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "negative"))
-	case page.Limit == 0:
-		page.Limit = 100
-	case page.Limit > 1000:
-		page.Limit = 1000
+		return nil, "", vetshare.Op(op, vetshare.Invalid("to", "must be after from"))
+	}
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	var afterDue time.Time
+	var afterID vetshare.ReminderID
+	if after != nil {
+		if afterDue, err = time.Parse(time.RFC3339Nano, after[0]); err != nil || after[1] == "" {
+			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned by this list"))
+		}
+		afterID = vetshare.ReminderID(after[1])
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rs, err := txn.D(tx).DueReminders(ctx, actor.Account, from, to, page.After.Due, page.After.ID, page.Limit)
-	return rs, vetshare.Op(op, err)
+	rows, err = txn.D(tx).DueReminders(ctx, actor.Account, from, to, afterDue, afterID, limit+1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(r vetshare.DueReminder) []string {
+		return []string{r.Due.UTC().Format(time.RFC3339Nano), string(r.ID)}
+	})
+	return rows, next, nil
 }
 
 // Report is the duplicate-reminder setup report of a share group (R7.5).
