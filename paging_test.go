@@ -95,6 +95,17 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		if err != nil {
 			return err
 		}
+		var rules []vetshare.ReminderRule
+		for i := range n {
+			rules = append(rules, vetshare.ReminderRule{Kind: fmt.Sprintf("Combo %d", i), Interval: vetshare.Interval{Count: i + 1, Unit: vetshare.Months}})
+		}
+		combo, err := inventory.CreateItem(ctx, tx, a, vetshare.Item{Name: "Combo", Kind: vetshare.ItemProduct, Reminders: rules})
+		if err != nil {
+			return err
+		}
+		if _, err := records.AddUsage(ctx, tx, a, vetshare.Record{PatientID: patient, ItemID: combo.ID, Quantity: 1}); err != nil {
+			return err
+		}
 		for _, p := range patients {
 			if _, err := records.AddUsage(ctx, tx, a, vetshare.Record{PatientID: p, ItemID: vax.ID, Quantity: 1}); err != nil {
 				return err
@@ -125,6 +136,14 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		"records.History": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: patient}, p)
 			return ids(rows, next, err, func(r vetshare.Record) string { return string(r.ID) })
+		},
+		"records.Patients": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+			rows, next, err := records.Patients(ctx, tx, a, client, p)
+			return ids(rows, next, err, func(p vetshare.Patient) string { return string(p.ID) })
+		},
+		"reminders.PatientReminders": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+			rows, next, err := reminders.PatientReminders(ctx, tx, a, patient, "", p)
+			return ids(rows, next, err, func(r vetshare.Reminder) string { return string(r.ID) })
 		},
 		"inventory.SearchItems": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := inventory.SearchItems(ctx, tx, a, "pagitem", p)

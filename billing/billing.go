@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -336,19 +335,18 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 	})
 }
 
-// Payments lists the payments of an invoice of the actor's account, oldest first. It pages with
-// [vetshare.Page]: next is the cursor of the next page, empty after the last. An invoice has
-// few payments, all paid against its total, so the page is cut from all of them; a cursor names
-// the last payment given, and one whose payment is not among them is refused with
-// [vetshare.ErrInvalid], as are a bad limit and a cursor of another list.
-// [vetshare.ErrNotFound] for an invoice of another account.
+// Payments lists the payments of an invoice of the actor's account, oldest first (by the time
+// recorded, then id). It pages with [vetshare.Page]: next is the cursor of the next page, empty
+// after the last. An invoice has few payments, each paying part of its total, so each page is
+// cut from all of them. [vetshare.ErrNotFound] for an invoice of another account;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
 func Payments(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID, page vetshare.Page) (rows []vetshare.Payment, next vetshare.Cursor, err error) {
 	const op = "billing.Payments"
 	limit, err := cursor.Limit(page)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	after, err := cursor.Read(op, page.After, 1)
+	after, err := cursor.Read(op, page.After, 2)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
@@ -359,14 +357,8 @@ func Payments(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vet
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if after != nil {
-		i := slices.IndexFunc(rows, func(p vetshare.Payment) bool { return string(p.ID) == after[0] })
-		if i < 0 {
-			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned by this list"))
-		}
-		rows = rows[i+1:]
-	}
-	rows, next = cursor.Trim(op, rows, limit, func(p vetshare.Payment) []string { return []string{string(p.ID)} })
+	key := func(p vetshare.Payment) []string { return []string{cursor.Time(p.CreatedAt), string(p.ID)} }
+	rows, next = cursor.Cut(op, rows, after, limit, key)
 	return rows, next, nil
 }
 

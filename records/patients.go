@@ -73,21 +73,38 @@ func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	return p, vetshare.Op(op, err)
 }
 
-// Patients returns the client's patients as the actor's account sees them; [vetshare.ErrNotFound]
-// unless the account shares the client.
-func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.Patient, error) {
+// Patients lists the client's patients as the actor's account sees them, in the order they were
+// added (by the time recorded, then name, then id). It pages with [vetshare.Page]: next is the
+// cursor of the next page, empty after the last; a client has few patients, so each page is cut
+// from all of them. [vetshare.ErrNotFound] unless the account shares the client;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, page vetshare.Page) (rows []vetshare.Patient, next vetshare.Cursor, err error) {
 	const op = "records.Patients"
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 3)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	if !vetshare.ValidID(client) {
-		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("client", client))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, client); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	ps, err := txn.D(tx).Patients(ctx, actor.Account, client)
-	return ps, vetshare.Op(op, err)
+	rows, err = txn.D(tx).Patients(ctx, actor.Account, client)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(p vetshare.Patient) []string {
+		return []string{cursor.Time(p.CreatedAt), p.Name, string(p.ID)}
+	})
+	return rows, next, nil
 }
 
 // AddRecord adds a medical record to a patient, stamped with the actor's account and user

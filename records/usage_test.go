@@ -96,7 +96,7 @@ func (s *scooby) reminders(t testing.TB, status vetshare.ReminderStatus) []vetsh
 	var rs []vetshare.Reminder
 	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		rs, err = reminders.PatientReminders(ctx, tx, s.a, s.patient.ID, status)
+		rs, _, err = reminders.PatientReminders(ctx, tx, s.a, s.patient.ID, status, vetshare.Page{})
 		return err
 	})
 	return rs

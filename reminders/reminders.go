@@ -146,27 +146,42 @@ func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	return it, err
 }
 
-// PatientReminders returns the reminders of a patient the actor's account shares, all of them
-// when status is empty, by due date: those of every account, each with its source (R7.2).
-// [vetshare.ErrNotFound] when the patient is not shared with the account (R3.3).
-func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
+// PatientReminders lists the reminders of a patient the actor's account shares, all of them
+// when status is empty, by due date, then id: those of every account, each with its source
+// (R7.2). It pages with [vetshare.Page]: next is the cursor of the next page, empty after the
+// last; each page is cut from the patient's reminders of that status, read whole.
+// [vetshare.ErrNotFound] when the patient is not shared with the account (R3.3);
+// [vetshare.ErrInvalid] for an unknown status, a bad limit or a cursor of another list.
+func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus, page vetshare.Page) (rows []vetshare.Reminder, next vetshare.Cursor, err error) {
 	const op = "reminders.PatientReminders"
 	switch status {
 	case "", vetshare.ReminderOpen, vetshare.ReminderCompleted, vetshare.ReminderWithdrawn:
 	default:
-		return nil, vetshare.Op(op, vetshare.Invalid("status", "must be open, completed, withdrawn or empty"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("status", "must be open, completed, withdrawn or empty"))
+	}
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if !vetshare.ValidID(patient) {
-		return nil, vetshare.Op(op, vetshare.NotFound("patient", patient))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", patient))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).Patient(ctx, actor.Account, patient); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rs, err := txn.D(tx).PatientReminders(ctx, patient, status)
-	return rs, vetshare.Op(op, err)
+	rows, err = txn.D(tx).PatientReminders(ctx, patient, status)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(r vetshare.Reminder) []string { return []string{cursor.Time(r.Due), string(r.ID)} })
+	return rows, next, nil
 }
 
 // Due lists the open reminders that come from the actor's account (R7.2) due in [from, to), by

@@ -415,7 +415,7 @@ func TestR2_4PatientsFollowTheClient(t *testing.T) {
 	p3 := f.Patient(t, 2, c.ID, "Tom", "cat")
 	for i := range 3 {
 		f.View(t, func(tx *vetshare.Tx) error {
-			ps, err := records.Patients(ctx, tx, f.Actor(i), c.ID)
+			ps, _, err := records.Patients(ctx, tx, f.Actor(i), c.ID, vetshare.Page{})
 			if err != nil {
 				return err
 			}

@@ -130,7 +130,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ps, err := records.Patients(ctx, tx, atSouth, c.ID)
+		ps, _, err := records.Patients(ctx, tx, atSouth, c.ID, vetshare.Page{})
 		if err != nil {
 			return err
 		}

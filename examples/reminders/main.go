@@ -227,7 +227,7 @@ func (s *story) onHand(at vetshare.Actor, it vetshare.Item) int64 {
 
 func (s *story) show(p vetshare.Patient) error {
 	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
-		rs, err := reminders.PatientReminders(s.ctx, tx, s.north, p.ID, vetshare.ReminderOpen)
+		rs, _, err := reminders.PatientReminders(s.ctx, tx, s.north, p.ID, vetshare.ReminderOpen, vetshare.Page{})
 		if err != nil {
 			return err
 		}
