@@ -35,7 +35,7 @@ type Assigned struct {
 	Next vetshare.Cursor
 }
 
-// AssignedQuery asks for a page of Assigned To Me.
+// AssignedQuery selects the tasks [AssignedToMe] lists.
 type AssignedQuery struct {
 	// Clinics is the choice of linked clinics; the zero Selection is the default, the account
 	// the user is logged into, and choosing it again is the reset (R9.2).
