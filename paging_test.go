@@ -43,6 +43,7 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		patient  vetshare.PatientID
 		patients []vetshare.PatientID
 		ledger   vetshare.ItemID
+		disabler vetshare.ItemID
 		invoice  vetshare.InvoiceID
 	)
 	for i := range n {
@@ -106,6 +107,21 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		if _, err := records.AddUsage(ctx, tx, a, vetshare.Record{PatientID: patient, ItemID: combo.ID, Quantity: 1}); err != nil {
 			return err
 		}
+		dis, err := inventory.CreateItem(ctx, tx, a, vetshare.Item{Name: "Disabler", Kind: vetshare.ItemProduct})
+		if err != nil {
+			return err
+		}
+		disabler = dis.ID
+		for i := range n {
+			target, err := inventory.CreateItem(ctx, tx, a, vetshare.Item{Name: fmt.Sprintf("Target %d", i), Kind: vetshare.ItemProduct,
+				Reminders: []vetshare.ReminderRule{{Kind: "Target", Interval: vetshare.Interval{Count: 1, Unit: vetshare.Years}}}})
+			if err != nil {
+				return err
+			}
+			if _, err := reminders.AddDisableAction(ctx, tx, a, disabler, target.ID); err != nil {
+				return err
+			}
+		}
 		for _, p := range patients {
 			if _, err := records.AddUsage(ctx, tx, a, vetshare.Record{PatientID: p, ItemID: vax.ID, Quantity: 1}); err != nil {
 				return err
@@ -160,6 +176,10 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		"inventory.SearchUsages": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := inventory.SearchUsages(ctx, tx, a, inventory.UsageSearch{Prefix: "rabies"}, p)
 			return ids(rows, next, err, func(r vetshare.UsageRow) string { return string(r.Record.ID) })
+		},
+		"reminders.DisableActions": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+			rows, next, err := reminders.DisableActions(ctx, tx, a, disabler, p)
+			return ids(rows, next, err, func(d vetshare.DisableAction) string { return string(d.TargetItemID) })
 		},
 		"reminders.Due": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := reminders.Due(ctx, tx, a, fixture.Start, fixture.Start.AddDate(5, 0, 0), p)

@@ -122,14 +122,29 @@ func RemoveDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Ac
 	return vetshare.Op(op, txn.D(tx).DeleteDisableAction(ctx, item, target))
 }
 
-// DisableActions returns the actions configured on an item of the actor's account, by target.
-func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+// DisableActions lists the actions configured on an item of the actor's account, by target item
+// id. It pages with [vetshare.Page]: next is the cursor of the next page, empty after the last;
+// each page is cut from the item's actions, read whole. [vetshare.ErrNotFound] for an item of
+// another account; [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, page vetshare.Page) (rows []vetshare.DisableAction, next vetshare.Cursor, err error) {
 	const op = "reminders.DisableActions"
-	if _, err := ownItem(ctx, tx, actor, item); err != nil {
-		return nil, vetshare.Op(op, err)
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
-	as, err := txn.D(tx).DisableActions(ctx, item)
-	return as, vetshare.Op(op, err)
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if _, err := ownItem(ctx, tx, actor, item); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, err = txn.D(tx).DisableActions(ctx, item)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(a vetshare.DisableAction) []string { return []string{string(a.TargetItemID)} })
+	return rows, next, nil
 }
 
 func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {

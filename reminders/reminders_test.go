@@ -113,7 +113,7 @@ func TestR7_3_DisableActionsWithinGroup(t *testing.T) {
 		}
 	})
 	f.View(t, func(tx *vetshare.Tx) error {
-		got, err := reminders.DisableActions(ctx, tx, f.Actor(0), a.ID)
+		got, _, err := reminders.DisableActions(ctx, tx, f.Actor(0), a.ID, vetshare.Page{})
 		var targets []vetshare.ItemID
 		for _, x := range got {
 			targets = append(targets, x.TargetItemID)
