@@ -63,6 +63,13 @@
 // [*ConflictError], [*NotPermittedError]) for [errors.As]. Something that exists but is not
 // shared with the account asking is reported exactly as something that does not exist.
 //
+// # Lists
+//
+// Every operation that lists takes a [Page] as its last parameter, a limit and the cursor a
+// previous page returned, and returns its rows with the [Cursor] of the next page, empty after
+// the last (R12.6). A cursor belongs to its list: given to another it is refused with
+// [ErrInvalid], as is a limit below 0 or above [MaxLimit].
+//
 // # Time
 //
 // Times are kept in UTC at microsecond precision ([Time]); every row a transaction writes

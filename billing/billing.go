@@ -10,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -132,34 +133,43 @@ func ownInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id v
 	return inv, nil
 }
 
-// Invoices lists a page of the client's invoices at the actor's account, oldest first, without
-// their lines. q.Account and q.Client are set here; q.Limit defaults to [DefaultLimit] and is
-// at most [MaxLimit]. It returns [vetshare.ErrNotFound] when the client is not shared with the
-// account.
-func Invoices(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, q driver.InvoiceQuery) ([]vetshare.Invoice, error) {
+// Invoices lists the client's invoices at the actor's account, oldest first (by issue time,
+// then id), without their lines; those with status only when status is set. It pages with
+// [vetshare.Page]: next is the cursor of the next page, empty after the last. It returns
+// [vetshare.ErrNotFound] when the client is not shared with the account, and
+// [vetshare.ErrInvalid] for an unknown status, a bad limit or a cursor of another list.
+func Invoices(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, status vetshare.InvoiceStatus, page vetshare.Page) (rows []vetshare.Invoice, next vetshare.Cursor, err error) {
 	const op = "billing.Invoices"
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	switch {
 	case !vetshare.ValidID(client):
-		return nil, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
-	case q.Status != "" && q.Status != vetshare.InvoiceOpen && q.Status != vetshare.InvoicePaid && q.Status != vetshare.InvoiceVoid:
-		return nil, vetshare.Op(op, vetshare.Invalid("Status", "must be open, paid or void"))
-	case q.After != "" && !vetshare.ValidID(q.After):
-		return nil, vetshare.Op(op, vetshare.Invalid("After", "malformed id"))
-	case q.Limit < 0 || q.Limit > MaxLimit:
-		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "must be from 0 to "+strconv.Itoa(MaxLimit)))
-	}
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
+		return nil, "", vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
+	case status != "" && status != vetshare.InvoiceOpen && status != vetshare.InvoicePaid && status != vetshare.InvoiceVoid:
+		return nil, "", vetshare.Op(op, vetshare.Invalid("status", "must be open, paid or void"))
 	}
 	if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, client); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	q.Account, q.Client = actor.Account, client
-	out, err := txn.D(tx).ClientInvoices(ctx, q)
-	return out, vetshare.Op(op, err)
+	q := driver.InvoiceQuery{Account: actor.Account, Client: client, Status: status, Limit: limit + 1}
+	if after != nil {
+		q.After = vetshare.InvoiceID(after[0])
+	}
+	rows, err = txn.D(tx).ClientInvoices(ctx, q)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(inv vetshare.Invoice) []string { return []string{string(inv.ID)} })
+	return rows, next, nil
 }
 
 // VoidInvoice cancels an open invoice of the actor's account that has no payment: it no longer
@@ -325,15 +335,31 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 	})
 }
 
-// Payments returns the payments of an invoice of the actor's account, oldest first;
-// [vetshare.ErrNotFound] for an invoice of another account.
-func Payments(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID) ([]vetshare.Payment, error) {
+// Payments lists the payments of an invoice of the actor's account, oldest first (by the time
+// recorded, then id). It pages with [vetshare.Page]: next is the cursor of the next page, empty
+// after the last. An invoice has few payments, each paying part of its total, so each page is
+// cut from all of them. [vetshare.ErrNotFound] for an invoice of another account;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func Payments(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.InvoiceID, page vetshare.Page) (rows []vetshare.Payment, next vetshare.Cursor, err error) {
 	const op = "billing.Payments"
-	if _, err := ownInvoice(ctx, tx, actor, id); err != nil {
-		return nil, vetshare.Op(op, err)
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
-	out, err := txn.D(tx).InvoicePayments(ctx, id)
-	return out, vetshare.Op(op, err)
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if _, err := ownInvoice(ctx, tx, actor, id); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, err = txn.D(tx).InvoicePayments(ctx, id)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	key := func(p vetshare.Payment) []string { return []string{cursor.Time(p.CreatedAt), string(p.ID)} }
+	rows, next = cursor.Cut(op, rows, after, limit, key)
+	return rows, next, nil
 }
 
 // Balance returns the client's balance at the actor's account (R4.2): what its open invoices

@@ -12,7 +12,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/billing"
-	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
@@ -44,14 +43,14 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 		if _, err := billing.Invoice(ctx, tx, f.Actor(1), inv.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("Invoice from B: err = %v, want ErrNotFound", err)
 		}
-		if _, err := billing.Payments(ctx, tx, f.Actor(1), inv.ID); !errors.Is(err, vetshare.ErrNotFound) {
+		if _, _, err := billing.Payments(ctx, tx, f.Actor(1), inv.ID, vetshare.Page{}); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("Payments from B: err = %v, want ErrNotFound", err)
 		}
-		list, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, driver.InvoiceQuery{})
+		list, _, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, "", vetshare.Page{})
 		if err != nil || len(list) != 0 {
 			t.Errorf("Invoices from B = %v, %v; want none", list, err)
 		}
-		list, err = billing.Invoices(ctx, tx, f.Actor(0), c.ID, driver.InvoiceQuery{})
+		list, _, err = billing.Invoices(ctx, tx, f.Actor(0), c.ID, "", vetshare.Page{})
 		if err != nil || len(list) != 1 || list[0].ID != inv.ID {
 			t.Errorf("Invoices from A = %v, %v; want the invoice", list, err)
 		}
@@ -91,7 +90,7 @@ func TestR4_1_NoInvoiceWithoutClientEntry(t *testing.T) {
 				return err
 			},
 			"Invoices": func() error {
-				_, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, driver.InvoiceQuery{})
+				_, _, err := billing.Invoices(ctx, tx, f.Actor(1), c.ID, "", vetshare.Page{})
 				return err
 			},
 		} {
@@ -295,7 +294,7 @@ func TestR4_5_AppPaysAnySharingAccount(t *testing.T) {
 		t.Errorf("balance at B = %v, want 700 (untouched)", got)
 	}
 	f.View(t, func(tx *vetshare.Tx) error {
-		ps, err := billing.Payments(ctx, tx, f.Actor(0), atA.ID)
+		ps, _, err := billing.Payments(ctx, tx, f.Actor(0), atA.ID, vetshare.Page{})
 		if err != nil {
 			return err
 		}

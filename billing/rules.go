@@ -18,8 +18,6 @@ const (
 	MaxNote        = 4000      // bytes of an invoice's note
 	MaxKey         = 200       // bytes of an idempotency key
 	MaxReference   = 200       // bytes of a payment's method or reference
-	DefaultLimit   = 100       // invoices listed when a query sets no limit
-	MaxLimit       = 1000      // invoices listed at most
 	maxBalanceLeft = 1<<63 - 1 // what an int64 balance can hold
 )
 

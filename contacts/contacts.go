@@ -3,7 +3,6 @@ package contacts
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -11,16 +10,15 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
 // Limits on input.
 const (
-	MaxName      = 200  // bytes of a name
-	MaxField     = 1000 // bytes of a category, phone or address
-	MaxNotes     = 4000 // bytes of notes
-	DefaultLimit = 100  // entries listed when a query sets no limit
-	MaxLimit     = 1000 // entries listed at most
+	MaxName  = 200  // bytes of a name
+	MaxField = 1000 // bytes of a category, phone or address
+	MaxNotes = 4000 // bytes of notes
 )
 
 // Check validates and tidies the editable fields of an address-book entry: a kind, a name,
@@ -174,30 +172,48 @@ func Update(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetsha
 	return c, nil
 }
 
-// List returns a page of the actor's account's address book by folded name (q.Prefix is folded
-// here with [vetshare.FoldName]); q.Account is set here, q.Limit defaults to [DefaultLimit] and
-// is at most [MaxLimit].
-func List(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q driver.ContactQuery) ([]vetshare.Contact, error) {
+// ListQuery selects the entries [List] lists.
+type ListQuery struct {
+	// Kind, when set, keeps the entries of this kind.
+	Kind vetshare.ContactKind
+	// Prefix, when set, keeps the entries whose name starts with it (compared folded, as
+	// [vetshare.FoldName] does).
+	Prefix string
+}
+
+// List lists the actor's account's address book by folded name ([vetshare.FoldName]), then id,
+// the entries q selects. It pages with [vetshare.Page]: next is the cursor of the next page,
+// empty after the last. An unknown kind, a prefix that is not a name, a bad limit and a cursor
+// of another list are refused with [vetshare.ErrInvalid].
+func List(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuery, page vetshare.Page) (rows []vetshare.Contact, next vetshare.Cursor, err error) {
 	const op = "contacts.List"
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	switch {
 	case q.Kind != "" && !q.Kind.Valid():
-		return nil, vetshare.Op(op, vetshare.Invalid("Kind", "must be person or company"))
-	case q.AfterID != "" && !vetshare.ValidID(q.AfterID):
-		return nil, vetshare.Op(op, vetshare.Invalid("AfterID", "malformed id"))
-	case q.Limit < 0 || q.Limit > MaxLimit:
-		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "must be from 0 to "+strconv.Itoa(MaxLimit)))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("Kind", "must be person or company"))
 	case len(q.Prefix) > MaxName || !utf8.ValidString(q.Prefix):
-		return nil, vetshare.Op(op, vetshare.Invalid("Prefix", "not a name"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("Prefix", "not a name"))
 	}
-	if q.Limit == 0 {
-		q.Limit = DefaultLimit
+	dq := driver.ContactQuery{Account: actor.Account, Kind: q.Kind, Prefix: vetshare.FoldName(q.Prefix), Limit: limit + 1}
+	if after != nil {
+		dq.AfterKey, dq.AfterID = after[0], vetshare.ContactID(after[1])
 	}
-	q.Account, q.Prefix = actor.Account, vetshare.FoldName(q.Prefix)
-	out, err := txn.D(tx).Contacts(ctx, q)
-	return out, vetshare.Op(op, err)
+	rows, err = txn.D(tx).Contacts(ctx, dq)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(c vetshare.Contact) []string { return []string{vetshare.FoldName(c.Name), string(c.ID)} })
+	return rows, next, nil
 }
 
 // Copy copies an entry of the actor's account to account to, another account of the same

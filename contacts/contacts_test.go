@@ -12,7 +12,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/contacts"
-	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 )
 
@@ -58,14 +57,14 @@ func TestR6_1_ContactsBelongToOneAccount(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("read back (-want +got):\n%s", diff)
 		}
-		list, err := contacts.List(ctx, tx, f.Actor(0), driver.ContactQuery{Prefix: "DR. ANA PEREZ"})
+		list, _, err := contacts.List(ctx, tx, f.Actor(0), contacts.ListQuery{Prefix: "DR. ANA PEREZ"}, vetshare.Page{})
 		if err != nil || len(list) != 1 || list[0].ID != vet.ID {
 			t.Errorf("List at A by folded prefix = %v, %v", list, err)
 		}
 		if _, err := contacts.Get(ctx, tx, f.Actor(1), vet.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("Get from B: err = %v, want ErrNotFound", err)
 		}
-		if list, err := contacts.List(ctx, tx, f.Actor(1), driver.ContactQuery{}); err != nil || len(list) != 0 {
+		if list, _, err := contacts.List(ctx, tx, f.Actor(1), contacts.ListQuery{}, vetshare.Page{}); err != nil || len(list) != 0 {
 			t.Errorf("List at B = %v, %v; want nothing", list, err)
 		}
 		edit := vet
@@ -272,25 +271,24 @@ func TestListPaging(t *testing.T) {
 	create(t, f, 0, vetshare.Contact{Kind: vetshare.ContactPerson, Name: "Alan"})
 	f.View(t, func(tx *vetshare.Tx) error {
 		var names []string
-		q := driver.ContactQuery{Kind: vetshare.ContactCompany, Limit: 2}
+		q, p := contacts.ListQuery{Kind: vetshare.ContactCompany}, vetshare.Page{Limit: 2}
 		for {
-			page, err := contacts.List(ctx, tx, f.Actor(0), q)
+			page, next, err := contacts.List(ctx, tx, f.Actor(0), q, p)
 			if err != nil {
 				return err
 			}
 			for _, c := range page {
 				names = append(names, c.Name)
 			}
-			if len(page) < q.Limit {
+			if next == "" {
 				break
 			}
-			last := page[len(page)-1]
-			q.AfterKey, q.AfterID = vetshare.FoldName(last.Name), last.ID
+			p.After = next
 		}
 		if diff := cmp.Diff([]string{"Alpha Lab", "Alpha Lab", "Beta Supplies", "Élan Vet", "Zeta Lab"}, names); diff != "" {
 			t.Errorf("companies by name (-want +got):\n%s", diff)
 		}
-		al, err := contacts.List(ctx, tx, f.Actor(0), driver.ContactQuery{Prefix: "al"})
+		al, _, err := contacts.List(ctx, tx, f.Actor(0), contacts.ListQuery{Prefix: "al"}, vetshare.Page{})
 		if err != nil || len(al) != 3 {
 			t.Errorf("prefix al: %d entries, %v; want 3", len(al), err)
 		}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -83,55 +84,42 @@ func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	return it, nil
 }
 
-// Page is a page request: the id of the last row of the previous page, and a size (0 means
-// 100; at most 1000).
-type Page struct {
-	After string
-	Limit int
-}
-
-func (p Page) limit() (int, error) {
-	switch {
-	case p.Limit < 0:
-		return 0, vetshare.Invalid("Limit", "negative")
-	case p.Limit == 0:
-		return 100, nil
-	case p.Limit > 1000:
-		return 1000, nil
-	}
-	return p.Limit, nil
-}
-
-// SearchItems returns a page of the actor's account's items whose name starts with prefix
-// (folded: case and accents do not matter), by name (R7.6). Items of other accounts are never
-// listed (R3.4).
-func SearchItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page Page) ([]vetshare.Item, error) {
+// SearchItems lists the actor's account's items whose name starts with prefix (folded: case and
+// accents do not matter), by folded name, then id (R7.6). Items of other accounts are never
+// listed (R3.4). It pages with [vetshare.Page]: next is the cursor of the next page, empty after
+// the last; a bad limit or a cursor of another list is refused with [vetshare.ErrInvalid].
+func SearchItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page vetshare.Page) (rows []vetshare.Item, next vetshare.Cursor, err error) {
 	return listItems(ctx, tx, actor, "inventory.SearchItems", prefix, false, page)
 }
 
-// BelowZero returns a page of the actor's account's tracked items whose count on hand is below
-// zero, by name (R5.4).
-func BelowZero(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page Page) ([]vetshare.Item, error) {
+// BelowZero lists the actor's account's tracked items whose count on hand is below zero, by
+// folded name, then id (R5.4). It pages with [vetshare.Page] as [SearchItems] does.
+func BelowZero(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page vetshare.Page) (rows []vetshare.Item, next vetshare.Cursor, err error) {
 	return listItems(ctx, tx, actor, "inventory.BelowZero", "", true, page)
 }
 
-func listItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, op, prefix string, below bool, page Page) ([]vetshare.Item, error) {
-	limit, err := page.limit()
+func listItems(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, op, prefix string, below bool, page vetshare.Page) ([]vetshare.Item, vetshare.Cursor, error) {
+	limit, err := cursor.Limit(page)
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	q := vetshare.ItemQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), BelowZero: below, Limit: limit}
-	if page.After != "" {
-		last, err := ownItem(ctx, tx, actor, vetshare.ItemID(page.After))
-		if err != nil {
-			return nil, vetshare.Op(op, vetshare.Invalid("After", "not an item of this account"))
-		}
-		q.AfterKey, q.AfterID = vetshare.FoldName(last.Name), last.ID
-	} else if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	q := vetshare.ItemQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), BelowZero: below, Limit: limit + 1}
+	if after != nil {
+		q.AfterKey, q.AfterID = after[0], vetshare.ItemID(after[1])
 	}
 	items, err := txn.D(tx).Items(ctx, q)
-	return items, vetshare.Op(op, err)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	items, next := cursor.Trim(op, items, limit, func(it vetshare.Item) []string { return []string{vetshare.FoldName(it.Name), string(it.ID)} })
+	return items, next, nil
 }
 
 // UsageSearch selects usages for [SearchUsages].
@@ -142,35 +130,44 @@ type UsageSearch struct {
 	Prefix string
 	// Removed includes removed usages, marked by their Removed field.
 	Removed bool
-	Page    Page // After is a record id
 }
 
-// SearchUsages returns a page of the usages the actor's account sees, newest first: those of
-// every patient whose client the account shares, recorded at this account or any other, each
-// with the item's name and the account it originated from (R7.6). [vetshare.ErrNotFound] when
-// Patient is set and not shared with the account (R3.3).
-func SearchUsages(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s UsageSearch) ([]vetshare.UsageRow, error) {
+// SearchUsages lists the usages the actor's account sees, newest first (by the time recorded,
+// then id, descending): those of every patient whose client the account shares, recorded at this
+// account or any other, each with the item's name and the account it originated from (R7.6). It
+// pages with [vetshare.Page]: next is the cursor of the next page, empty after the last.
+// [vetshare.ErrNotFound] when Patient is set and not shared with the account (R3.3);
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func SearchUsages(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s UsageSearch, page vetshare.Page) (rows []vetshare.UsageRow, next vetshare.Cursor, err error) {
 	const op = "inventory.SearchUsages"
-	limit, err := s.Page.limit()
+	limit, err := cursor.Limit(page)
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	if s.Page.After != "" && !vetshare.ValidID(s.Page.After) {
-		return nil, vetshare.Op(op, vetshare.Invalid("Page.After", "malformed id"))
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if s.Patient != "" && !vetshare.ValidID(s.Patient) {
-		return nil, vetshare.Op(op, vetshare.NotFound("patient", s.Patient))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", s.Patient))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rows, err := txn.D(tx).Usages(ctx, vetshare.UsageQuery{Account: actor.Account, Patient: s.Patient, Prefix: vetshare.FoldName(s.Prefix),
-		Before: vetshare.RecordID(s.Page.After), Limit: limit, Removed: s.Removed})
-	if err == nil && len(rows) == 0 && s.Patient != "" {
+	q := vetshare.UsageQuery{Account: actor.Account, Patient: s.Patient, Prefix: vetshare.FoldName(s.Prefix), Limit: limit + 1, Removed: s.Removed}
+	if after != nil {
+		q.Before = vetshare.RecordID(after[0])
+	}
+	rows, err = txn.D(tx).Usages(ctx, q)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if len(rows) == 0 && s.Patient != "" {
 		// An empty page for a patient the account does not see is a not found (R3.3).
 		if _, err := txn.D(tx).Patient(ctx, actor.Account, s.Patient); err != nil {
-			return nil, vetshare.Op(op, err)
+			return nil, "", vetshare.Op(op, err)
 		}
 	}
-	return rows, vetshare.Op(op, err)
+	rows, next = cursor.Trim(op, rows, limit, func(r vetshare.UsageRow) []string { return []string{string(r.Record.ID)} })
+	return rows, next, nil
 }

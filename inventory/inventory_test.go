@@ -90,7 +90,7 @@ func TestR7_1_CreateItemBadInput(t *testing.T) {
 		})
 	}
 	f.View(t, func(tx *vetshare.Tx) error {
-		items, err := inventory.SearchItems(ctx, tx, f.Actor(0), "", inventory.Page{})
+		items, _, err := inventory.SearchItems(ctx, tx, f.Actor(0), "", vetshare.Page{})
 		if len(items) != 0 {
 			t.Errorf("items stored: %v", items)
 		}
@@ -152,7 +152,7 @@ func TestR5_4_StockLedger(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		ledger, err := inventory.Ledger(ctx, tx, f.Actor(0), it.ID, inventory.Page{})
+		ledger, _, err := inventory.Ledger(ctx, tx, f.Actor(0), it.ID, vetshare.Page{})
 		if err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func TestR5_4_StockLedger(t *testing.T) {
 		if diff := cmp.Diff([]vetshare.MovementKind{vetshare.MoveReceived, vetshare.MoveAdjusted}, kinds); diff != "" {
 			t.Errorf("ledger kinds (-want +got):\n%s", diff)
 		}
-		below, err := inventory.BelowZero(ctx, tx, f.Actor(0), inventory.Page{})
+		below, _, err := inventory.BelowZero(ctx, tx, f.Actor(0), vetshare.Page{})
 		if len(below) != 1 || below[0].ID != it.ID {
 			t.Errorf("below zero = %v, want Carprofen", below)
 		}
@@ -197,7 +197,7 @@ func TestR7_6_SearchShowsOrigin(t *testing.T) {
 		return err
 	})
 	f.View(t, func(tx *vetshare.Tx) error {
-		rows, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Prefix: "rab"})
+		rows, _, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Prefix: "rab"}, vetshare.Page{})
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func TestR7_6_SearchShowsOrigin(t *testing.T) {
 		if diff := cmp.Diff(want, rows); diff != "" {
 			t.Errorf("SearchUsages (-want +got):\n%s", diff)
 		}
-		items, err := inventory.SearchItems(ctx, tx, f.Actor(1), "RAB", inventory.Page{})
+		items, _, err := inventory.SearchItems(ctx, tx, f.Actor(1), "RAB", vetshare.Page{})
 		if len(items) != 1 || items[0].ID != rb.ID {
 			t.Errorf("SearchItems = %v, want B's Rábies alone", items)
 		}
@@ -222,7 +222,7 @@ func TestR7_6_SearchUsagesScoped(t *testing.T) {
 	c, _ := f.Client(t, 0, "Rogers", "Shaggy")
 	p := f.Patient(t, 0, c.ID, "Scooby", "dog")
 	f.View(t, func(tx *vetshare.Tx) error {
-		_, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Patient: p.ID})
+		_, _, err := inventory.SearchUsages(ctx, tx, f.Actor(1), inventory.UsageSearch{Patient: p.ID}, vetshare.Page{})
 		if !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("SearchUsages from an account that does not share = %v, want not found", err)
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -53,17 +54,31 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetsh
 	return m, txn.D(tx).InsertStockMovement(ctx, m)
 }
 
-// Ledger returns a page of the stock ledger of an item of the actor's account, oldest first
-// (page.After is a movement id).
-func Ledger(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, page Page) ([]vetshare.StockMovement, error) {
+// Ledger lists the stock ledger of an item of the actor's account, oldest first (in the order
+// the movements were written). It pages with [vetshare.Page]: next is the cursor of the next
+// page, empty after the last. [vetshare.ErrNotFound] for an item of another account;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func Ledger(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, page vetshare.Page) (rows []vetshare.StockMovement, next vetshare.Cursor, err error) {
 	const op = "inventory.Ledger"
-	limit, err := page.limit()
+	limit, err := cursor.Limit(page)
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := ownItem(ctx, tx, actor, item); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	ms, err := txn.D(tx).StockMovements(ctx, item, vetshare.MovementID(page.After), limit)
-	return ms, vetshare.Op(op, err)
+	var from vetshare.MovementID
+	if after != nil {
+		from = vetshare.MovementID(after[0])
+	}
+	rows, err = txn.D(tx).StockMovements(ctx, item, from, limit+1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(m vetshare.StockMovement) []string { return []string{string(m.ID)} })
+	return rows, next, nil
 }

@@ -252,7 +252,7 @@ func TestR11_3BusyIsWaitedOn(t *testing.T) {
 	var rows []driver.ClientRow
 	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		rows, _, err = records.Clients(ctx, tx, f.Actor(0), "", records.Page{Limit: 100})
+		rows, _, err = records.Clients(ctx, tx, f.Actor(0), "", vetshare.Page{Limit: 100})
 		return err
 	})
 	if len(rows) != 40 {
@@ -280,12 +280,15 @@ func TestR11_4NoPanicOnAnyInput(t *testing.T) {
 					_, _, err := records.CreateClient(ctx, tx, actor, vetshare.Client{LastName: s, FirstName: s, Email: s, Phone: s})
 					return err
 				},
-				func() error { _, err := sharing.Candidates(ctx, tx, actor, s, int(n%100)); return err },
+				func() error {
+					_, _, err := sharing.Candidates(ctx, tx, actor, s, vetshare.Page{Limit: int(n % 100)})
+					return err
+				},
 				func() error { _, err := sharing.ShareClient(ctx, tx, actor, vetshare.ClientID(id)); return err },
 				func() error { _, err := sharing.CrossReference(ctx, tx, actor, n, vetshare.AccountID(id)); return err },
 				func() error { _, _, err := records.ClientByNumber(ctx, tx, actor, n); return err },
 				func() error {
-					_, _, err := records.Clients(ctx, tx, actor, s, records.Page{Limit: int(n % 2000), After: s})
+					_, _, err := records.Clients(ctx, tx, actor, s, vetshare.Page{Limit: int(n % 2000), After: vetshare.Cursor(s)})
 					return err
 				},
 				func() error {
@@ -293,7 +296,7 @@ func TestR11_4NoPanicOnAnyInput(t *testing.T) {
 					return err
 				},
 				func() error {
-					_, err := records.History(ctx, tx, actor, records.HistoryQuery{Patient: vetshare.PatientID(id), After: vetshare.RecordID(s), Limit: int(n % 2000)})
+					_, _, err := records.History(ctx, tx, actor, records.HistoryQuery{Patient: vetshare.PatientID(id)}, vetshare.Page{Limit: int(n % 2000), After: vetshare.Cursor(s)})
 					return err
 				},
 				func() error {

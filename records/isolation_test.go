@@ -214,7 +214,7 @@ func checkModel(rt *rapid.T, f *fixture.Fixture, m *model) {
 		for i, a := range f.Accounts {
 			act := vetshare.Actor{User: f.Admin.ID, Account: a.ID}
 			// List: exactly the model's clients.
-			rows, _, err := records.Clients(ctx, tx, act, "", records.Page{Limit: 1000})
+			rows, _, err := records.Clients(ctx, tx, act, "", vetshare.Page{Limit: 1000})
 			if err != nil {
 				return err
 			}
@@ -231,7 +231,7 @@ func checkModel(rt *rapid.T, f *fixture.Fixture, m *model) {
 				rt.Fatalf("account %d lists %v, want %v", i, got, want)
 			}
 			// Search by prefix: the model's clients with that folded last name prefix.
-			rows, _, err = records.Clients(ctx, tx, act, "mu", records.Page{Limit: 1000})
+			rows, _, err = records.Clients(ctx, tx, act, "mu", vetshare.Page{Limit: 1000})
 			if err != nil {
 				return err
 			}
@@ -257,7 +257,7 @@ func checkModel(rt *rapid.T, f *fixture.Fixture, m *model) {
 				if (err == nil) != visible {
 					rt.Fatalf("account %d reads patient %s: %v, want visible=%v", i, p, err, visible)
 				}
-				hist, err := records.History(ctx, tx, act, records.HistoryQuery{Patient: p, Limit: 1000})
+				hist, _, err := records.History(ctx, tx, act, records.HistoryQuery{Patient: p}, vetshare.Page{Limit: 1000})
 				if (err == nil) != visible {
 					rt.Fatalf("account %d reads history of %s: %v", i, p, err)
 				}

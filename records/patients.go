@@ -9,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -72,21 +73,38 @@ func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	return p, vetshare.Op(op, err)
 }
 
-// Patients returns the client's patients as the actor's account sees them; [vetshare.ErrNotFound]
-// unless the account shares the client.
-func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) ([]vetshare.Patient, error) {
+// Patients lists the client's patients as the actor's account sees them, in the order they were
+// added (by the time recorded, then name, then id). It pages with [vetshare.Page]: next is the
+// cursor of the next page, empty after the last; a client has few patients, so each page is cut
+// from all of them. [vetshare.ErrNotFound] unless the account shares the client;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, page vetshare.Page) (rows []vetshare.Patient, next vetshare.Cursor, err error) {
 	const op = "records.Patients"
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 3)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	if !vetshare.ValidID(client) {
-		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("client", client))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, client); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	ps, err := txn.D(tx).Patients(ctx, actor.Account, client)
-	return ps, vetshare.Op(op, err)
+	rows, err = txn.D(tx).Patients(ctx, actor.Account, client)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(p vetshare.Patient) []string {
+		return []string{cursor.Time(p.CreatedAt), p.Name, string(p.ID)}
+	})
+	return rows, next, nil
 }
 
 // AddRecord adds a medical record to a patient, stamped with the actor's account and user
@@ -157,45 +175,48 @@ func Record(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 	return r, vetshare.Op(op, err)
 }
 
-// HistoryQuery selects a page of a patient's history.
+// HistoryQuery selects whose history [History] lists.
 type HistoryQuery struct {
 	Patient vetshare.PatientID
 	// IncludeRemoved lists removed records too (R5.3 keeps them, out of the history).
 	IncludeRemoved bool
-	// After is the id of the last record of the previous page; empty for the first.
-	After vetshare.RecordID
-	// Limit is the page size: 0 means 100; at most 1000.
-	Limit int
 }
 
-// History returns a page of a patient's medical records, oldest first, as the actor's account
-// sees them: every record of the patient, whichever account added it, each stamped with that
-// account and user (R3.1, R3.2). Removed records are left out unless asked for.
-// [vetshare.ErrNotFound] unless the account shares the patient's client.
-func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q HistoryQuery) ([]vetshare.Record, error) {
+// History lists a patient's medical records by record id (for the ids vetshare makes, the order
+// they were recorded), as the actor's account sees them: every record of the patient, whichever account
+// added it, each stamped with that account and user (R3.1, R3.2). Removed records are left out
+// unless asked for. It pages with [vetshare.Page]: next is the cursor of the next page, empty
+// after the last. [vetshare.ErrNotFound] unless the account shares the patient's client;
+// [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q HistoryQuery, page vetshare.Page) (rows []vetshare.Record, next vetshare.Cursor, err error) {
 	const op = "records.History"
-	switch {
-	case q.Limit < 0:
-		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "negative"))
-	case q.Limit == 0:
-		q.Limit = 100
-	case q.Limit > 1000:
-		q.Limit = 1000
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
-	if q.After != "" && !vetshare.ValidID(q.After) {
-		return nil, vetshare.Op(op, vetshare.Invalid("After", "malformed id"))
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if !vetshare.ValidID(q.Patient) {
-		return nil, vetshare.Op(op, vetshare.NotFound("patient", q.Patient))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", q.Patient))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).Patient(ctx, actor.Account, q.Patient); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rs, err := txn.D(tx).Records(ctx, driver.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, AfterID: q.After, Limit: q.Limit})
-	return rs, vetshare.Op(op, err)
+	dq := driver.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, Limit: limit + 1}
+	if after != nil {
+		dq.AfterID = vetshare.RecordID(after[0])
+	}
+	rows, err = txn.D(tx).Records(ctx, dq)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(r vetshare.Record) []string { return []string{string(r.ID)} })
+	return rows, next, nil
 }
 
 // RemoveRecord removes a record added to the wrong account (R5.3): it is kept, marked removed

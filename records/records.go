@@ -10,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -158,54 +159,33 @@ func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 	return c, e, vetshare.Op(op, err)
 }
 
-// Page selects a page of a listing: at most Limit rows (0 means 50; at most 1000) after the
-// last row of the previous page.
-type Page struct {
-	Limit int
-	// After is the Next of the previous page; empty for the first.
-	After string
-}
-
-func (p Page) limit() (int, error) {
-	switch {
-	case p.Limit < 0:
-		return 0, vetshare.Invalid("Limit", "negative")
-	case p.Limit == 0:
-		return 50, nil
-	case p.Limit > 1000:
-		return 1000, nil
-	}
-	return p.Limit, nil
-}
-
-// Clients lists the actor's account's clients by name, those whose last name, first name or
-// "last, first" starts with prefix when it is not empty (compared as [vetshare.FoldName] does),
-// a page at a time. next is the After of the next page, empty after the last.
-func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page Page) (rows []driver.ClientRow, next string, err error) {
+// Clients lists the actor's account's clients by name key ([vetshare.NameKey]: last name, then
+// first name), then id, those whose last name, first name or "last, first" starts with prefix
+// when it is not empty (compared as [vetshare.FoldName] does). It pages with [vetshare.Page]:
+// next is the cursor of the next page, empty after the last. A bad limit or a cursor of another
+// list is refused with [vetshare.ErrInvalid].
+func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page vetshare.Page) (rows []driver.ClientRow, next vetshare.Cursor, err error) {
 	const op = "records.Clients"
-	limit, err := page.limit()
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	q := driver.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit}
-	if page.After != "" {
-		key, id, ok := strings.Cut(page.After, "\x00")
-		if !ok || !vetshare.ValidID(vetshare.ClientID(id)) {
-			return nil, "", vetshare.Op(op, vetshare.Invalid("After", "not a page token"))
-		}
-		q.AfterKey, q.AfterID = key, vetshare.ClientID(id)
+	q := driver.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit + 1}
+	if after != nil {
+		q.AfterKey, q.AfterID = after[0], vetshare.ClientID(after[1])
 	}
 	rows, err = txn.D(tx).Clients(ctx, q)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if len(rows) == limit {
-		last := rows[len(rows)-1]
-		next = last.Key + "\x00" + string(last.ID)
-	}
+	rows, next = cursor.Trim(op, rows, limit, func(r driver.ClientRow) []string { return []string{r.Key, string(r.ID)} })
 	return rows, next, nil
 }
 

@@ -33,7 +33,7 @@ func TestR3_2RecordsStampedAndVisibleEverywhere(t *testing.T) {
 	})
 	for i := range 3 {
 		f.View(t, func(tx *vetshare.Tx) error {
-			hist, err := records.History(ctx, tx, f.Actor(i), records.HistoryQuery{Patient: p.ID})
+			hist, _, err := records.History(ctx, tx, f.Actor(i), records.HistoryQuery{Patient: p.ID}, vetshare.Page{})
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ func TestR3_3ForeignIDsAreNotFound(t *testing.T) {
 		if _, err := records.Record(ctx, tx, f.Actor(1), r.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("foreign record: %v", err)
 		}
-		if _, err := records.History(ctx, tx, f.Actor(1), records.HistoryQuery{Patient: p.ID}); !errors.Is(err, vetshare.ErrNotFound) {
+		if _, _, err := records.History(ctx, tx, f.Actor(1), records.HistoryQuery{Patient: p.ID}, vetshare.Page{}); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("foreign history: %v", err)
 		}
 		return nil
@@ -114,11 +114,11 @@ func TestR5_3RemovedRecordKeptAndMarked(t *testing.T) {
 		return nil
 	})
 	f.View(t, func(tx *vetshare.Tx) error {
-		hist, _ := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID})
+		hist, _, _ := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID}, vetshare.Page{})
 		if len(hist) != 0 {
 			t.Errorf("history lists a removed record: %+v", hist)
 		}
-		all, _ := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID, IncludeRemoved: true})
+		all, _, _ := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID, IncludeRemoved: true}, vetshare.Page{})
 		if len(all) != 1 || all[0].Removed == nil {
 			t.Errorf("removed record not kept: %+v", all)
 		}
@@ -168,10 +168,10 @@ func TestClientsPaging(t *testing.T) {
 		f.Client(t, 0, n, "X")
 	}
 	var all []string
-	page := records.Page{Limit: 2}
+	page := vetshare.Page{Limit: 2}
 	for {
 		var rows []driver.ClientRow
-		var next string
+		var next vetshare.Cursor
 		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
 			rows, next, err = records.Clients(ctx, tx, f.Actor(0), "", page)
@@ -189,7 +189,7 @@ func TestClientsPaging(t *testing.T) {
 		t.Errorf("paged clients: %v", all)
 	}
 	f.View(t, func(tx *vetshare.Tx) error {
-		if _, _, err := records.Clients(ctx, tx, f.Actor(0), "", records.Page{After: "garbage"}); !errors.Is(err, vetshare.ErrInvalid) {
+		if _, _, err := records.Clients(ctx, tx, f.Actor(0), "", vetshare.Page{After: "garbage"}); !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("bad page token: %v", err)
 		}
 		return nil

@@ -96,7 +96,7 @@ func (s *scooby) reminders(t testing.TB, status vetshare.ReminderStatus) []vetsh
 	var rs []vetshare.Reminder
 	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		rs, err = reminders.PatientReminders(ctx, tx, s.a, s.patient.ID, status)
+		rs, _, err = reminders.PatientReminders(ctx, tx, s.a, s.patient.ID, status, vetshare.Page{})
 		return err
 	})
 	return rs
@@ -206,10 +206,10 @@ func TestR5_4_NeverRefusedForLackOfStock(t *testing.T) {
 	var ledger []vetshare.StockMovement
 	s.f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		if below, err = inventory.BelowZero(ctx, tx, s.a, inventory.Page{}); err != nil {
+		if below, _, err = inventory.BelowZero(ctx, tx, s.a, vetshare.Page{}); err != nil {
 			return err
 		}
-		ledger, err = inventory.Ledger(ctx, tx, s.a, s.dhppA.ID, inventory.Page{})
+		ledger, _, err = inventory.Ledger(ctx, tx, s.a, s.dhppA.ID, vetshare.Page{})
 		return err
 	})
 	if len(below) != 1 || below[0].ID != s.dhppA.ID {
@@ -344,10 +344,10 @@ func TestR5_3_RemoveAndReAdd(t *testing.T) {
 			var history, all []vetshare.Record
 			s.f.View(t, func(tx *vetshare.Tx) error {
 				var err error
-				if history, err = records.History(ctx, tx, s.b, records.HistoryQuery{Patient: s.patient.ID}); err != nil {
+				if history, _, err = records.History(ctx, tx, s.b, records.HistoryQuery{Patient: s.patient.ID}, vetshare.Page{}); err != nil {
 					return err
 				}
-				all, err = records.History(ctx, tx, s.b, records.HistoryQuery{Patient: s.patient.ID, IncludeRemoved: true})
+				all, _, err = records.History(ctx, tx, s.b, records.HistoryQuery{Patient: s.patient.ID, IncludeRemoved: true}, vetshare.Page{})
 				return err
 			})
 			for _, r := range history {

@@ -10,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -121,14 +122,29 @@ func RemoveDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Ac
 	return vetshare.Op(op, txn.D(tx).DeleteDisableAction(ctx, item, target))
 }
 
-// DisableActions returns the actions configured on an item of the actor's account, by target.
-func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+// DisableActions lists the actions configured on an item of the actor's account, by target item
+// id. It pages with [vetshare.Page]: next is the cursor of the next page, empty after the last;
+// each page is cut from the item's actions, read whole. [vetshare.ErrNotFound] for an item of
+// another account; [vetshare.ErrInvalid] for a bad limit or a cursor of another list.
+func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item vetshare.ItemID, page vetshare.Page) (rows []vetshare.DisableAction, next vetshare.Cursor, err error) {
 	const op = "reminders.DisableActions"
-	if _, err := ownItem(ctx, tx, actor, item); err != nil {
-		return nil, vetshare.Op(op, err)
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
-	as, err := txn.D(tx).DisableActions(ctx, item)
-	return as, vetshare.Op(op, err)
+	after, err := cursor.Read(op, page.After, 1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if _, err := ownItem(ctx, tx, actor, item); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, err = txn.D(tx).DisableActions(ctx, item)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(a vetshare.DisableAction) []string { return []string{string(a.TargetItemID)} })
+	return rows, next, nil
 }
 
 func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
@@ -145,59 +161,85 @@ func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	return it, err
 }
 
-// PatientReminders returns the reminders of a patient the actor's account shares, all of them
-// when status is empty, by due date: those of every account, each with its source (R7.2).
-// [vetshare.ErrNotFound] when the patient is not shared with the account (R3.3).
-func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
+// PatientReminders lists the reminders of a patient the actor's account shares, all of them
+// when status is empty, by due date, then id: those of every account, each with its source
+// (R7.2). It pages with [vetshare.Page]: next is the cursor of the next page, empty after the
+// last; each page is cut from the patient's reminders of that status, read whole.
+// [vetshare.ErrNotFound] when the patient is not shared with the account (R3.3);
+// [vetshare.ErrInvalid] for an unknown status, a bad limit or a cursor of another list.
+func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, status vetshare.ReminderStatus, page vetshare.Page) (rows []vetshare.Reminder, next vetshare.Cursor, err error) {
 	const op = "reminders.PatientReminders"
 	switch status {
 	case "", vetshare.ReminderOpen, vetshare.ReminderCompleted, vetshare.ReminderWithdrawn:
 	default:
-		return nil, vetshare.Op(op, vetshare.Invalid("status", "must be open, completed, withdrawn or empty"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("status", "must be open, completed, withdrawn or empty"))
+	}
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if !vetshare.ValidID(patient) {
-		return nil, vetshare.Op(op, vetshare.NotFound("patient", patient))
+		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", patient))
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).Patient(ctx, actor.Account, patient); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rs, err := txn.D(tx).PatientReminders(ctx, patient, status)
-	return rs, vetshare.Op(op, err)
+	rows, err = txn.D(tx).PatientReminders(ctx, patient, status)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Cut(op, rows, after, limit, func(r vetshare.Reminder) []string { return []string{cursor.Time(r.Due), string(r.ID)} })
+	return rows, next, nil
 }
 
-// DuePage is a page of [Due]: the last reminder of the previous page (zero for the first) and a
-// size (0 means 100; at most 1000).
-type DuePage struct {
-	After vetshare.DueReminder
-	Limit int
-}
-
-// Due returns a page of the open reminders that come from the actor's account (R7.2) due in
-// [from, to), by due date, each with the patient's name, the client and the account's name, for
-// the host to send in that location's name (R7.7). Reminders from other accounts are never
-// listed: each location sends its own.
-func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to time.Time, page DuePage) ([]vetshare.DueReminder, error) {
+// Due lists the open reminders that come from the actor's account (R7.2) due in [from, to), by
+// due date, then id, each with the patient's name, the client and the account's name, for the
+// host to send in that location's name (R7.7). Reminders from other accounts are never listed:
+// each location sends its own. It pages with [vetshare.Page]: next is the cursor of the next
+// page, empty after the last. A window without both ends or with to not after from, a bad limit
+// and a cursor of another list are refused with [vetshare.ErrInvalid].
+func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to time.Time, page vetshare.Page) (rows []vetshare.DueReminder, next vetshare.Cursor, err error) {
 	const op = "reminders.Due"
 	switch {
 	case from.IsZero() || to.IsZero():
-		return nil, vetshare.Op(op, vetshare.Invalid("from", "the window needs both ends"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("from", "the window needs both ends"))
 	case !from.Before(to):
-		return nil, vetshare.Op(op, vetshare.Invalid("to", "must be after from"))
-	case page.Limit < 0:
-		return nil, vetshare.Op(op, vetshare.Invalid("Limit", "negative"))
-	case page.Limit == 0:
-		page.Limit = 100
-	case page.Limit > 1000:
-		page.Limit = 1000
+		return nil, "", vetshare.Op(op, vetshare.Invalid("to", "must be after from"))
+	}
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	var afterDue time.Time
+	var afterID vetshare.ReminderID
+	if after != nil {
+		if afterDue, err = time.Parse(time.RFC3339Nano, after[0]); err != nil || after[1] == "" {
+			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned by this list"))
+		}
+		afterID = vetshare.ReminderID(after[1])
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
-	rs, err := txn.D(tx).DueReminders(ctx, actor.Account, from, to, page.After.Due, page.After.ID, page.Limit)
-	return rs, vetshare.Op(op, err)
+	rows, err = txn.D(tx).DueReminders(ctx, actor.Account, from, to, afterDue, afterID, limit+1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	rows, next = cursor.Trim(op, rows, limit, func(r vetshare.DueReminder) []string {
+		return []string{r.Due.UTC().Format(time.RFC3339Nano), string(r.ID)}
+	})
+	return rows, next, nil
 }
 
 // Report is the duplicate-reminder setup report of a share group (R7.5).

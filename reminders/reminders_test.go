@@ -113,7 +113,7 @@ func TestR7_3_DisableActionsWithinGroup(t *testing.T) {
 		}
 	})
 	f.View(t, func(tx *vetshare.Tx) error {
-		got, err := reminders.DisableActions(ctx, tx, f.Actor(0), a.ID)
+		got, _, err := reminders.DisableActions(ctx, tx, f.Actor(0), a.ID, vetshare.Page{})
 		var targets []vetshare.ItemID
 		for _, x := range got {
 			targets = append(targets, x.TargetItemID)
@@ -222,19 +222,23 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 			return err
 		})
 	}
-	due := func(actor vetshare.Actor, from, to time.Time, page reminders.DuePage) []vetshare.DueReminder {
+	due := func(actor vetshare.Actor, from, to time.Time, page vetshare.Page) ([]vetshare.DueReminder, vetshare.Cursor) {
 		var out []vetshare.DueReminder
+		var next vetshare.Cursor
 		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
-			out, err = reminders.Due(ctx, tx, actor, from, to, page)
+			out, next, err = reminders.Due(ctx, tx, actor, from, to, page)
 			return err
 		})
-		return out
+		return out, next
 	}
 	from, to := atA[0].Scheduled[0].Due, atA[2].Scheduled[0].Due // the third is due at to: outside
-	got := due(f.Actor(0), from, to, reminders.DuePage{Limit: 1})
-	got = append(got, due(f.Actor(0), from, to, reminders.DuePage{After: got[0], Limit: 1})...)
-	got = append(got, due(f.Actor(0), from, to, reminders.DuePage{After: got[1], Limit: 1})...)
+	got, next := due(f.Actor(0), from, to, vetshare.Page{Limit: 1})
+	for next != "" {
+		var more []vetshare.DueReminder
+		more, next = due(f.Actor(0), from, to, vetshare.Page{After: next, Limit: 1})
+		got = append(got, more...)
+	}
 	a := f.Accounts[0]
 	want := []vetshare.DueReminder{
 		{Reminder: atA[0].Scheduled[0], PatientName: "Scooby", ClientID: cl.ID, AccountName: a.Name},
@@ -243,11 +247,11 @@ func TestR7_7_DueFromEachAccount(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("due at A (-want +got):\n%s", diff)
 	}
-	if got := due(f.Actor(1), from, to, reminders.DuePage{}); len(got) != 1 || got[0].AccountID != f.Accounts[1].ID {
+	if got, _ := due(f.Actor(1), from, to, vetshare.Page{}); len(got) != 1 || got[0].AccountID != f.Accounts[1].ID {
 		t.Errorf("due at B = %+v, want B's own one", got)
 	}
 	f.View(t, func(tx *vetshare.Tx) error {
-		if _, err := reminders.Due(ctx, tx, f.Actor(0), to, from, reminders.DuePage{}); !errors.Is(err, vetshare.ErrInvalid) {
+		if _, _, err := reminders.Due(ctx, tx, f.Actor(0), to, from, vetshare.Page{}); !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("reversed window = %v, want invalid", err)
 		}
 		return nil

@@ -3,10 +3,12 @@ package sharing
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -34,43 +36,53 @@ type CandidatePatient struct {
 	Species string
 }
 
-// DefaultCandidates and MaxCandidates bound the number of candidates returned.
-const (
-	DefaultCandidates = 10
-	MaxCandidates     = 50
-)
-
-// Candidates returns, as a name is typed in the actor's account, the clients of the other
-// current members of its group that are not shared with it yet and whose last name, first name
-// or "last, first" starts with typed (R2.3 a), compared case- and accent-insensitively
+// Candidates lists, as a name is typed in the actor's account, the clients of the other current
+// members of its group that are not shared with it yet and whose last name, first name or "last,
+// first" starts with typed (R2.3 a), compared case- and accent-insensitively
 // ([vetshare.FoldName]). Best match first: clients whose "last, first" starts with it, then
-// those whose first name does, each in name order. At most limit are returned (0 means
-// [DefaultCandidates]; at most [MaxCandidates]).
+// those whose first name does, each in name order, then by id.
+//
+// It pages with [vetshare.Page]; next is the cursor of the next page, empty after the last.
+// Best-first order has no key to page by, so a cursor keeps what was typed and how many
+// candidates were given before it: a client that comes into range or is shared between two pages
+// can move a candidate from one page to the next or out of sight. A cursor given with other
+// typed text is refused, as are a bad limit and a cursor of another list, with
+// [vetshare.ErrInvalid]. A page further on reads the candidates before it again: a front desk
+// picks from the first page.
 //
 // An account in no group has no candidates. typed must hold at least one letter or digit after
 // folding, or Candidates returns [vetshare.ErrInvalid].
-func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, typed string, limit int) ([]Candidate, error) {
+func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, typed string, page vetshare.Page) (rows []Candidate, next vetshare.Cursor, err error) {
 	const op = "sharing.Candidates"
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	prefix := vetshare.FoldName(typed)
-	switch {
-	case prefix == "":
-		return nil, vetshare.Op(op, vetshare.Invalid("typed", "empty"))
-	case limit < 0:
-		return nil, vetshare.Op(op, vetshare.Invalid("limit", "negative"))
-	case limit == 0:
-		limit = DefaultCandidates
-	case limit > MaxCandidates:
-		limit = MaxCandidates
+	if prefix == "" {
+		return nil, "", vetshare.Op(op, vetshare.Invalid("typed", "empty"))
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	offset := 0
+	if after != nil {
+		n, err := strconv.Atoi(after[1])
+		if err != nil || n < 1 || after[0] != prefix {
+			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned for what is typed now"))
+		}
+		offset = n
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
-		return nil, nil
+		return nil, "", nil
 	}
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	from := make([]vetshare.AccountID, 0, len(members))
 	for _, m := range members {
@@ -79,11 +91,15 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		}
 	}
 	if len(from) == 0 {
-		return nil, nil
+		return nil, "", nil
 	}
-	clients, err := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: limit})
+	clients, err := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: offset + limit + 1})
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
+	}
+	clients = clients[min(offset, len(clients)):]
+	if len(clients) > limit {
+		clients, next = clients[:limit], cursor.Make(op, prefix, strconv.Itoa(offset+limit))
 	}
 	// The details of every candidate in two reads, whatever their number.
 	ids := make([]vetshare.ClientID, len(clients))
@@ -92,11 +108,11 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	}
 	entries, err := txn.D(tx).ClientEntriesOf(ctx, ids)
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	patients, err := txn.D(tx).PatientsOf(ctx, ids)
 	if err != nil {
-		return nil, vetshare.Op(op, err)
+		return nil, "", vetshare.Op(op, err)
 	}
 	byID := make(map[vetshare.ClientID]*Candidate, len(clients))
 	out := make([]Candidate, len(clients))
@@ -113,7 +129,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		if !ok {
 			a, err := txn.D(tx).Account(ctx, e.AccountID)
 			if err != nil {
-				return nil, vetshare.Op(op, err)
+				return nil, "", vetshare.Op(op, err)
 			}
 			name, names[e.AccountID] = a.Name, a.Name
 		}
@@ -124,7 +140,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		cand := byID[p.ClientID]
 		cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
 	}
-	return out, nil
+	return out, next, nil
 }
 
 func isMember(members []vetshare.GroupMember, a vetshare.AccountID) bool {

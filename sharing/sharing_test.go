@@ -217,7 +217,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 		if _, err := records.Patient(ctx, tx, f.Actor(1), p2.ID); err != nil {
 			t.Errorf("patient added at A after removal not seen at B: %v", err)
 		}
-		rs, err := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID})
+		rs, _, err := records.History(ctx, tx, f.Actor(0), records.HistoryQuery{Patient: p.ID}, vetshare.Page{})
 		if err != nil || len(rs) != 1 || rs[0].AccountID != f.Accounts[1].ID {
 			t.Errorf("record added at B after removal not seen at A: %v %v", err, rs)
 		}
@@ -342,7 +342,7 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 	var got []sharing.Candidate
 	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
-		got, err = sharing.Candidates(ctx, tx, f.Actor(1), "MUL", 0)
+		got, _, err = sharing.Candidates(ctx, tx, f.Actor(1), "MUL", vetshare.Page{})
 		return err
 	})
 	var names []string
@@ -363,7 +363,7 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 	}
 	for typed, want := range map[string]int{"müller, é": 1, "muller, elodie": 1, "eló": 1, "  mul  ": 3, "zz": 0} {
 		f.View(t, func(tx *vetshare.Tx) error {
-			cs, err := sharing.Candidates(ctx, tx, f.Actor(1), typed, 0)
+			cs, _, err := sharing.Candidates(ctx, tx, f.Actor(1), typed, vetshare.Page{})
 			if err != nil {
 				return err
 			}
@@ -388,14 +388,14 @@ func TestR2_3ManualSharingCandidates(t *testing.T) {
 		if c.LastName != "Müller" || c.FirstName != "Élodie" {
 			t.Errorf("shared profile at B: %+v", c)
 		}
-		cs, _ := sharing.Candidates(ctx, tx, f.Actor(1), "müller", 0)
+		cs, _, _ := sharing.Candidates(ctx, tx, f.Actor(1), "müller", vetshare.Page{})
 		if len(cs) != 0 {
 			t.Errorf("a shared client is still a candidate: %+v", cs)
 		}
 		return nil
 	})
 	f.View(t, func(tx *vetshare.Tx) error {
-		_, err := sharing.Candidates(ctx, tx, f.Actor(1), " \t", 0)
+		_, _, err := sharing.Candidates(ctx, tx, f.Actor(1), " \t", vetshare.Page{})
 		if !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("blank typed: %v, want ErrInvalid", err)
 		}
@@ -415,7 +415,7 @@ func TestR2_4PatientsFollowTheClient(t *testing.T) {
 	p3 := f.Patient(t, 2, c.ID, "Tom", "cat")
 	for i := range 3 {
 		f.View(t, func(tx *vetshare.Tx) error {
-			ps, err := records.Patients(ctx, tx, f.Actor(i), c.ID)
+			ps, _, err := records.Patients(ctx, tx, f.Actor(i), c.ID, vetshare.Page{})
 			if err != nil {
 				return err
 			}
@@ -577,7 +577,7 @@ func TestR2_8SameGroupOnly(t *testing.T) {
 		if _, err := sharing.ShareClient(ctx, tx, f.Actor(2), c.ID); !errors.Is(err, vetshare.ErrNotFound) {
 			t.Errorf("share across groups: %v", err)
 		}
-		if cs, _ := sharing.Candidates(ctx, tx, f.Actor(2), "rog", 0); len(cs) != 0 {
+		if cs, _, _ := sharing.Candidates(ctx, tx, f.Actor(2), "rog", vetshare.Page{}); len(cs) != 0 {
 			t.Errorf("candidates across groups: %v", cs)
 		}
 		return nil

@@ -243,7 +243,7 @@ func BenchmarkHistoryNonOrigin(b *testing.B) {
 	b.Run("op", func(b *testing.B) {
 		for b.Loop() {
 			f.View(b, func(tx *vetshare.Tx) error {
-				rs, err := records.History(bctx, tx, f.Actor(1), records.HistoryQuery{Patient: patient})
+				rs, _, err := records.History(bctx, tx, f.Actor(1), records.HistoryQuery{Patient: patient}, vetshare.Page{})
 				if len(rs) != 100 {
 					b.Fatalf("%d records", len(rs))
 				}
@@ -370,7 +370,7 @@ func BenchmarkCandidates1M(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			start := time.Now()
 			f.View(b, func(tx *vetshare.Tx) error {
-				cs, err := sharing.Candidates(bctx, tx, f.Actor(i%10), prefixes[i%len(prefixes)], 10)
+				cs, _, err := sharing.Candidates(bctx, tx, f.Actor(i%10), prefixes[i%len(prefixes)], vetshare.Page{Limit: 10})
 				if err == nil && len(cs) == 0 {
 					b.Fatalf("no candidates for %q", prefixes[i%len(prefixes)])
 				}

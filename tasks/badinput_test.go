@@ -72,8 +72,11 @@ func TestBadInput(t *testing.T) {
 	edit := func(id vetshare.TaskID, ch tasks.Change) func(*vetshare.Tx) error {
 		return func(tx *vetshare.Tx) error { _, err := tasks.Edit(g.ctx, tx, as, id, ch); return err }
 	}
-	assigned := func(actor vetshare.Actor, q tasks.AssignedQuery) func(*vetshare.Tx) error {
-		return func(tx *vetshare.Tx) error { _, err := tasks.AssignedToMe(g.ctx, tx, actor, q); return err }
+	assigned := func(actor vetshare.Actor, q tasks.AssignedQuery, page ...vetshare.Page) func(*vetshare.Tx) error {
+		return func(tx *vetshare.Tx) error {
+			_, err := tasks.AssignedToMe(g.ctx, tx, actor, q, append(page, vetshare.Page{})[0])
+			return err
+		}
 	}
 	empty, repeat0 := "  ", vetshare.RepeatRule{Every: 0, Unit: vetshare.RepeatDay}
 	farDue := time.Date(20000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -123,15 +126,15 @@ func TestBadInput(t *testing.T) {
 		{"select a foreign account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.far}}}), vetshare.ErrNotPermitted},
 		{"select an unknown account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{unknownAccount}}}), vetshare.ErrNotPermitted},
 		{"select a malformed account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{"north"}}}), vetshare.ErrInvalid},
-		{"negative limit", assigned(as, tasks.AssignedQuery{Limit: -1}), vetshare.ErrInvalid},
-		{"huge limit", assigned(as, tasks.AssignedQuery{Limit: 100000}), vetshare.ErrInvalid},
+		{"negative limit", assigned(as, tasks.AssignedQuery{}, vetshare.Page{Limit: -1}), vetshare.ErrInvalid},
+		{"huge limit", assigned(as, tasks.AssignedQuery{}, vetshare.Page{Limit: 100000}), vetshare.ErrInvalid},
 		{"unknown user's list", assigned(vetshare.Actor{User: unknownUser, Account: g.north}, tasks.AssignedQuery{}), vetshare.ErrNotPermitted},
 		{"malformed patient", func(tx *vetshare.Tx) error {
-			_, err := tasks.PatientTasks(g.ctx, tx, as, "rex", tasks.ListQuery{})
+			_, _, err := tasks.PatientTasks(g.ctx, tx, as, "rex", tasks.ListQuery{}, vetshare.Page{})
 			return err
 		}, vetshare.ErrInvalid},
 		{"malformed assignee filter", func(tx *vetshare.Tx) error {
-			_, err := tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: "x"})
+			_, _, err := tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: "x"}, vetshare.Page{})
 			return err
 		}, vetshare.ErrInvalid},
 	}

@@ -157,10 +157,10 @@ func BenchmarkAssignedToMe(b *testing.B) {
 	}
 	assigned := func(sel tasks.Selection) func() int {
 		return func() int {
-			var p tasks.Page
+			var p tasks.Assigned
 			err := s.View(ctx, func(tx *vetshare.Tx) error {
 				var err error
-				p, err = tasks.AssignedToMe(ctx, tx, actor, tasks.AssignedQuery{Clinics: sel})
+				p, err = tasks.AssignedToMe(ctx, tx, actor, tasks.AssignedQuery{Clinics: sel}, vetshare.Page{})
 				return err
 			})
 			if err != nil {

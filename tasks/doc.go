@@ -51,7 +51,8 @@
 //     Overdue means not completed and due before now, so for the open and in-progress tasks the
 //     due-date order puts the overdue first; tasks without a due date come last. Completed tasks
 //     are a separate list (Completed in the query), as a to-do list shows what is left to do.
-//     Pages follow with a keyset ([vetshare.TaskKey]), stable under inserts.
+//     Pages follow with a keyset ([vetshare.TaskKey]) kept in the [vetshare.Cursor], stable
+//     under inserts.
 //   - Reach: in the logged-in account a member sees every task of the account; in another
 //     linked clinic only the tasks assigned to them (that is what Assigned To Me shows). Any
 //     other task answers [vetshare.ErrNotFound], as one that does not exist (R3.3).

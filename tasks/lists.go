@@ -3,10 +3,12 @@ package tasks
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -24,26 +26,22 @@ type Row struct {
 	Warning *Warning
 }
 
-// Page is one page of a task list.
-type Page struct {
+// Assigned is a page of [AssignedToMe].
+type Assigned struct {
 	Rows []Row
 	// Clinics are the accounts the list shows.
 	Clinics []Clinic
-	// Next is where the next page starts (the After of the next query); nil on the last page.
-	Next *vetshare.TaskKey
+	// Next is the cursor of the next page, for [vetshare.Page.After]; empty on the last page.
+	Next vetshare.Cursor
 }
 
-// AssignedQuery asks for a page of Assigned To Me.
+// AssignedQuery selects the tasks [AssignedToMe] lists.
 type AssignedQuery struct {
 	// Clinics is the choice of linked clinics; the zero Selection is the default, the account
 	// the user is logged into, and choosing it again is the reset (R9.2).
 	Clinics Selection
 	// Completed lists the completed tasks instead of the open and in-progress ones.
 	Completed bool
-	// After starts the page after this position: the Next of the page before.
-	After *vetshare.TaskKey
-	// Limit is the page size, up to [MaxLimit]; 0 for [DefaultLimit].
-	Limit int
 }
 
 // LinkedClinics returns the clinics the actor may choose in Assigned To Me (R9.2): the account
@@ -62,85 +60,90 @@ func LinkedClinics(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (
 // Choosing an account that is not a linked clinic is refused with a
 // [*vetshare.NotPermittedError] and lists nothing; so is choosing any other account than the
 // logged-in one when task sharing is off for the owner (R1.8, R9.9). Rows are ordered by due
-// date, which puts the overdue first, then by priority, most urgent first; tasks without a due
-// date come last. Each row names its clinic (R9.4), the actions the actor's permissions in that
-// clinic allow (R9.5), and a warning when its client is not shared with the logged-in account
-// (R9.7).
-func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q AssignedQuery) (Page, error) {
+// date, which puts the overdue first, then by priority, most urgent first, then by id; tasks
+// without a due date come last ([vetshare.TaskKey]). Each row names its clinic (R9.4), the
+// actions the actor's permissions in that clinic allow (R9.5), and a warning when its client is
+// not shared with the logged-in account (R9.7). It pages with [vetshare.Page]: the result's
+// Next is the cursor of the next page, empty after the last. A bad limit or a cursor of another
+// list is refused with [vetshare.ErrInvalid].
+func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q AssignedQuery, page vetshare.Page) (Assigned, error) {
 	const op = "tasks.AssignedToMe"
-	limit, err := checkLimit(q.Limit)
+	limit, after, err := readPage(op, page)
 	if err != nil {
-		return Page{}, vetshare.Op(op, err)
+		return Assigned{}, vetshare.Op(op, err)
 	}
 	s, err := reach(ctx, tx, actor)
 	if err != nil {
-		return Page{}, vetshare.Op(op, err)
+		return Assigned{}, vetshare.Op(op, err)
 	}
 	accounts, err := Select(s.linked, actor.Account, q.Clinics)
 	if err != nil {
 		if !s.sharing && errors.Is(err, vetshare.ErrNotPermitted) {
 			err = vetshare.NotPermitted("task sharing is not enabled: Assigned To Me shows only the account you are logged into")
 		}
-		return Page{}, vetshare.Op(op, err)
+		return Assigned{}, vetshare.Op(op, err)
 	}
 	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
-		Accounts: accounts, Assignee: actor.User, Completed: q.Completed, After: q.After, Limit: limit + 1,
+		Accounts: accounts, Assignee: actor.User, Completed: q.Completed, After: after, Limit: limit + 1,
 		SharedWith: actor.Account,
 	})
 	if err != nil {
-		return Page{}, vetshare.Op(op, err)
+		return Assigned{}, vetshare.Op(op, err)
 	}
-	return s.page(rows, accounts, limit, tx.Now()), nil
+	out := Assigned{Clinics: s.clinicsOf(accounts)}
+	out.Rows, out.Next = s.page(op, rows, limit, tx.Now())
+	return out, nil
 }
 
-// ListQuery asks for a page of a one-account task list (R9.3).
+// ListQuery selects the tasks of a one-account task list (R9.3).
 type ListQuery struct {
 	// Assignee, when set, keeps the tasks assigned to this user.
 	Assignee vetshare.UserID
 	// Completed lists the completed tasks instead of the open and in-progress ones.
 	Completed bool
-	// After starts the page after this position: the Next of the page before.
-	After *vetshare.TaskKey
-	// Limit is the page size, up to [MaxLimit]; 0 for [DefaultLimit].
-	Limit int
 }
 
 // AccountTasks lists the tasks of the account the actor is logged into, and of no other
-// (R9.3), in the order of [AssignedToMe].
-func AccountTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuery) (Page, error) {
-	p, err := list(ctx, tx, actor, "", q)
-	return p, vetshare.Op("tasks.AccountTasks", err)
+// (R9.3), in the order of [AssignedToMe]. It pages with [vetshare.Page]: next is the cursor of
+// the next page, empty after the last; a bad limit or a cursor of another list is refused with
+// [vetshare.ErrInvalid].
+func AccountTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuery, page vetshare.Page) (rows []Row, next vetshare.Cursor, err error) {
+	const op = "tasks.AccountTasks"
+	rows, next, err = list(ctx, tx, actor, op, "", q, page)
+	return rows, next, vetshare.Op(op, err)
 }
 
 // PatientTasks lists the tasks about a patient in the account the actor is logged into, and
-// in no other (R9.3). A patient not shared with that account answers [vetshare.ErrNotFound].
-func PatientTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
+// in no other (R9.3), in the order of [AssignedToMe]. A patient not shared with that account
+// answers [vetshare.ErrNotFound]. It pages with [vetshare.Page] as [AccountTasks] does.
+func PatientTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery, page vetshare.Page) (rows []Row, next vetshare.Cursor, err error) {
+	const op = "tasks.PatientTasks"
 	if !vetshare.ValidID(patient) {
-		return Page{}, vetshare.Op("tasks.PatientTasks", vetshare.Invalid("patient", "not a patient id"))
+		return nil, "", vetshare.Op(op, vetshare.Invalid("patient", "not a patient id"))
 	}
-	p, err := list(ctx, tx, actor, patient, q)
-	return p, vetshare.Op("tasks.PatientTasks", err)
+	rows, next, err = list(ctx, tx, actor, op, patient, q, page)
+	return rows, next, vetshare.Op(op, err)
 }
 
-func list(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery) (Page, error) {
-	limit, err := checkLimit(q.Limit)
+func list(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, op string, patient vetshare.PatientID, q ListQuery, page vetshare.Page) ([]Row, vetshare.Cursor, error) {
+	limit, after, err := readPage(op, page)
 	if err != nil {
-		return Page{}, err
+		return nil, "", err
 	}
 	if q.Assignee != "" && !vetshare.ValidID(q.Assignee) {
-		return Page{}, vetshare.Invalid("Assignee", "not a user id")
+		return nil, "", vetshare.Invalid("Assignee", "not a user id")
 	}
 	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
-		return Page{}, err
+		return nil, "", err
 	}
 	login, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
-		return Page{}, err
+		return nil, "", err
 	}
 	if patient != "" {
 		if _, err := txn.D(tx).Patient(ctx, actor.Account, patient); err != nil {
-			return Page{}, err
+			return nil, "", err
 		}
 	}
 	s := &scope{
@@ -149,38 +152,60 @@ func list(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient ve
 		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
 	}
 	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
-		Accounts: s.linked, Assignee: q.Assignee, Patient: patient, Completed: q.Completed, After: q.After,
+		Accounts: s.linked, Assignee: q.Assignee, Patient: patient, Completed: q.Completed, After: after,
 		Limit: limit + 1, SharedWith: actor.Account,
 	})
 	if err != nil {
-		return Page{}, err
+		return nil, "", err
 	}
-	return s.page(rows, s.linked, limit, tx.Now()), nil
+	out, next := s.page(op, rows, limit, tx.Now())
+	return out, next, nil
 }
 
-func checkLimit(n int) (int, error) {
-	switch {
-	case n == 0:
-		return DefaultLimit, nil
-	case n < 0 || n > MaxLimit:
-		return 0, vetshare.Invalid("Limit", "must be between 1 and 500, or 0 for the default")
+// readPage returns the limit of page and the task key its cursor names in list: nil for the
+// first page. A cursor keeps a task's due date (empty for none), priority and id.
+func readPage(list string, page vetshare.Page) (int, *vetshare.TaskKey, error) {
+	limit, err := cursor.Limit(page)
+	if err != nil {
+		return 0, nil, err
 	}
-	return n, nil
+	key, err := cursor.Read(list, page.After, 3)
+	if err != nil || key == nil {
+		return limit, nil, err
+	}
+	bad := vetshare.Invalid("Page.After", "this cursor was not returned by this list")
+	var k vetshare.TaskKey
+	if key[0] != "" {
+		if k.Due, err = time.Parse(time.RFC3339Nano, key[0]); err != nil {
+			return 0, nil, bad
+		}
+	}
+	p, err := strconv.Atoi(key[1])
+	if err != nil || key[2] == "" {
+		return 0, nil, bad
+	}
+	k.Priority, k.ID = vetshare.Priority(p), vetshare.TaskID(key[2])
+	return limit, &k, nil
 }
 
-// page makes a page of up to limit rows of the limit+1 the store returned.
-func (s *scope) page(rows []vetshare.TaskRow, accounts []vetshare.AccountID, limit int, now time.Time) Page {
-	p := Page{Clinics: s.clinicsOf(accounts)}
-	if len(rows) > limit {
-		rows = rows[:limit]
-		k := rows[limit-1].Key()
-		p.Next = &k
+// taskCursor returns the key a cursor keeps for the task at k.
+func taskCursor(k vetshare.TaskKey) []string {
+	due := ""
+	if !k.Due.IsZero() {
+		due = k.Due.UTC().Format(time.RFC3339Nano)
 	}
-	p.Rows = make([]Row, len(rows))
+	return []string{due, strconv.Itoa(int(k.Priority)), string(k.ID)}
+}
+
+// page makes the rows of a page of up to limit rows of the limit+1 the store returned, with the
+// cursor of the next page in list.
+func (s *scope) page(list string, rows []vetshare.TaskRow, limit int, now time.Time) ([]Row, vetshare.Cursor) {
+	rows, next := cursor.Trim(list, rows, limit, func(r vetshare.TaskRow) []string { return taskCursor(r.Key()) })
+	out := make([]Row, len(rows))
 	for i, r := range rows {
-		p.Rows[i] = s.row(r, now)
+		out[i] = s.row(r, now)
 	}
-	return p
+	return out, next
 }
 
 func (s *scope) row(r vetshare.TaskRow, now time.Time) Row {

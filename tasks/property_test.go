@@ -121,10 +121,10 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 			refused = refused || !reach[a]
 		}
 
-		var p tasks.Page
+		var p tasks.Assigned
 		err := w.store.View(w.ctx, func(tx *vetshare.Tx) error {
 			var err error
-			p, err = tasks.AssignedToMe(w.ctx, tx, vetshare.Actor{User: u, Account: login.id}, tasks.AssignedQuery{Clinics: sel, Limit: tasks.MaxLimit})
+			p, err = tasks.AssignedToMe(w.ctx, tx, vetshare.Actor{User: u, Account: login.id}, tasks.AssignedQuery{Clinics: sel}, vetshare.Page{Limit: vetshare.MaxLimit})
 			return err
 		})
 		if refused {

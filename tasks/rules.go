@@ -16,9 +16,6 @@ const (
 	MaxNotes = 10000
 	// MaxEvery is the largest interval of a repeat rule, in its units.
 	MaxEvery = 1000
-	// DefaultLimit is the page size of a list when the query asks for none; MaxLimit the largest.
-	DefaultLimit = 50
-	MaxLimit     = 500
 )
 
 // minDue and maxDue bound due dates and repeat ends: a task due outside is a typing error.

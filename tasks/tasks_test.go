@@ -60,19 +60,23 @@ func (g *group) create(by vetshare.UserID, in vetshare.AccountID, d tasks.Draft)
 	return t
 }
 
-func (g *group) assigned(as vetshare.Actor, q tasks.AssignedQuery) (tasks.Page, error) {
-	var p tasks.Page
+func (g *group) assigned(as vetshare.Actor, q tasks.AssignedQuery) (tasks.Assigned, error) {
+	return g.assignedPage(as, q, vetshare.Page{})
+}
+
+func (g *group) assignedPage(as vetshare.Actor, q tasks.AssignedQuery, page vetshare.Page) (tasks.Assigned, error) {
+	var p tasks.Assigned
 	err := g.try(func(tx *vetshare.Tx) error {
 		var err error
-		p, err = tasks.AssignedToMe(g.ctx, tx, as, q)
+		p, err = tasks.AssignedToMe(g.ctx, tx, as, q, page)
 		return err
 	})
 	return p, err
 }
 
-func ids(p tasks.Page) []vetshare.TaskID {
+func ids(rows []tasks.Row) []vetshare.TaskID {
 	var out []vetshare.TaskID
-	for _, r := range p.Rows {
+	for _, r := range rows {
 		out = append(out, r.Task.ID)
 	}
 	return out
@@ -148,7 +152,7 @@ func TestR9_2_AssignedToMe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, ids(p)); diff != "" {
+			if diff := cmp.Diff(tt.want, ids(p.Rows)); diff != "" {
 				t.Errorf("tasks (-want +got):\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.clinics, p.Clinics); diff != "" {
@@ -205,16 +209,16 @@ func TestR9_3_OtherListsShowOneAccount(t *testing.T) {
 	nb := g.create(g.boss, g.north, tasks.Draft{Title: "north, boss", Assignee: g.boss})
 	g.create(g.boss, g.south, tasks.Draft{Title: "south", Assignee: g.vet, PatientID: p})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
-	var all, mine, pets tasks.Page
+	var all, mine, pets []tasks.Row
 	g.update(func(tx *vetshare.Tx) error {
 		var err error
-		if all, err = tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{}); err != nil {
+		if all, _, err = tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{}, vetshare.Page{}); err != nil {
 			return err
 		}
-		if mine, err = tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: g.vet}); err != nil {
+		if mine, _, err = tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: g.vet}, vetshare.Page{}); err != nil {
 			return err
 		}
-		pets, err = tasks.PatientTasks(g.ctx, tx, as, p, tasks.ListQuery{})
+		pets, _, err = tasks.PatientTasks(g.ctx, tx, as, p, tasks.ListQuery{}, vetshare.Page{})
 		return err
 	})
 	if diff := cmp.Diff([]vetshare.TaskID{n.ID, nb.ID}, ids(all)); diff != "" {
@@ -229,7 +233,7 @@ func TestR9_3_OtherListsShowOneAccount(t *testing.T) {
 	// A patient not shared with the account answers not found.
 	far := g.patient(g.client(g.other, g.far, "Far"), g.far, g.stranger, "Rex")
 	err := g.try(func(tx *vetshare.Tx) error {
-		_, err := tasks.PatientTasks(g.ctx, tx, as, far, tasks.ListQuery{})
+		_, _, err := tasks.PatientTasks(g.ctx, tx, as, far, tasks.ListQuery{}, vetshare.Page{})
 		return err
 	})
 	if !errors.Is(err, vetshare.ErrNotFound) {
@@ -360,7 +364,7 @@ func TestR9_7_Warning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]vetshare.TaskID{ok.ID, warn.ID}, ids(p)); diff != "" {
+	if diff := cmp.Diff([]vetshare.TaskID{ok.ID, warn.ID}, ids(p.Rows)); diff != "" {
 		t.Fatalf("tasks (-want +got):\n%s", diff)
 	}
 	if p.Rows[0].Warning != nil {
@@ -442,12 +446,12 @@ func TestR1_8_R9_9_TaskSharingSwitch(t *testing.T) {
 	s := g.create(g.boss, g.south, tasks.Draft{Title: "south", Assignee: g.vet})
 	as := vetshare.Actor{User: g.vet, Account: g.north}
 	p, err := g.assigned(as, tasks.AssignedQuery{})
-	if err != nil || !cmp.Equal([]vetshare.TaskID{n.ID}, ids(p)) {
-		t.Fatalf("default list = %v, %v", ids(p), err)
+	if err != nil || !cmp.Equal([]vetshare.TaskID{n.ID}, ids(p.Rows)) {
+		t.Fatalf("default list = %v, %v", ids(p.Rows), err)
 	}
 	p, err = g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{All: true}})
-	if err != nil || !cmp.Equal([]vetshare.TaskID{n.ID}, ids(p)) {
-		t.Errorf("all clinics without task sharing = %v, %v; want the logged-in account's only", ids(p), err)
+	if err != nil || !cmp.Equal([]vetshare.TaskID{n.ID}, ids(p.Rows)) {
+		t.Errorf("all clinics without task sharing = %v, %v; want the logged-in account's only", ids(p.Rows), err)
 	}
 	_, err = g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.north, g.south}}})
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
@@ -468,7 +472,7 @@ func TestR1_8_R9_9_TaskSharingSwitch(t *testing.T) {
 	})
 	p, err = g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.north, g.south}}})
 	if err != nil || len(p.Rows) != 2 {
-		t.Errorf("with task sharing: %v, %v", ids(p), err)
+		t.Errorf("with task sharing: %v, %v", ids(p.Rows), err)
 	}
 }
 
@@ -532,20 +536,20 @@ func TestOrderAndPaging(t *testing.T) {
 	for _, limit := range []int{1, 2, 3, 8, 20} {
 		var got []vetshare.TaskID
 		var overdue []bool
-		q := tasks.AssignedQuery{Clinics: tasks.Selection{All: true}, Limit: limit}
+		q, page := tasks.AssignedQuery{Clinics: tasks.Selection{All: true}}, vetshare.Page{Limit: limit}
 		for range 20 {
-			p, err := g.assigned(as, q)
+			p, err := g.assignedPage(as, q, page)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got = append(got, ids(p)...)
+			got = append(got, ids(p.Rows)...)
 			for _, r := range p.Rows {
 				overdue = append(overdue, r.Overdue)
 			}
-			if p.Next == nil {
+			if p.Next == "" {
 				break
 			}
-			q.After = p.Next
+			page.After = p.Next
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("limit %d (-want +got):\n%s", limit, diff)
@@ -557,8 +561,8 @@ func TestOrderAndPaging(t *testing.T) {
 	// Completed tasks are listed apart.
 	g.update(func(tx *vetshare.Tx) error { _, _, err := tasks.Complete(g.ctx, tx, as, want[1]); return err })
 	p, err := g.assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{All: true}, Completed: true})
-	if err != nil || !cmp.Equal([]vetshare.TaskID{want[1]}, ids(p)) || p.Rows[0].Overdue {
-		t.Errorf("completed list = %v, %v", ids(p), err)
+	if err != nil || !cmp.Equal([]vetshare.TaskID{want[1]}, ids(p.Rows)) || p.Rows[0].Overdue {
+		t.Errorf("completed list = %v, %v", ids(p.Rows), err)
 	}
 }
 

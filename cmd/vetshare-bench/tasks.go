@@ -41,7 +41,7 @@ func (e *env) assignedToMe() *workload {
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int
 			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
-				p, err := tasks.AssignedToMe(ctx, tx, actor(i), tasks.AssignedQuery{Clinics: tasks.Selection{All: true}, Limit: 50})
+				p, err := tasks.AssignedToMe(ctx, tx, actor(i), tasks.AssignedQuery{Clinics: tasks.Selection{All: true}}, vetshare.Page{Limit: 50})
 				n = len(p.Rows)
 				if err == nil && n == 0 {
 					err = errors.New("no task assigned")

@@ -256,7 +256,7 @@ func (e *env) candidates() *workload {
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int
 			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
-				cs, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), 10)
+				cs, _, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), vetshare.Page{Limit: 10})
 				n = len(cs)
 				return err
 			})
@@ -355,7 +355,7 @@ func (e *env) history() *workload {
 			a, p := ref(i)
 			var n int
 			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
-				rs, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: p})
+				rs, _, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: p}, vetshare.Page{})
 				n = len(rs)
 				return err
 			})

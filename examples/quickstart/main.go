@@ -134,7 +134,7 @@ func run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		ps, err := records.Patients(ctx, tx, atSouth, c.ID)
+		ps, _, err := records.Patients(ctx, tx, atSouth, c.ID, vetshare.Page{})
 		if err != nil {
 			return err
 		}
@@ -160,7 +160,7 @@ func run(ctx context.Context) error {
 	}
 	printHistory := func(at vetshare.Actor, where string) error {
 		return store.View(ctx, func(tx *vetshare.Tx) error {
-			rs, err := records.History(ctx, tx, at, records.HistoryQuery{Patient: scooby.ID})
+			rs, _, err := records.History(ctx, tx, at, records.HistoryQuery{Patient: scooby.ID}, vetshare.Page{})
 			if err != nil {
 				return err
 			}
@@ -221,7 +221,7 @@ func run(ctx context.Context) error {
 		return err
 	}
 	err = store.View(ctx, func(tx *vetshare.Tx) error {
-		rows, _, err := records.Clients(ctx, tx, atSouth, "dink", records.Page{})
+		rows, _, err := records.Clients(ctx, tx, atSouth, "dink", vetshare.Page{})
 		fmt.Printf("A client created at North after the removal does not reach South (%d found).\n\n", len(rows))
 		return err
 	})

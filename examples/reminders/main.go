@@ -227,7 +227,7 @@ func (s *story) onHand(at vetshare.Actor, it vetshare.Item) int64 {
 
 func (s *story) show(p vetshare.Patient) error {
 	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
-		rs, err := reminders.PatientReminders(s.ctx, tx, s.north, p.ID, vetshare.ReminderOpen)
+		rs, _, err := reminders.PatientReminders(s.ctx, tx, s.north, p.ID, vetshare.ReminderOpen, vetshare.Page{})
 		if err != nil {
 			return err
 		}
@@ -243,7 +243,7 @@ func (s *story) due() error {
 	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
 		from := s.clock.Now()
 		for _, at := range []vetshare.Actor{s.north, s.south} {
-			ds, err := reminders.Due(s.ctx, tx, at, from, from.AddDate(2, 0, 0), reminders.DuePage{})
+			ds, _, err := reminders.Due(s.ctx, tx, at, from, from.AddDate(2, 0, 0), vetshare.Page{})
 			if err != nil {
 				return err
 			}
@@ -288,7 +288,7 @@ func patientName(s *story, tx *vetshare.Tx, id vetshare.PatientID) string {
 
 func (s *story) search(p vetshare.Patient) error {
 	return s.store.View(s.ctx, func(tx *vetshare.Tx) error {
-		rows, err := inventory.SearchUsages(s.ctx, tx, s.south, inventory.UsageSearch{Patient: p.ID})
+		rows, _, err := inventory.SearchUsages(s.ctx, tx, s.south, inventory.UsageSearch{Patient: p.ID}, vetshare.Page{})
 		if err != nil {
 			return err
 		}

@@ -115,11 +115,11 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	show := func(title string, sel tasks.Selection) (tasks.Page, error) {
-		var p tasks.Page
+	show := func(title string, sel tasks.Selection) (tasks.Assigned, error) {
+		var p tasks.Assigned
 		err := store.View(ctx, func(tx *vetshare.Tx) error {
 			var err error
-			p, err = tasks.AssignedToMe(ctx, tx, rosaAtNorth, tasks.AssignedQuery{Clinics: sel})
+			p, err = tasks.AssignedToMe(ctx, tx, rosaAtNorth, tasks.AssignedQuery{Clinics: sel}, vetshare.Page{})
 			return err
 		})
 		if err != nil {

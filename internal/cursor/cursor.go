@@ -6,6 +6,9 @@ package cursor
 import (
 	"encoding/base64"
 	"encoding/json"
+	"slices"
+	"sort"
+	"time"
 
 	"github.com/vetshare/vetshare"
 )
@@ -44,4 +47,36 @@ func Read(list string, c vetshare.Cursor, parts int) ([]string, error) {
 		return nil, bad
 	}
 	return key[1:], nil
+}
+
+// Trim cuts rows, read with limit+1 as the store's limit, to a page of limit rows and returns
+// it with the cursor of the next page: the key of its last row in list, or the zero cursor
+// when rows held no more than limit (the last page).
+func Trim[T any](list string, rows []T, limit int, key func(T) []string) ([]T, vetshare.Cursor) {
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, Make(list, key(rows[limit-1])...)
+}
+
+// Cut pages a list that is read whole and paged here: it orders rows by key (parts compared as
+// strings, in order), keeps those after the key after (all of them for nil) and returns a page
+// of limit rows with the cursor of the next page in list, as [Trim] does. It compares keys
+// rather than looking for the last row given, so a page stays right when that row is gone.
+func Cut[T any](list string, rows []T, after []string, limit int, key func(T) []string) ([]T, vetshare.Cursor) {
+	slices.SortStableFunc(rows, func(a, b T) int { return slices.Compare(key(a), key(b)) })
+	if after != nil {
+		rows = rows[sort.Search(len(rows), func(i int) bool { return slices.Compare(key(rows[i]), after) > 0 }):]
+	}
+	if len(rows) <= limit {
+		return rows, ""
+	}
+	rows = rows[:limit]
+	return rows, Make(list, key(rows[limit-1])...)
+}
+
+// Time returns t as a key part that sorts as t does: UTC, at a fixed width.
+func Time(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
 }

@@ -38,3 +38,21 @@ func TestR12_6CursorRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// R12.6: a list paged in memory continues after the key of the last row given, in key order,
+// even when that row is gone.
+func TestR12_6CutAfterAGoneRow(t *testing.T) {
+	key := func(s string) []string { return []string{s} }
+	rows, next := cursor.Cut("l", []string{"d", "a", "c", "b"}, nil, 2, key)
+	if d := cmp.Diff([]string{"a", "b"}, rows); d != "" || next == "" {
+		t.Fatalf("first page (-want +got): %s, next %q", d, next)
+	}
+	after, err := cursor.Read("l", next, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, next = cursor.Cut("l", []string{"d", "a", "c"}, after, 2, key) // b is gone
+	if d := cmp.Diff([]string{"c", "d"}, rows); d != "" || next != "" {
+		t.Errorf("last page (-want +got): %s, next %q", d, next)
+	}
+}
