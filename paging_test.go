@@ -12,7 +12,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/billing"
 	"github.com/vetshare/vetshare/contacts"
-	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/records"
@@ -141,7 +140,7 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 		return nil
 	})
 
-	clientRow := func(r driver.ClientRow) string { return string(r.ID) }
+	clientRow := func(r records.ClientRow) string { return string(r.ID) }
 	item := func(it vetshare.Item) string { return string(it.ID) }
 	taskRow := func(r tasks.Row) string { return string(r.Task.ID) }
 	return map[string]lister{

@@ -15,7 +15,6 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
-	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
@@ -249,7 +248,7 @@ func TestR11_3BusyIsWaitedOn(t *testing.T) {
 			t.Errorf("concurrent write: %v", err)
 		}
 	}
-	var rows []driver.ClientRow
+	var rows []records.ClientRow
 	f.View(t, func(tx *vetshare.Tx) error {
 		var err error
 		rows, _, err = records.Clients(ctx, tx, f.Actor(0), "", vetshare.Page{Limit: 100})

@@ -164,7 +164,7 @@ func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 // when it is not empty (compared as [vetshare.FoldName] does). It pages with [vetshare.Page]:
 // next is the cursor of the next page, empty after the last. A bad limit or a cursor of another
 // list is refused with [vetshare.ErrInvalid].
-func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page vetshare.Page) (rows []driver.ClientRow, next vetshare.Cursor, err error) {
+func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page vetshare.Page) (rows []ClientRow, next vetshare.Cursor, err error) {
 	const op = "records.Clients"
 	limit, err := cursor.Limit(page)
 	if err != nil {
@@ -181,12 +181,23 @@ func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix 
 	if after != nil {
 		q.AfterKey, q.AfterID = after[0], vetshare.ClientID(after[1])
 	}
-	rows, err = txn.D(tx).Clients(ctx, q)
+	stored, err := txn.D(tx).Clients(ctx, q)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	rows, next = cursor.Trim(op, rows, limit, func(r driver.ClientRow) []string { return []string{r.Key, string(r.ID)} })
+	stored, next = cursor.Trim(op, stored, limit, func(r driver.ClientRow) []string { return []string{r.Key, string(r.ID)} })
+	rows = make([]ClientRow, len(stored))
+	for i, r := range stored {
+		rows[i] = ClientRow{Client: r.Client, Entry: r.Entry}
+	}
 	return rows, next, nil
+}
+
+// ClientRow is a client as a list of one account shows it: the shared profile and the
+// account's own entry, with its client number.
+type ClientRow struct {
+	vetshare.Client
+	Entry vetshare.ClientEntry
 }
 
 // shareOnCreate shares a client that CreateClient has just created in actor.Account with every

@@ -8,7 +8,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vetshare/vetshare"
-	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
@@ -170,7 +169,7 @@ func TestClientsPaging(t *testing.T) {
 	var all []string
 	page := vetshare.Page{Limit: 2}
 	for {
-		var rows []driver.ClientRow
+		var rows []records.ClientRow
 		var next vetshare.Cursor
 		f.View(t, func(tx *vetshare.Tx) error {
 			var err error
