@@ -538,6 +538,11 @@ func testAudit(t *testing.T, h Harness) {
 		for i := range 3 {
 			for _, o := range []vetshare.OwnerID{w.owner.ID, w2.owner.ID} {
 				e := &vetshare.AuditEntry{OwnerID: o, At: t0, UserID: w.user.ID, AccountID: w.accounts[0].ID, Action: "test", Subject: fmt.Sprint(i), Outcome: "ok", Detail: "{}"}
+				if i > 0 {
+					// R10.1: the operation id and the host's request id are kept (entry 1 has
+					// neither, as entries written before they existed).
+					e.OperationID, e.RequestID = vetshare.OperationID(fmt.Sprint("op-", i)), fmt.Sprint("req-", i)
+				}
 				if err := txn.D(tx).AppendAudit(ctx, e); err != nil {
 					return err
 				}
@@ -560,6 +565,13 @@ func testAudit(t *testing.T, h Harness) {
 			t.Fatalf("AuditEntries: %d, want 3", len(es))
 		}
 		for i, e := range es {
+			wantOp, wantReq := vetshare.OperationID(""), ""
+			if i > 0 {
+				wantOp, wantReq = vetshare.OperationID(fmt.Sprint("op-", i)), fmt.Sprint("req-", i)
+			}
+			if e.OperationID != wantOp || e.RequestID != wantReq {
+				t.Errorf("entry %d read back with OperationID %q, RequestID %q; want %q, %q", e.Seq, e.OperationID, e.RequestID, wantOp, wantReq)
+			}
 			if i > 0 && string(e.PrevHash) != string(es[i-1].Hash) {
 				t.Errorf("entry %d does not carry the previous hash", e.Seq)
 			}
