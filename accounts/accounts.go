@@ -177,14 +177,23 @@ func Grant(ctx context.Context, tx *vetshare.Tx, m vetshare.Membership) error {
 	return vetshare.Op(op, txn.D(tx).PutMembership(ctx, m))
 }
 
+// MaxRequestID is the longest host request id, in bytes, that operations accept
+// ([vetshare.Actor.RequestID]).
+const MaxRequestID = 200
+
 // Check returns the membership by which actor may act in actor.Account. It returns
-// [vetshare.ErrNotPermitted] unless the user is active and has an active membership there.
+// [vetshare.ErrNotPermitted] unless the user is active and has an active membership there, and
+// [vetshare.ErrInvalid] for malformed ids or a request id that is not valid UTF-8 of at most
+// [MaxRequestID] bytes.
 func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.Membership, error) {
 	if !vetshare.ValidID(actor.User) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.User", "malformed id")
 	}
 	if !vetshare.ValidID(actor.Account) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
+	}
+	if err := CheckText("Actor.RequestID", actor.RequestID, MaxRequestID, false); err != nil {
+		return vetshare.Membership{}, err
 	}
 	u, m, err := txn.D(tx).ActorMembership(ctx, actor.User, actor.Account)
 	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {

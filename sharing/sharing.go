@@ -92,7 +92,7 @@ func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d
 	if len(req.Accounts) > 0 {
 		acct = req.Accounts[0]
 	}
-	return auditlog.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct},
+	return auditlog.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct, RequestID: req.RequestID},
 		"sharing."+string(req.Action), "request", outcome, rec)
 }
 
@@ -107,6 +107,10 @@ func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d
 // store fails.
 func Enable(ctx context.Context, tx *vetshare.Tx, req Request) (Decision, error) {
 	const op = "sharing.Enable"
+	defer txn.Begin(tx)()
+	if err := accounts.CheckText("RequestID", req.RequestID, accounts.MaxRequestID, false); err != nil {
+		return Decision{}, vetshare.Op(op, err)
+	}
 	req.Action = ActionEnable
 	f, err := gather(ctx, tx, req)
 	if err != nil {
@@ -147,6 +151,10 @@ type RemoveResult struct {
 // is unshared (R3.5). Like Enable, a rejection is returned as the decision with a nil error.
 func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, error) {
 	const op = "sharing.Remove"
+	defer txn.Begin(tx)()
+	if err := accounts.CheckText("RequestID", req.RequestID, accounts.MaxRequestID, false); err != nil {
+		return RemoveResult{}, vetshare.Op(op, err)
+	}
 	req.Action = ActionRemove
 	f, err := gather(ctx, tx, req)
 	if err != nil {
@@ -175,6 +183,7 @@ func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, er
 // the account already has returns the existing entry and creates nothing (R2.7).
 func ShareClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	const op = "sharing.ShareClient"
+	defer txn.Begin(tx)()
 	e, err := share(ctx, tx, actor, client, vetshare.ViaManual)
 	return e, vetshare.Op(op, err)
 }
