@@ -272,7 +272,27 @@ func testGroups(t *testing.T, h Harness) {
 			t.Errorf("GroupMembers after leaving: %v", ms)
 		}
 		// After leaving, it may join again (a new membership row).
-		return txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)})
+		if err := txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		// The history keeps every membership, the past one with its leaving time.
+		hist, err := txn.D(tx).GroupHistory(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		wantHist := []vetshare.GroupMember{
+			{GroupID: g.ID, AccountID: a, JoinedAt: t0},
+			{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Second), LeftAt: t0.Add(time.Minute)},
+			{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)},
+		}
+		if diff := cmp.Diff(wantHist, hist); diff != "" {
+			t.Errorf("GroupHistory (-want +got):\n%s", diff)
+		}
+		none, err := txn.D(tx).GroupHistory(ctx, vetshare.NewID[vetshare.GroupID](t0))
+		if err != nil || len(none) != 0 {
+			t.Errorf("GroupHistory of an unknown group: %v, %v; want none and no error", none, err)
+		}
+		return nil
 	})
 }
 
