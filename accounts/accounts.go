@@ -5,6 +5,10 @@
 // writing anything: names must not be empty, an account's time zone must be an IANA zone the
 // machine knows (the package embeds the zone database, so this does not depend on the host),
 // its currency three capital letters, emails must be addresses.
+//
+// [Account], [Owner] and [Clinics] read the directory as an actor sees it: the owner of the
+// account the actor is logged into and that owner's clinics. An account of another owner is not
+// found, exactly as one that does not exist (R3.3).
 package accounts
 
 import (
