@@ -19,13 +19,24 @@ type AuditEntry struct {
 	Subject   string    // on what: "client:<id>", "account:<id>", ...
 	Outcome   string    // "ok", "rejected", ...
 	Detail    string    // the evidence, as JSON
-	PrevHash  []byte    // set by the store
-	Hash      []byte    // set by the store
+	// OperationID is shared by every entry one operation call writes (R10.1): a host tells by it
+	// which entries belong together. Set by the library; empty on entries written before it was.
+	OperationID OperationID
+	// RequestID is the host's id of the request the operation served, from [Actor.RequestID];
+	// empty when the host gave none.
+	RequestID string
+	PrevHash  []byte // set by the store
+	Hash      []byte // set by the store
 }
 
 // AuditHash returns the hash entry e must carry: SHA-256 over e.PrevHash and every other field
 // but Hash, each length-prefixed so that no two different entries hash alike. Stores call it to
 // append; audit verification calls it to check.
+//
+// OperationID and RequestID are hashed, after Detail, only when one of them is set: entries
+// written before the log had them (both empty) hash as they always did, so existing chains keep
+// verifying, and an entry that has them cannot be given them or stripped of them unnoticed.
+// With the fields length-prefixed, an entry with them never hashes like one without.
 func AuditHash(e AuditEntry) []byte {
 	h := sha256.New()
 	var n [8]byte
@@ -46,5 +57,9 @@ func AuditHash(e AuditEntry) []byte {
 	put(e.Subject)
 	put(e.Outcome)
 	put(e.Detail)
+	if e.OperationID != "" || e.RequestID != "" {
+		put(string(e.OperationID))
+		put(e.RequestID)
+	}
 	return h.Sum(nil)
 }

@@ -37,6 +37,9 @@ type (
 	ContactID string
 	// TaskID identifies a task.
 	TaskID string
+	// OperationID identifies one call of an operation: the audit entries it writes share it
+	// (R10.1). The library makes it; it is never given by a host.
+	OperationID string
 )
 
 // ID is the set of id types, for [NewID] and [ValidID].

@@ -220,6 +220,10 @@ type Removal struct {
 type Actor struct {
 	User    UserID
 	Account AccountID
+	// RequestID, when set, is the host's own id of the request the operation serves (a web
+	// request, a job): every audit entry the operation writes carries it, so the host can find
+	// the entries of one of its requests (R10.1). It is not checked and grants nothing.
+	RequestID string
 }
 
 // NormalizeEmail returns the addr-spec of an RFC 5322 address, trimmed and lower-cased, without

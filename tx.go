@@ -14,6 +14,7 @@ import (
 type Tx struct {
 	d   any // the store's driver.Tx
 	now time.Time
+	op  txhook.Op // the operation call running in it (R10.1)
 }
 
 // Now returns the time of the transaction, taken once from the store's clock when it began.
@@ -29,6 +30,12 @@ func init() {
 	txhook.Driver = func(tx any) any {
 		if t, _ := tx.(*Tx); t != nil {
 			return t.d
+		}
+		return nil
+	}
+	txhook.State = func(tx any) *txhook.Op {
+		if t, _ := tx.(*Tx); t != nil {
+			return &t.op
 		}
 		return nil
 	}

@@ -5,6 +5,10 @@
 // writing anything: names must not be empty, an account's time zone must be an IANA zone the
 // machine knows (the package embeds the zone database, so this does not depend on the host),
 // its currency three capital letters, emails must be addresses.
+//
+// [Account], [Owner] and [Clinics] read the directory as an actor sees it: the owner of the
+// account the actor is logged into and that owner's clinics. An account of another owner is not
+// found, exactly as one that does not exist (R3.3).
 package accounts
 
 import (
@@ -177,14 +181,23 @@ func Grant(ctx context.Context, tx *vetshare.Tx, m vetshare.Membership) error {
 	return vetshare.Op(op, txn.D(tx).PutMembership(ctx, m))
 }
 
+// MaxRequestID is the longest host request id, in bytes, that operations accept
+// ([vetshare.Actor.RequestID]).
+const MaxRequestID = 200
+
 // Check returns the membership by which actor may act in actor.Account. It returns
-// [vetshare.ErrNotPermitted] unless the user is active and has an active membership there.
+// [vetshare.ErrNotPermitted] unless the user is active and has an active membership there, and
+// [vetshare.ErrInvalid] for malformed ids or a request id that is not valid UTF-8 of at most
+// [MaxRequestID] bytes.
 func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.Membership, error) {
 	if !vetshare.ValidID(actor.User) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.User", "malformed id")
 	}
 	if !vetshare.ValidID(actor.Account) {
 		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
+	}
+	if err := CheckText("Actor.RequestID", actor.RequestID, MaxRequestID, false); err != nil {
+		return vetshare.Membership{}, err
 	}
 	u, m, err := txn.D(tx).ActorMembership(ctx, actor.User, actor.Account)
 	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {

@@ -6,6 +6,11 @@
 // (R10.1). Each owner has its own chain of entries; each entry carries the hash of the previous
 // one and a hash over its own content ([vetshare.AuditHash]), and [Verify] recomputes the chain
 // (R10.2). The SQLite store also refuses UPDATE and DELETE on the log's table.
+//
+// The entries one operation call writes share an operation id, and carry the request id the
+// host gave in [vetshare.Actor.RequestID], so a host can tell which entries belong together
+// (R10.1). The log is read with [Log] and verified with [Verify], by an active owner or admin of
+// an account of the log's owner; anyone else gets [vetshare.ErrNotFound] (R10.3).
 package audit
 
 import (
@@ -36,10 +41,22 @@ func (e *BrokenError) Error() string {
 // Unwrap returns [vetshare.ErrConflict].
 func (e *BrokenError) Unwrap() error { return vetshare.ErrConflict }
 
-// Verify checks the owner's whole chain: sequence numbers 1, 2, 3, ... with no gap, each entry's
-// PrevHash equal to the previous entry's Hash, and each Hash equal to [vetshare.AuditHash] of the
-// entry. It returns the number of entries checked, and a [*BrokenError] at the first that fails.
-func Verify(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID) (int64, error) {
+// Verify checks the whole chain of the owner of the actor's account: sequence numbers 1, 2, 3,
+// ... with no gap, each entry's PrevHash equal to the previous entry's Hash, and each Hash equal
+// to [vetshare.AuditHash] of the entry. It returns the number of entries checked, and a
+// [*BrokenError] at the first that fails. The actor must be one who may read the log ([Log]):
+// anyone else gets [vetshare.ErrNotFound] (R10.3).
+func Verify(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (int64, error) {
+	const op = "audit.Verify"
+	owner, err := reader(ctx, tx, actor)
+	if err != nil {
+		return 0, vetshare.Op(op, err)
+	}
+	return verify(ctx, tx, owner)
+}
+
+// verify checks owner's chain for [Verify], which has checked the reader.
+func verify(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID) (int64, error) {
 	var prev []byte
 	var seq int64
 	for {

@@ -24,7 +24,7 @@ func verify(t *testing.T, f *fixture.Fixture) (int64, error) {
 	var n int64
 	var verr error
 	f.View(t, func(tx *vetshare.Tx) error {
-		n, verr = audit.Verify(ctx, tx, f.Owner.ID)
+		n, verr = audit.Verify(ctx, tx, f.Actor(0))
 		return nil
 	})
 	return n, verr

@@ -2,7 +2,6 @@ package billing
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
@@ -223,6 +223,7 @@ type PaymentRequest struct {
 // on error.
 func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, req PaymentRequest) (vetshare.Payment, error) {
 	const op = "billing.RecordPayment"
+	defer txn.Begin(tx)()
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
@@ -318,7 +319,7 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 	if err != nil {
 		return err
 	}
-	detail, err := json.Marshal(struct {
+	return auditlog.Write(ctx, tx, acct.OwnerID, actor, "billing.payment", "invoice:"+string(p.InvoiceID), "ok", struct {
 		Payment  vetshare.PaymentID `json:"payment"`
 		BookedAt vetshare.AccountID `json:"booked_at"`
 		Client   vetshare.ClientID  `json:"client"`
@@ -326,13 +327,6 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 		Amount   int64              `json:"amount"`
 		Currency string             `json:"currency"`
 	}{p.ID, p.AccountID, p.ClientID, p.Channel, p.Amount, p.Currency})
-	if err != nil {
-		return err
-	}
-	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
-		OwnerID: acct.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
-		Action: "billing.payment", Subject: "invoice:" + string(p.InvoiceID), Outcome: "ok", Detail: string(detail),
-	})
 }
 
 // Payments lists the payments of an invoice of the actor's account, oldest first (by the time

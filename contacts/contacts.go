@@ -2,7 +2,6 @@ package contacts
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -10,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/txn"
 )
@@ -223,6 +223,7 @@ func List(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuer
 // (R10.1).
 func Copy(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ContactID, to vetshare.AccountID) (vetshare.Contact, error) {
 	const op = "contacts.Copy"
+	defer txn.Begin(tx)()
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
@@ -254,17 +255,10 @@ func Copy(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 	if err := txn.D(tx).InsertContact(ctx, cp); err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
-	detail, err := json.Marshal(struct {
+	err = auditlog.Write(ctx, tx, from.OwnerID, actor, "contact.copy", "contact:"+string(cp.ID), "ok", struct {
 		From vetshare.ContactID `json:"from"`
 		To   vetshare.AccountID `json:"to"`
 	}{c.ID, to})
-	if err != nil {
-		return vetshare.Contact{}, vetshare.Op(op, err)
-	}
-	err = txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
-		OwnerID: from.OwnerID, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
-		Action: "contact.copy", Subject: "contact:" + string(cp.ID), Outcome: "ok", Detail: string(detail),
-	})
 	if err != nil {
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}

@@ -89,6 +89,10 @@ type SharingTx interface {
 	GroupOfAccount(ctx context.Context, account vetshare.AccountID) (vetshare.ShareGroup, []vetshare.GroupMember, error)
 	// GroupMembers returns the current members of a group, by joining time.
 	GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error)
+	// GroupHistory returns every membership of a group, current (LeftAt zero) and past, by
+	// joining time then account id: an account that left and joined again has one for each
+	// time. It returns none, and no error, for a group without members or that does not exist.
+	GroupHistory(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error)
 	// JoinGroup adds m; ErrConflict when the account is already in a group.
 	JoinGroup(ctx context.Context, m vetshare.GroupMember) error
 	// LeaveGroup ends the account's current membership at at; ErrNotFound when it has none.
@@ -192,7 +196,7 @@ type RecordsTx interface {
 // AuditTx keeps the audit log.
 type AuditTx interface {
 	// AppendAudit sets e's Seq, PrevHash and Hash (with [vetshare.AuditHash]) as the next entry of its
-	// owner's chain, and stores it.
+	// owner's chain, and stores it with every field, OperationID and RequestID included.
 	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
 	// AuditEntries returns up to limit entries of the owner's chain after seq, in order.
 	AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error)

@@ -225,7 +225,7 @@ func TestGenerateSmallObeysTheRules(t *testing.T) {
 	defer st.Close()
 	err = st.View(context.Background(), func(tx *vetshare.Tx) error {
 		for _, o := range m.Owners {
-			if _, err := audit.Verify(context.Background(), tx, o.ID); err != nil {
+			if _, err := audit.Verify(context.Background(), tx, vetshare.Actor{User: o.Admin, Account: o.Accounts[0]}); err != nil {
 				return err
 			}
 		}

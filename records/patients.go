@@ -19,6 +19,7 @@ import (
 // client's origin, the write is audited as a cross-account write (R10.1).
 func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
 	const op = "records.AddPatient"
+	defer txn.Begin(tx)()
 	if err := accounts.CheckName("Name", p.Name); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
@@ -114,6 +115,7 @@ func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client
 // client's origin, the write is audited as a cross-account write (R10.1).
 func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vetshare.Record) (vetshare.Record, error) {
 	const op = "records.AddRecord"
+	defer txn.Begin(tx)()
 	switch {
 	case !r.Kind.Valid():
 		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "must be note, usage, lab or attachment"))
@@ -227,6 +229,7 @@ func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q Histo
 // written to the audit log (R10.1).
 func RemoveRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (vetshare.Record, error) {
 	const op = "records.RemoveRecord"
+	defer txn.Begin(tx)()
 	r, c, err := recordForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)

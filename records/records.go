@@ -56,6 +56,7 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 // optional; the id, owner, accounts, times and version are set here.
 func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, []vetshare.ClientEntry, error) {
 	const op = "records.CreateClient"
+	defer txn.Begin(tx)()
 	c, err := checkProfile(c)
 	if err != nil {
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
@@ -95,6 +96,7 @@ func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 // client's origin is written to the audit log as a cross-account write (R10.1).
 func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, error) {
 	const op = "records.UpdateClient"
+	defer txn.Begin(tx)()
 	if !vetshare.ValidID(c.ID) {
 		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("ID", "malformed id"))
 	}

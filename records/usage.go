@@ -49,6 +49,7 @@ type UsageChange struct {
 // [vetshare.RecordUsage]; its other fields are set here.
 func AddUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vetshare.Record) (UsageChange, error) {
 	const op = "records.AddUsage"
+	defer txn.Begin(tx)()
 	ch, err := addUsage(ctx, tx, actor, u)
 	return ch, vetshare.Op(op, err)
 }
@@ -158,6 +159,7 @@ func auditReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 // is audited (R10.1), and so are changes to other accounts' reminders.
 func RemoveUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string) (UsageChange, error) {
 	const op = "records.RemoveUsage"
+	defer txn.Begin(tx)()
 	r, c, err := usageForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
 		return UsageChange{}, vetshare.Op(op, err)
@@ -245,11 +247,13 @@ func removeUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r v
 // account to must share the patient. It returns both changes.
 func MoveUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID, reason string, to vetshare.AccountID, item vetshare.ItemID) (removed, added UsageChange, err error) {
 	const op = "records.MoveUsage"
+	defer txn.Begin(tx)()
 	r, c, err := usageForRemoval(ctx, tx, actor, id, reason)
 	if err != nil {
 		return UsageChange{}, UsageChange{}, vetshare.Op(op, err)
 	}
-	there := vetshare.Actor{User: actor.User, Account: to}
+	there := actor // the same user and request (R10.1), at the account the usage moves to
+	there.Account = to
 	u := vetshare.Record{PatientID: r.PatientID, Kind: vetshare.RecordUsage, ItemID: item, Quantity: r.Quantity, Text: r.Text}
 	if err := checkMove(ctx, tx, there, u); err != nil {
 		return UsageChange{}, UsageChange{}, vetshare.Op(op, err)

@@ -490,7 +490,7 @@ func verify(s *scooby) (int64, error) {
 	var n int64
 	err := s.f.Store.View(ctx, func(tx *vetshare.Tx) error {
 		var err error
-		n, err = audit.Verify(ctx, tx, s.f.Owner.ID)
+		n, err = audit.Verify(ctx, tx, s.a)
 		return err
 	})
 	return n, err

@@ -38,6 +38,7 @@ func (e *OutsideGroupError) Unwrap() error { return vetshare.ErrNotPermitted }
 // An action naming another account's item is written to the audit log (R10.1).
 func AddDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, item, target vetshare.ItemID) (vetshare.DisableAction, error) {
 	const op = "reminders.AddDisableAction"
+	defer txn.Begin(tx)()
 	a, err := checkAction(ctx, tx, actor, item, target)
 	if err != nil {
 		return vetshare.DisableAction{}, vetshare.Op(op, err)

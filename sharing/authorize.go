@@ -51,6 +51,9 @@ type Request struct {
 	// Reference is the host's reference to the written request (a message id, a scan's file
 	// name), kept in the audit log as evidence.
 	Reference string
+	// RequestID, when set, is the host's own id of the request the decision serves: the
+	// decision's audit entry carries it (R10.1), as entries carry [vetshare.Actor.RequestID].
+	RequestID string `json:"-"`
 }
 
 // The reasons a request fails (R1.5). A [Decision] lists every one that applies, each as a

@@ -52,18 +52,26 @@ func Backfill(ctx context.Context, store vetshare.Store, actor vetshare.Actor, o
 	if opts.After != "" && !vetshare.ValidID(opts.After) {
 		return p, vetshare.Op(op, vetshare.Invalid("After", "malformed id"))
 	}
+	// The batches are one operation call: their audit entries share one operation id (R10.1),
+	// made in the first batch and carried to the next once it commits.
+	var opID vetshare.OperationID
 	for !p.Done {
 		if err := ctx.Err(); err != nil {
 			return p, vetshare.Op(op, err)
 		}
-		next := p
+		next, nextID := p, opID
 		err := store.Update(ctx, func(tx *vetshare.Tx) error {
-			return backfillBatch(ctx, tx, actor, opts, &next)
+			defer txn.Continue(tx, opID)()
+			if err := backfillBatch(ctx, tx, actor, opts, &next); err != nil {
+				return err
+			}
+			nextID = txn.OperationID(tx)
+			return nil
 		})
 		if err != nil {
 			return p, vetshare.Op(op, err)
 		}
-		p = next
+		p, opID = next, nextID
 		if opts.Progress != nil {
 			opts.Progress(p)
 		}

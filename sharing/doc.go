@@ -14,6 +14,8 @@
 // or adds the accounts to the one group a named account is in, which keeps its mode (R1.6).
 // [Remove] takes an account out of its group (R1.7). A rejection is a decision, not an error: it
 // is returned with a nil error so that the caller's transaction commits its audit entry.
+// [Group] shows a member account its group: the mode, the current members by name, and when
+// each account joined and left.
 //
 // # Sharing clients (R2)
 //
@@ -46,5 +48,10 @@
 //     first name does, each in name order; an account that left the group is not listed among
 //     the accounts that have a candidate.
 //   - A backfill is an admin's act: it needs an owner or admin of the account it runs from. Its
-//     shares are audited one entry per batch, listing the clients.
+//     shares are audited one entry per batch, listing the clients; the batches are one
+//     operation call, so their entries share one operation id (R10.1).
+//   - Any active member of an account in a group, staff included, may see the group ([Group]):
+//     it shows only accounts of the member's own owner (R1.1). An account that left sees no
+//     group; the accounts still in it see its leaving in the history.
+//   - A sharing request has no actor; the host's request id travels in [Request.RequestID].
 package sharing

@@ -16,6 +16,7 @@ import (
 // profile edit: it bumps the client's version, and is written to the audit log.
 func SetHomeLocation(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID, home vetshare.AccountID) (vetshare.Client, error) {
 	const op = "sharing.SetHomeLocation"
+	defer txn.Begin(tx)()
 	if !vetshare.ValidID(client) {
 		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("client", "malformed id"))
 	}

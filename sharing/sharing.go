@@ -93,7 +93,7 @@ func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d
 	if len(req.Accounts) > 0 {
 		acct = req.Accounts[0]
 	}
-	return auditlog.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct},
+	return auditlog.Write(ctx, tx, owner, vetshare.Actor{User: req.Requester, Account: acct, RequestID: req.RequestID},
 		"sharing."+string(req.Action), "request", outcome, rec)
 }
 
@@ -109,6 +109,10 @@ func writeDecision(ctx context.Context, tx *vetshare.Tx, req Request, f Facts, d
 // (an empty Action is taken as enable).
 func Enable(ctx context.Context, tx *vetshare.Tx, req Request) (Decision, error) {
 	const op = "sharing.Enable"
+	defer txn.Begin(tx)()
+	if err := accounts.CheckText("RequestID", req.RequestID, accounts.MaxRequestID, false); err != nil {
+		return Decision{}, vetshare.Op(op, err)
+	}
 	if err := setAction(&req, ActionEnable); err != nil {
 		return Decision{}, vetshare.Op(op, err)
 	}
@@ -152,6 +156,10 @@ type RemoveResult struct {
 // request whose Action names another action than remove is refused with [vetshare.ErrInvalid].
 func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, error) {
 	const op = "sharing.Remove"
+	defer txn.Begin(tx)()
+	if err := accounts.CheckText("RequestID", req.RequestID, accounts.MaxRequestID, false); err != nil {
+		return RemoveResult{}, vetshare.Op(op, err)
+	}
 	if err := setAction(&req, ActionRemove); err != nil {
 		return RemoveResult{}, vetshare.Op(op, err)
 	}
@@ -182,6 +190,7 @@ func Remove(ctx context.Context, tx *vetshare.Tx, req Request) (RemoveResult, er
 // the account already has returns the existing entry and creates nothing (R2.7).
 func ShareClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	const op = "sharing.ShareClient"
+	defer txn.Begin(tx)()
 	e, err := share(ctx, tx, actor, client, vetshare.ViaManual)
 	return e, vetshare.Op(op, err)
 }

@@ -651,7 +651,7 @@ func TestR10_1SharingEventsAudited(t *testing.T) {
 		t.Errorf("audit actions (-want +got):\n%s", diff)
 	}
 	f.View(t, func(tx *vetshare.Tx) error {
-		n, err := audit.Verify(ctx, tx, f.Owner.ID)
+		n, err := audit.Verify(ctx, tx, f.Actor(0))
 		if err != nil || n != 3 {
 			t.Errorf("Verify: %d entries, %v", n, err)
 		}

@@ -22,9 +22,9 @@ func (t *dtx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 		e.PrevHash = []byte{}
 	}
 	e.Hash = vetshare.AuditHash(*e)
-	_, err = t.exec(ctx, `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	_, err = t.exec(ctx, `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, operation_id, request_id, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.OperationID, e.RequestID, e.PrevHash, e.Hash)
 	return err
 }
 
@@ -34,11 +34,11 @@ func (t *dtx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var e vetshare.AuditEntry
 		var at int64
-		err := r.Scan(&e.OwnerID, &e.Seq, &at, &e.UserID, &e.AccountID, &e.Action, &e.Subject, &e.Outcome, &e.Detail, &e.PrevHash, &e.Hash)
+		err := r.Scan(&e.OwnerID, &e.Seq, &at, &e.UserID, &e.AccountID, &e.Action, &e.Subject, &e.Outcome, &e.Detail, &e.OperationID, &e.RequestID, &e.PrevHash, &e.Hash)
 		e.At = time.UnixMicro(at).UTC()
 		out = append(out, e)
 		return err
-	}, `SELECT owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash
+	}, `SELECT owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, operation_id, request_id, prev_hash, hash
 		FROM audit_log WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?`, owner, afterSeq, limit)
 	return out, err
 }

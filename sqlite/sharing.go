@@ -55,6 +55,18 @@ func (t *dtx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetsh
 	return out, err
 }
 
+// GroupHistory implements [*vetshare.Tx].
+func (t *dtx) GroupHistory(ctx context.Context, group vetshare.GroupID) ([]vetshare.GroupMember, error) {
+	var out []vetshare.GroupMember
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var m vetshare.GroupMember
+		err := scanMember(r, &m)
+		out = append(out, m)
+		return err
+	}, `SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE group_id = ? ORDER BY joined_at, account_id`, group)
+	return out, err
+}
+
 // JoinGroup implements [*vetshare.Tx].
 func (t *dtx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
 	_, err := t.exec(ctx, `INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,

@@ -295,7 +295,27 @@ func testGroups(t *testing.T, h Harness) {
 			t.Errorf("GroupMembers after leaving: %v", ms)
 		}
 		// After leaving, it may join again (a new membership row).
-		return txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)})
+		if err := txn.D(tx).JoinGroup(ctx, vetshare.GroupMember{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)}); err != nil {
+			return err
+		}
+		// The history keeps every membership, the past one with its leaving time.
+		hist, err := txn.D(tx).GroupHistory(ctx, g.ID)
+		if err != nil {
+			return err
+		}
+		wantHist := []vetshare.GroupMember{
+			{GroupID: g.ID, AccountID: a, JoinedAt: t0},
+			{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Second), LeftAt: t0.Add(time.Minute)},
+			{GroupID: g.ID, AccountID: b, JoinedAt: t0.Add(time.Hour)},
+		}
+		if diff := cmp.Diff(wantHist, hist); diff != "" {
+			t.Errorf("GroupHistory (-want +got):\n%s", diff)
+		}
+		none, err := txn.D(tx).GroupHistory(ctx, vetshare.NewID[vetshare.GroupID](t0))
+		if err != nil || len(none) != 0 {
+			t.Errorf("GroupHistory of an unknown group: %v, %v; want none and no error", none, err)
+		}
+		return nil
 	})
 }
 
@@ -561,6 +581,11 @@ func testAudit(t *testing.T, h Harness) {
 		for i := range 3 {
 			for _, o := range []vetshare.OwnerID{w.owner.ID, w2.owner.ID} {
 				e := &vetshare.AuditEntry{OwnerID: o, At: t0, UserID: w.user.ID, AccountID: w.accounts[0].ID, Action: "test", Subject: fmt.Sprint(i), Outcome: "ok", Detail: "{}"}
+				if i > 0 {
+					// R10.1: the operation id and the host's request id are kept (entry 1 has
+					// neither, as entries written before they existed).
+					e.OperationID, e.RequestID = vetshare.OperationID(fmt.Sprint("op-", i)), fmt.Sprint("req-", i)
+				}
 				if err := txn.D(tx).AppendAudit(ctx, e); err != nil {
 					return err
 				}
@@ -583,6 +608,13 @@ func testAudit(t *testing.T, h Harness) {
 			t.Fatalf("AuditEntries: %d, want 3", len(es))
 		}
 		for i, e := range es {
+			wantOp, wantReq := vetshare.OperationID(""), ""
+			if i > 0 {
+				wantOp, wantReq = vetshare.OperationID(fmt.Sprint("op-", i)), fmt.Sprint("req-", i)
+			}
+			if e.OperationID != wantOp || e.RequestID != wantReq {
+				t.Errorf("entry %d read back with OperationID %q, RequestID %q; want %q, %q", e.Seq, e.OperationID, e.RequestID, wantOp, wantReq)
+			}
 			if i > 0 && string(e.PrevHash) != string(es[i-1].Hash) {
 				t.Errorf("entry %d does not carry the previous hash", e.Seq)
 			}

@@ -2,7 +2,6 @@ package tasks
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -108,6 +108,7 @@ type Change struct {
 // returns the task as it is now.
 func Edit(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID, ch Change) (vetshare.Task, error) {
 	const op = "tasks.Edit"
+	defer txn.Begin(tx)()
 	s, old, err := load(ctx, tx, actor, id)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
@@ -197,6 +198,7 @@ func apply(ctx context.Context, tx *vetshare.Tx, old vetshare.Task, ch Change) (
 // [vetshare.PermTaskMarkInProgress] in the task's account (R9.5). It returns a
 // [*vetshare.ConflictError] when the task is not open.
 func Start(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+	defer txn.Begin(tx)()
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskInProgress)
 	return t, vetshare.Op("tasks.Start", err)
 }
@@ -206,6 +208,7 @@ func Start(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsha
 // completed repeating task leaves its next occurrence as it is, and completing it again
 // creates no other. It returns a [*vetshare.ConflictError] when the task is open.
 func Reopen(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
+	defer txn.Begin(tx)()
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskOpen)
 	return t, vetshare.Op("tasks.Reopen", err)
 }
@@ -216,6 +219,7 @@ func Reopen(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 // next (zero when there is none). It returns a [*vetshare.ConflictError] when the task is
 // already completed.
 func Complete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (done, next vetshare.Task, err error) {
+	defer txn.Begin(tx)()
 	done, next, err = move(ctx, tx, actor, id, vetshare.TaskCompleted)
 	return done, next, vetshare.Op("tasks.Complete", err)
 }
@@ -276,6 +280,7 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 // (R9.5).
 func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) error {
 	const op = "tasks.Delete"
+	defer txn.Begin(tx)()
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
 		return vetshare.Op(op, err)
@@ -392,14 +397,7 @@ func audit(ctx context.Context, tx *vetshare.Tx, s *scope, t vetshare.Task, acti
 		return nil
 	}
 	detail["task_account"] = t.AccountID
-	b, err := json.Marshal(detail)
-	if err != nil {
-		return err
-	}
-	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
-		OwnerID: s.login.OwnerID, At: tx.Now(), UserID: s.actor.User, AccountID: s.actor.Account,
-		Action: action, Subject: "task:" + string(t.ID), Outcome: "ok", Detail: string(b),
-	})
+	return auditlog.Write(ctx, tx, s.login.OwnerID, s.actor, action, "task:"+string(t.ID), "ok", detail)
 }
 
 // checkTask checks t's fields that need no store.

@@ -15,7 +15,8 @@ import (
 
 // Write appends an entry for owner at the transaction's time: actor did action on subject with
 // outcome; detail, when not nil, is kept as JSON evidence. The caller has checked the actor and
-// that the subject belongs to owner.
+// that the subject belongs to owner. The entry carries the id of the operation call running on
+// tx (see [txn.Begin]; a new one when none is) and the actor's RequestID (R10.1).
 func Write(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, actor vetshare.Actor, action, subject, outcome string, detail any) error {
 	var d []byte
 	if detail != nil {
@@ -27,5 +28,6 @@ func Write(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, actor v
 	return txn.D(tx).AppendAudit(ctx, &vetshare.AuditEntry{
 		OwnerID: owner, At: tx.Now(), UserID: actor.User, AccountID: actor.Account,
 		Action: action, Subject: subject, Outcome: outcome, Detail: string(d),
+		OperationID: txn.OperationID(tx), RequestID: actor.RequestID,
 	})
 }

@@ -212,6 +212,14 @@ func (h Hooked) Group(a0 context.Context, a1 vetshare.GroupID) (r0 vetshare.Shar
 	return h.Tx.Group(a0, a1)
 }
 
+// GroupHistory calls Before, then the wrapped transaction's GroupHistory.
+func (h Hooked) GroupHistory(a0 context.Context, a1 vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
+	if err = h.Before("GroupHistory"); err != nil {
+		return
+	}
+	return h.Tx.GroupHistory(a0, a1)
+}
+
 // GroupMembers calls Before, then the wrapped transaction's GroupMembers.
 func (h Hooked) GroupMembers(a0 context.Context, a1 vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
 	if err = h.Before("GroupMembers"); err != nil {

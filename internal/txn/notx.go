@@ -131,6 +131,11 @@ func (noTx) Group(_ context.Context, _ vetshare.GroupID) (r0 vetshare.ShareGroup
 	return
 }
 
+func (noTx) GroupHistory(_ context.Context, _ vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) GroupMembers(_ context.Context, _ vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
 	err = ErrNoTx
 	return
