@@ -1,0 +1,90 @@
+package vetsharetest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/records"
+	"github.com/vetshare/vetshare/tasks"
+	"github.com/vetshare/vetshare/vetsharetest"
+)
+
+var ctx = context.Background()
+
+func TestPractice(t *testing.T) {
+	s := vetsharetest.Open(t)
+
+	t.Run("OK", func(t *testing.T) {
+		p := s.NewPractice(t, 3, vetshare.ModeAutomatic)
+		if got := []string{p.Clinics[0].Name, p.Clinics[1].Name, p.Clinics[2].Name}; !cmp.Equal(got, []string{"Clinic A", "Clinic B", "Clinic C"}) {
+			t.Errorf("clinics: %v", got)
+		}
+		if p.Group == "" {
+			t.Fatal("no share group")
+		}
+		// R2.1: a client created at A reaches C in automatic mode, with its patients.
+		c, e, pets := p.Client(t, p.Actor(0), vetshare.Client{FirstName: "Shaggy"}, vetshare.Patient{Name: "Scooby"}, vetshare.Patient{Name: "Tom", Species: "cat"})
+		if e.Number != 1 || len(pets) != 2 || pets[1].Species != "cat" || pets[0].Species != "dog" {
+			t.Errorf("client entry %+v, patients %+v", e, pets)
+		}
+		p.MustView(t, func(tx *vetshare.Tx) error {
+			ps, err := records.Patients(ctx, tx, p.Actor(2), c.ID)
+			if len(ps) != 2 {
+				t.Errorf("clinic C sees %d patients, want 2", len(ps))
+			}
+			return err
+		})
+	})
+
+	t.Run("NoGroup", func(t *testing.T) {
+		p := s.NewPractice(t, 2, "")
+		c, _, _ := p.Client(t, p.Actor(0), vetshare.Client{})
+		p.MustView(t, func(tx *vetshare.Tx) error {
+			if _, _, err := records.Client(ctx, tx, p.Actor(1), c.ID); !errors.Is(err, vetshare.ErrNotFound) {
+				t.Errorf("clinic B reads a client of A without sharing: %v", err)
+			}
+			return nil
+		})
+	})
+
+	t.Run("UserRoles", func(t *testing.T) {
+		p := s.NewPractice(t, 2, vetshare.ModeManual)
+		sam := p.User(t, "sam", vetshare.RoleStaff, vetshare.PermTaskCreate, 1)
+		p.Client(t, vetshare.Actor{User: sam.ID, Account: p.Clinics[1].ID}, vetshare.Client{})
+		err := s.Update(ctx, func(tx *vetshare.Tx) error {
+			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: sam.ID, Account: p.Clinics[0].ID}, vetshare.Client{LastName: "Blake"})
+			return err
+		})
+		if !errors.Is(err, vetshare.ErrNotFound) && !errors.Is(err, vetshare.ErrNotPermitted) {
+			t.Errorf("staff of B only created a client at A: %v", err)
+		}
+	})
+
+	t.Run("ItemAndTask", func(t *testing.T) {
+		p := s.NewPractice(t, 1, "")
+		rabies := p.Item(t, p.Actor(0), vetshare.Item{Name: "Rabies vaccine", Reminders: []vetshare.ReminderRule{{Kind: "Rabies", Interval: vetshare.Interval{Count: 1, Unit: vetshare.Years}}}})
+		if rabies.Kind != vetshare.ItemProduct || len(rabies.Reminders) != 1 {
+			t.Errorf("item %+v", rabies)
+		}
+		task := p.Task(t, p.Actor(0), tasks.Draft{})
+		if task.Title != "Call back" || task.Assignee != p.Admin.ID || task.Status != vetshare.TaskOpen {
+			t.Errorf("task %+v", task)
+		}
+	})
+}
+
+// The clock starts at Start, moves by a microsecond at every transaction, and as far as the
+// test moves it.
+func TestClock(t *testing.T) {
+	s := vetsharetest.Open(t)
+	p := s.NewPractice(t, 1, "")
+	s.Clock.Set(vetsharetest.Start.Add(48 * time.Hour))
+	c, _, _ := p.Client(t, p.Actor(0), vetshare.Client{})
+	if d := c.CreatedAt.Sub(vetsharetest.Start); d < 48*time.Hour || d > 48*time.Hour+time.Millisecond {
+		t.Errorf("client created %v after Start, want 48h", d)
+	}
+}
