@@ -11,6 +11,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -88,8 +89,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 	fmt.Println("Sam phones in a request to share records. Rejected:")
+	// A reason may carry an account's id, new at every run; it is shown by the clinic's name.
+	named := strings.NewReplacer(string(north.ID), north.Name, string(south.ID), south.Name)
 	for _, r := range d.Reasons {
-		fmt.Println("  -", r)
+		fmt.Println("  -", named.Replace(r.Error()))
 	}
 	fmt.Printf("  (errors.Is(d.Err(), sharing.ErrNotWritten) = %v)\n", errors.Is(d.Err(), sharing.ErrNotWritten))
 
