@@ -3,6 +3,8 @@ package vetsharetest_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -87,4 +89,41 @@ func TestClock(t *testing.T) {
 	if d := c.CreatedAt.Sub(vetsharetest.Start); d < 48*time.Hour || d > 48*time.Hour+time.Millisecond {
 		t.Errorf("client created %v after Start, want 48h", d)
 	}
+}
+
+// ExampleTB's Close runs the cleanups, closing the store, and removes the directory.
+func TestExampleTB(t *testing.T) {
+	tb := vetsharetest.NewExampleTB()
+	s := vetsharetest.Open(tb)
+	s.NewPractice(tb, 1, "")
+	tb.Close()
+	if _, err := os.Stat(s.Path); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("after Close, the database file is still there: %v", err)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Fatal did not panic")
+		}
+	}()
+	tb.Fatal("stop")
+}
+
+// A host's test builds an owner's two clinics in an automatic share group and a client with a
+// patient, then checks what its own code sees. An Example has no *testing.T; ExampleTB stands in.
+func Example() {
+	t := vetsharetest.NewExampleTB() // in a test: the *testing.T
+	defer t.Close()
+
+	s := vetsharetest.Open(t)
+	p := s.NewPractice(t, 2, vetshare.ModeAutomatic)
+	shaggy, _, pets := p.Client(t, p.Actor(0), vetshare.Client{LastName: "Rogers", FirstName: "Shaggy"}, vetshare.Patient{Name: "Scooby"})
+	s.Clock.Add(7 * 24 * time.Hour) // a week later
+
+	p.MustView(t, func(tx *vetshare.Tx) error {
+		c, e, err := records.Client(ctx, tx, p.Actor(1), shaggy.ID)
+		fmt.Printf("%s sees %s %s (%s) as its client #%d on %s\n", p.Clinics[1].Name, c.FirstName, c.LastName, pets[0].Name, e.Number, tx.Now().Format("2 January 2006"))
+		return err
+	})
+	// Output:
+	// Clinic B sees Shaggy Rogers (Scooby) as its client #1 on 12 January 2026
 }
