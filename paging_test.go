@@ -72,7 +72,7 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 				return err
 			}
 			if _, err := tasks.Create(ctx, tx, a, tasks.Draft{Title: fmt.Sprintf("task %d", i), Assignee: f.Admin.ID, PatientID: patient,
-				Due: fixture.Start.Add(time.Duration(i%3) * 24 * time.Hour), Priority: vetshare.Priority(1 + i%2)}); err != nil {
+				Due: fixture.Start().Add(time.Duration(i%3) * 24 * time.Hour), Priority: vetshare.Priority(1 + i%2)}); err != nil {
 				return err
 			}
 			if _, err := billing.CreateInvoice(ctx, tx, a, vetshare.Invoice{ClientID: client, Lines: []vetshare.InvoiceLine{
@@ -181,7 +181,7 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 			return ids(rows, next, err, func(d vetshare.DisableAction) string { return string(d.TargetItemID) })
 		},
 		"reminders.Due": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
-			rows, next, err := reminders.Due(ctx, tx, a, fixture.Start, fixture.Start.AddDate(5, 0, 0), p)
+			rows, next, err := reminders.Due(ctx, tx, a, fixture.Start(), fixture.Start().AddDate(5, 0, 0), p)
 			return ids(rows, next, err, func(r vetshare.DueReminder) string { return string(r.ID) })
 		},
 		"billing.Invoices": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {

@@ -172,7 +172,7 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 	if err != nil {
 		b.Fatal(err)
 	}
-	t := fixture.Start
+	t := fixture.Start()
 	for _, c := range ids {
 		for range recs {
 			t = t.Add(time.Microsecond)
@@ -336,7 +336,7 @@ func bulkClients(f *fixture.Fixture, n int) error {
 	if err != nil {
 		return err
 	}
-	t := fixture.Start.Add(-24 * time.Hour * 365)
+	t := fixture.Start().Add(-24 * time.Hour * 365)
 	for i := range n {
 		t = t.Add(time.Microsecond)
 		a := f.Accounts[i%len(f.Accounts)].ID

@@ -11,6 +11,8 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -264,9 +266,14 @@ func (s *story) report() error {
 			return err
 		}
 		fmt.Printf("  Setup report: %d missing disable action(s), %d patient(s) with duplicates.\n", len(rep.Gaps), len(rep.Duplicates))
+		// The gaps come ordered by account id, which differs at every run; they are printed
+		// in the order of their text so that the output reads the same every time.
+		var gaps []string
 		for _, g := range rep.Gaps {
-			fmt.Printf("    %s gives %q (%s) with no action for %s's %q\n", s.name[g.GivenBy.AccountID], g.GivenBy.Name, g.Kind, s.name[g.Item.AccountID], g.Item.Name)
+			gaps = append(gaps, fmt.Sprintf("    %s gives %q (%s) with no action for %s's %q\n", s.name[g.GivenBy.AccountID], g.GivenBy.Name, g.Kind, s.name[g.Item.AccountID], g.Item.Name))
 		}
+		slices.Sort(gaps)
+		fmt.Print(strings.Join(gaps, ""))
 		for _, d := range rep.Duplicates {
 			fmt.Printf("    duplicate %s reminders for patient %s, from", d.Kind, patientName(s, tx, d.PatientID))
 			for _, r := range d.Reminders {

@@ -12,6 +12,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -174,12 +175,17 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println("\nAva is a client of both clinics, with her home at Lakeside in both; Ben is Northside's, Cleo Lakeside's.")
 
+	// The CSV carries the home location's account id, which is new at every run; it is shown
+	// here as <id of NAME> so that the output reads the same every time.
+	ids := strings.NewReplacer(string(north.ID), "<id of "+north.Name+">", string(lake.ID), "<id of "+lake.Name+">")
 	asOf := vetshare.Date{Year: 2026, Month: 6, Day: 15}
 	for _, a := range []vetshare.Account{north, lake} {
 		for _, kind := range []vetshare.ReportKind{vetshare.ReportActiveClients, vetshare.ReportLapsedClients} {
 			fmt.Printf("\n%s, %s as of %v:\n", a.Name, kind.Title(), asOf)
 			err := store.View(ctx, func(tx *vetshare.Tx) error {
-				_, err := reports.WriteCSV(ctx, tx, at(a), vetshare.ReportParams{Kind: kind, AsOf: asOf}, os.Stdout)
+				var csv strings.Builder
+				_, err := reports.WriteCSV(ctx, tx, at(a), vetshare.ReportParams{Kind: kind, AsOf: asOf}, &csv)
+				fmt.Print(ids.Replace(csv.String()))
 				return err
 			})
 			if err != nil {
