@@ -233,10 +233,11 @@ func recordForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
 	if r.AccountID != actor.Account {
-		return vetshare.Record{}, vetshare.Client{}, vetshare.NotPermitted("record %s was added at account %s; only that account may remove it", id, r.AccountID)
+		return vetshare.Record{}, vetshare.Client{}, &vetshare.NotPermittedError{
+			Reason: "the record was added at another clinic: only that clinic may remove it", User: actor.User, Account: r.AccountID}
 	}
 	if r.Removed != nil {
-		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
+		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "the record was already removed"}
 	}
 	p, err := txn.D(tx).Patient(ctx, actor.Account, r.PatientID)
 	if err != nil {

@@ -274,7 +274,8 @@ func checkMove(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vet
 	}
 	if _, err := txn.D(tx).Patient(ctx, actor.Account, u.PatientID); err != nil {
 		if errors.Is(err, vetshare.ErrNotFound) {
-			return vetshare.NotPermitted("account %s does not share patient %s", actor.Account, u.PatientID)
+			return &vetshare.NotPermittedError{Reason: "the patient is not shared with the clinic the usage is moved to",
+				User: actor.User, Account: actor.Account}
 		}
 		return err
 	}
@@ -305,5 +306,6 @@ func usageItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID,
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}
-	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account}
+	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account,
+		ItemName: it.Name, ItemAccountName: there.Name, AccountName: here.Name}
 }
