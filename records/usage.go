@@ -57,7 +57,7 @@ func AddUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 func checkUsage(u vetshare.Record) error {
 	switch {
 	case u.Kind != "" && u.Kind != vetshare.RecordUsage:
-		return vetshare.Invalid("Kind", "a usage has kind usage; other records are added with AddRecord")
+		return vetshare.Invalid("Kind", "only a usage is recorded this way: add other records as records")
 	case !vetshare.ValidID(u.ItemID):
 		return vetshare.Invalid("ItemID", "malformed id")
 	}
@@ -172,7 +172,7 @@ func usageForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
 	if r.Kind != vetshare.RecordUsage {
-		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "not a usage: a record is removed with records.RemoveRecord")
+		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "the record is not a usage: remove it as a record")
 	}
 	return r, c, nil
 }
