@@ -117,7 +117,7 @@ func Edit(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 		return vetshare.Task{}, vetshare.Op(op, s.refuse(old.AccountID, "edit tasks"))
 	}
 	if ch.Version != 0 && ch.Version != old.Version {
-		return vetshare.Task{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "task", ID: string(id), Version: ch.Version, Current: old.Version})
+		return vetshare.Task{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "task", ID: string(id), Version: ch.Version, Current: old.Version, Name: old.Title})
 	}
 	t, err := apply(ctx, tx, old, ch)
 	if err != nil {
