@@ -195,7 +195,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		return err
 	}
 	if t.readOnly {
-		return sqlTx.Rollback() // nothing to commit
+		return translate(sqlTx.Rollback()) // nothing to commit
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return translate(err)
@@ -298,7 +298,8 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	}
 	st, err := t.tx.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
+		// The query and SQLite's text stay inside, for logs; the message gives the code.
+		return nil, translate(fmt.Errorf("sqlite: prepare %q: %w", query, err))
 	}
 	if t.local == nil {
 		t.local = map[string]*sql.Stmt{}
