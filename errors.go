@@ -42,14 +42,13 @@ type NotFoundError struct {
 }
 
 func (e *NotFoundError) Error() string {
-	kind := e.Kind
-	if kind == "" {
-		kind = "the thing asked for"
+	switch {
+	case e.Kind == "":
+		return "not found"
+	case e.Name != "":
+		return fmt.Sprintf("%s %q not found", e.Kind, e.Name)
 	}
-	if e.Name != "" {
-		return fmt.Sprintf("%s %q not found", kind, e.Name)
-	}
-	return kind + " not found"
+	return e.Kind + " not found"
 }
 
 // Unwrap returns [ErrNotFound].
