@@ -45,7 +45,7 @@ func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, d Draft)
 	}
 	if !m.Permissions.Has(vetshare.PermTaskCreate) {
 		acct, _ := txn.D(tx).Account(ctx, actor.Account)
-		return vetshare.Task{}, vetshare.Op(op, refusal(actor, acct.ID, acct.Name, "create tasks"))
+		return vetshare.Task{}, vetshare.Op(op, refusal(actor, actor.Account, acct.Name, "create tasks"))
 	}
 	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
@@ -236,11 +236,8 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 	}
 	if !s.perms[t.AccountID].Has(need) {
 		what := "mark tasks in progress"
-		switch to {
-		case vetshare.TaskCompleted:
-			what = "complete tasks"
-		case vetshare.TaskOpen:
-			what = "reopen tasks"
+		if need == vetshare.PermTaskComplete {
+			what = "complete or reopen tasks"
 		}
 		return vetshare.Task{}, vetshare.Task{}, s.refuse(t.AccountID, what)
 	}
