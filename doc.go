@@ -63,6 +63,15 @@
 // [*ConflictError], [*NotPermittedError]) for [errors.As]. Something that exists but is not
 // shared with the account asking is reported exactly as something that does not exist.
 //
+// An error's message (its Error method) is a sentence a host may show a person (R12.7): what
+// was refused and why, naming the clinic, the item or the user by name where the operation has
+// the name ("Sam Staff has no active membership at Clinic B"). Ids are fields of the typed
+// errors, never in the sentence; rule numbers are in the documentation, never in a message.
+// Every operation wraps its errors in an [*OpError] whose Op field names it
+// ("records.CreateClient") for logs and [errors.As]; the message stays the sentence, without
+// the operation's name. A store translates its database's failures by error code, so no
+// database text reaches the message.
+//
 // # Lists
 //
 // Every operation that lists takes a [Page] as its last parameter, a limit and the cursor a

@@ -14,6 +14,7 @@ package accounts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -204,10 +205,35 @@ func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare
 		return vetshare.Membership{}, err
 	}
 	if err != nil || !m.Active {
-		return vetshare.Membership{}, vetshare.NotPermitted("user %s has no active membership in account %s", actor.User, actor.Account)
+		return vetshare.Membership{}, refusal(ctx, tx, actor, u, "%s has no active membership at %s")
 	}
 	if !u.Active {
-		return vetshare.Membership{}, vetshare.NotPermitted("user %s is not active", actor.User)
+		return vetshare.Membership{}, refusal(ctx, tx, actor, u, "%s is not an active user, so cannot act at %s")
 	}
 	return m, nil
+}
+
+// refusal returns the [*vetshare.NotPermittedError] of Check, naming the user and the account
+// (R12.7). It reads the names it lacks: this is the path of a refused request, not a hot one.
+// sentence has two %s, the user's name and the account's.
+func refusal(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vetshare.User, sentence string) error {
+	d := txn.D(tx)
+	if u.Name == "" {
+		if got, err := d.User(ctx, actor.User); err == nil {
+			u = got
+		}
+	}
+	e := &vetshare.NotPermittedError{User: actor.User, UserName: u.Name, Account: actor.Account}
+	if a, err := d.Account(ctx, actor.Account); err == nil {
+		e.AccountName = a.Name
+	}
+	e.Reason = fmt.Sprintf(sentence, nameOr(e.UserName, "the user"), nameOr(e.AccountName, "this clinic"))
+	return e
+}
+
+func nameOr(name, otherwise string) string {
+	if name == "" {
+		return otherwise
+	}
+	return name
 }

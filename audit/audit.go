@@ -35,7 +35,7 @@ type BrokenError struct {
 }
 
 func (e *BrokenError) Error() string {
-	return fmt.Sprintf("audit chain of owner %s broken at entry %d: %s", e.Owner, e.Seq, e.Reason)
+	return fmt.Sprintf("the audit log is broken at entry %d: %s", e.Seq, e.Reason)
 }
 
 // Unwrap returns [vetshare.ErrConflict].
@@ -72,9 +72,9 @@ func verify(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID) (int64
 			case e.Seq != seq+1:
 				return seq, &BrokenError{Owner: owner, Seq: seq + 1, Reason: fmt.Sprintf("entry %d follows %d", e.Seq, seq)}
 			case string(e.PrevHash) != string(prev):
-				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "does not carry the previous entry's hash"}
+				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "it does not carry the previous entry's hash"}
 			case string(e.Hash) != string(vetshare.AuditHash(e)):
-				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "content does not match its hash"}
+				return seq, &BrokenError{Owner: owner, Seq: e.Seq, Reason: "its content does not match its hash"}
 			}
 			prev, seq = e.Hash, e.Seq
 		}

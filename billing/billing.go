@@ -29,8 +29,11 @@ func CreateInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, i
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	if inv.AccountID != "" && inv.AccountID != actor.Account {
-		return vetshare.Invoice{}, vetshare.Op(op, vetshare.NotPermitted(
-			"an invoice belongs to the account that creates it (R4.1): %s, not %s", actor.Account, inv.AccountID))
+		return vetshare.Invoice{}, vetshare.Op(op, &vetshare.NotPermittedError{
+			Reason:  "an invoice belongs to the clinic that creates it: create it while logged into that clinic",
+			User:    actor.User,
+			Account: inv.AccountID,
+		})
 	}
 	if !vetshare.ValidID(inv.ClientID) {
 		return vetshare.Invoice{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
@@ -85,18 +88,18 @@ func checkUsage(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID
 	}
 	switch {
 	case r.Kind != vetshare.RecordUsage:
-		return vetshare.Invalid(field, "record "+string(id)+" is a "+string(r.Kind)+", not a usage")
+		return vetshare.Invalid(field, "the record is a "+string(r.Kind)+", not a usage")
 	case r.AccountID != account:
-		return vetshare.Invalid(field, "usage "+string(id)+" was recorded at account "+string(r.AccountID)+"; bill it there")
+		return vetshare.Invalid(field, "the usage was recorded at another clinic: bill it there")
 	case r.Removed != nil:
-		return vetshare.Invalid(field, "usage "+string(id)+" was removed")
+		return vetshare.Invalid(field, "the usage was removed")
 	}
 	p, err := txn.D(tx).Patient(ctx, account, r.PatientID)
 	if err != nil {
 		return err
 	}
 	if p.ClientID != client {
-		return vetshare.Invalid(field, "usage "+string(id)+" is for a patient of another client")
+		return vetshare.Invalid(field, "the usage is for a patient of another client")
 	}
 	return nil
 }
@@ -245,7 +248,7 @@ func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r
 		if prev, ok, kerr := retried(ctx, tx, actor, req); kerr != nil || ok {
 			return prev, vetshare.Op(op, kerr)
 		}
-		return vetshare.Payment{}, vetshare.Op(op, err)
+		return vetshare.Payment{}, vetshare.Op(op, nameCounter(ctx, tx, err))
 	}
 	now := tx.Now()
 	p := vetshare.Payment{
@@ -285,7 +288,7 @@ func retried(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, req Pay
 		return vetshare.Payment{}, false, err
 	case !SamePayment(prev, req, actor.Account):
 		return vetshare.Payment{}, false, &vetshare.ConflictError{Kind: "payment key", ID: req.Key,
-			Reason: "already used for payment " + string(prev.ID) + ", a different payment"}
+			Reason: "this payment key was already used for a different payment"}
 	}
 	return prev, true, nil
 }
@@ -402,4 +405,20 @@ func LocationBalances(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 		return nil, vetshare.Op(op, vetshare.NotFound("client", client))
 	}
 	return out, nil
+}
+
+// nameCounter sets the names of the accounts of a [*CounterError] (R12.7); it reads them only on
+// this refusal.
+func nameCounter(ctx context.Context, tx *vetshare.Tx, err error) error {
+	var ce *CounterError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	if a, aerr := txn.D(tx).Account(ctx, ce.Counter); aerr == nil {
+		ce.CounterName = a.Name
+	}
+	if a, aerr := txn.D(tx).Account(ctx, ce.InvoiceAccount); aerr == nil {
+		ce.InvoiceAccountName = a.Name
+	}
+	return err
 }

@@ -254,7 +254,8 @@ func TestR4_4_CounterRefusesOtherAccountsInvoice(t *testing.T) {
 	if !errors.As(err, &ce) || !errors.Is(err, vetshare.ErrNotPermitted) {
 		t.Fatalf("err = %v, want a CounterError matching ErrNotPermitted", err)
 	}
-	want := &billing.CounterError{Invoice: atA.ID, Counter: f.Accounts[1].ID, InvoiceAccount: f.Accounts[0].ID}
+	want := &billing.CounterError{Invoice: atA.ID, Counter: f.Accounts[1].ID, InvoiceAccount: f.Accounts[0].ID,
+		CounterName: "Clinic B", InvoiceAccountName: "Clinic A"}
 	if diff := cmp.Diff(want, ce); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
 	}

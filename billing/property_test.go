@@ -68,7 +68,8 @@ func TestR4_PropertyBalancesAcrossGroup(t *testing.T) {
 				case amount <= 0:
 					want = vetshare.ErrInvalid
 				case channel == vetshare.ChannelCounter && from != m.account:
-					want = &billing.CounterError{Invoice: m.id, Counter: f.Accounts[from].ID, InvoiceAccount: f.Accounts[m.account].ID}
+					want = &billing.CounterError{Invoice: m.id, Counter: f.Accounts[from].ID, InvoiceAccount: f.Accounts[m.account].ID,
+						CounterName: f.Accounts[from].Name, InvoiceAccountName: f.Accounts[m.account].Name}
 				case m.void || m.paid == m.total:
 					want = vetshare.ErrInvalid
 				case amount > m.outstanding():

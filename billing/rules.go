@@ -25,14 +25,19 @@ const (
 // applied to an invoice of another. It names both accounts and matches
 // [vetshare.ErrNotPermitted].
 type CounterError struct {
-	Invoice        vetshare.InvoiceID
-	Counter        vetshare.AccountID // where the payment was taken
-	InvoiceAccount vetshare.AccountID // the account the invoice belongs to
+	Invoice            vetshare.InvoiceID
+	Counter            vetshare.AccountID // where the payment was taken
+	InvoiceAccount     vetshare.AccountID // the account the invoice belongs to
+	CounterName        string             // the names of the two accounts, where known
+	InvoiceAccountName string
 }
 
 func (e *CounterError) Error() string {
-	return fmt.Sprintf("a payment at the counter of account %s cannot pay invoice %s of account %s (R4.4): pay it at %s's counter or through the app",
-		e.Counter, e.Invoice, e.InvoiceAccount, e.InvoiceAccount)
+	if e.CounterName == "" || e.InvoiceAccountName == "" {
+		return "a payment taken at this counter cannot pay another clinic's invoice: take it at that clinic's counter or through the app"
+	}
+	return fmt.Sprintf("a payment taken at the counter of %s cannot pay an invoice of %s: take it at %s's counter or through the app",
+		e.CounterName, e.InvoiceAccountName, e.InvoiceAccountName)
 }
 
 // Unwrap returns [vetshare.ErrNotPermitted].
@@ -47,7 +52,7 @@ type CurrencyError struct {
 }
 
 func (e *CurrencyError) Error() string {
-	return fmt.Sprintf("%s: %q, but the money here is in %q", e.Field, e.Got, e.Want)
+	return fmt.Sprintf("the amount is in %s, but the money here is in %s", e.Got, e.Want)
 }
 
 // Unwrap returns [vetshare.ErrInvalid].
@@ -62,7 +67,7 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("cannot %s invoice %s: it is %s", e.Action, e.Invoice, e.Status)
+	return fmt.Sprintf("cannot %s the invoice: it is %s", e.Action, e.Status)
 }
 
 // Unwrap returns [vetshare.ErrInvalid].
@@ -77,8 +82,8 @@ type OverpaymentError struct {
 }
 
 func (e *OverpaymentError) Error() string {
-	return fmt.Sprintf("a payment of %s exceeds the %s outstanding on invoice %s (R4.6)",
-		Format(e.Amount), Format(e.Outstanding), e.Invoice)
+	return fmt.Sprintf("a payment of %s exceeds the %s outstanding on the invoice",
+		Format(e.Amount), Format(e.Outstanding))
 }
 
 // Unwrap returns [vetshare.ErrInvalid].

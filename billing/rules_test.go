@@ -127,16 +127,22 @@ func TestR4_4_R4_5_R4_6_CheckPayment(t *testing.T) {
 	}
 }
 
-// R4.4: the refusal names both accounts and matches ErrNotPermitted.
+// R4.4, R12.7: the refusal names both accounts by name in its message, carries their ids as
+// fields, and matches ErrNotPermitted.
 func TestR4_4_CounterErrorNamesBothAccounts(t *testing.T) {
-	err := error(&billing.CounterError{Invoice: inv1, Counter: acctB, InvoiceAccount: acctA})
+	err := error(&billing.CounterError{Invoice: inv1, Counter: acctB, InvoiceAccount: acctA, CounterName: "South", InvoiceAccountName: "North"})
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
 		t.Errorf("errors.Is(%v, ErrNotPermitted) = false", err)
 	}
 	msg := err.Error()
-	for _, s := range []string{string(acctA), string(acctB), string(inv1)} {
+	for _, s := range []string{"North", "South"} {
 		if !strings.Contains(msg, s) {
 			t.Errorf("message %q does not name %s", msg, s)
+		}
+	}
+	for _, s := range []string{string(acctA), string(acctB), string(inv1)} {
+		if strings.Contains(msg, s) {
+			t.Errorf("message %q holds the id %s", msg, s)
 		}
 	}
 }

@@ -74,9 +74,10 @@ func CopyOf(c vetshare.Contact, to vetshare.AccountID, id vetshare.ContactID, no
 func CanCopy(from, to vetshare.Account) error {
 	switch {
 	case from.OwnerID != to.OwnerID:
-		return vetshare.NotPermitted("account %s belongs to another owner than %s: contacts are copied only between accounts of one owner (R6.2)", to.ID, from.ID)
+		return &vetshare.NotPermittedError{Account: to.ID, AccountName: to.Name,
+			Reason: to.Name + " has another owner: contacts are copied only between clinics of one owner"}
 	case from.ID == to.ID:
-		return vetshare.Invalid("to", "the entry is already in account "+string(to.ID))
+		return vetshare.Invalid("to", "the entry is already in "+to.Name)
 	}
 	return nil
 }
@@ -92,7 +93,8 @@ func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetsha
 		return vetshare.Contact{}, vetshare.Op(op, err)
 	}
 	if c.AccountID != "" && c.AccountID != actor.Account {
-		return vetshare.Contact{}, vetshare.Op(op, vetshare.NotPermitted("an entry belongs to the account that creates it (R6.1): %s, not %s", actor.Account, c.AccountID))
+		return vetshare.Contact{}, vetshare.Op(op, &vetshare.NotPermittedError{
+			Reason: "an address-book entry belongs to the clinic that creates it", User: actor.User, Account: c.AccountID})
 	}
 	c, err := Check(c)
 	if err != nil {
@@ -116,7 +118,7 @@ func checkCompany(ctx context.Context, tx *vetshare.Tx, account vetshare.Account
 		return vetshare.NotFound("company", id)
 	}
 	if co.Kind != vetshare.ContactCompany {
-		return vetshare.Invalid("CompanyID", "entry "+string(id)+" is a person, not a company")
+		return vetshare.Invalid("CompanyID", co.Name+" is a person, not a company")
 	}
 	return nil
 }

@@ -23,7 +23,8 @@ func CreateItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, it v
 		return vetshare.Item{}, vetshare.Op(op, err)
 	}
 	if it.AccountID != "" && it.AccountID != actor.Account {
-		return vetshare.Item{}, vetshare.Op(op, vetshare.NotPermitted("items are created in the account the user is logged into (%s), not %s", actor.Account, it.AccountID))
+		return vetshare.Item{}, vetshare.Op(op, &vetshare.NotPermittedError{
+			Reason: "an item is created in the clinic the user is logged into", User: actor.User, Account: it.AccountID})
 	}
 	it.ID, it.AccountID, it.OnHand, it.CreatedAt = vetshare.NewID[vetshare.ItemID](tx.Now()), actor.Account, 0, tx.Now()
 	it.Reminders = trimRules(it.Reminders)

@@ -24,10 +24,19 @@ type WrongAccountError struct {
 	Item        vetshare.ItemID
 	ItemAccount vetshare.AccountID // where the item belongs
 	Account     vetshare.AccountID // where the usage was to be recorded
+	// The names of the item and the two accounts, where the operation has them.
+	ItemName, ItemAccountName, AccountName string
 }
 
 func (e *WrongAccountError) Error() string {
-	return fmt.Sprintf("item %s belongs to account %s, not %s: record the usage there", e.Item, e.ItemAccount, e.Account)
+	item := "the item"
+	if e.ItemName != "" {
+		item = fmt.Sprintf("%q", e.ItemName)
+	}
+	if e.ItemAccountName == "" || e.AccountName == "" {
+		return item + " belongs to another clinic: record the usage at that clinic, with its own item"
+	}
+	return fmt.Sprintf("%s is an item of %s, not of %s: record the usage at %s", item, e.ItemAccountName, e.AccountName, e.ItemAccountName)
 }
 
 // Unwrap returns [vetshare.ErrNotPermitted].
@@ -61,7 +70,7 @@ func CheckQuantity(field string, q int64) error {
 // usage is recorded at, else a [*WrongAccountError]. The quantity must be positive.
 func CheckUsageItem(usage vetshare.Record, item vetshare.Item) error {
 	if item.ID != usage.ItemID || item.AccountID != usage.AccountID {
-		return &WrongAccountError{Item: usage.ItemID, ItemAccount: item.AccountID, Account: usage.AccountID}
+		return &WrongAccountError{Item: usage.ItemID, ItemAccount: item.AccountID, Account: usage.AccountID, ItemName: item.Name}
 	}
 	return CheckQuantity("Quantity", usage.Quantity)
 }

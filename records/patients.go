@@ -120,7 +120,7 @@ func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vet
 	case !r.Kind.Valid():
 		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "must be note, usage, lab or attachment"))
 	case r.Kind == vetshare.RecordUsage:
-		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "a usage is added with records.AddUsage"))
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("Kind", "a usage is added as a usage, with its item and quantity"))
 	case r.ItemID != "" || r.Quantity != 0:
 		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("ItemID", "only usages name an item"))
 	}
@@ -235,7 +235,7 @@ func RemoveRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	if r.Kind == vetshare.RecordUsage {
-		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("id", "a usage is removed with records.RemoveUsage"))
+		return vetshare.Record{}, vetshare.Op(op, vetshare.Invalid("id", "the record is a usage: remove it as a usage, which returns its stock"))
 	}
 	r, err = markRemoved(ctx, tx, actor, r, c, reason)
 	return r, vetshare.Op(op, err)
@@ -257,10 +257,15 @@ func recordForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
 	if r.AccountID != actor.Account {
-		return vetshare.Record{}, vetshare.Client{}, vetshare.NotPermitted("record %s was added at account %s; only that account may remove it", id, r.AccountID)
+		e := &vetshare.NotPermittedError{User: actor.User, Account: r.AccountID,
+			Reason: "the record was added at another clinic: only that clinic may remove it"}
+		if a, err := txn.D(tx).Account(ctx, r.AccountID); err == nil {
+			e.AccountName, e.Reason = a.Name, "the record was added at "+a.Name+": only "+a.Name+" may remove it"
+		}
+		return vetshare.Record{}, vetshare.Client{}, e
 	}
 	if r.Removed != nil {
-		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
+		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "the record was already removed"}
 	}
 	p, err := txn.D(tx).Patient(ctx, actor.Account, r.PatientID)
 	if err != nil {

@@ -58,7 +58,7 @@ func AddUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 func checkUsage(u vetshare.Record) error {
 	switch {
 	case u.Kind != "" && u.Kind != vetshare.RecordUsage:
-		return vetshare.Invalid("Kind", "a usage has kind usage; other records are added with AddRecord")
+		return vetshare.Invalid("Kind", "only a usage is recorded this way: add other records as records")
 	case !vetshare.ValidID(u.ItemID):
 		return vetshare.Invalid("ItemID", "malformed id")
 	}
@@ -174,7 +174,7 @@ func usageForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 		return vetshare.Record{}, vetshare.Client{}, err
 	}
 	if r.Kind != vetshare.RecordUsage {
-		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "not a usage: a record is removed with records.RemoveRecord")
+		return vetshare.Record{}, vetshare.Client{}, vetshare.Invalid("id", "the record is not a usage: remove it as a record")
 	}
 	return r, c, nil
 }
@@ -278,7 +278,8 @@ func checkMove(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vet
 	}
 	if _, err := txn.D(tx).Patient(ctx, actor.Account, u.PatientID); err != nil {
 		if errors.Is(err, vetshare.ErrNotFound) {
-			return vetshare.NotPermitted("account %s does not share patient %s", actor.Account, u.PatientID)
+			return &vetshare.NotPermittedError{Reason: "the patient is not shared with the clinic the usage is moved to",
+				User: actor.User, Account: actor.Account}
 		}
 		return err
 	}
@@ -309,5 +310,6 @@ func usageItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID,
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}
-	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account}
+	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account,
+		ItemName: it.Name, ItemAccountName: there.Name, AccountName: here.Name}
 }

@@ -20,10 +20,19 @@ type OutsideGroupError struct {
 	Account       vetshare.AccountID // the account configuring the action
 	Target        vetshare.ItemID
 	TargetAccount vetshare.AccountID
+	// The names of the target item and of the two accounts, where known.
+	TargetName, TargetAccountName, AccountName string
 }
 
 func (e *OutsideGroupError) Error() string {
-	return fmt.Sprintf("item %s belongs to account %s, which is not in the share group of account %s", e.Target, e.TargetAccount, e.Account)
+	item := "the item"
+	if e.TargetName != "" {
+		item = fmt.Sprintf("%q", e.TargetName)
+	}
+	if e.TargetAccountName == "" || e.AccountName == "" {
+		return item + " belongs to a clinic outside this clinic's share group"
+	}
+	return fmt.Sprintf("%s belongs to %s, which is not in the share group of %s", item, e.TargetAccountName, e.AccountName)
 }
 
 // Unwrap returns [vetshare.ErrNotPermitted].
@@ -45,7 +54,8 @@ func AddDisableAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 	}
 	if err := txn.D(tx).InsertDisableAction(ctx, a); err != nil {
 		if errors.Is(err, vetshare.ErrConflict) {
-			err = &vetshare.ConflictError{Kind: "disable action", ID: string(item) + "->" + string(target), Reason: "already configured"}
+			err = &vetshare.ConflictError{Kind: "disable action", ID: string(item) + "->" + string(target),
+				Reason: "this item already completes the reminders of that item here"}
 		}
 		return vetshare.DisableAction{}, vetshare.Op(op, err)
 	}
@@ -98,7 +108,8 @@ func checkAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, ite
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.DisableAction{}, vetshare.NotFound("item", target)
 	}
-	outside := &OutsideGroupError{Account: actor.Account, Target: target, TargetAccount: z.AccountID}
+	outside := &OutsideGroupError{Account: actor.Account, Target: target, TargetAccount: z.AccountID,
+		TargetName: z.Name, TargetAccountName: there.Name, AccountName: here.Name}
 	_, ms, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.DisableAction{}, outside

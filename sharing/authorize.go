@@ -75,15 +75,18 @@ var (
 
 // Reason is one failed reason of a decision, naming the account it concerns where there is one.
 type Reason struct {
-	Err     error // one of the Err variables of this package
-	Account vetshare.AccountID
-	Detail  string
+	Err         error // one of the Err variables of this package
+	Account     vetshare.AccountID
+	Detail      string // words, never an id
+	AccountName string // the account's name, where it is known
 }
 
+// Error returns the reason as a sentence, naming the account by its name where known; the
+// account's id is the field Account, never in the sentence (R12.7).
 func (r *Reason) Error() string {
 	s := r.Err.Error()
-	if r.Account != "" {
-		s += " (account " + string(r.Account) + ")"
+	if r.AccountName != "" {
+		s += " (" + r.AccountName + ")"
 	}
 	if r.Detail != "" {
 		s += ": " + r.Detail
@@ -164,8 +167,14 @@ type Facts struct {
 // all named accounts must have one owner and (for enable) be in at most one group between them.
 func Authorize(req Request, f Facts) Decision {
 	var reasons []error
+	names := map[vetshare.AccountID]string{}
+	for _, af := range f.Accounts {
+		if af.Found {
+			names[af.Account.ID] = af.Account.Name
+		}
+	}
 	fail := func(err error, account vetshare.AccountID, detail string) {
-		reasons = append(reasons, &Reason{Err: err, Account: account, Detail: detail})
+		reasons = append(reasons, &Reason{Err: err, Account: account, Detail: detail, AccountName: names[account]})
 	}
 
 	// The shape of the request.
@@ -203,7 +212,7 @@ func Authorize(req Request, f Facts) Decision {
 
 	// R1.3: the requester.
 	if !f.RequesterFound {
-		fail(ErrRequesterUnknown, "", string(req.Requester))
+		fail(ErrRequesterUnknown, "", "")
 	} else {
 		if !f.Requester.Active {
 			fail(ErrRequesterInactive, "", "")

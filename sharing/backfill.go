@@ -85,7 +85,11 @@ func backfillBatch(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, o
 		return err
 	}
 	if m.Role != vetshare.RoleOwner && m.Role != vetshare.RoleAdmin {
-		return vetshare.NotPermitted("a backfill needs an owner or admin of account %s", actor.Account)
+		e := &vetshare.NotPermittedError{User: actor.User, Account: actor.Account, Reason: "a backfill needs an owner or admin of the clinic"}
+		if a, err := txn.D(tx).Account(ctx, actor.Account); err == nil {
+			e.AccountName, e.Reason = a.Name, "a backfill needs an owner or admin of "+a.Name
+		}
+		return e
 	}
 	g, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if err != nil {

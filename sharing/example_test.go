@@ -13,8 +13,8 @@ import (
 
 // Authorize is a pure function: a host can decide a request on its own data, without a store.
 func ExampleAuthorize() {
-	north := vetshare.Account{ID: "north", OwnerID: "riverside", Email: "north@riverside.example", EmailVerified: true}
-	south := vetshare.Account{ID: "south", OwnerID: "riverside", Email: "south@riverside.example", EmailVerified: true}
+	north := vetshare.Account{ID: "north", Name: "North", OwnerID: "riverside", Email: "north@riverside.example", EmailVerified: true}
+	south := vetshare.Account{ID: "south", Name: "South", OwnerID: "riverside", Email: "south@riverside.example", EmailVerified: true}
 	ada := vetshare.User{ID: "ada", Active: true, EmailVerified: true}
 	admin := func(a vetshare.AccountID) *vetshare.Membership {
 		return &vetshare.Membership{UserID: "ada", AccountID: a, Role: vetshare.RoleAdmin, Active: true}
@@ -39,7 +39,7 @@ func ExampleAuthorize() {
 	// Output:
 	// approved: false
 	// - the request was not made in writing: channel "phone"
-	// - the requester is not an admin or owner of the account (account south)
+	// - the requester is not an admin or owner of the account (South)
 	// - the request was not sent from an account's email on file: ada@gmail.example
 	// not written: true
 	// approved after fixing: true

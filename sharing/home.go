@@ -31,7 +31,7 @@ func SetHomeLocation(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	if _, err := txn.D(tx).ClientEntry(ctx, home, client); err != nil {
-		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("home", "the client is not shared with that account"))
+		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("home", "the client is not shared with that clinic"))
 	}
 	if c.HomeAccount == home {
 		return c, nil

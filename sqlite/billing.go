@@ -127,7 +127,7 @@ func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 		p.Method, p.Reference, micros(p.CreatedAt))
 	if err != nil {
 		if ce, ok := err.(*vetshare.ConflictError); ok {
-			ce.Kind, ce.ID, ce.Reason = "payment", p.Key, "the key or id is taken"
+			ce.Kind, ce.ID, ce.Reason = "payment", p.Key, "this payment key is already taken"
 		}
 		return err
 	}
@@ -135,7 +135,7 @@ func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 		return err
 	} else if n == 0 {
 		return &vetshare.ConflictError{Kind: "invoice", ID: string(p.InvoiceID),
-			Reason: "not an open invoice of the account, client and currency with the amount outstanding"}
+			Reason: "the invoice cannot take this payment: it is no longer open, or has less outstanding"}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -58,7 +59,8 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	if err != nil {
 		return err
 	}
-	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current}
+	return &vetshare.ConflictError{Kind: "client", ID: string(c.ID), Version: c.Version, Current: current,
+		Name: strings.TrimSpace(c.FirstName + " " + c.LastName)}
 }
 
 // InsertClientEntry implements [*vetshare.Tx]. The number is the account's highest plus one,

@@ -61,7 +61,7 @@ func (t *dtx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
 	if err != nil {
 		return err
 	}
-	return &vetshare.ConflictError{Kind: "contact", ID: string(c.ID), Version: c.Version, Current: current}
+	return &vetshare.ConflictError{Kind: "contact", ID: string(c.ID), Version: c.Version, Current: current, Name: c.Name}
 }
 
 func (t *dtx) Contacts(ctx context.Context, q driver.ContactQuery) ([]vetshare.Contact, error) {

@@ -139,5 +139,5 @@ func (t *dtx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshar
 	if !exists {
 		return vetshare.NotFound("record", id)
 	}
-	return &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "already removed"}
+	return &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "the record was already removed"}
 }

@@ -158,7 +158,7 @@ func (t *dtx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, fro
 	if err != nil {
 		return err
 	}
-	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "is " + string(cur.Status) + ", not " + string(from)}
+	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "the reminder is " + string(cur.Status) + ", no longer " + string(from)}
 }
 
 func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error) {

@@ -37,7 +37,7 @@ func scanMember(r *sql.Rows, m *vetshare.GroupMember) error {
 // GroupOf implements [*vetshare.Tx].
 func (t *dtx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare.GroupMember, error) {
 	var m vetshare.GroupMember
-	err := t.queryRow(ctx, vetshare.NotFound("group membership of account", account),
+	err := t.queryRow(ctx, vetshare.NotFound("share group of the clinic", account),
 		func(r *sql.Rows) error { return scanMember(r, &m) },
 		`SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE account_id = ? AND left_at IS NULL`, account)
 	return m, err
@@ -77,7 +77,7 @@ func (t *dtx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
 // LeaveGroup implements [*vetshare.Tx].
 func (t *dtx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
 	return mustAffect(t.exec(ctx, `UPDATE group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
-		micros(at), account))(vetshare.NotFound("group membership of account", account))
+		micros(at), account))(vetshare.NotFound("share group of the clinic", account))
 }
 
 // EverInGroup implements [*vetshare.Tx].
@@ -113,7 +113,7 @@ func (t *dtx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (v
 		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
 		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`, account)
 	if err == nil && len(members) == 0 {
-		err = vetshare.NotFound("group membership of account", account)
+		err = vetshare.NotFound("share group of the clinic", account)
 	}
 	return g, members, err
 }

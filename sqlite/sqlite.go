@@ -177,7 +177,7 @@ func (s *Store) View(ctx context.Context, fn func(*vetshare.Tx) error) error {
 func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(*vetshare.Tx) error) (err error) {
 	sqlTx, err := s.begin(ctx, db, opts)
 	if err != nil {
-		return err
+		return translate(err)
 	}
 	t := &dtx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now()), readOnly: opts != nil && opts.ReadOnly}
 	defer func() {
@@ -196,7 +196,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		return err
 	}
 	if t.readOnly {
-		return sqlTx.Rollback() // nothing to commit
+		return translate(sqlTx.Rollback()) // nothing to commit
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return translate(err)
@@ -273,8 +273,8 @@ type dtx struct {
 	readOnly bool                 // a View: statements other than queries are refused
 }
 
-// errReadOnly is returned for a write in a View.
-var errReadOnly = errors.New("sqlite: write in a read-only transaction")
+// errReadOnly is returned for a write in a View. It matches [vetshare.ErrNotPermitted].
+var errReadOnly = &vetshare.NotPermittedError{Reason: "a read-only transaction cannot write"}
 
 // isQuery reports whether a statement only reads.
 func isQuery(q string) bool {
@@ -299,7 +299,8 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	}
 	st, err := t.tx.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: prepare %q: %w", query, err)
+		// The query and SQLite's text stay inside, for logs; the message gives the code.
+		return nil, translate(fmt.Errorf("sqlite: prepare %q: %w", query, err))
 	}
 	if t.local == nil {
 		t.local = map[string]*sql.Stmt{}
@@ -380,7 +381,11 @@ func mustAffect(res sql.Result, err error) func(notFound error) error {
 	}
 }
 
-// translate turns SQLite's constraint failures into the library's errors, by error code.
+// translate turns SQLite's errors into the library's, by error code, never by their text: a
+// constraint failure becomes a [*vetshare.ConflictError], [*vetshare.NotFoundError] or
+// [*vetshare.InvalidError] with a fixed sentence, a write refused as read-only matches
+// [vetshare.ErrNotPermitted], and any other SQLite error becomes a [*StoreError], whose message
+// gives the code and not SQLite's text (R12.7). Errors that are not SQLite's pass unchanged.
 func translate(err error) error {
 	if err == nil {
 		return nil
@@ -389,16 +394,36 @@ func translate(err error) error {
 	if !errors.As(err, &e) {
 		return err
 	}
-	switch e.Code() {
-	case sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, sqlite3.SQLITE_CONSTRAINT_UNIQUE:
-		return &vetshare.ConflictError{Kind: "row", Reason: "already exists", ID: ""}
-	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &vetshare.NotFoundError{Kind: "referenced row"}
-	case sqlite3.SQLITE_CONSTRAINT_CHECK, sqlite3.SQLITE_CONSTRAINT_NOTNULL:
-		return &vetshare.InvalidError{Field: "row", Reason: e.Error()}
+	switch code := e.Code(); {
+	case code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY, code == sqlite3.SQLITE_CONSTRAINT_UNIQUE:
+		return &vetshare.ConflictError{Reason: "this would duplicate something already stored"}
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &vetshare.NotFoundError{Kind: "something this refers to"}
+	case code == sqlite3.SQLITE_CONSTRAINT_CHECK, code == sqlite3.SQLITE_CONSTRAINT_NOTNULL:
+		return &vetshare.InvalidError{Reason: "a value is missing or out of range"}
+	case code&0xff == sqlite3.SQLITE_CONSTRAINT:
+		return &vetshare.ConflictError{Reason: "this conflicts with data already stored"}
+	case code&0xff == sqlite3.SQLITE_READONLY:
+		return errReadOnly
 	}
-	return err
+	return &StoreError{Code: e.Code(), Err: err}
 }
+
+// StoreError is an SQLite failure that is not a refusal of the request: the database is busy
+// past the context's deadline, full, corrupt or unreachable. Its message gives the SQLite
+// result code but not SQLite's own text, which is for logs: reach it with [errors.As] on
+// Err (a *modernc.org/sqlite.Error) or errors.Unwrap.
+type StoreError struct {
+	Code int // the SQLite extended result code
+	Err  error
+}
+
+func (e *StoreError) Error() string {
+	return fmt.Sprintf("the database could not complete the request (SQLite result code %d)", e.Code)
+}
+
+// Unwrap returns SQLite's error.
+func (e *StoreError) Unwrap() error { return e.Err }
 
 // Conversions between Go values and columns.
 

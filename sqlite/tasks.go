@@ -88,7 +88,7 @@ func (t *dtx) UpdateTask(ctx context.Context, k vetshare.Task) error {
 	if err != nil {
 		return err
 	}
-	return &vetshare.ConflictError{Kind: "task", ID: string(k.ID), Version: k.Version, Current: current}
+	return &vetshare.ConflictError{Kind: "task", ID: string(k.ID), Version: k.Version, Current: current, Name: k.Title}
 }
 
 func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {

@@ -79,7 +79,8 @@ func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q 
 	accounts, err := Select(s.linked, actor.Account, q.Clinics)
 	if err != nil {
 		if !s.sharing && errors.Is(err, vetshare.ErrNotPermitted) {
-			err = vetshare.NotPermitted("task sharing is not enabled: Assigned To Me shows only the account you are logged into")
+			err = &vetshare.NotPermittedError{User: actor.User, Account: actor.Account, AccountName: s.login.Name,
+				Reason: "task sharing is not enabled: Assigned To Me shows only the clinic you are logged into"}
 		}
 		return Assigned{}, vetshare.Op(op, err)
 	}

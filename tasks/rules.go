@@ -58,7 +58,7 @@ func Transition(id vetshare.TaskID, from, to vetshare.TaskStatus) (vetshare.Perm
 		from == vetshare.TaskCompleted && to == vetshare.TaskOpen:
 		return vetshare.PermTaskComplete, nil
 	}
-	return 0, &vetshare.ConflictError{Kind: "task", ID: string(id), Reason: "cannot go from " + string(from) + " to " + string(to)}
+	return 0, &vetshare.ConflictError{Kind: "task", ID: string(id), Reason: "a task that is " + string(from) + " cannot become " + string(to)}
 }
 
 // CheckRepeat returns an [*vetshare.InvalidError] unless r is the zero rule or a rule that
@@ -170,15 +170,20 @@ func addMonths(t time.Time, n int) time.Time {
 // EditRefusedError is the refusal of an edit made from an account other than the task's
 // (R9.6): only Repeat and Notes may change that way. It matches [vetshare.ErrNotPermitted].
 type EditRefusedError struct {
-	Task   vetshare.TaskID
-	From   vetshare.AccountID // the account the edit came from
-	Owner  vetshare.AccountID // the task's account, where the edit can be made
-	Fields []string           // the refused fields, by their names in [vetshare.Task]
+	Task      vetshare.TaskID
+	From      vetshare.AccountID // the account the edit came from
+	Owner     vetshare.AccountID // the task's account, where the edit can be made
+	Fields    []string           // the refused fields, by their names in [vetshare.Task]
+	OwnerName string             // the name of the task's account, where known
 }
 
 func (e *EditRefusedError) Error() string {
-	return "task " + string(e.Task) + " belongs to another account: from account " + string(e.From) +
-		" only Repeat and Notes may change, not " + strings.Join(e.Fields, ", ")
+	owner := "another clinic"
+	if e.OwnerName != "" {
+		owner = e.OwnerName
+	}
+	return "the task belongs to " + owner + ": from another clinic only Repeat and Notes may change, not " +
+		strings.Join(e.Fields, ", ")
 }
 
 // Unwrap returns [vetshare.ErrNotPermitted].
@@ -253,10 +258,10 @@ func Select(linked []vetshare.AccountID, login vetshare.AccountID, sel Selection
 	}
 	for _, a := range sel.Accounts {
 		if !vetshare.ValidID(a) {
-			return nil, vetshare.Invalid("Clinics", "not an account id: "+string(a))
+			return nil, vetshare.Invalid("Clinics", "one of the chosen clinics is not a clinic id")
 		}
 		if !slices.Contains(linked, a) {
-			return nil, vetshare.NotPermitted("account %s is not one of your linked clinics", a)
+			return nil, &vetshare.NotPermittedError{Account: a, Reason: "one of the chosen clinics is not one of your linked clinics"}
 		}
 	}
 	var out []vetshare.AccountID

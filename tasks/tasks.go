@@ -44,7 +44,8 @@ func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, d Draft)
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	if !m.Permissions.Has(vetshare.PermTaskCreate) {
-		return vetshare.Task{}, vetshare.Op(op, vetshare.NotPermitted("you may not create tasks in account %s", actor.Account))
+		acct, _ := txn.D(tx).Account(ctx, actor.Account)
+		return vetshare.Task{}, vetshare.Op(op, refusal(actor, actor.Account, acct.Name, "create tasks"))
 	}
 	acct, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
@@ -114,16 +115,20 @@ func Edit(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	if !s.perms[old.AccountID].Has(vetshare.PermTaskEdit) {
-		return vetshare.Task{}, vetshare.Op(op, vetshare.NotPermitted("you may not edit tasks of account %s", old.AccountID))
+		return vetshare.Task{}, vetshare.Op(op, s.refuse(old.AccountID, "edit tasks"))
 	}
 	if ch.Version != 0 && ch.Version != old.Version {
-		return vetshare.Task{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "task", ID: string(id), Version: ch.Version, Current: old.Version})
+		return vetshare.Task{}, vetshare.Op(op, &vetshare.ConflictError{Kind: "task", ID: string(id), Version: ch.Version, Current: old.Version, Name: old.Title})
 	}
 	t, err := apply(ctx, tx, old, ch)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	if err := CheckEdit(actor.Account, old, t); err != nil {
+		var re *EditRefusedError
+		if errors.As(err, &re) {
+			re.OwnerName = s.clinics[old.AccountID].Name
+		}
 		return vetshare.Task{}, vetshare.Op(op, err)
 	}
 	changed := Changed(old, t)
@@ -234,7 +239,11 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 		return vetshare.Task{}, vetshare.Task{}, err
 	}
 	if !s.perms[t.AccountID].Has(need) {
-		return vetshare.Task{}, vetshare.Task{}, vetshare.NotPermitted("you may not move tasks of account %s to %s", t.AccountID, to)
+		what := "mark tasks in progress"
+		if need == vetshare.PermTaskComplete {
+			what = "complete or reopen tasks"
+		}
+		return vetshare.Task{}, vetshare.Task{}, s.refuse(t.AccountID, what)
 	}
 	now := tx.Now()
 	from := t.Status
@@ -248,7 +257,7 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 			}
 			loc, err := time.LoadLocation(acct.TimeZone)
 			if err != nil {
-				return vetshare.Task{}, vetshare.Task{}, vetshare.Invalid("TimeZone", "account "+string(acct.ID)+" has an unknown time zone")
+				return vetshare.Task{}, vetshare.Task{}, vetshare.Invalid("TimeZone", acct.Name+" has an unknown time zone")
 			}
 			if due, ok := NextDue(t.Due, t.Repeat, loc, now); ok {
 				next = t
@@ -286,7 +295,7 @@ func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 		return vetshare.Op(op, err)
 	}
 	if !s.perms[t.AccountID].Has(vetshare.PermTaskDelete) {
-		return vetshare.Op(op, vetshare.NotPermitted("you may not delete tasks of account %s", t.AccountID))
+		return vetshare.Op(op, s.refuse(t.AccountID, "delete tasks"))
 	}
 	if err := txn.D(tx).DeleteTask(ctx, id); err != nil {
 		return vetshare.Op(op, err)
@@ -323,6 +332,21 @@ type scope struct {
 	linked  []vetshare.AccountID
 	clinics map[vetshare.AccountID]Clinic
 	perms   map[vetshare.AccountID]vetshare.Permissions
+}
+
+// refuse returns the refusal of what (an action on tasks: "edit tasks") at account, which the
+// actor's permissions there do not allow (R9.5), naming the clinic (R12.7).
+func (s *scope) refuse(account vetshare.AccountID, what string) error {
+	return refusal(s.actor, account, s.clinics[account].Name, what)
+}
+
+func refusal(actor vetshare.Actor, account vetshare.AccountID, name, what string) error {
+	e := &vetshare.NotPermittedError{User: actor.User, Account: account, AccountName: name}
+	if name == "" {
+		name = "this clinic"
+	}
+	e.Reason = "your permissions do not let you " + what + " at " + name
+	return e
 }
 
 // reach checks the actor and returns what it can reach.
@@ -469,7 +493,7 @@ func checkRefs(ctx context.Context, tx *vetshare.Tx, t *vetshare.Task, old vetsh
 func dueOn(day string, acct vetshare.Account) (time.Time, error) {
 	loc, err := time.LoadLocation(acct.TimeZone)
 	if err != nil || acct.TimeZone == "" || strings.EqualFold(acct.TimeZone, "local") {
-		return time.Time{}, vetshare.Invalid("TimeZone", "account "+string(acct.ID)+" has an unknown time zone")
+		return time.Time{}, vetshare.Invalid("TimeZone", acct.Name+" has an unknown time zone")
 	}
 	return DueOn(day, loc)
 }

@@ -25,7 +25,7 @@ func D(tx *vetshare.Tx) driver.Tx {
 
 // ErrNoTx is what every storage call fails with when an operation is handed a nil or zero
 // [*vetshare.Tx] instead of one its store began.
-var ErrNoTx = vetshare.Invalid("tx", "not a transaction of a store: use the *vetshare.Tx that Update, View or the store gives")
+var ErrNoTx = vetshare.Invalid("tx", "not a transaction of a store: use the transaction that Update or View gives")
 
 // noTx is the driver of a nil or zero [*vetshare.Tx]; its methods are in notx.go.
 type noTx struct{}
