@@ -1,4 +1,4 @@
-// Package audit writes and verifies the append-only, tamper-evident audit log (R10).
+// Package audit reads and verifies the append-only, tamper-evident audit log (R10).
 //
 // Every sharing decision, group change, client share, home-location change, removal of a record
 // and cross-account write is written by the operation that makes it, in the same transaction as

@@ -15,7 +15,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/billing"
-	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
 	"github.com/vetshare/vetshare/sqlite"
@@ -153,7 +152,7 @@ func show(ctx context.Context, store vetshare.Store, title string, atNorth, atSo
 			if err != nil {
 				return err
 			}
-			a, err := txn.D(tx).Account(ctx, actor.Account)
+			a, err := accounts.Account(ctx, tx, actor, actor.Account)
 			if err != nil {
 				return err
 			}
