@@ -144,19 +144,19 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 	item := func(it vetshare.Item) string { return string(it.ID) }
 	taskRow := func(r tasks.Row) string { return string(r.Task.ID) }
 	return map[string]lister{
-		"records.Clients": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_records.Clients": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := records.Clients(ctx, tx, a, "paging", p)
 			return ids(rows, next, err, clientRow)
 		},
-		"records.History": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_records.History": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: patient}, p)
 			return ids(rows, next, err, func(r vetshare.Record) string { return string(r.ID) })
 		},
-		"records.Patients": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_records.Patients": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := records.Patients(ctx, tx, a, client, p)
 			return ids(rows, next, err, func(p vetshare.Patient) string { return string(p.ID) })
 		},
-		"reminders.PatientReminders": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_reminders.PatientReminders": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := reminders.PatientReminders(ctx, tx, a, patient, "", p)
 			return ids(rows, next, err, func(r vetshare.Reminder) string { return string(r.ID) })
 		},
@@ -176,11 +176,11 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 			rows, next, err := inventory.SearchUsages(ctx, tx, a, inventory.UsageSearch{Prefix: "rabies"}, p)
 			return ids(rows, next, err, func(r vetshare.UsageRow) string { return string(r.Record.ID) })
 		},
-		"reminders.DisableActions": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_reminders.DisableActions": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := reminders.DisableActions(ctx, tx, a, disabler, p)
 			return ids(rows, next, err, func(d vetshare.DisableAction) string { return string(d.TargetItemID) })
 		},
-		"reminders.Due": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_reminders.Due": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := reminders.Due(ctx, tx, a, fixture.Start(), fixture.Start().AddDate(5, 0, 0), p)
 			return ids(rows, next, err, func(r vetshare.DueReminder) string { return string(r.ID) })
 		},
@@ -192,19 +192,19 @@ func pagingLists(t *testing.T, f *fixture.Fixture) map[string]lister {
 			rows, next, err := billing.Payments(ctx, tx, a, invoice, p)
 			return ids(rows, next, err, func(pm vetshare.Payment) string { return string(pm.ID) })
 		},
-		"contacts.List": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_contacts.List": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := contacts.List(ctx, tx, a, contacts.ListQuery{Prefix: "pagcontact"}, p)
 			return ids(rows, next, err, func(c vetshare.Contact) string { return string(c.ID) })
 		},
-		"tasks.AssignedToMe": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_tasks.AssignedToMe": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			res, err := tasks.AssignedToMe(ctx, tx, a, tasks.AssignedQuery{}, p)
 			return ids(res.Rows, res.Next, err, taskRow)
 		},
-		"tasks.AccountTasks": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_tasks.AccountTasks": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := tasks.AccountTasks(ctx, tx, a, tasks.ListQuery{}, p)
 			return ids(rows, next, err, taskRow)
 		},
-		"tasks.PatientTasks": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
+		"vetshare_tasks.PatientTasks": func(ctx context.Context, tx *vetshare.Tx, p vetshare.Page) ([]string, vetshare.Cursor, error) {
 			rows, next, err := tasks.PatientTasks(ctx, tx, a, patient, tasks.ListQuery{}, p)
 			return ids(rows, next, err, taskRow)
 		},

@@ -39,17 +39,17 @@ func TestR10_2TamperEvident(t *testing.T) {
 	}
 	db := f.Store.DB()
 	// The store itself refuses to change the log.
-	if _, err := db.Exec(`UPDATE audit_log SET outcome = 'rejected' WHERE seq = 2`); err == nil {
+	if _, err := db.Exec(`UPDATE vetshare_audit_log SET outcome = 'rejected' WHERE seq = 2`); err == nil {
 		t.Error("the store let the audit log be updated")
 	}
-	if _, err := db.Exec(`DELETE FROM audit_log WHERE seq = 2`); err == nil {
+	if _, err := db.Exec(`DELETE FROM vetshare_audit_log WHERE seq = 2`); err == nil {
 		t.Error("the store let an audit entry be deleted")
 	}
 	// Someone with the file drops the guards and edits an entry: Verify finds it.
-	if _, err := db.Exec(`DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete`); err != nil {
+	if _, err := db.Exec(`DROP TRIGGER vetshare_audit_log_no_update; DROP TRIGGER vetshare_audit_log_no_delete`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Exec(`UPDATE audit_log SET detail = '{"forged":true}' WHERE seq = 3`); err != nil {
+	if _, err := db.Exec(`UPDATE vetshare_audit_log SET detail = '{"forged":true}' WHERE seq = 3`); err != nil {
 		t.Fatal(err)
 	}
 	_, err = verify(t, f)
@@ -62,7 +62,7 @@ func TestR10_2TamperEvident(t *testing.T) {
 func TestR10_2GapFound(t *testing.T) {
 	f := build(t)
 	db := f.Store.DB()
-	if _, err := db.Exec(`DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE seq = 2`); err != nil {
+	if _, err := db.Exec(`DROP TRIGGER vetshare_audit_log_no_delete; DELETE FROM vetshare_audit_log WHERE seq = 2`); err != nil {
 		t.Fatal(err)
 	}
 	_, err := verify(t, f)
@@ -73,7 +73,7 @@ func TestR10_2GapFound(t *testing.T) {
 	f2 := build(t)
 	// Rewriting an entry and its hash is still found: the next entry carries the old hash.
 	db2 := f2.Store.DB()
-	if _, err := db2.Exec(`DROP TRIGGER audit_log_no_update; UPDATE audit_log SET hash = zeroblob(32) WHERE seq = 1`); err != nil {
+	if _, err := db2.Exec(`DROP TRIGGER vetshare_audit_log_no_update; UPDATE vetshare_audit_log SET hash = zeroblob(32) WHERE seq = 1`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := verify(t, f2); !errors.As(err, &broken) || broken.Seq != 1 {

@@ -87,7 +87,7 @@ func BenchmarkRecordPayment(b *testing.B) {
 // plainTables makes plain_invoices, plain_payments and plain_balances: copies of the tables
 // with their keys and indexes but without triggers, holding the invoice id and its balance.
 func plainTables(b *testing.B, db *sql.DB, id vetshare.InvoiceID) {
-	rows, err := db.Query(`SELECT sql FROM sqlite_schema WHERE tbl_name IN ('invoices', 'payments', 'balances')
+	rows, err := db.Query(`SELECT sql FROM sqlite_schema WHERE tbl_name IN ('vetshare_invoices', 'vetshare_payments', 'vetshare_balances')
 		AND type IN ('table', 'index') AND sql IS NOT NULL ORDER BY type DESC, tbl_name`)
 	if err != nil {
 		b.Fatal(err)
@@ -104,12 +104,12 @@ func plainTables(b *testing.B, db *sql.DB, id vetshare.InvoiceID) {
 		b.Fatal(err)
 	}
 	rename := strings.NewReplacer(
-		"TABLE invoices", "TABLE plain_invoices", "TABLE payments", "TABLE plain_payments", "TABLE balances", "TABLE plain_balances",
-		"ON invoices", "ON plain_invoices", "ON payments", "ON plain_payments", "REFERENCES invoices", "REFERENCES plain_invoices",
+		"TABLE vetshare_invoices", "TABLE plain_invoices", "TABLE vetshare_payments", "TABLE plain_payments", "TABLE vetshare_balances", "TABLE plain_balances",
+		"ON vetshare_invoices", "ON plain_invoices", "ON vetshare_payments", "ON plain_payments", "REFERENCES vetshare_invoices", "REFERENCES plain_invoices",
 		"INDEX invoices_", "INDEX plain_invoices_", "INDEX payments_", "INDEX plain_payments_")
 	for _, s := range append(ddl,
-		`INSERT INTO plain_invoices SELECT * FROM invoices WHERE id = '`+string(id)+`'`,
-		`INSERT INTO plain_balances SELECT * FROM balances`) {
+		`INSERT INTO plain_invoices SELECT * FROM vetshare_invoices WHERE id = '`+string(id)+`'`,
+		`INSERT INTO plain_balances SELECT * FROM vetshare_balances`) {
 		if _, err := db.Exec(rename.Replace(s)); err != nil {
 			b.Fatalf("%s: %v", s, err)
 		}
@@ -173,8 +173,8 @@ func BenchmarkLocationBalances(b *testing.B) {
 	defer read.Close()
 	sum, err := read.Prepare(`SELECT e.account_id, a.name, e.number, a.currency,
 		coalesce(sum(i.total - i.paid), 0), count(i.id)
-		FROM client_entries e JOIN accounts a ON a.id = e.account_id
-		LEFT JOIN invoices i ON i.account_id = e.account_id AND i.client_id = e.client_id AND i.status = 'open'
+		FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id
+		LEFT JOIN vetshare_invoices i ON i.account_id = e.account_id AND i.client_id = e.client_id AND i.status = 'open'
 		WHERE e.client_id = ? AND e.account_id <> ? GROUP BY e.account_id ORDER BY a.name`)
 	if err != nil {
 		b.Fatal(err)

@@ -83,10 +83,10 @@ func snapshot(tb testing.TB, f *fixture.Fixture) state {
 	tb.Helper()
 	var s state
 	err := f.Store.DB().QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM invoices), (SELECT count(*) FROM invoice_lines), (SELECT count(*) FROM payments),
-		(SELECT count(*) FROM audit_log), (SELECT coalesce(sum(paid), 0) FROM invoices),
-		(SELECT coalesce(sum(outstanding), 0) FROM balances), (SELECT coalesce(sum(open_invoices), 0) FROM balances),
-		(SELECT coalesce(group_concat(status, ','), '') FROM (SELECT status FROM invoices ORDER BY id))`).
+		(SELECT count(*) FROM vetshare_invoices), (SELECT count(*) FROM vetshare_invoice_lines), (SELECT count(*) FROM vetshare_payments),
+		(SELECT count(*) FROM vetshare_audit_log), (SELECT coalesce(sum(paid), 0) FROM vetshare_invoices),
+		(SELECT coalesce(sum(outstanding), 0) FROM vetshare_balances), (SELECT coalesce(sum(open_invoices), 0) FROM vetshare_balances),
+		(SELECT coalesce(group_concat(status, ','), '') FROM (SELECT status FROM vetshare_invoices ORDER BY id))`).
 		Scan(&s.Invoices, &s.Lines, &s.Payments, &s.Audit, &s.Paid, &s.Outstanding, &s.Open, &s.Statuses)
 	if err != nil {
 		tb.Fatal(err)

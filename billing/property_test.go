@@ -151,8 +151,8 @@ func checkBalances(rt *rapid.T, f *fixture.Fixture, client vetshare.ClientID, in
 		})
 		if err == nil {
 			err = f.Store.DB().QueryRowContext(ctx, `SELECT
-				(SELECT coalesce(sum(total), 0) FROM invoices WHERE account_id = ?1 AND client_id = ?2 AND status <> 'void'),
-				(SELECT coalesce(sum(amount), 0) FROM payments WHERE account_id = ?1 AND client_id = ?2)`,
+				(SELECT coalesce(sum(total), 0) FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2 AND status <> 'void'),
+				(SELECT coalesce(sum(amount), 0) FROM vetshare_payments WHERE account_id = ?1 AND client_id = ?2)`,
 				f.Accounts[i].ID, client).Scan(&invoiced, &paid)
 		}
 		if err != nil {
@@ -164,10 +164,10 @@ func checkBalances(rt *rapid.T, f *fixture.Fixture, client vetshare.ClientID, in
 	}
 	var misbooked, negative int
 	err := f.Store.DB().QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM payments p JOIN invoices i ON i.id = p.invoice_id
+		(SELECT count(*) FROM vetshare_payments p JOIN vetshare_invoices i ON i.id = p.invoice_id
 			WHERE p.account_id <> i.account_id OR p.client_id <> i.client_id OR (p.channel = 'counter' AND p.taken_at <> p.account_id)),
-		(SELECT count(*) FROM invoices WHERE paid > total OR paid < 0
-			OR paid <> (SELECT coalesce(sum(amount), 0) FROM payments WHERE invoice_id = invoices.id))`).Scan(&misbooked, &negative)
+		(SELECT count(*) FROM vetshare_invoices WHERE paid > total OR paid < 0
+			OR paid <> (SELECT coalesce(sum(amount), 0) FROM vetshare_payments WHERE invoice_id = vetshare_invoices.id))`).Scan(&misbooked, &negative)
 	if err != nil {
 		rt.Fatal(err)
 	}

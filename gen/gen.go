@@ -269,7 +269,7 @@ func GenerateFile(ctx context.Context, path string, cfg Config) (*Manifest, erro
 
 // tableRows counts the rows of every table of the database.
 func tableRows(ctx context.Context, db *sql.DB) (map[string]int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`)
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_schema WHERE type = 'table' AND name LIKE 'vetshare\_%' ESCAPE '\' AND name <> 'vetshare_schema'`)
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +289,7 @@ func tableRows(ctx context.Context, db *sql.DB) (map[string]int64, error) {
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM "`+n+`"`).Scan(&c); err != nil {
 			return nil, err
 		}
-		out[n] = c
+		out[strings.TrimPrefix(n, "vetshare_")] = c
 	}
 	return out, nil
 }

@@ -49,18 +49,18 @@ func fingerprint(t *testing.T, path string) string {
 	h := sha256.New()
 	for _, q := range []string{
 		`SELECT a.name, e.number, e.via, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address, c.created_at, oa.name, ha.name, c.version
-		FROM client_entries e JOIN accounts a ON a.id = e.account_id JOIN clients c ON c.id = e.client_id
-		JOIN accounts oa ON oa.id = c.origin_account JOIN accounts ha ON ha.id = c.home_account ORDER BY 1, 2`,
+		FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id JOIN vetshare_clients c ON c.id = e.client_id
+		JOIN vetshare_accounts oa ON oa.id = c.origin_account JOIN vetshare_accounts ha ON ha.id = c.home_account ORDER BY 1, 2`,
 		`SELECT oa.name, ce.number, p.name, p.species, p.breed, p.birth_date, p.created_at, u.email
-		FROM patients p JOIN clients c ON c.id = p.client_id JOIN accounts oa ON oa.id = c.origin_account
-		JOIN client_entries ce ON ce.client_id = c.id AND ce.account_id = c.origin_account JOIN users u ON u.id = p.created_by
+		FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id JOIN vetshare_accounts oa ON oa.id = c.origin_account
+		JOIN vetshare_client_entries ce ON ce.client_id = c.id AND ce.account_id = c.origin_account JOIN vetshare_users u ON u.id = p.created_by
 		ORDER BY 1, 2, 3, 4, 5, 6, 7, 8`,
 		`SELECT oa.name, ce.number, p.name, p.species, p.breed, r.created_at, r.kind, r.text, ra.name, u.email
-		FROM records r JOIN patients p ON p.id = r.patient_id JOIN clients c ON c.id = p.client_id
-		JOIN accounts oa ON oa.id = c.origin_account JOIN client_entries ce ON ce.client_id = c.id AND ce.account_id = c.origin_account
-		JOIN accounts ra ON ra.id = r.account_id JOIN users u ON u.id = r.user_id ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
-		`SELECT o.name, l.seq, l.at, l.action, l.outcome, u.email FROM audit_log l JOIN owners o ON o.id = l.owner_id
-		JOIN users u ON u.id = l.user_id ORDER BY 1, 2`,
+		FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id JOIN vetshare_clients c ON c.id = p.client_id
+		JOIN vetshare_accounts oa ON oa.id = c.origin_account JOIN vetshare_client_entries ce ON ce.client_id = c.id AND ce.account_id = c.origin_account
+		JOIN vetshare_accounts ra ON ra.id = r.account_id JOIN vetshare_users u ON u.id = r.user_id ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10`,
+		`SELECT o.name, l.seq, l.at, l.action, l.outcome, u.email FROM vetshare_audit_log l JOIN vetshare_owners o ON o.id = l.owner_id
+		JOIN vetshare_users u ON u.id = l.user_id ORDER BY 1, 2`,
 	} {
 		rows, err := db.Query(q)
 		if err != nil {
@@ -136,28 +136,28 @@ func TestGenerateSmallObeysTheRules(t *testing.T) {
 		if o.Mode != vetshare.ModeAutomatic {
 			continue
 		}
-		missing := count(t, db, `SELECT count(*) FROM clients c WHERE c.owner_id = ?
-			AND (SELECT count(*) FROM client_entries e WHERE e.client_id = c.id) <> ?`, o.ID, o.Grouped)
+		missing := count(t, db, `SELECT count(*) FROM vetshare_clients c WHERE c.owner_id = ?
+			AND (SELECT count(*) FROM vetshare_client_entries e WHERE e.client_id = c.id) <> ?`, o.ID, o.Grouped)
 		if missing != 0 {
 			t.Errorf("R2.1: owner %s (automatic, %d accounts): %d clients not shared with every account", o.Name, o.Grouped, missing)
 		}
 	}
 	// R2.2: the backfill owner's historical clients are in its first account only, and it has no group.
 	bf := m.Owners[m.Backfill]
-	if n := count(t, db, `SELECT count(*) FROM client_entries e JOIN accounts a ON a.id = e.account_id WHERE a.owner_id = ? AND e.account_id <> ?`, bf.ID, bf.Accounts[0]); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id WHERE a.owner_id = ? AND e.account_id <> ?`, bf.ID, bf.Accounts[0]); n != 0 {
 		t.Errorf("backfill owner: %d entries outside its first account", n)
 	}
-	if n := count(t, db, `SELECT count(*) FROM client_entries WHERE account_id = ?`, bf.Accounts[0]); n != sz.Backfill {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_client_entries WHERE account_id = ?`, bf.Accounts[0]); n != sz.Backfill {
 		t.Errorf("backfill owner: %d historical clients, want %d", n, sz.Backfill)
 	}
 	// R2.3: in the manual group some clients were shared by hand, never the ShareClient fixtures
 	// with the second account.
 	big := m.Owners[m.Big]
-	if n := count(t, db, `SELECT count(*) FROM client_entries e JOIN accounts a ON a.id = e.account_id WHERE a.owner_id = ? AND e.via = 'manual'`, big.ID); n == 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id WHERE a.owner_id = ? AND e.via = 'manual'`, big.ID); n == 0 {
 		t.Error("big owner: no client shared by hand")
 	}
 	for _, c := range append(m.ShareSmall, m.ShareHuge...) {
-		if n := count(t, db, `SELECT count(*) FROM client_entries WHERE client_id = ? AND account_id = ?`, c, big.Accounts[1]); n != 0 {
+		if n := count(t, db, `SELECT count(*) FROM vetshare_client_entries WHERE client_id = ? AND account_id = ?`, c, big.Accounts[1]); n != 0 {
 			t.Errorf("fixture %s already shared with the big owner's second account", c)
 		}
 	}
@@ -165,25 +165,25 @@ func TestGenerateSmallObeysTheRules(t *testing.T) {
 		t.Errorf("fixtures: %d small and %d huge, want %d each", len(m.ShareSmall), len(m.ShareHuge), sz.Fixtures)
 	}
 	for _, c := range m.ShareHuge[:1] {
-		if n := count(t, db, `SELECT count(*) FROM records r JOIN patients p ON p.id = r.patient_id WHERE p.client_id = ?`, c); n != sz.HugeRecords {
+		if n := count(t, db, `SELECT count(*) FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id WHERE p.client_id = ?`, c); n != sz.HugeRecords {
 			t.Errorf("huge fixture has %d records, want %d", n, sz.HugeRecords)
 		}
 	}
 	// R2.5: client numbers run 1, 2, 3, ... in each account.
-	if n := count(t, db, `SELECT count(*) FROM (SELECT account_id FROM client_entries GROUP BY account_id HAVING max(number) <> count(*) OR min(number) <> 1)`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM (SELECT account_id FROM vetshare_client_entries GROUP BY account_id HAVING max(number) <> count(*) OR min(number) <> 1)`); n != 0 {
 		t.Errorf("R2.5: %d accounts whose client numbers are not 1..n", n)
 	}
 	// R3.1, R3.3: every record was added from an account that shares the patient's client.
-	if n := count(t, db, `SELECT count(*) FROM records r JOIN patients p ON p.id = r.patient_id
-		WHERE NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = p.client_id AND e.account_id = r.account_id)`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = p.client_id AND e.account_id = r.account_id)`); n != 0 {
 		t.Errorf("R3.3: %d records added from an account that does not share the client", n)
 	}
 	// Records come from other locations too, and span the years.
-	if n := count(t, db, `SELECT count(*) FROM records r JOIN patients p ON p.id = r.patient_id JOIN clients c ON c.id = p.client_id WHERE r.account_id <> c.origin_account`); n == 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id JOIN vetshare_clients c ON c.id = p.client_id WHERE r.account_id <> c.origin_account`); n == 0 {
 		t.Error("no record was added at another location than the client's")
 	}
 	var first, last int64
-	if err := db.QueryRow(`SELECT min(created_at), max(created_at) FROM records`).Scan(&first, &last); err != nil {
+	if err := db.QueryRow(`SELECT min(created_at), max(created_at) FROM vetshare_records`).Scan(&first, &last); err != nil {
 		t.Fatal(err)
 	}
 	if span := time.UnixMicro(last).Sub(time.UnixMicro(first)); span < time.Duration(sz.Years-1)*365*24*time.Hour {
@@ -193,17 +193,17 @@ func TestGenerateSmallObeysTheRules(t *testing.T) {
 		t.Errorf("records from %s to %s, outside %s..%s", time.UnixMicro(first), time.UnixMicro(last), m.Start, m.End)
 	}
 	// 1–4 patients per client, of several species.
-	if n := count(t, db, `SELECT count(*) FROM clients c WHERE (SELECT count(*) FROM patients p WHERE p.client_id = c.id) NOT BETWEEN 1 AND 4`); n != 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_clients c WHERE (SELECT count(*) FROM vetshare_patients p WHERE p.client_id = c.id) NOT BETWEEN 1 AND 4`); n != 0 {
 		t.Errorf("%d clients without 1 to 4 patients", n)
 	}
-	if n := count(t, db, `SELECT count(DISTINCT species) FROM patients`); n < 5 {
+	if n := count(t, db, `SELECT count(DISTINCT species) FROM vetshare_patients`); n < 5 {
 		t.Errorf("%d species, want several", n)
 	}
 	// Names: accents, and many clients sharing a surname.
-	if n := count(t, db, `SELECT count(*) FROM clients WHERE last_name <> name_key AND lower(last_name) <> substr(name_key, 1, length(last_name))`); n == 0 {
+	if n := count(t, db, `SELECT count(*) FROM vetshare_clients WHERE last_name <> name_key AND lower(last_name) <> substr(name_key, 1, length(last_name))`); n == 0 {
 		t.Error("no client name with an accent")
 	}
-	if n := count(t, db, `SELECT max(k) FROM (SELECT count(*) AS k FROM clients GROUP BY last_name)`); n < 50 {
+	if n := count(t, db, `SELECT max(k) FROM (SELECT count(*) AS k FROM vetshare_clients GROUP BY last_name)`); n < 50 {
 		t.Errorf("the most common surname is shared by %d clients only", n)
 	}
 	// Owners of 1 to 20 accounts, groups of both modes.

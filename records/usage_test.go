@@ -760,12 +760,12 @@ func BenchmarkAddUsage(b *testing.B) {
 		b.Cleanup(func() { st.Close() })
 		return st
 	}
-	insRecord := prep(`INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, 1, ?)`)
-	updItem := prep(`UPDATE items SET on_hand = on_hand - 1 WHERE id = ?`)
-	insMove := prep(`INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
-		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, 'used', -1, ?, ?, '', ?)`)
-	complete := prep(`UPDATE reminders SET status = 'completed', completed_by = ?, completed_at = ? WHERE id = ?`)
-	insRem := prep(`INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status, created_at)
+	insRecord := prep(`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, 1, ?)`)
+	updItem := prep(`UPDATE vetshare_items SET on_hand = on_hand - 1 WHERE id = ?`)
+	insMove := prep(`INSERT INTO vetshare_stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_stock_movements WHERE item_id = ?), ?, ?, 'used', -1, ?, ?, '', ?)`)
+	complete := prep(`UPDATE vetshare_reminders SET status = 'completed', completed_by = ?, completed_at = ? WHERE id = ?`)
+	insRem := prep(`INSERT INTO vetshare_reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status, created_at)
 		VALUES (?, ?, ?, ?, ?, 'Rabies', 'rabies', ?, 'open', ?)`)
 	var open vetshare.ReminderID
 	f.View(b, func(tx *vetshare.Tx) error {

@@ -111,36 +111,36 @@ func buildBench(ctx context.Context, s *sqlite.Store) error {
 		q    string
 		args []any
 	}{
-		{`INSERT INTO owners (id, name, task_sharing, created_at) VALUES (?, 'Bench', 0, ?)`, []any{benchOwner, base}},
-		{`INSERT INTO users (id, name, email, email_verified, active, created_at) VALUES (?, 'Dana', 'dana@bench.example', 1, 1, ?)`,
+		{`INSERT INTO vetshare_owners (id, name, task_sharing, created_at) VALUES (?, 'Bench', 0, ?)`, []any{benchOwner, base}},
+		{`INSERT INTO vetshare_users (id, name, email, email_verified, active, created_at) VALUES (?, 'Dana', 'dana@bench.example', 1, 1, ?)`,
 			[]any{benchUser, base}},
 		{`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 9)
-		INSERT INTO accounts (id, owner_id, name, email, email_verified, time_zone, currency, created_at)
+		INSERT INTO vetshare_accounts (id, owner_id, name, email, email_verified, time_zone, currency, created_at)
 		SELECT printf('0A%024d', i), ?1, 'Clinic ' || i, 'c' || i || '@bench.example', 1, 'America/Chicago', 'USD', ?2 FROM n`,
 			[]any{benchOwner, base}},
-		{`INSERT INTO memberships (user_id, account_id, role, permissions, active) SELECT ?1, id, 'admin', 0, 1 FROM accounts`, []any{benchUser}},
-		{`INSERT INTO share_groups (id, owner_id, mode, created_at) VALUES (?1, ?2, 'manual', ?3)`, []any{benchID("G", 0), benchOwner, base}},
-		{`INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?1, ?2, ?4), (?1, ?3, ?4)`,
+		{`INSERT INTO vetshare_memberships (user_id, account_id, role, permissions, active) SELECT ?1, id, 'admin', 0, 1 FROM vetshare_accounts`, []any{benchUser}},
+		{`INSERT INTO vetshare_share_groups (id, owner_id, mode, created_at) VALUES (?1, ?2, 'manual', ?3)`, []any{benchID("G", 0), benchOwner, base}},
+		{`INSERT INTO vetshare_group_members (group_id, account_id, joined_at) VALUES (?1, ?2, ?4), (?1, ?3, ?4)`,
 			[]any{benchID("G", 0), bigAcct, smallAcct, base}},
-		{seq + `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+		{seq + `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 			origin_account, home_account, created_at, updated_at, version)
 		SELECT printf('C%025d', i), ?2, 'First' || i, 'Last' || i, 'last' || i || ', first' || i, 'first' || i,
 			'client' || i || '@mail.example', '555-' || i, i || ' Main Street', ` + acct + `, ` + acct + `,
 			?3 + (i % 100000) * 1500000000, ?3 + (i % 100000) * 1500000000, 1 FROM n`,
 			[]any{benchClients, benchOwner, base}},
-		{seq + `INSERT INTO client_entries (account_id, client_id, number, via, created_at)
+		{seq + `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
 		SELECT ` + acct + `, printf('C%025d', i), ` + number + `, 'created', ?2 + (i % 100000) * 1500000000 FROM n`,
 			[]any{benchClients, base}},
-		{seq + `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
+		{seq + `INSERT INTO vetshare_patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
 		SELECT printf('P%025d', i), printf('C%025d', i), 'Rex' || i, 'dog', '', NULL, ` + acct + `, ?2, ?3 FROM n`,
 			[]any{benchClients, benchUser, base}},
-		{seq + `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
+		{seq + `INSERT INTO vetshare_patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
 		SELECT printf('Q%025d', i), printf('C%025d', i), 'Tom' || i, 'cat', '', NULL, ` + acct + `, ?2, ?3 FROM n WHERE i % 3 = 0`,
 			[]any{benchBig + benchSmall, benchUser, base}},
 		// Three records per client of big and small: the last visit, 90 days before (on the
 		// second patient where there is one) and 400 days before; one in ten last visits removed.
 		{seq + `, k(j, off) AS (VALUES (0, 0), (1, 90), (2, 400))
-		INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at, removed_at, removed_by,
+		INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at, removed_at, removed_by,
 			removed_account, removed_reason)
 		SELECT printf('R%d%024d', j, i), CASE WHEN j = 1 AND i % 3 = 0 THEN printf('Q%025d', i) ELSE printf('P%025d', i) END,
 			` + acct + `, ?2, 'note', 'exam', NULL, 0, ?3 - (` + last + ` + off) * ?4,
@@ -148,17 +148,17 @@ func buildBench(ctx context.Context, s *sqlite.Store) error {
 			CASE WHEN j = 0 AND i % 10 = 0 THEN ` + acct + ` END, CASE WHEN j = 0 AND i % 10 = 0 THEN 'wrong patient' END
 		FROM n, k`, []any{benchBig + benchSmall, benchUser, asOf, day}},
 		{`WITH RECURSIVE n(i) AS (SELECT 110000 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-		INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
+		INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
 		SELECT printf('R9%024d', i), printf('P%025d', i), ` + acct + `, ?2, 'note', 'exam', NULL, 0, ?3 - ` + last + ` * ?4 FROM n`,
 			[]any{benchClients, benchUser, asOf, day}},
 		// Two invoices per client of big and small: one paid five days after it was issued, 10
 		// days before the last visit; one open (void for one in five) issued up to 700 days back.
-		{seq + `INSERT INTO invoices (id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
+		{seq + `INSERT INTO vetshare_invoices (id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
 			created_by, note)
 		SELECT printf('I%025d', i), ` + acct + `, printf('C%025d', i), 2 * ` + number + `, 'paid', 'USD', 5000, 5000,
 			?3 - (` + last + ` + 10) * ?4, ?3 - (` + last + ` + 5) * ?4, NULL, ?2, '' FROM n`,
 			[]any{benchBig + benchSmall, benchUser, asOf, day}},
-		{seq + `INSERT INTO invoices (id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
+		{seq + `INSERT INTO vetshare_invoices (id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
 			created_by, note)
 		SELECT printf('J%025d', i), ` + acct + `, printf('C%025d', i), 2 * ` + number + ` + 1,
 			CASE WHEN i % 5 = 0 THEN 'void' ELSE 'open' END, 'USD', 3000, 0,
@@ -267,7 +267,7 @@ func BenchmarkReports(b *testing.B) {
 				}
 				defer tx.Rollback()
 				rows, err := tx.QueryContext(ctx, `SELECT e.number, c.first_name, c.last_name, c.email, c.phone, c.address,
-					e.created_at, c.home_account FROM client_entries e JOIN clients c ON c.id = e.client_id
+					e.created_at, c.home_account FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id
 					WHERE e.account_id = ? ORDER BY e.number`, size.acct)
 				if err != nil {
 					return 0, err

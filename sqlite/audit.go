@@ -13,7 +13,7 @@ func (t *dtx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 	var seq int64
 	var prev []byte
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&seq, &prev) },
-		`SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`, e.OwnerID)
+		`SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`, e.OwnerID)
 	if err != nil {
 		return err
 	}
@@ -22,7 +22,7 @@ func (t *dtx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 		e.PrevHash = []byte{}
 	}
 	e.Hash = vetshare.AuditHash(*e)
-	_, err = t.exec(ctx, `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, operation_id, request_id, prev_hash, hash)
+	_, err = t.exec(ctx, `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, operation_id, request_id, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.OperationID, e.RequestID, e.PrevHash, e.Hash)
 	return err
@@ -39,6 +39,6 @@ func (t *dtx) AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq
 		out = append(out, e)
 		return err
 	}, `SELECT owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, operation_id, request_id, prev_hash, hash
-		FROM audit_log WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?`, owner, afterSeq, limit)
+		FROM vetshare_audit_log WHERE owner_id = ? AND seq > ? ORDER BY seq LIMIT ?`, owner, afterSeq, limit)
 	return out, err
 }

@@ -53,7 +53,7 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 			tx := begin(b, db)
 			id := vetshare.NewID[vetshare.ClientID](now)
 			us := now.UnixMicro()
-			must(b, tx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
+			must(b, tx, `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
 				VALUES (?, ?, ?, 'Bench', ?, ?, '', '', '', ?, ?, ?, ?, 1)`, id, f.Owner.ID, fmt.Sprint(i), "bench, "+fmt.Sprint(i), fmt.Sprint(i), ids[0], ids[0], us, us)
 			for _, a := range ids {
 				must(b, tx, entryInsert, a, id, "automatic", us)
@@ -65,8 +65,8 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 }
 
 // entryInsert is a client entry with the account's next number, as a baseline writes it.
-const entryInsert = `INSERT INTO client_entries (account_id, client_id, number, via, created_at)
-	SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1`
+const entryInsert = `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
+	SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM vetshare_client_entries WHERE account_id = ?1`
 
 // prepared holds the baselines' statements, prepared once on the pool as the store does, so the
 // baselines pay no more per statement than the operations.
@@ -133,12 +133,12 @@ func auditRow(b *testing.B, tx *sql.Tx, owner vetshare.OwnerID, us int64) {
 	b.Helper()
 	var seq int64
 	var prev []byte
-	err := stmt(b, tx, `SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`).QueryRowContext(bctx, owner).Scan(&seq, &prev)
+	err := stmt(b, tx, `SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`).QueryRowContext(bctx, owner).Scan(&seq, &prev)
 	if err != nil && err != sql.ErrNoRows {
 		b.Fatal(err)
 	}
 	e := vetshare.AuditEntry{OwnerID: owner, Seq: seq + 1, At: time.UnixMicro(us), Action: "client.share", Subject: "bench", Outcome: "ok", Detail: "{}", PrevHash: prev}
-	must(b, tx, `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, '', '', ?, ?, ?, ?, ?, ?)`,
+	must(b, tx, `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash) VALUES (?, ?, ?, '', '', ?, ?, ?, ?, ?, ?)`,
 		owner, e.Seq, us, e.Action, e.Subject, e.Outcome, e.Detail, []byte{}, vetshare.AuditHash(e))
 }
 
@@ -167,8 +167,8 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := tx.PrepareContext(bctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, created_at)
-		SELECT ?, p.id, ?, ?, 'note', 'history', ? FROM patients p WHERE p.client_id = ?`)
+	st, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, created_at)
+		SELECT ?, p.id, ?, ?, 'note', 'history', ? FROM vetshare_patients p WHERE p.client_id = ?`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -177,8 +177,8 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 		for range recs {
 			t = t.Add(time.Microsecond)
 			// Three patients each get a record: ids differ by the patient id suffix.
-			if _, err := tx.ExecContext(bctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, created_at)
-				SELECT ? || substr(p.id, 17), p.id, ?, ?, 'note', 'history', ? FROM patients p WHERE p.client_id = ?`,
+			if _, err := tx.ExecContext(bctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, created_at)
+				SELECT ? || substr(p.id, 17), p.id, ?, ?, 'note', 'history', ? FROM vetshare_patients p WHERE p.client_id = ?`,
 				string(vetshare.NewID[vetshare.RecordID](t))[:16], f.Accounts[0].ID, f.Admin.ID, t.UnixMicro(), c); err != nil {
 				b.Fatal(err)
 			}
@@ -202,7 +202,7 @@ func BenchmarkShareClient(b *testing.B) {
 		db := f.Store.DB()
 		unshare := func() {
 			b.StopTimer()
-			if _, err := db.Exec(`DELETE FROM client_entries WHERE account_id = ?`, f.Accounts[1].ID); err != nil {
+			if _, err := db.Exec(`DELETE FROM vetshare_client_entries WHERE account_id = ?`, f.Accounts[1].ID); err != nil {
 				b.Fatal(err)
 			}
 			b.StartTimer()
@@ -255,8 +255,8 @@ func BenchmarkHistoryNonOrigin(b *testing.B) {
 		db := f.Store.DB()
 		for b.Loop() {
 			rows, err := db.QueryContext(bctx, `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
-				r.removed_at, r.removed_by, r.removed_account, r.removed_reason FROM records r JOIN patients p ON p.id = r.patient_id
-				JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE r.patient_id = ? AND r.removed_at IS NULL ORDER BY r.id LIMIT 100`,
+				r.removed_at, r.removed_by, r.removed_account, r.removed_reason FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
+				JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE r.patient_id = ? AND r.removed_at IS NULL ORDER BY r.id LIMIT 100`,
 				f.Accounts[1].ID, patient)
 			if err != nil {
 				b.Fatal(err)
@@ -327,12 +327,12 @@ func bulkClients(f *fixture.Fixture, n int) error {
 	if err != nil {
 		return err
 	}
-	ins, err := tx.PrepareContext(bctx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
+	ins, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
 		VALUES (?, ?, ?, ?, ?, ?, '', '', '', ?, ?, ?, ?, 1)`)
 	if err != nil {
 		return err
 	}
-	ent, err := tx.PrepareContext(bctx, `INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, 'created', ?)`)
+	ent, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at) VALUES (?, ?, ?, 'created', ?)`)
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func BenchmarkCandidates1M(b *testing.B) {
 		for i := 0; b.Loop(); i++ {
 			start := time.Now()
 			p := vetshare.FoldName(prefixes[i%len(prefixes)])
-			rows, err := db.QueryContext(bctx, `SELECT c.id, c.first_name, c.last_name FROM clients c
+			rows, err := db.QueryContext(bctx, `SELECT c.id, c.first_name, c.last_name FROM vetshare_clients c
 				WHERE c.owner_id = ? AND c.name_key >= ? AND c.name_key < ? ORDER BY c.name_key LIMIT 10`, f.Owner.ID, p, p+"\xff")
 			if err != nil {
 				b.Fatal(err)

@@ -24,17 +24,17 @@ func scanInvoice(r *sql.Rows, inv *vetshare.Invoice) error {
 func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 	var n int64
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-		`SELECT coalesce(max(number), 0) + 1 FROM invoices WHERE account_id = ?`, inv.AccountID)
+		`SELECT coalesce(max(number), 0) + 1 FROM vetshare_invoices WHERE account_id = ?`, inv.AccountID)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := t.exec(ctx, `INSERT INTO vetshare_invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.ID, inv.AccountID, inv.ClientID, n, string(inv.Status), inv.Currency, inv.Total, inv.Paid,
 		micros(inv.IssuedAt), micros(inv.PaidAt), micros(inv.VoidedAt), inv.CreatedBy, inv.Note); err != nil {
 		return err
 	}
 	for i, l := range inv.Lines {
-		if _, err := t.exec(ctx, `INSERT INTO invoice_lines (invoice_id, line, description, quantity, unit_price, amount, record_id)
+		if _, err := t.exec(ctx, `INSERT INTO vetshare_invoice_lines (invoice_id, line, description, quantity, unit_price, amount, record_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			inv.ID, i+1, l.Description, l.Quantity, l.UnitPrice, l.Amount, nullString(string(l.RecordID))); err != nil {
 			return err
@@ -47,7 +47,7 @@ func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invoice, error) {
 	var inv vetshare.Invoice
 	err := t.queryRow(ctx, vetshare.NotFound("invoice", id), func(r *sql.Rows) error { return scanInvoice(r, &inv) },
-		`SELECT `+invoiceCols+` FROM invoices WHERE id = ?`, id)
+		`SELECT `+invoiceCols+` FROM vetshare_invoices WHERE id = ?`, id)
 	return inv, err
 }
 
@@ -60,7 +60,7 @@ func (t *dtx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetsha
 		l.RecordID = vetshare.RecordID(rec.String)
 		out = append(out, l)
 		return err
-	}, `SELECT description, quantity, unit_price, amount, record_id FROM invoice_lines WHERE invoice_id = ? ORDER BY line`, id)
+	}, `SELECT description, quantity, unit_price, amount, record_id FROM vetshare_invoice_lines WHERE invoice_id = ? ORDER BY line`, id)
 	return out, err
 }
 
@@ -77,18 +77,18 @@ func (t *dtx) ClientInvoices(ctx context.Context, q driver.InvoiceQuery) ([]vets
 		limit = -1
 	}
 	if q.After == "" {
-		return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM invoices WHERE account_id = ?1 AND client_id = ?2
+		return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
 			AND (?3 = '' OR status = ?3) ORDER BY issued_at, id LIMIT ?4`, q.Account, q.Client, string(q.Status), limit)
 	}
-	return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM invoices WHERE account_id = ?1 AND client_id = ?2
+	return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
 		AND (?3 = '' OR status = ?3)
-		AND (issued_at, id) > (SELECT issued_at, id FROM invoices WHERE id = ?4)
+		AND (issued_at, id) > (SELECT issued_at, id FROM vetshare_invoices WHERE id = ?4)
 		ORDER BY issued_at, id LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
 }
 
 func (t *dtx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
 	// The trigger invoices_balance_void takes the invoice off its balance.
-	res, err := t.exec(ctx, `UPDATE invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0`,
+	res, err := t.exec(ctx, `UPDATE vetshare_invoices SET status = 'void', voided_at = ? WHERE id = ? AND status = 'open' AND paid = 0`,
 		micros(at), id)
 	if err != nil {
 		return err
@@ -117,10 +117,10 @@ func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	// One guarded statement inserts the payment only where the invoice can take it, so that a
 	// refusal (or a taken key) changes nothing; the trigger payments_apply applies it to the
 	// invoice and the balance in the same statement.
-	res, err := t.exec(ctx, `INSERT INTO payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
+	res, err := t.exec(ctx, `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
 		currency, taken_at, user_id, method, reference, created_at)
 		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
-		FROM invoices i JOIN accounts a ON a.id = i.account_id
+		FROM vetshare_invoices i JOIN vetshare_accounts a ON a.id = i.account_id
 		WHERE i.id = ?4 AND i.account_id = ?3 AND i.client_id = ?5 AND i.currency = ?8 AND i.status = 'open'
 		AND i.total - i.paid >= ?7`,
 		p.ID, p.Key, p.AccountID, p.InvoiceID, p.ClientID, string(p.Channel), p.Amount, p.Currency, p.TakenAt, p.UserID,
@@ -143,7 +143,7 @@ func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 func (t *dtx) PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error) {
 	var p vetshare.Payment
 	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "payment key", ID: key}, func(r *sql.Rows) error { return scanPayment(r, &p) },
-		`SELECT `+paymentCols+` FROM payments WHERE owner_id = (SELECT owner_id FROM accounts WHERE id = ?) AND key = ?`,
+		`SELECT `+paymentCols+` FROM vetshare_payments WHERE owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?) AND key = ?`,
 		account, key)
 	return p, err
 }
@@ -155,7 +155,7 @@ func (t *dtx) InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vet
 		err := scanPayment(r, &p)
 		out = append(out, p)
 		return err
-	}, `SELECT `+paymentCols+` FROM payments WHERE invoice_id = ? ORDER BY created_at, id`, id)
+	}, `SELECT `+paymentCols+` FROM vetshare_payments WHERE invoice_id = ? ORDER BY created_at, id`, id)
 	return out, err
 }
 
@@ -164,8 +164,8 @@ func (t *dtx) ClientBalance(ctx context.Context, account vetshare.AccountID, cli
 	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error {
 		return r.Scan(&b.Outstanding.Currency, &b.Outstanding.Amount, &b.OpenInvoices)
 	}, `SELECT a.currency, coalesce(b.outstanding, 0), coalesce(b.open_invoices, 0)
-		FROM client_entries e JOIN accounts a ON a.id = e.account_id
-		LEFT JOIN balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
+		FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id
+		LEFT JOIN vetshare_balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
 		WHERE e.account_id = ? AND e.client_id = ?`, account, client)
 	return b, err
 }
@@ -180,8 +180,8 @@ func (t *dtx) ClientBalances(ctx context.Context, client vetshare.ClientID) ([]v
 		out = append(out, lb)
 		return err
 	}, `SELECT e.account_id, a.name, e.number, a.currency, coalesce(b.outstanding, 0), coalesce(b.open_invoices, 0)
-		FROM client_entries e JOIN accounts a ON a.id = e.account_id
-		LEFT JOIN balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
+		FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id
+		LEFT JOIN vetshare_balances b ON b.account_id = e.account_id AND b.client_id = e.client_id
 		WHERE e.client_id = ? ORDER BY a.name, e.account_id`, client)
 	return out, err
 }

@@ -25,7 +25,7 @@ func scanClient(r *sql.Rows, c *vetshare.Client, more ...any) error {
 
 // InsertClient implements [*vetshare.Tx].
 func (t *dtx) InsertClient(ctx context.Context, c vetshare.Client) error {
-	_, err := t.exec(ctx, `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.OwnerID, c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
 		c.Email, c.Phone, c.Address, c.OriginAccount, c.HomeAccount, micros(c.CreatedAt), micros(c.UpdatedAt), c.Version)
@@ -36,14 +36,14 @@ func (t *dtx) InsertClient(ctx context.Context, c vetshare.Client) error {
 func (t *dtx) Client(ctx context.Context, account vetshare.AccountID, id vetshare.ClientID) (vetshare.Client, error) {
 	var c vetshare.Client
 	err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return scanClient(r, &c) },
-		`SELECT `+clientCols+` FROM client_entries e JOIN clients c ON c.id = e.client_id WHERE e.account_id = ? AND e.client_id = ?`,
+		`SELECT `+clientCols+` FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id WHERE e.account_id = ? AND e.client_id = ?`,
 		account, id)
 	return c, err
 }
 
 // UpdateClient implements [*vetshare.Tx].
 func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
-	res, err := t.exec(ctx, `UPDATE clients SET first_name = ?, last_name = ?, name_key = ?, first_key = ?, email = ?, phone = ?,
+	res, err := t.exec(ctx, `UPDATE vetshare_clients SET first_name = ?, last_name = ?, name_key = ?, first_key = ?, email = ?, phone = ?,
 		address = ?, home_account = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
 		c.Email, c.Phone, c.Address, c.HomeAccount, micros(c.UpdatedAt), c.ID, c.Version)
@@ -55,7 +55,7 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 	}
 	var current int64
 	err = t.queryRow(ctx, vetshare.NotFound("client", c.ID), func(r *sql.Rows) error { return r.Scan(&current) },
-		`SELECT version FROM clients WHERE id = ?`, c.ID)
+		`SELECT version FROM vetshare_clients WHERE id = ?`, c.ID)
 	if err != nil {
 		return err
 	}
@@ -69,8 +69,8 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
 	var n int64
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-		`INSERT INTO client_entries (account_id, client_id, number, via, created_at)
-		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1
+		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM vetshare_client_entries WHERE account_id = ?1
 		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt))
 	if err != nil {
 		return err
@@ -92,7 +92,7 @@ func scanEntry(r *sql.Rows, e *vetshare.ClientEntry) error {
 func (t *dtx) ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, vetshare.NotFound("client", client), func(r *sql.Rows) error { return scanEntry(r, &e) },
-		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.client_id = ?`, account, client)
+		`SELECT `+entryCols+` FROM vetshare_client_entries e WHERE e.account_id = ? AND e.client_id = ?`, account, client)
 	return e, err
 }
 
@@ -100,7 +100,7 @@ func (t *dtx) ClientEntry(ctx context.Context, account vetshare.AccountID, clien
 func (t *dtx) ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error) {
 	var e vetshare.ClientEntry
 	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}, func(r *sql.Rows) error { return scanEntry(r, &e) },
-		`SELECT `+entryCols+` FROM client_entries e WHERE e.account_id = ? AND e.number = ?`, account, number)
+		`SELECT `+entryCols+` FROM vetshare_client_entries e WHERE e.account_id = ? AND e.number = ?`, account, number)
 	return e, err
 }
 
@@ -112,7 +112,7 @@ func (t *dtx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]ve
 		err := scanEntry(r, &e)
 		out = append(out, e)
 		return err
-	}, `SELECT `+entryCols+` FROM client_entries e WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
+	}, `SELECT `+entryCols+` FROM vetshare_client_entries e WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
 	return out, err
 }
 
@@ -132,7 +132,7 @@ func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.C
 	}
 	// Keyset paging on (name_key, id); the prefix applies to "last, first" and to the first name.
 	const cols = clientCols + `, c.name_key, e.number, e.via, e.created_at`
-	err := t.each(ctx, scan, `SELECT `+cols+` FROM client_entries e JOIN clients c ON c.id = e.client_id
+	err := t.each(ctx, scan, `SELECT `+cols+` FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id
 		WHERE e.account_id = ?1
 		  AND (?2 = '' OR (c.name_key >= ?2 AND c.name_key < ?3) OR (c.first_key >= ?2 AND c.first_key < ?3))
 		  AND (c.name_key > ?4 OR (c.name_key = ?4 AND c.id > ?5))
@@ -161,11 +161,11 @@ func (t *dtx) ShareCandidates(ctx context.Context, q driver.CandidateQuery) ([]v
 	// Two range scans of the owner's name indexes, "last, first" first; for each client in
 	// range, one probe that it is not shared with To and one that a From account has it.
 	for _, col := range []string{"name_key", "first_key"} {
-		err := t.each(ctx, scan, `SELECT `+clientCols+` FROM clients c
-			WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1)
+		err := t.each(ctx, scan, `SELECT `+clientCols+` FROM vetshare_clients c
+			WHERE c.owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?1)
 			  AND c.`+col+` >= ?2 AND c.`+col+` < ?3
-			  AND NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = ?1 AND e.client_id = c.id)
-			  AND EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?4)))
+			  AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?1 AND e.client_id = c.id)
+			  AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?4)))
 			ORDER BY c.`+col+`, c.id LIMIT ?5`,
 			q.To, q.Prefix, upper(q.Prefix), string(from), q.Limit)
 		if err != nil || len(out) >= q.Limit {
@@ -190,9 +190,9 @@ func (t *dtx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID
 		err := scanClient(r, &c)
 		out = append(out, c)
 		return err
-	}, `SELECT `+clientCols+` FROM clients c
-		WHERE c.owner_id = (SELECT owner_id FROM accounts WHERE id = ?1) AND c.id > ?2
-		  AND (SELECT count(*) FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
+	}, `SELECT `+clientCols+` FROM vetshare_clients c
+		WHERE c.owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?1) AND c.id > ?2
+		  AND (SELECT count(*) FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
 		      BETWEEN 1 AND ?4 - 1
 		ORDER BY c.id LIMIT ?5`, accounts[0], after, string(list), len(accounts), limit)
 	return out, err
@@ -213,7 +213,7 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		err := scanEntry(r, &e)
 		out = append(out, e)
 		return err
-	}, `SELECT `+entryCols+` FROM json_each(?) j JOIN client_entries e ON e.client_id = j.value
+	}, `SELECT `+entryCols+` FROM json_each(?) j JOIN vetshare_client_entries e ON e.client_id = j.value
 		ORDER BY j.key, e.created_at, e.account_id`, string(ids))
 	return out, err
 }

@@ -23,7 +23,7 @@ func scanContact(r *sql.Rows, c *vetshare.Contact) error {
 }
 
 func (t *dtx) InsertContact(ctx context.Context, c vetshare.Contact) error {
-	_, err := t.exec(ctx, `INSERT INTO contacts (id, account_id, kind, name, name_key, company_id, category, email, phone,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_contacts (id, account_id, kind, name, name_key, company_id, category, email, phone,
 		address, notes, copied_from, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.AccountID, string(c.Kind), c.Name, vetshare.FoldName(c.Name), nullString(string(c.CompanyID)), c.Category,
 		c.Email, c.Phone, c.Address, c.Notes, nullString(string(c.CopiedFrom)), micros(c.CreatedAt), micros(c.UpdatedAt),
@@ -37,12 +37,12 @@ func (t *dtx) InsertContact(ctx context.Context, c vetshare.Contact) error {
 func (t *dtx) Contact(ctx context.Context, account vetshare.AccountID, id vetshare.ContactID) (vetshare.Contact, error) {
 	var c vetshare.Contact
 	err := t.queryRow(ctx, vetshare.NotFound("contact", id), func(r *sql.Rows) error { return scanContact(r, &c) },
-		`SELECT `+contactCols+` FROM contacts WHERE id = ? AND account_id = ?`, id, account)
+		`SELECT `+contactCols+` FROM vetshare_contacts WHERE id = ? AND account_id = ?`, id, account)
 	return c, err
 }
 
 func (t *dtx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
-	res, err := t.exec(ctx, `UPDATE contacts SET name = ?, name_key = ?, company_id = ?, category = ?, email = ?, phone = ?,
+	res, err := t.exec(ctx, `UPDATE vetshare_contacts SET name = ?, name_key = ?, company_id = ?, category = ?, email = ?, phone = ?,
 		address = ?, notes = ?, updated_at = ?, version = version + 1 WHERE id = ? AND account_id = ? AND version = ?`,
 		c.Name, vetshare.FoldName(c.Name), nullString(string(c.CompanyID)), c.Category, c.Email, c.Phone, c.Address, c.Notes,
 		micros(c.UpdatedAt), c.ID, c.AccountID, c.Version)
@@ -57,7 +57,7 @@ func (t *dtx) UpdateContact(ctx context.Context, c vetshare.Contact) error {
 	}
 	var current int64
 	err = t.queryRow(ctx, vetshare.NotFound("contact", c.ID), func(r *sql.Rows) error { return r.Scan(&current) },
-		`SELECT version FROM contacts WHERE id = ? AND account_id = ?`, c.ID, c.AccountID)
+		`SELECT version FROM vetshare_contacts WHERE id = ? AND account_id = ?`, c.ID, c.AccountID)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (t *dtx) Contacts(ctx context.Context, q driver.ContactQuery) ([]vetshare.C
 		err := scanContact(r, &c)
 		out = append(out, c)
 		return err
-	}, `SELECT `+contactCols+` FROM contacts WHERE account_id = ?1 AND (name_key, id) > (?2, ?3)
+	}, `SELECT `+contactCols+` FROM vetshare_contacts WHERE account_id = ?1 AND (name_key, id) > (?2, ?3)
 		AND name_key < ?4 AND (?5 = '' OR kind = ?5) ORDER BY name_key, id LIMIT ?6`,
 		q.Account, lo, loID, upper(q.Prefix), string(q.Kind), limit)
 	return out, err

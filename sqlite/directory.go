@@ -10,7 +10,7 @@ import (
 
 // InsertOwner implements [*vetshare.Tx].
 func (t *dtx) InsertOwner(ctx context.Context, o vetshare.Owner) error {
-	_, err := t.exec(ctx, `INSERT INTO owners (id, name, task_sharing, created_at) VALUES (?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_owners (id, name, task_sharing, created_at) VALUES (?, ?, ?, ?)`,
 		o.ID, o.Name, b2i(o.TaskSharing), micros(o.CreatedAt))
 	return err
 }
@@ -21,14 +21,14 @@ func (t *dtx) Owner(ctx context.Context, id vetshare.OwnerID) (vetshare.Owner, e
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("owner", id), func(r *sql.Rows) error {
 		return r.Scan(&o.ID, &o.Name, &o.TaskSharing, &created)
-	}, `SELECT id, name, task_sharing, created_at FROM owners WHERE id = ?`, id)
+	}, `SELECT id, name, task_sharing, created_at FROM vetshare_owners WHERE id = ?`, id)
 	o.CreatedAt = time.UnixMicro(created).UTC()
 	return o, err
 }
 
 // UpdateOwner implements [*vetshare.Tx].
 func (t *dtx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
-	return mustAffect(t.exec(ctx, `UPDATE owners SET name = ?, task_sharing = ? WHERE id = ?`,
+	return mustAffect(t.exec(ctx, `UPDATE vetshare_owners SET name = ?, task_sharing = ? WHERE id = ?`,
 		o.Name, b2i(o.TaskSharing), o.ID))(vetshare.NotFound("owner", o.ID))
 }
 
@@ -43,7 +43,7 @@ func scanAccount(r *sql.Rows, a *vetshare.Account) error {
 
 // InsertAccount implements [*vetshare.Tx].
 func (t *dtx) InsertAccount(ctx context.Context, a vetshare.Account) error {
-	_, err := t.exec(ctx, `INSERT INTO accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.OwnerID, a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, micros(a.CreatedAt))
 	return err
 }
@@ -52,13 +52,13 @@ func (t *dtx) InsertAccount(ctx context.Context, a vetshare.Account) error {
 func (t *dtx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
 	var a vetshare.Account
 	err := t.queryRow(ctx, vetshare.NotFound("account", id), func(r *sql.Rows) error { return scanAccount(r, &a) },
-		`SELECT `+accountCols+` FROM accounts WHERE id = ?`, id)
+		`SELECT `+accountCols+` FROM vetshare_accounts WHERE id = ?`, id)
 	return a, err
 }
 
 // UpdateAccount implements [*vetshare.Tx].
 func (t *dtx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
-	return mustAffect(t.exec(ctx, `UPDATE accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
+	return mustAffect(t.exec(ctx, `UPDATE vetshare_accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
 		a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, a.ID))(vetshare.NotFound("account", a.ID))
 }
 
@@ -70,7 +70,7 @@ func (t *dtx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.
 		err := scanAccount(r, &a)
 		out = append(out, a)
 		return err
-	}, `SELECT `+accountCols+` FROM accounts WHERE owner_id = ? ORDER BY created_at, id`, owner)
+	}, `SELECT `+accountCols+` FROM vetshare_accounts WHERE owner_id = ? ORDER BY created_at, id`, owner)
 	return out, err
 }
 
@@ -78,7 +78,7 @@ const userCols = `id, name, email, email_verified, active, created_at`
 
 // InsertUser implements [*vetshare.Tx].
 func (t *dtx) InsertUser(ctx context.Context, u vetshare.User) error {
-	_, err := t.exec(ctx, `INSERT INTO users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_users (`+userCols+`) VALUES (?, ?, ?, ?, ?, ?)`,
 		u.ID, u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), micros(u.CreatedAt))
 	return err
 }
@@ -89,20 +89,20 @@ func (t *dtx) User(ctx context.Context, id vetshare.UserID) (vetshare.User, erro
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("user", id), func(r *sql.Rows) error {
 		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created)
-	}, `SELECT `+userCols+` FROM users WHERE id = ?`, id)
+	}, `SELECT `+userCols+` FROM vetshare_users WHERE id = ?`, id)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	return u, err
 }
 
 // UpdateUser implements [*vetshare.Tx].
 func (t *dtx) UpdateUser(ctx context.Context, u vetshare.User) error {
-	return mustAffect(t.exec(ctx, `UPDATE users SET name = ?, email = ?, email_verified = ?, active = ? WHERE id = ?`,
+	return mustAffect(t.exec(ctx, `UPDATE vetshare_users SET name = ?, email = ?, email_verified = ?, active = ? WHERE id = ?`,
 		u.Name, u.Email, b2i(u.EmailVerified), b2i(u.Active), u.ID))(vetshare.NotFound("user", u.ID))
 }
 
 // PutMembership implements [*vetshare.Tx].
 func (t *dtx) PutMembership(ctx context.Context, m vetshare.Membership) error {
-	_, err := t.exec(ctx, `INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES (?, ?, ?, ?, ?)
+	_, err := t.exec(ctx, `INSERT INTO vetshare_memberships (user_id, account_id, role, permissions, active) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (user_id, account_id) DO UPDATE SET role = excluded.role, permissions = excluded.permissions, active = excluded.active`,
 		m.UserID, m.AccountID, string(m.Role), int64(m.Permissions), b2i(m.Active))
 	return err
@@ -120,7 +120,7 @@ func (t *dtx) Membership(ctx context.Context, user vetshare.UserID, account vets
 	var m vetshare.Membership
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)),
 		func(r *sql.Rows) error { return scanMembership(r, &m) },
-		`SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? AND account_id = ?`, user, account)
+		`SELECT user_id, account_id, role, permissions, active FROM vetshare_memberships WHERE user_id = ? AND account_id = ?`, user, account)
 	return m, err
 }
 
@@ -132,7 +132,7 @@ func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare
 		err := scanMembership(r, &m)
 		out = append(out, m)
 		return err
-	}, `SELECT user_id, account_id, role, permissions, active FROM memberships WHERE user_id = ? ORDER BY account_id`, user)
+	}, `SELECT user_id, account_id, role, permissions, active FROM vetshare_memberships WHERE user_id = ? ORDER BY account_id`, user)
 	return out, err
 }
 
@@ -144,7 +144,7 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
 		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
 	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
-		FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.user_id = ? AND m.account_id = ?`, user, account)
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id WHERE m.user_id = ? AND m.account_id = ?`, user, account)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
 	return u, m, err

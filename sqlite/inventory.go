@@ -62,7 +62,7 @@ func (t *dtx) InsertItem(ctx context.Context, it vetshare.Item) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO items (id, account_id, name, name_key, kind, tracked, reminders, on_hand, created_at)
+	_, err = t.exec(ctx, `INSERT INTO vetshare_items (id, account_id, name, name_key, kind, tracked, reminders, on_hand, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)`,
 		it.ID, it.AccountID, it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, micros(it.CreatedAt))
 	return err
@@ -73,14 +73,14 @@ func (t *dtx) UpdateItem(ctx context.Context, it vetshare.Item) error {
 	if err != nil {
 		return err
 	}
-	return mustAffect(t.exec(ctx, `UPDATE items SET name = ?, name_key = ?, kind = ?, tracked = ?, reminders = ? WHERE id = ?`,
+	return mustAffect(t.exec(ctx, `UPDATE vetshare_items SET name = ?, name_key = ?, kind = ?, tracked = ?, reminders = ? WHERE id = ?`,
 		it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, it.ID))(vetshare.NotFound("item", it.ID))
 }
 
 func (t *dtx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, error) {
 	var it vetshare.Item
 	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it) },
-		`SELECT `+itemCols+` FROM items i WHERE i.id = ?`, id)
+		`SELECT `+itemCols+` FROM vetshare_items i WHERE i.id = ?`, id)
 	return it, err
 }
 
@@ -97,11 +97,11 @@ func (t *dtx) Items(ctx context.Context, q vetshare.ItemQuery) ([]vetshare.Item,
 	const query = ` AND i.name_key >= ? AND i.name_key < ? || char(1114111)
 		AND (i.name_key, i.id) > (?, ?) ORDER BY i.name_key, i.id LIMIT ?`
 	if q.BelowZero {
-		return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM items i INDEXED BY items_below_zero
+		return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM vetshare_items i INDEXED BY vetshare_items_below_zero
 			WHERE i.account_id = ? AND i.tracked AND i.on_hand < 0`+query,
 			q.Account, q.Prefix, q.Prefix, q.AfterKey, q.AfterID, q.Limit)
 	}
-	return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM items i WHERE i.account_id = ?`+query,
+	return out, t.each(ctx, scan, `SELECT `+itemCols+` FROM vetshare_items i WHERE i.account_id = ?`+query,
 		q.Account, q.Prefix, q.Prefix, q.AfterKey, q.AfterID, q.Limit)
 }
 
@@ -119,18 +119,18 @@ func (t *dtx) ItemsWithReminders(ctx context.Context, accounts []vetshare.Accoun
 		err := scanItem(r, &it)
 		out = append(out, it)
 		return err
-	}, `SELECT `+itemCols+` FROM json_each(?) a JOIN items i INDEXED BY items_reminders ON i.account_id = a.value
+	}, `SELECT `+itemCols+` FROM json_each(?) a JOIN vetshare_items i INDEXED BY vetshare_items_reminders ON i.account_id = a.value
 		WHERE i.reminders <> '[]' ORDER BY i.account_id, i.id`, idList(accounts))
 	return out, err
 }
 
 func (t *dtx) InsertStockMovement(ctx context.Context, m vetshare.StockMovement) error {
-	if err := mustAffect(t.exec(ctx, `UPDATE items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`,
+	if err := mustAffect(t.exec(ctx, `UPDATE vetshare_items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`,
 		m.Quantity, m.ItemID, m.AccountID))(vetshare.NotFound("item", m.ItemID)); err != nil {
 		return err
 	}
-	_, err := t.exec(ctx, `INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
-		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_stock_movements WHERE item_id = ?), ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.ItemID, m.AccountID, m.ItemID, string(m.Kind), m.Quantity, nullString(string(m.RecordID)), m.UserID, m.Note, micros(m.At))
 	return err
 }
@@ -150,13 +150,13 @@ func (t *dtx) movements(ctx context.Context, query string, args ...any) ([]vetsh
 }
 
 func (t *dtx) StockMovements(ctx context.Context, item vetshare.ItemID, after vetshare.MovementID, limit int) ([]vetshare.StockMovement, error) {
-	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
-		WHERE item_id = ? AND seq > coalesce((SELECT seq FROM stock_movements WHERE id = ? AND item_id = ?), 0)
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM vetshare_stock_movements
+		WHERE item_id = ? AND seq > coalesce((SELECT seq FROM vetshare_stock_movements WHERE id = ? AND item_id = ?), 0)
 		ORDER BY seq LIMIT ?`, item, after, item, limit)
 }
 
 func (t *dtx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]vetshare.StockMovement, error) {
-	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM stock_movements
+	return t.movements(ctx, `SELECT id, account_id, item_id, kind, quantity, record_id, user_id, note, at FROM vetshare_stock_movements
 		WHERE record_id = ? ORDER BY item_id, seq`, record)
 }
 
@@ -173,19 +173,19 @@ func (t *dtx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.Usa
 	}
 	// A patient's usages are found by its index; an account's, through its client entries.
 	const where = ` r.kind = 'usage' AND (? OR r.removed_at IS NULL)
-		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM records WHERE id = ?), 9223372036854775807), ?)
+		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM vetshare_records WHERE id = ?), 9223372036854775807), ?)
 		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
 		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
 	if q.Patient != "" {
 		return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name
-			FROM records r JOIN patients p ON p.id = r.patient_id
-			JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
-			JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id
+			FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
+			JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+			JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id
 			WHERE r.patient_id = ? AND`+where,
 			q.Account, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 	}
 	return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
-		JOIN items i ON i.id = r.item_id JOIN accounts a ON a.id = r.account_id WHERE`+where,
+		JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id WHERE`+where,
 		q.Account, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 }
 

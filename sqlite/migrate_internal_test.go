@@ -4,13 +4,45 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/txn"
+	"github.com/vetshare/vetshare/records"
 )
+
+// legacyDB makes, at path, a database of the layout vetshare used up to schema version 5 in a
+// file of its own: unprefixed tables made by the scripts of that version (kept in
+// testdata/layout5), the version in user_version and vetshare's application_id.
+func legacyDB(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", DSN(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := filepath.Glob("testdata/layout5/*.sql")
+	if err != nil || len(names) != 5 {
+		t.Fatalf("legacy scripts: %v, %v", names, err)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(b)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = 5", ApplicationID)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
 
 // R10.1, R10.2: a database written before audit entries had operation and request ids migrates
 // forward; its entries read back with both empty and still hash to what they carry, and new
@@ -18,22 +50,7 @@ import (
 func TestMigrateAuditOperationIDsForward(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	scripts, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("sqlite", DSN(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, s := range scripts[:5] {
-		if _, err := db.Exec(s); err != nil {
-			t.Fatalf("migration %d: %v", i+1, err)
-		}
-	}
-	if _, err := db.Exec(fmt.Sprintf("PRAGMA application_id = %d; PRAGMA user_version = 5", ApplicationID)); err != nil {
-		t.Fatal(err)
-	}
+	db := legacyDB(t, path)
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	owner := vetshare.NewID[vetshare.OwnerID](at)
 	old := vetshare.AuditEntry{OwnerID: owner, Seq: 1, At: at, UserID: "u", AccountID: "a", Action: "client.share",
@@ -52,7 +69,7 @@ func TestMigrateAuditOperationIDsForward(t *testing.T) {
 	}
 	defer s.Close()
 	var version int
-	if err := s.DB().QueryRow("PRAGMA user_version").Scan(&version); err != nil || version != SchemaVersion() {
+	if err := s.DB().QueryRow("SELECT version FROM vetshare_schema").Scan(&version); err != nil || version != SchemaVersion() {
 		t.Fatalf("schema version %d (%v), want %d", version, err, SchemaVersion())
 	}
 	err = s.Update(ctx, func(tx *vetshare.Tx) error {
@@ -81,5 +98,86 @@ func TestMigrateAuditOperationIDsForward(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// R12.1: a database of the legacy layout (vetshare's own file, unprefixed tables, the version in
+// user_version) moves into vetshare's names without losing a row: the clinic, its client,
+// patient and record read back through the operations, and the audit chain verifies.
+func TestR12_1LegacyLayoutMigratedWithoutLoss(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db := legacyDB(t, path)
+	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC).UnixMicro()
+	t0 := time.UnixMicro(at)
+	ids := strings.NewReplacer("'o1'", "'"+string(vetshare.NewID[vetshare.OwnerID](t0))+"'", "'a1'", "'"+string(vetshare.NewID[vetshare.AccountID](t0))+"'",
+		"'u1'", "'"+string(vetshare.NewID[vetshare.UserID](t0))+"'", "'c1'", "'"+string(vetshare.NewID[vetshare.ClientID](t0))+"'",
+		"'p1'", "'"+string(vetshare.NewID[vetshare.PatientID](t0))+"'", "'r1'", "'"+string(vetshare.NewID[vetshare.RecordID](t0))+"'")
+	id := func(s string) string { return strings.Trim(ids.Replace("'"+s+"'"), "'") }
+	for _, q := range []string{
+		`INSERT INTO owners (id, name, created_at) VALUES ('o1', 'Riverside', ?)`,
+		`INSERT INTO accounts (id, owner_id, name, email, email_verified, time_zone, currency, created_at) VALUES ('a1', 'o1', 'North', 'n@r.example', 1, 'UTC', 'USD', ?)`,
+		`INSERT INTO users (id, name, email, email_verified, active, created_at) VALUES ('u1', 'Ada', 'ada@r.example', 1, 1, ?)`,
+		`INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES ('u1', 'a1', 'owner', 255, 1)`,
+		`INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address, origin_account, home_account, created_at, updated_at, version)
+			VALUES ('c1', 'o1', 'Shaggy', 'Rogers', 'rogers' || char(0) || 'shaggy', 'shaggy', '', '', '', 'a1', 'a1', ?, ?, 1)`,
+		`INSERT INTO client_entries (account_id, client_id, number, via, created_at) VALUES ('a1', 'c1', 1, 'created', ?)`,
+		`INSERT INTO patients (id, client_id, name, species, breed, origin_account, created_by, created_at) VALUES ('p1', 'c1', 'Scooby', 'dog', '', 'a1', 'u1', ?)`,
+		`INSERT INTO records (id, patient_id, account_id, user_id, kind, text, created_at) VALUES ('r1', 'p1', 'a1', 'u1', 'note', 'Healthy.', ?)`,
+	} {
+		args := make([]any, strings.Count(q, "?"))
+		for i := range args {
+			args[i] = at
+		}
+		if _, err := db.Exec(ids.Replace(q), args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	e := vetshare.AuditEntry{OwnerID: vetshare.OwnerID(id("o1")), Seq: 1, At: time.UnixMicro(at).UTC(), UserID: vetshare.UserID(id("u1")),
+		AccountID: vetshare.AccountID(id("a1")), Action: "client.update", Subject: "client:" + id("c1"), Outcome: "ok", Detail: "{}", PrevHash: []byte{}}
+	e.Hash = vetshare.AuditHash(e)
+	if _, err := db.Exec(`INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.OwnerID, e.Seq, at, e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var legacy int
+	if err := s.DB().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'vetshare\_%' ESCAPE '\' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'`).Scan(&legacy); err != nil || legacy != 0 {
+		t.Errorf("%d tables, indexes or triggers kept their legacy names (%v)", legacy, err)
+	}
+	actor := vetshare.Actor{User: vetshare.UserID(id("u1")), Account: vetshare.AccountID(id("a1"))}
+	err = s.View(ctx, func(tx *vetshare.Tx) error {
+		c, entry, err := records.Client(ctx, tx, actor, vetshare.ClientID(id("c1")))
+		if err != nil {
+			return err
+		}
+		if c.LastName != "Rogers" || entry.Number != 1 {
+			t.Errorf("client after migrating: %+v, %+v", c, entry)
+		}
+		hist, _, err := records.History(ctx, tx, actor, records.HistoryQuery{Patient: vetshare.PatientID(id("p1"))}, vetshare.Page{})
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 || hist[0].Text != "Healthy." {
+			t.Errorf("history after migrating: %+v", hist)
+		}
+		n, err := audit.Verify(ctx, tx, actor)
+		if err != nil || n != 1 {
+			t.Errorf("audit chain after migrating: %d entries, %v", n, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The append-only triggers came along under their new names.
+	if _, err := s.DB().Exec("DELETE FROM vetshare_audit_log"); err == nil {
+		t.Error("the audit log's append-only trigger was lost")
 	}
 }

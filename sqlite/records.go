@@ -22,7 +22,7 @@ func scanPatient(r *sql.Rows, p *vetshare.Patient) error {
 
 // InsertPatient implements [*vetshare.Tx].
 func (t *dtx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
-	_, err := t.exec(ctx, `INSERT INTO patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
+	_, err := t.exec(ctx, `INSERT INTO vetshare_patients (id, client_id, name, species, breed, birth_date, origin_account, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.ClientID, p.Name, p.Species, p.Breed, micros(p.BirthDate), p.OriginAccount, p.CreatedBy, micros(p.CreatedAt))
 	return err
@@ -32,7 +32,7 @@ func (t *dtx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
 	var p vetshare.Patient
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
-		`SELECT `+patientCols+` FROM patients p JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+		`SELECT `+patientCols+` FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
 		WHERE p.id = ?`, account, id)
 	return p, err
 }
@@ -45,7 +45,7 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 		err := scanPatient(r, &p)
 		out = append(out, p)
 		return err
-	}, `SELECT `+patientCols+` FROM client_entries e JOIN patients p ON p.client_id = e.client_id
+	}, `SELECT `+patientCols+` FROM vetshare_client_entries e JOIN vetshare_patients p ON p.client_id = e.client_id
 		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.created_at, p.name, p.id`, account, client)
 	return out, err
 }
@@ -65,7 +65,7 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 		err := scanPatient(r, &p)
 		out = append(out, p)
 		return err
-	}, `SELECT `+patientCols+` FROM json_each(?) j JOIN patients p ON p.client_id = j.value
+	}, `SELECT `+patientCols+` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
 		ORDER BY j.key, p.created_at, p.name, p.id`, string(ids))
 	return out, err
 }
@@ -89,15 +89,15 @@ func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
 
 // InsertRecord implements [*vetshare.Tx].
 func (t *dtx) InsertRecord(ctx context.Context, r vetshare.Record) error {
-	_, err := t.exec(ctx, `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
+	_, err := t.exec(ctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity, micros(r.CreatedAt))
 	return err
 }
 
 // recordScope joins a record to the entry of its patient's client in the account asking.
-const recordScope = ` FROM records r JOIN patients p ON p.id = r.patient_id
-	JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ?`
+const recordScope = ` FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
+	JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?`
 
 // Record implements [*vetshare.Tx].
 func (t *dtx) Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error) {
@@ -123,7 +123,7 @@ func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Rec
 
 // RemoveRecord implements [*vetshare.Tx].
 func (t *dtx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshare.Removal) error {
-	res, err := t.exec(ctx, `UPDATE records SET removed_at = ?, removed_by = ?, removed_account = ?, removed_reason = ?
+	res, err := t.exec(ctx, `UPDATE vetshare_records SET removed_at = ?, removed_by = ?, removed_account = ?, removed_reason = ?
 		WHERE id = ? AND removed_at IS NULL`, micros(rm.At), rm.UserID, rm.AccountID, rm.Reason, id)
 	if err != nil {
 		return err
@@ -133,7 +133,7 @@ func (t *dtx) RemoveRecord(ctx context.Context, id vetshare.RecordID, rm vetshar
 	}
 	var exists bool
 	if err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&exists) },
-		`SELECT EXISTS (SELECT 1 FROM records WHERE id = ?)`, id); err != nil {
+		`SELECT EXISTS (SELECT 1 FROM vetshare_records WHERE id = ?)`, id); err != nil {
 		return err
 	}
 	if !exists {

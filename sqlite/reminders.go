@@ -22,13 +22,13 @@ func scanAction(r *sql.Rows, a *vetshare.DisableAction) error {
 }
 
 func (t *dtx) InsertDisableAction(ctx context.Context, a vetshare.DisableAction) error {
-	_, err := t.exec(ctx, `INSERT INTO disable_actions (`+actionCols+`) VALUES (?, ?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_disable_actions (`+actionCols+`) VALUES (?, ?, ?, ?, ?)`,
 		a.AccountID, a.ItemID, a.TargetAccountID, a.TargetItemID, micros(a.CreatedAt))
 	return err
 }
 
 func (t *dtx) DeleteDisableAction(ctx context.Context, item, target vetshare.ItemID) error {
-	return mustAffect(t.exec(ctx, `DELETE FROM disable_actions WHERE item_id = ? AND target_item_id = ?`, item, target))(
+	return mustAffect(t.exec(ctx, `DELETE FROM vetshare_disable_actions WHERE item_id = ? AND target_item_id = ?`, item, target))(
 		vetshare.NotFound("disable action", string(item)+"->"+string(target)))
 }
 
@@ -39,7 +39,7 @@ func (t *dtx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetsh
 		err := scanAction(r, &a)
 		out = append(out, a)
 		return err
-	}, `SELECT `+actionCols+` FROM disable_actions WHERE item_id = ? ORDER BY target_item_id`, item)
+	}, `SELECT `+actionCols+` FROM vetshare_disable_actions WHERE item_id = ? ORDER BY target_item_id`, item)
 	return out, err
 }
 
@@ -51,7 +51,7 @@ func (t *dtx) AccountsDisableActions(ctx context.Context, accounts []vetshare.Ac
 		out = append(out, a)
 		return err
 	}, `SELECT d.account_id, d.item_id, d.target_account_id, d.target_item_id, d.created_at
-		FROM json_each(?) j JOIN disable_actions d INDEXED BY disable_actions_account ON d.account_id = j.value`, idList(accounts))
+		FROM json_each(?) j JOIN vetshare_disable_actions d INDEXED BY vetshare_disable_actions_account ON d.account_id = j.value`, idList(accounts))
 	return out, err
 }
 
@@ -81,7 +81,7 @@ func (t *dtx) reminders(ctx context.Context, query string, args ...any) ([]vetsh
 }
 
 func (t *dtx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
-	_, err := t.exec(ctx, `INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
 		completed_by, completed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.PatientID, r.AccountID, r.ItemID, r.UsageID, r.Kind, vetshare.FoldName(r.Kind), micros(r.Due), string(r.Status),
 		nullString(string(r.CompletedBy)), micros(r.CompletedAt), micros(r.CreatedAt))
@@ -91,19 +91,19 @@ func (t *dtx) InsertReminder(ctx context.Context, r vetshare.Reminder) error {
 func (t *dtx) Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Reminder, error) {
 	var r vetshare.Reminder
 	err := t.queryRow(ctx, vetshare.NotFound("reminder", id), func(rows *sql.Rows) error { return scanReminder(rows, &r) },
-		`SELECT `+reminderCols+` FROM reminders r WHERE r.id = ?`, id)
+		`SELECT `+reminderCols+` FROM vetshare_reminders r WHERE r.id = ?`, id)
 	return r, err
 }
 
 func (t *dtx) PatientReminders(ctx context.Context, patient vetshare.PatientID, status vetshare.ReminderStatus) ([]vetshare.Reminder, error) {
 	switch status {
 	case "":
-		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? ORDER BY r.due, r.id`, patient)
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r WHERE r.patient_id = ? ORDER BY r.due, r.id`, patient)
 	case vetshare.ReminderOpen: // by the index of open reminders, however long the patient's history
-		return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+		return t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
 			WHERE r.patient_id = ? AND r.status = 'open' ORDER BY r.due, r.id`, patient)
 	}
-	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.patient_id = ? AND r.status = ?
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r WHERE r.patient_id = ? AND r.status = ?
 		ORDER BY r.due, r.id`, patient, string(status))
 }
 
@@ -120,7 +120,7 @@ func (t *dtx) OpenReminders(ctx context.Context, patient vetshare.PatientID, ite
 		for i := range openChunk {
 			args[1+i] = items[min(i, n-1)] // repeat the last to fill the list
 		}
-		rs, err := t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r INDEXED BY reminders_open
+		rs, err := t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
 			WHERE r.patient_id = ? AND r.status = 'open' AND r.item_id IN (?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 		if err != nil {
 			return nil, err
@@ -135,15 +135,15 @@ func (t *dtx) OpenReminders(ctx context.Context, patient vetshare.PatientID, ite
 }
 
 func (t *dtx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
-	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.usage_id = ? ORDER BY r.id`, usage)
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r WHERE r.usage_id = ? ORDER BY r.id`, usage)
 }
 
 func (t *dtx) CompletedReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {
-	return t.reminders(ctx, `SELECT `+reminderCols+` FROM reminders r WHERE r.completed_by = ? ORDER BY r.id`, usage)
+	return t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r WHERE r.completed_by = ? ORDER BY r.id`, usage)
 }
 
 func (t *dtx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from vetshare.ReminderStatus) error {
-	res, err := t.exec(ctx, `UPDATE reminders SET status = ?, completed_by = ?, completed_at = ? WHERE id = ? AND status = ?`,
+	res, err := t.exec(ctx, `UPDATE vetshare_reminders SET status = ?, completed_by = ?, completed_at = ? WHERE id = ? AND status = ?`,
 		string(r.Status), nullString(string(r.CompletedBy)), micros(r.CompletedAt), r.ID, string(from))
 	if err != nil {
 		if errors.Is(err, vetshare.ErrConflict) {
@@ -172,7 +172,7 @@ func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]
 		out = append(out, r)
 		return err
 	}, `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at
-		FROM records r INDEXED BY records_patient_usages
+		FROM vetshare_records r INDEXED BY vetshare_records_patient_usages
 		WHERE r.patient_id = ? AND r.kind = 'usage' AND r.removed_at IS NULL ORDER BY r.created_at, r.id`, patient)
 	return out, err
 }
@@ -189,7 +189,7 @@ func (t *dtx) DueReminders(ctx context.Context, account vetshare.AccountID, from
 		out = append(out, d)
 		return err
 	}, `SELECT `+reminderCols+`, p.name, p.client_id, a.name
-		FROM reminders r INDEXED BY reminders_due JOIN patients p ON p.id = r.patient_id JOIN accounts a ON a.id = r.account_id
+		FROM vetshare_reminders r INDEXED BY vetshare_reminders_due JOIN vetshare_patients p ON p.id = r.patient_id JOIN vetshare_accounts a ON a.id = r.account_id
 		WHERE r.account_id = ? AND r.status = 'open' AND r.due >= ? AND r.due < ? AND (r.due, r.id) > (?, ?)
 		ORDER BY r.due, r.id LIMIT ?`,
 		account, micros(from), micros(to), start, afterID, limit)
@@ -198,7 +198,7 @@ func (t *dtx) DueReminders(ctx context.Context, account vetshare.AccountID, from
 
 func (t *dtx) DuplicateReminders(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.Reminder, error) {
 	return t.reminders(ctx, `WITH open AS (
-			SELECT r.* FROM json_each(?) j JOIN reminders r INDEXED BY reminders_open_kind
+			SELECT r.* FROM json_each(?) j JOIN vetshare_reminders r INDEXED BY vetshare_reminders_open_kind
 			ON r.account_id = j.value AND r.status = 'open'
 		), dup AS (
 			SELECT patient_id, kind_key FROM open GROUP BY patient_id, kind_key HAVING count(*) > 1

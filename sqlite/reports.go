@@ -18,16 +18,16 @@ import (
 // subquery unrun when its bound is NULL.
 const reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM records r
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM vetshare_records r
 		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.created_at < ?4
-		ORDER BY r.created_at DESC LIMIT 1)) FROM patients p WHERE p.client_id = e.client_id) END,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM invoices i
+		ORDER BY r.created_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.issued_at < ?4
 		ORDER BY i.issued_at DESC LIMIT 1) END,
-	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM invoices i
+	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status = 'paid' AND i.paid_at < ?5
 		ORDER BY i.paid_at DESC LIMIT 1) END
-FROM client_entries e JOIN clients c ON c.id = e.client_id`
+FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id`
 
 // reportByNumber walks client_entries_report; the unary + keeps the planner off
 // client_entries_created, which would sort every entry in a temporary b-tree before the first row.

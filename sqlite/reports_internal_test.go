@@ -38,11 +38,11 @@ func TestReportQueryPlans(t *testing.T) {
 		rows.Close()
 		all := strings.Join(plan, "\n")
 		for _, want := range []string{
-			"SEARCH e USING COVERING INDEX " + tc.entries,
+			"SEARCH e USING COVERING INDEX vetshare_" + tc.entries,
 			"SEARCH c USING PRIMARY KEY",
-			"SEARCH r USING COVERING INDEX records_report",
-			"SEARCH i USING COVERING INDEX invoices_report_visit",
-			"SEARCH i USING COVERING INDEX invoices_report_paid",
+			"SEARCH r USING COVERING INDEX vetshare_records_report",
+			"SEARCH i USING COVERING INDEX vetshare_invoices_report_visit",
+			"SEARCH i USING COVERING INDEX vetshare_invoices_report_paid",
 		} {
 			if !strings.Contains(all, want) {
 				t.Errorf("%s: plan lacks %q:\n%s", tc.name, want, all)

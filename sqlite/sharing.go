@@ -10,7 +10,7 @@ import (
 
 // InsertGroup implements [*vetshare.Tx].
 func (t *dtx) InsertGroup(ctx context.Context, g vetshare.ShareGroup) error {
-	_, err := t.exec(ctx, `INSERT INTO share_groups (id, owner_id, mode, created_at) VALUES (?, ?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_share_groups (id, owner_id, mode, created_at) VALUES (?, ?, ?, ?)`,
 		g.ID, g.OwnerID, string(g.Mode), micros(g.CreatedAt))
 	return err
 }
@@ -21,7 +21,7 @@ func (t *dtx) Group(ctx context.Context, id vetshare.GroupID) (vetshare.ShareGro
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("share group", id), func(r *sql.Rows) error {
 		return r.Scan(&g.ID, &g.OwnerID, &g.Mode, &created)
-	}, `SELECT id, owner_id, mode, created_at FROM share_groups WHERE id = ?`, id)
+	}, `SELECT id, owner_id, mode, created_at FROM vetshare_share_groups WHERE id = ?`, id)
 	g.CreatedAt = time.UnixMicro(created).UTC()
 	return g, err
 }
@@ -39,7 +39,7 @@ func (t *dtx) GroupOf(ctx context.Context, account vetshare.AccountID) (vetshare
 	var m vetshare.GroupMember
 	err := t.queryRow(ctx, vetshare.NotFound("share group of the clinic", account),
 		func(r *sql.Rows) error { return scanMember(r, &m) },
-		`SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE account_id = ? AND left_at IS NULL`, account)
+		`SELECT group_id, account_id, joined_at, left_at FROM vetshare_group_members WHERE account_id = ? AND left_at IS NULL`, account)
 	return m, err
 }
 
@@ -51,7 +51,7 @@ func (t *dtx) GroupMembers(ctx context.Context, group vetshare.GroupID) ([]vetsh
 		err := scanMember(r, &m)
 		out = append(out, m)
 		return err
-	}, `SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE group_id = ? AND left_at IS NULL ORDER BY joined_at, account_id`, group)
+	}, `SELECT group_id, account_id, joined_at, left_at FROM vetshare_group_members WHERE group_id = ? AND left_at IS NULL ORDER BY joined_at, account_id`, group)
 	return out, err
 }
 
@@ -63,20 +63,20 @@ func (t *dtx) GroupHistory(ctx context.Context, group vetshare.GroupID) ([]vetsh
 		err := scanMember(r, &m)
 		out = append(out, m)
 		return err
-	}, `SELECT group_id, account_id, joined_at, left_at FROM group_members WHERE group_id = ? ORDER BY joined_at, account_id`, group)
+	}, `SELECT group_id, account_id, joined_at, left_at FROM vetshare_group_members WHERE group_id = ? ORDER BY joined_at, account_id`, group)
 	return out, err
 }
 
 // JoinGroup implements [*vetshare.Tx].
 func (t *dtx) JoinGroup(ctx context.Context, m vetshare.GroupMember) error {
-	_, err := t.exec(ctx, `INSERT INTO group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_group_members (group_id, account_id, joined_at) VALUES (?, ?, ?)`,
 		m.GroupID, m.AccountID, micros(m.JoinedAt))
 	return err
 }
 
 // LeaveGroup implements [*vetshare.Tx].
 func (t *dtx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at time.Time) error {
-	return mustAffect(t.exec(ctx, `UPDATE group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
+	return mustAffect(t.exec(ctx, `UPDATE vetshare_group_members SET left_at = ? WHERE account_id = ? AND left_at IS NULL`,
 		micros(at), account))(vetshare.NotFound("share group of the clinic", account))
 }
 
@@ -84,7 +84,7 @@ func (t *dtx) LeaveGroup(ctx context.Context, account vetshare.AccountID, at tim
 func (t *dtx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool, error) {
 	var ever bool
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ever) },
-		`SELECT EXISTS (SELECT 1 FROM group_members WHERE account_id = ?)`, account)
+		`SELECT EXISTS (SELECT 1 FROM vetshare_group_members WHERE account_id = ?)`, account)
 	return ever, err
 }
 
@@ -92,8 +92,8 @@ func (t *dtx) EverInGroup(ctx context.Context, account vetshare.AccountID) (bool
 func (t *dtx) SharedEntries(ctx context.Context, account vetshare.AccountID) (int, error) {
 	var n int
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-		`SELECT count(*) FROM client_entries e WHERE e.account_id = ?1
-		   AND EXISTS (SELECT 1 FROM client_entries o WHERE o.client_id = e.client_id AND o.account_id <> ?1)`, account)
+		`SELECT count(*) FROM vetshare_client_entries e WHERE e.account_id = ?1
+		   AND EXISTS (SELECT 1 FROM vetshare_client_entries o WHERE o.client_id = e.client_id AND o.account_id <> ?1)`, account)
 	return n, err
 }
 
@@ -109,8 +109,8 @@ func (t *dtx) GroupOfAccount(ctx context.Context, account vetshare.AccountID) (v
 		members = append(members, m)
 		return err
 	}, `SELECT g.id, g.owner_id, g.mode, g.created_at, o.account_id, o.joined_at
-		FROM group_members me JOIN share_groups g ON g.id = me.group_id
-		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
+		FROM vetshare_group_members me JOIN vetshare_share_groups g ON g.id = me.group_id
+		JOIN vetshare_group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
 		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`, account)
 	if err == nil && len(members) == 0 {
 		err = vetshare.NotFound("share group of the clinic", account)

@@ -71,9 +71,10 @@ func DSN(path string, write bool) string {
 }
 
 // Open opens the database file at path, creating it if it does not exist, and migrates its
-// schema to this version of the library. It refuses a file made by another program (its
-// application_id differs) and one migrated by a newer version of the library, with an error
-// matching [vetshare.ErrInvalid].
+// schema to this version of the library. The file may hold a host's own tables: vetshare keeps
+// to its own (named vetshare_…) and never reads or changes anything else, user_version and
+// application_id included; only a file that held nothing gets the [ApplicationID] (R12.1). A
+// database migrated by a newer version of the library is refused with a [*NewerSchemaError].
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, vetshare.Op("sqlite.Open", vetshare.Invalid("path", "a file path is needed (an in-memory database cannot be shared by a pool)"))
@@ -87,7 +88,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	s := newStore(w, nil, true, opts)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, true); err != nil {
 		w.Close()
 		return nil, vetshare.Op("sqlite.Open", err)
 	}
@@ -104,8 +105,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 }
 
 // OpenDB makes a Store on a host's own *sql.DB, opened with the "sqlite" driver of
-// modernc.org/sqlite, and migrates the schema as [Open] does. The host keeps the pool and
-// closes it; [Store.Close] does not. Its connections should have the pragmas of [DSN] (start from
+// modernc.org/sqlite, and migrates vetshare's tables beside the host's as [Open] does, without
+// marking the file (R12.1). The host keeps the pool and closes it; [Store.Close] does not. Its connections should have the pragmas of [DSN] (start from
 // [DSN]); OpenDB refuses a pool whose connections do not enforce foreign keys. Write
 // transactions of this process are run one at a time, so a pool whose DSN lacks _txlock=immediate
 // is safe within one process.
@@ -122,7 +123,7 @@ func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 	}
 	s := newStore(db, db, false, opts)
 	s.hostWrite = make(chan struct{}, 1)
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, false); err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
 	}
 	return s, nil
@@ -206,15 +207,24 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 
 // begin starts a transaction, retrying while another process holds the lock and ctx allows
 // (R11.3).
-func (s *Store) begin(ctx context.Context, db *sql.DB, opts *sql.TxOptions) (*sql.Tx, error) {
+func (s *Store) begin(ctx context.Context, db *sql.DB, opts *sql.TxOptions) (tx *sql.Tx, err error) {
+	err = retryBusy(ctx, func() error {
+		tx, err = db.BeginTx(ctx, opts)
+		return err
+	})
+	return tx, err
+}
+
+// retryBusy runs fn until it succeeds, fails other than busy, or ctx is done (R11.3).
+func retryBusy(ctx context.Context, fn func() error) error {
 	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
-		tx, err := db.BeginTx(ctx, opts)
+		err := fn()
 		if err == nil || !isBusy(err) {
-			return tx, err
+			return err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(wait):
 		}
 	}

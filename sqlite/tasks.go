@@ -48,7 +48,7 @@ func scanTask(r *sql.Rows, t *vetshare.Task, more ...any) error {
 }
 
 func (t *dtx) InsertTask(ctx context.Context, k vetshare.Task) error {
-	_, err := t.exec(ctx, `INSERT INTO tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
+	_, err := t.exec(ctx, `INSERT INTO vetshare_tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
 		repeat_every, repeat_unit, repeat_until, client_id, patient_id, created_by, created_at, updated_at, completed_at,
 		previous_id, next_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.AccountID, string(k.Kind), k.Title, k.Notes, k.Assignee, dueCol(k.Due), int64(k.Priority),
@@ -62,12 +62,12 @@ func (t *dtx) InsertTask(ctx context.Context, k vetshare.Task) error {
 func (t *dtx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
 	var k vetshare.Task
 	err := t.queryRow(ctx, vetshare.NotFound("task", id), func(r *sql.Rows) error { return scanTask(r, &k) },
-		`SELECT `+taskCols+` FROM tasks t WHERE t.id = ?`, id)
+		`SELECT `+taskCols+` FROM vetshare_tasks t WHERE t.id = ?`, id)
 	return k, err
 }
 
 func (t *dtx) UpdateTask(ctx context.Context, k vetshare.Task) error {
-	res, err := t.exec(ctx, `UPDATE tasks SET kind = ?, title = ?, notes = ?, assignee_id = ?, due = ?, priority = ?,
+	res, err := t.exec(ctx, `UPDATE vetshare_tasks SET kind = ?, title = ?, notes = ?, assignee_id = ?, due = ?, priority = ?,
 		status = ?, done = ?, repeat_every = ?, repeat_unit = ?, repeat_until = ?, client_id = ?, patient_id = ?,
 		updated_at = ?, completed_at = ?, previous_id = ?, next_id = ?, version = version + 1
 		WHERE id = ? AND version = ?`,
@@ -84,7 +84,7 @@ func (t *dtx) UpdateTask(ctx context.Context, k vetshare.Task) error {
 	}
 	var current int64
 	err = t.queryRow(ctx, vetshare.NotFound("task", k.ID), func(r *sql.Rows) error { return r.Scan(&current) },
-		`SELECT version FROM tasks WHERE id = ?`, k.ID)
+		`SELECT version FROM vetshare_tasks WHERE id = ?`, k.ID)
 	if err != nil {
 		return err
 	}
@@ -92,7 +92,7 @@ func (t *dtx) UpdateTask(ctx context.Context, k vetshare.Task) error {
 }
 
 func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
-	return mustAffect(t.exec(ctx, `DELETE FROM tasks WHERE id = ?`, id))(vetshare.NotFound("task", id))
+	return mustAffect(t.exec(ctx, `DELETE FROM vetshare_tasks WHERE id = ?`, id))(vetshare.NotFound("task", id))
 }
 
 // The task lists. Each is one range of an index in (done, due, priority DESC, id) order,
@@ -101,22 +101,22 @@ func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
 // client or its client has an entry in :s.
 const (
 	taskListCols = taskCols + `,
-	t.client_id IS NULL OR EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)`
+	t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)`
 	taskAfter = ` AND t.due >= :d AND (t.due > :d OR t.priority < :p OR (t.priority = :p AND t.id > :i))
 	ORDER BY t.due, t.priority DESC, t.id LIMIT :n`
 
 	// Assigned To Me in one clinic: tasks_assignee_account.
-	tasksAssignedOne = `SELECT ` + taskListCols + ` FROM tasks t
+	tasksAssignedOne = `SELECT ` + taskListCols + ` FROM vetshare_tasks t
 	WHERE t.assignee_id = :u AND t.account_id = :a AND t.done = :c` + taskAfter
 	// Assigned To Me in several clinics: the user's tasks in list order (tasks_assignee), the
 	// clinic filter read from the index; no sort.
-	tasksAssignedMany = `SELECT ` + taskListCols + ` FROM tasks t INDEXED BY tasks_assignee
+	tasksAssignedMany = `SELECT ` + taskListCols + ` FROM vetshare_tasks t INDEXED BY vetshare_tasks_assignee
 	WHERE t.assignee_id = :u AND t.done = :c AND t.account_id IN (SELECT value FROM json_each(:a))` + taskAfter
 	// Every task of one account: tasks_account.
-	tasksAccount = `SELECT ` + taskListCols + ` FROM tasks t
+	tasksAccount = `SELECT ` + taskListCols + ` FROM vetshare_tasks t
 	WHERE t.account_id = :a AND t.done = :c` + taskAfter
 	// A patient's tasks in one account: tasks_patient.
-	tasksPatient = `SELECT ` + taskListCols + ` FROM tasks t
+	tasksPatient = `SELECT ` + taskListCols + ` FROM vetshare_tasks t
 	WHERE t.patient_id = :v AND t.account_id = :a AND t.done = :c` + taskAfter
 )
 

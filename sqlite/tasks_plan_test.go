@@ -45,7 +45,7 @@ func TestTaskQueryPlans(t *testing.T) {
 	} {
 		plan := planOf(t, s, q.query)
 		t.Logf("%s:\n%s", q.name, plan)
-		if !strings.Contains(plan, "SEARCH t USING INDEX "+q.index) {
+		if !strings.Contains(plan, "SEARCH t USING INDEX vetshare_"+q.index) {
 			t.Errorf("%s: plan does not search %s:\n%s", q.name, q.index, plan)
 		}
 		if strings.Contains(plan, "TEMP B-TREE") || strings.Contains(plan, "SCAN t") {

@@ -22,7 +22,7 @@ func TestR12_7TranslateByCode(t *testing.T) {
 	}
 	defer s.Close()
 	if err := s.Update(ctx, func(tx *vetshare.Tx) error {
-		_, err := txn.D(tx).(*dtx).exec(ctx, `INSERT INTO owners (id, name, created_at) VALUES ('o1', 'Riverside', 1)`)
+		_, err := txn.D(tx).(*dtx).exec(ctx, `INSERT INTO vetshare_owners (id, name, created_at) VALUES ('o1', 'Riverside', 1)`)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -35,15 +35,15 @@ func TestR12_7TranslateByCode(t *testing.T) {
 		sentinel error
 		target   any
 	}{
-		{"Unique", `INSERT INTO owners (id, name, created_at) VALUES ('o1', 'Again', 2)`, false,
+		{"Unique", `INSERT INTO vetshare_owners (id, name, created_at) VALUES ('o1', 'Again', 2)`, false,
 			"this would duplicate something already stored", vetshare.ErrConflict, new(*vetshare.ConflictError)},
-		{"ForeignKey", `INSERT INTO memberships (user_id, account_id, role, permissions, active) VALUES ('nobody', 'nowhere', 'staff', 0, 1)`, false,
+		{"ForeignKey", `INSERT INTO vetshare_memberships (user_id, account_id, role, permissions, active) VALUES ('nobody', 'nowhere', 'staff', 0, 1)`, false,
 			"something this refers to not found", vetshare.ErrNotFound, new(*vetshare.NotFoundError)},
-		{"NotNull", `INSERT INTO owners (id, name, created_at) VALUES ('o2', NULL, 2)`, false,
+		{"NotNull", `INSERT INTO vetshare_owners (id, name, created_at) VALUES ('o2', NULL, 2)`, false,
 			"a value is missing or out of range", vetshare.ErrInvalid, new(*vetshare.InvalidError)},
-		{"Check", `INSERT INTO items (id, account_id, name, name_key, kind, tracked, created_at) VALUES ('i1', 'nowhere', 'x', 'x', 'gadget', 0, 1)`, false,
+		{"Check", `INSERT INTO vetshare_items (id, account_id, name, name_key, kind, tracked, created_at) VALUES ('i1', 'nowhere', 'x', 'x', 'gadget', 0, 1)`, false,
 			"a value is missing or out of range", vetshare.ErrInvalid, new(*vetshare.InvalidError)},
-		{"WriteInView", `INSERT INTO owners (id, name, created_at) VALUES ('o3', 'Riverside', 3)`, true,
+		{"WriteInView", `INSERT INTO vetshare_owners (id, name, created_at) VALUES ('o3', 'Riverside', 3)`, true,
 			"a read-only transaction cannot write", vetshare.ErrNotPermitted, new(*vetshare.NotPermittedError)},
 	}
 	for _, tt := range tests {

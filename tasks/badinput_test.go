@@ -17,7 +17,7 @@ import (
 func (g *group) snapshot() string {
 	g.tb.Helper()
 	var b strings.Builder
-	rows, err := g.store.DB().Query(`SELECT id, version, status FROM tasks ORDER BY id`)
+	rows, err := g.store.DB().Query(`SELECT id, version, status FROM vetshare_tasks ORDER BY id`)
 	if err != nil {
 		g.tb.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func (g *group) snapshot() string {
 		fmt.Fprintf(&b, "%s %d %s\n", id, v, st)
 	}
 	var n int
-	if err := g.store.DB().QueryRow(`SELECT count(*) FROM audit_log`).Scan(&n); err != nil {
+	if err := g.store.DB().QueryRow(`SELECT count(*) FROM vetshare_audit_log`).Scan(&n); err != nil {
 		g.tb.Fatal(err)
 	}
 	fmt.Fprintf(&b, "audit %d\n", n)

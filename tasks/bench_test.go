@@ -97,17 +97,17 @@ func buildBench(b *testing.B, path string, now time.Time) (vetshare.UserID, []ve
 	}
 	micro := now.UnixMicro()
 	exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
-		INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+		INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 			origin_account, home_account, created_at, updated_at, version)
-		SELECT printf('0C%024d', i), (SELECT owner_id FROM accounts WHERE id = ba.id), 'Pat', 'Client ' || i, 'client ' || i, 'pat',
+		SELECT printf('0C%024d', i), (SELECT owner_id FROM vetshare_accounts WHERE id = ba.id), 'Pat', 'Client ' || i, 'client ' || i, 'pat',
 			'', '', '', ba.id, ba.id, ?1, ?1, 1
 		FROM n JOIN ba ON ba.n = n.i % 10`, micro)
-	exec(`INSERT INTO client_entries (account_id, client_id, number, via, created_at)
-		SELECT origin_account, id, row_number() OVER (PARTITION BY origin_account ORDER BY id), 'created', created_at FROM clients`)
+	exec(`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
+		SELECT origin_account, id, row_number() OVER (PARTITION BY origin_account ORDER BY id), 'created', created_at FROM vetshare_clients`)
 	// Task i: assignee i % 100, account (i / 100) % 10, so the measured user (0) has 1000 tasks
 	// in each account.
 	exec(`WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?2 - 1)
-		INSERT INTO tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
+		INSERT INTO vetshare_tasks (id, account_id, kind, title, notes, assignee_id, due, priority, status, done,
 			repeat_every, repeat_unit, repeat_until, client_id, patient_id, created_by, created_at, updated_at,
 			completed_at, previous_id, next_id, version)
 		SELECT printf('0T%024d', i), ba.id, 'general', 'Task ' || i, '', bu.id,
@@ -180,7 +180,7 @@ func BenchmarkAssignedToMe(b *testing.B) {
 		}
 		defer db.Close()
 		st, err := db.PrepareContext(ctx, `SELECT id, account_id, kind, title, notes, assignee_id, due, priority, status,
-			client_id, created_by, created_at, version FROM tasks
+			client_id, created_by, created_at, version FROM vetshare_tasks
 			WHERE assignee_id = ? AND account_id = ? AND done = 0 ORDER BY due, priority DESC, id LIMIT 51`)
 		if err != nil {
 			b.Fatal(err)

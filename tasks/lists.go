@@ -50,7 +50,7 @@ type AssignedQuery struct {
 func LinkedClinics(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) ([]Clinic, error) {
 	s, err := reach(ctx, tx, actor)
 	if err != nil {
-		return nil, vetshare.Op("tasks.LinkedClinics", err)
+		return nil, vetshare.Op("vetshare_tasks.LinkedClinics", err)
 	}
 	return s.clinicsOf(s.linked), nil
 }
@@ -67,7 +67,7 @@ func LinkedClinics(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (
 // Next is the cursor of the next page, empty after the last. A bad limit or a cursor of another
 // list is refused with [vetshare.ErrInvalid].
 func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q AssignedQuery, page vetshare.Page) (Assigned, error) {
-	const op = "tasks.AssignedToMe"
+	const op = "vetshare_tasks.AssignedToMe"
 	limit, after, err := readPage(op, page)
 	if err != nil {
 		return Assigned{}, vetshare.Op(op, err)
@@ -109,7 +109,7 @@ type ListQuery struct {
 // the next page, empty after the last; a bad limit or a cursor of another list is refused with
 // [vetshare.ErrInvalid].
 func AccountTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q ListQuery, page vetshare.Page) (rows []Row, next vetshare.Cursor, err error) {
-	const op = "tasks.AccountTasks"
+	const op = "vetshare_tasks.AccountTasks"
 	rows, next, err = list(ctx, tx, actor, op, "", q, page)
 	return rows, next, vetshare.Op(op, err)
 }
@@ -118,7 +118,7 @@ func AccountTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q 
 // in no other (R9.3), in the order of [AssignedToMe]. A patient not shared with that account
 // answers [vetshare.ErrNotFound]. It pages with [vetshare.Page] as [AccountTasks] does.
 func PatientTasks(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, patient vetshare.PatientID, q ListQuery, page vetshare.Page) (rows []Row, next vetshare.Cursor, err error) {
-	const op = "tasks.PatientTasks"
+	const op = "vetshare_tasks.PatientTasks"
 	if !vetshare.ValidID(patient) {
 		return nil, "", vetshare.Op(op, vetshare.Invalid("patient", "not a patient id"))
 	}

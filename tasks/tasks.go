@@ -38,7 +38,7 @@ type Draft struct {
 // for bad input, a [*vetshare.NotFoundError] for an assignee, client or patient it cannot find
 // there and a [*vetshare.NotPermittedError] when the actor may not create tasks.
 func Create(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, d Draft) (vetshare.Task, error) {
-	const op = "tasks.Create"
+	const op = "vetshare_tasks.Create"
 	m, err := accounts.Check(ctx, tx, actor)
 	if err != nil {
 		return vetshare.Task{}, vetshare.Op(op, err)
@@ -108,7 +108,7 @@ type Change struct {
 // edit is written to the audit log (R10.1). An edit that changes nothing writes nothing. It
 // returns the task as it is now.
 func Edit(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID, ch Change) (vetshare.Task, error) {
-	const op = "tasks.Edit"
+	const op = "vetshare_tasks.Edit"
 	defer txn.Begin(tx)()
 	s, old, err := load(ctx, tx, actor, id)
 	if err != nil {
@@ -205,7 +205,7 @@ func apply(ctx context.Context, tx *vetshare.Tx, old vetshare.Task, ch Change) (
 func Start(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
 	defer txn.Begin(tx)()
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskInProgress)
-	return t, vetshare.Op("tasks.Start", err)
+	return t, vetshare.Op("vetshare_tasks.Start", err)
 }
 
 // Reopen moves the task back to open: from in-progress with [vetshare.PermTaskMarkInProgress],
@@ -215,7 +215,7 @@ func Start(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsha
 func Reopen(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (vetshare.Task, error) {
 	defer txn.Begin(tx)()
 	t, _, err := move(ctx, tx, actor, id, vetshare.TaskOpen)
-	return t, vetshare.Op("tasks.Reopen", err)
+	return t, vetshare.Op("vetshare_tasks.Reopen", err)
 }
 
 // Complete completes the task (open or in-progress → completed). The actor needs
@@ -226,7 +226,7 @@ func Reopen(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 func Complete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (done, next vetshare.Task, err error) {
 	defer txn.Begin(tx)()
 	done, next, err = move(ctx, tx, actor, id, vetshare.TaskCompleted)
-	return done, next, vetshare.Op("tasks.Complete", err)
+	return done, next, vetshare.Op("vetshare_tasks.Complete", err)
 }
 
 func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID, to vetshare.TaskStatus) (t, next vetshare.Task, err error) {
@@ -288,7 +288,7 @@ func move(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 // Delete deletes the task. The actor needs [vetshare.PermTaskDelete] in the task's account
 // (R9.5).
 func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) error {
-	const op = "tasks.Delete"
+	const op = "vetshare_tasks.Delete"
 	defer txn.Begin(tx)()
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
@@ -307,7 +307,7 @@ func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 // that account, or a task assigned to the actor in one of their linked clinics (R9.2). Any
 // other task answers [vetshare.ErrNotFound].
 func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (Row, error) {
-	const op = "tasks.Get"
+	const op = "vetshare_tasks.Get"
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
 		return Row{}, vetshare.Op(op, err)

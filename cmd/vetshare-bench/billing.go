@@ -13,8 +13,8 @@ import (
 // The baseline statements of a payment: the invoice, then the payment, which the schema's
 // trigger applies to the invoice and the client's balance.
 const (
-	qInvoice    = `SELECT account_id, client_id, status, currency, total, paid FROM invoices WHERE id = ?`
-	qInsPayment = `INSERT INTO payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
+	qInvoice    = `SELECT account_id, client_id, status, currency, total, paid FROM vetshare_invoices WHERE id = ?`
+	qInsPayment = `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
 		currency, taken_at, user_id, method, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 

@@ -16,17 +16,17 @@ import (
 // ledger), the reminders completed and scheduled, and the audit entries of the cross-account
 // writes.
 const (
-	qUsagePatient = `SELECT c.id, c.origin_account, c.owner_id FROM patients p
-		JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ? JOIN clients c ON c.id = p.client_id WHERE p.id = ?`
-	qItem        = `SELECT account_id, tracked, reminders FROM items WHERE id = ?`
-	qActions     = `SELECT target_item_id FROM disable_actions WHERE item_id = ? AND account_id = ?`
-	qOpenOf      = `SELECT id, account_id FROM reminders INDEXED BY reminders_open WHERE patient_id = ? AND status = 'open' AND item_id IN (SELECT value FROM json_each(?))`
-	qInsRecord   = `INSERT INTO records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, ?, ?)`
-	qOnHand      = `UPDATE items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`
-	qInsMovement = `INSERT INTO stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
-		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM stock_movements WHERE item_id = ?), ?, ?, 'used', ?, ?, ?, '', ?)`
-	qComplete    = `UPDATE reminders SET status = 'completed', completed_by = ?, completed_at = ? WHERE id = ? AND status = 'open'`
-	qInsReminder = `INSERT INTO reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
+	qUsagePatient = `SELECT c.id, c.origin_account, c.owner_id FROM vetshare_patients p
+		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? JOIN vetshare_clients c ON c.id = p.client_id WHERE p.id = ?`
+	qItem        = `SELECT account_id, tracked, reminders FROM vetshare_items WHERE id = ?`
+	qActions     = `SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ? AND account_id = ?`
+	qOpenOf      = `SELECT id, account_id FROM vetshare_reminders INDEXED BY vetshare_reminders_open WHERE patient_id = ? AND status = 'open' AND item_id IN (SELECT value FROM json_each(?))`
+	qInsRecord   = `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, ?, ?)`
+	qOnHand      = `UPDATE vetshare_items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`
+	qInsMovement = `INSERT INTO vetshare_stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
+		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_stock_movements WHERE item_id = ?), ?, ?, 'used', ?, ?, ?, '', ?)`
+	qComplete    = `UPDATE vetshare_reminders SET status = 'completed', completed_by = ?, completed_at = ? WHERE id = ? AND status = 'open'`
+	qInsReminder = `INSERT INTO vetshare_reminders (id, patient_id, account_id, item_id, usage_id, kind, kind_key, due, status,
 		completed_by, completed_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'open', NULL, NULL, ?)`
 )
 
@@ -42,7 +42,7 @@ func (e *env) usage() *workload {
 		return staff(o, a), h.Patient, o.Items[a]["Rabies vaccine"]
 	}
 	return &workload{
-		name: "usage", desc: "records.AddUsage of a vaccine: record, stock count and ledger, reminder scheduled, other accounts' reminder completed by a disable action, audit",
+		name: "usage", desc: "vetshare_records.AddUsage of a vaccine: record, stock count and ledger, reminder scheduled, other accounts' reminder completed by a disable action, audit",
 		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 5, judge: ratioAtMost(1.3),
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p, item := pick(i)

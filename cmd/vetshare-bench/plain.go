@@ -116,36 +116,36 @@ func micros(t time.Time) int64 { return vetshare.Time(t).UnixMicro() }
 // reading what it must to decide (the actor's membership, the group, the client's entries) and
 // writing the same rows, audit entry included.
 const (
-	qActor = `SELECT m.role, m.active AND u.active, a.owner_id FROM memberships m JOIN users u ON u.id = m.user_id
-		JOIN accounts a ON a.id = m.account_id WHERE m.user_id = ? AND m.account_id = ?`
+	qActor = `SELECT m.role, m.active AND u.active, a.owner_id FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+		JOIN vetshare_accounts a ON a.id = m.account_id WHERE m.user_id = ? AND m.account_id = ?`
 	qGroup = `SELECT g.id, g.owner_id, g.mode, o.account_id
-		FROM group_members me JOIN share_groups g ON g.id = me.group_id
-		JOIN group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
+		FROM vetshare_group_members me JOIN vetshare_share_groups g ON g.id = me.group_id
+		JOIN vetshare_group_members o ON o.group_id = me.group_id AND o.left_at IS NULL
 		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`
-	qInsEntry = `INSERT INTO client_entries (account_id, client_id, number, via, created_at)
-		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM client_entries WHERE account_id = ?1 RETURNING number`
-	qEntries      = `SELECT account_id, number FROM client_entries WHERE client_id = ? ORDER BY created_at, account_id`
-	qEntriesNamed = `SELECT e.account_id, e.number, a.name FROM client_entries e JOIN accounts a ON a.id = e.account_id
+	qInsEntry = `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM vetshare_client_entries WHERE account_id = ?1 RETURNING number`
+	qEntries      = `SELECT account_id, number FROM vetshare_client_entries WHERE client_id = ? ORDER BY created_at, account_id`
+	qEntriesNamed = `SELECT e.account_id, e.number, a.name FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id
 		WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`
-	qInsClient = `INSERT INTO clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
+	qInsClient = `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qLastAudit = `SELECT seq, hash FROM audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
-	qInsAudit  = `INSERT INTO audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
+	qLastAudit = `SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
+	qInsAudit  = `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qPatientIn = `SELECT p.client_id FROM patients p JOIN client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
-	qPatients  = `SELECT p.id, p.name, p.species FROM patients p WHERE p.client_id = ? ORDER BY p.id`
+	qPatientIn = `SELECT p.client_id FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
+	qPatients  = `SELECT p.id, p.name, p.species FROM vetshare_patients p WHERE p.client_id = ? ORDER BY p.id`
 	qRecords   = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
 		r.removed_at, r.removed_by, r.removed_account, r.removed_reason
-		FROM records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`
+		FROM vetshare_records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`
 	clientCols    = `c.id, c.first_name, c.last_name, c.email, c.phone, c.address, c.origin_account, c.home_account, c.created_at, c.version`
-	qCandidatesBy = `SELECT ` + clientCols + ` FROM clients c
+	qCandidatesBy = `SELECT ` + clientCols + ` FROM vetshare_clients c
 		WHERE c.owner_id = ?1 AND c.%[1]s >= ?2 AND c.%[1]s < ?3
-		  AND NOT EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = ?4 AND e.client_id = c.id)
-		  AND EXISTS (SELECT 1 FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?5)))
+		  AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?4 AND e.client_id = c.id)
+		  AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?5)))
 		ORDER BY c.%[1]s, c.id LIMIT ?6`
-	qUnshared = `SELECT c.id FROM clients c
+	qUnshared = `SELECT c.id FROM vetshare_clients c
 		WHERE c.owner_id = ?1 AND c.id > ?2
-		  AND (SELECT count(*) FROM client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
+		  AND (SELECT count(*) FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
 		      BETWEEN 1 AND ?4 - 1
 		ORDER BY c.id LIMIT ?5`
 )

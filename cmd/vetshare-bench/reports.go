@@ -16,24 +16,24 @@ import (
 const (
 	reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM records r
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM vetshare_records r
 		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.created_at < ?4
-		ORDER BY r.created_at DESC LIMIT 1)) FROM patients p WHERE p.client_id = e.client_id) END,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM invoices i
+		ORDER BY r.created_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.issued_at < ?4
 		ORDER BY i.issued_at DESC LIMIT 1) END,
-	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM invoices i
+	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status = 'paid' AND i.paid_at < ?5
 		ORDER BY i.paid_at DESC LIMIT 1) END
-FROM client_entries e JOIN clients c ON c.id = e.client_id`
+FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id`
 	qReportByNumber = reportSelect + `
 WHERE e.account_id = ?1 AND +e.created_at >= ?2 AND +e.created_at < ?3
 ORDER BY e.number`
 	qReportByCreation = reportSelect + `
 WHERE e.account_id = ?1 AND e.created_at >= ?2 AND e.created_at < ?3
 ORDER BY e.created_at, e.number`
-	qReportAccount = `SELECT a.time_zone, EXISTS (SELECT 1 FROM group_members g WHERE g.account_id = a.id) FROM accounts a WHERE a.id = ?`
-	qOwnerAccounts = `SELECT id, name FROM accounts WHERE owner_id = ?`
+	qReportAccount = `SELECT a.time_zone, EXISTS (SELECT 1 FROM vetshare_group_members g WHERE g.account_id = a.id) FROM vetshare_accounts a WHERE a.id = ?`
+	qOwnerAccounts = `SELECT id, name FROM vetshare_accounts WHERE owner_id = ?`
 )
 
 // reportAccount is the big owner's account whose entries the reports list: its second, with
@@ -203,7 +203,7 @@ func (e *env) reportsMemory(ctx context.Context) error {
 // reportsSetup counts the entries of the reports' account and measures the reports' memory.
 func (e *env) reportsSetup(ctx context.Context) error {
 	o := e.m.Owners[e.m.Big]
-	if err := e.p.r.QueryRowContext(ctx, `SELECT count(*) FROM client_entries WHERE account_id = ?`, o.Accounts[reportAccount]).Scan(&e.reportEntries); err != nil {
+	if err := e.p.r.QueryRowContext(ctx, `SELECT count(*) FROM vetshare_client_entries WHERE account_id = ?`, o.Accounts[reportAccount]).Scan(&e.reportEntries); err != nil {
 		return err
 	}
 	return e.reportsMemory(ctx)

@@ -15,14 +15,14 @@ import (
 // The baseline statements of Assigned To Me: the actor with its account's owner and task
 // sharing switch, the user's linked clinics, and the first page of their tasks in them.
 const (
-	qTaskActor = `SELECT m.active AND u.active, a.owner_id, o.task_sharing FROM memberships m JOIN users u ON u.id = m.user_id
-		JOIN accounts a ON a.id = m.account_id JOIN owners o ON o.id = a.owner_id WHERE m.user_id = ? AND m.account_id = ?`
-	qLinked = `SELECT a.id, a.name, m.permissions FROM memberships m JOIN accounts a ON a.id = m.account_id
+	qTaskActor = `SELECT m.active AND u.active, a.owner_id, o.task_sharing FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+		JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_owners o ON o.id = a.owner_id WHERE m.user_id = ? AND m.account_id = ?`
+	qLinked = `SELECT a.id, a.name, m.permissions FROM vetshare_memberships m JOIN vetshare_accounts a ON a.id = m.account_id
 		WHERE m.user_id = ? AND m.active AND a.owner_id = ? ORDER BY a.created_at, a.id`
 	qAssigned = `SELECT t.id, t.account_id, t.kind, t.title, t.notes, t.assignee_id, t.due, t.priority, t.status,
 		t.client_id, t.patient_id, t.created_at,
-		t.client_id IS NULL OR EXISTS (SELECT 1 FROM client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)
-		FROM tasks t INDEXED BY tasks_assignee
+		t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)
+		FROM vetshare_tasks t INDEXED BY vetshare_tasks_assignee
 		WHERE t.assignee_id = :u AND t.done = 0 AND t.account_id IN (SELECT value FROM json_each(:a))
 		  AND t.due >= :d AND (t.due > :d OR t.priority < :p OR (t.priority = :p AND t.id > :i))
 		ORDER BY t.due, t.priority DESC, t.id LIMIT :n`
@@ -36,7 +36,7 @@ func (e *env) assignedToMe() *workload {
 		return vetshare.Actor{User: o.Roaming[i%len(o.Roaming)], Account: o.Accounts[i%len(o.Accounts)]}
 	}
 	return &workload{
-		name: "assigned-to-me", desc: fmt.Sprintf("tasks.AssignedToMe, first page of 50 over 10 linked clinics, %d tasks in the big owner's accounts", e.m.Size.Tasks),
+		name: "assigned-to-me", desc: fmt.Sprintf("vetshare_tasks.AssignedToMe, first page of 50 over 10 linked clinics, %d tasks in the big owner's accounts", e.m.Size.Tasks),
 		target: "p99 ≤ 1 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(1000),
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int

@@ -92,7 +92,7 @@ func (e *env) createClient() *workload {
 	}
 	actor := func(i int) vetshare.Actor { return vetshare.Actor{User: o.Staff[i%10][0], Account: o.Accounts[i%10]} }
 	return &workload{
-		name: "create-client-auto10", desc: "records.CreateClient in a 10-account automatic group (client, 10 entries, audit)",
+		name: "create-client-auto10", desc: "vetshare_records.CreateClient in a 10-account automatic group (client, 10 entries, audit)",
 		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 12, judge: ratioAtMost(1.3),
 		op: func(ctx context.Context, i int) (int, error) {
 			return 12, e.st.Update(ctx, func(tx *vetshare.Tx) error {
@@ -349,7 +349,7 @@ func (e *env) history() *workload {
 		return staff(o, (h.Origin+1+i%9)%10), h.Patient
 	}
 	return &workload{
-		name: "history-non-origin", desc: "records.History (first page) of a patient, from an account that did not create it",
+		name: "history-non-origin", desc: "vetshare_records.History (first page) of a patient, from an account that did not create it",
 		target: "ratio ≤ 1.3", iters: e.n(3000), warm: 50, judge: ratioAtMost(1.3),
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p := ref(i)

@@ -2,16 +2,16 @@
 -- patients, records and the audit log. Times are INTEGER microseconds since the Unix epoch, UTC;
 -- NULL where a time is unset. Ids are the 26-character ids of vetshare.NewID.
 
-CREATE TABLE owners (
+CREATE TABLE vetshare_owners (
 	id           TEXT PRIMARY KEY,
 	name         TEXT NOT NULL,
 	task_sharing INTEGER NOT NULL DEFAULT 0,
 	created_at   INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
-CREATE TABLE accounts (
+CREATE TABLE vetshare_accounts (
 	id                 TEXT PRIMARY KEY,
-	owner_id           TEXT NOT NULL REFERENCES owners (id),
+	owner_id           TEXT NOT NULL REFERENCES vetshare_owners (id),
 	name               TEXT NOT NULL,
 	email              TEXT NOT NULL,
 	email_verified     INTEGER NOT NULL,
@@ -19,9 +19,9 @@ CREATE TABLE accounts (
 	currency           TEXT NOT NULL,
 	created_at         INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX accounts_owner ON accounts (owner_id, created_at);
+CREATE INDEX vetshare_accounts_owner ON vetshare_accounts (owner_id, created_at);
 
-CREATE TABLE users (
+CREATE TABLE vetshare_users (
 	id             TEXT PRIMARY KEY,
 	name           TEXT NOT NULL,
 	email          TEXT NOT NULL,
@@ -30,35 +30,35 @@ CREATE TABLE users (
 	created_at     INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
-CREATE TABLE memberships (
-	user_id     TEXT NOT NULL REFERENCES users (id),
-	account_id  TEXT NOT NULL REFERENCES accounts (id),
+CREATE TABLE vetshare_memberships (
+	user_id     TEXT NOT NULL REFERENCES vetshare_users (id),
+	account_id  TEXT NOT NULL REFERENCES vetshare_accounts (id),
 	role        TEXT NOT NULL,
 	permissions INTEGER NOT NULL,
 	active      INTEGER NOT NULL,
 	PRIMARY KEY (user_id, account_id)
 ) STRICT, WITHOUT ROWID;
 
-CREATE TABLE share_groups (
+CREATE TABLE vetshare_share_groups (
 	id         TEXT PRIMARY KEY,
-	owner_id   TEXT NOT NULL REFERENCES owners (id),
+	owner_id   TEXT NOT NULL REFERENCES vetshare_owners (id),
 	mode       TEXT NOT NULL,
 	created_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
 
-CREATE TABLE group_members (
-	group_id   TEXT NOT NULL REFERENCES share_groups (id),
-	account_id TEXT NOT NULL REFERENCES accounts (id),
+CREATE TABLE vetshare_group_members (
+	group_id   TEXT NOT NULL REFERENCES vetshare_share_groups (id),
+	account_id TEXT NOT NULL REFERENCES vetshare_accounts (id),
 	joined_at  INTEGER NOT NULL,
 	left_at    INTEGER,
 	PRIMARY KEY (account_id, joined_at)
 ) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX group_members_current ON group_members (account_id) WHERE left_at IS NULL;
-CREATE INDEX group_members_group ON group_members (group_id, joined_at) WHERE left_at IS NULL;
+CREATE UNIQUE INDEX vetshare_group_members_current ON vetshare_group_members (account_id) WHERE left_at IS NULL;
+CREATE INDEX vetshare_group_members_group ON vetshare_group_members (group_id, joined_at) WHERE left_at IS NULL;
 
-CREATE TABLE clients (
+CREATE TABLE vetshare_clients (
 	id             TEXT PRIMARY KEY,
-	owner_id       TEXT NOT NULL REFERENCES owners (id),
+	owner_id       TEXT NOT NULL REFERENCES vetshare_owners (id),
 	first_name     TEXT NOT NULL,
 	last_name      TEXT NOT NULL,
 	name_key       TEXT NOT NULL, -- vetshare.NameKey(last, first)
@@ -66,45 +66,45 @@ CREATE TABLE clients (
 	email          TEXT NOT NULL,
 	phone          TEXT NOT NULL,
 	address        TEXT NOT NULL,
-	origin_account TEXT NOT NULL REFERENCES accounts (id),
-	home_account   TEXT NOT NULL REFERENCES accounts (id),
+	origin_account TEXT NOT NULL REFERENCES vetshare_accounts (id),
+	home_account   TEXT NOT NULL REFERENCES vetshare_accounts (id),
 	created_at     INTEGER NOT NULL,
 	updated_at     INTEGER NOT NULL,
 	version        INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX clients_name ON clients (owner_id, name_key, id);
-CREATE INDEX clients_first ON clients (owner_id, first_key, id);
-CREATE INDEX clients_owner ON clients (owner_id, id);
+CREATE INDEX vetshare_clients_name ON vetshare_clients (owner_id, name_key, id);
+CREATE INDEX vetshare_clients_first ON vetshare_clients (owner_id, first_key, id);
+CREATE INDEX vetshare_clients_owner ON vetshare_clients (owner_id, id);
 
-CREATE TABLE client_entries (
-	account_id TEXT NOT NULL REFERENCES accounts (id),
-	client_id  TEXT NOT NULL REFERENCES clients (id),
+CREATE TABLE vetshare_client_entries (
+	account_id TEXT NOT NULL REFERENCES vetshare_accounts (id),
+	client_id  TEXT NOT NULL REFERENCES vetshare_clients (id),
 	number     INTEGER NOT NULL,
 	via        TEXT NOT NULL,
 	created_at INTEGER NOT NULL,
 	PRIMARY KEY (account_id, client_id)
 ) STRICT, WITHOUT ROWID;
-CREATE UNIQUE INDEX client_entries_number ON client_entries (account_id, number);
-CREATE INDEX client_entries_client ON client_entries (client_id, account_id);
+CREATE UNIQUE INDEX vetshare_client_entries_number ON vetshare_client_entries (account_id, number);
+CREATE INDEX vetshare_client_entries_client ON vetshare_client_entries (client_id, account_id);
 
-CREATE TABLE patients (
+CREATE TABLE vetshare_patients (
 	id             TEXT PRIMARY KEY,
-	client_id      TEXT NOT NULL REFERENCES clients (id),
+	client_id      TEXT NOT NULL REFERENCES vetshare_clients (id),
 	name           TEXT NOT NULL,
 	species        TEXT NOT NULL,
 	breed          TEXT NOT NULL,
 	birth_date     INTEGER,
-	origin_account TEXT NOT NULL REFERENCES accounts (id),
-	created_by     TEXT NOT NULL REFERENCES users (id),
+	origin_account TEXT NOT NULL REFERENCES vetshare_accounts (id),
+	created_by     TEXT NOT NULL REFERENCES vetshare_users (id),
 	created_at     INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX patients_client ON patients (client_id, id);
+CREATE INDEX vetshare_patients_client ON vetshare_patients (client_id, id);
 
-CREATE TABLE records (
+CREATE TABLE vetshare_records (
 	id              TEXT PRIMARY KEY,
-	patient_id      TEXT NOT NULL REFERENCES patients (id),
-	account_id      TEXT NOT NULL REFERENCES accounts (id),
-	user_id         TEXT NOT NULL REFERENCES users (id),
+	patient_id      TEXT NOT NULL REFERENCES vetshare_patients (id),
+	account_id      TEXT NOT NULL REFERENCES vetshare_accounts (id),
+	user_id         TEXT NOT NULL REFERENCES vetshare_users (id),
 	kind            TEXT NOT NULL,
 	text            TEXT NOT NULL,
 	item_id         TEXT,
@@ -115,10 +115,10 @@ CREATE TABLE records (
 	removed_account TEXT,
 	removed_reason  TEXT
 ) STRICT, WITHOUT ROWID;
-CREATE INDEX records_patient ON records (patient_id, id);
-CREATE INDEX records_account ON records (account_id, created_at);
+CREATE INDEX vetshare_records_patient ON vetshare_records (patient_id, id);
+CREATE INDEX vetshare_records_account ON vetshare_records (account_id, created_at);
 
-CREATE TABLE audit_log (
+CREATE TABLE vetshare_audit_log (
 	owner_id   TEXT NOT NULL,
 	seq        INTEGER NOT NULL,
 	at         INTEGER NOT NULL,
@@ -132,7 +132,7 @@ CREATE TABLE audit_log (
 	hash       BLOB NOT NULL,
 	PRIMARY KEY (owner_id, seq)
 ) STRICT, WITHOUT ROWID;
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+CREATE TRIGGER vetshare_audit_log_no_update BEFORE UPDATE ON vetshare_audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+CREATE TRIGGER vetshare_audit_log_no_delete BEFORE DELETE ON vetshare_audit_log
 BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;

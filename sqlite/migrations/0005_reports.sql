@@ -4,14 +4,14 @@
 
 -- The as-of reports read all the account's entries by client number, the "new" reports those
 -- created in a period, in order of creation; both with client_id (the key) and created_at.
-CREATE INDEX client_entries_report ON client_entries (account_id, number, created_at);
-CREATE INDEX client_entries_created ON client_entries (account_id, created_at, number);
+CREATE INDEX vetshare_client_entries_report ON vetshare_client_entries (account_id, number, created_at);
+CREATE INDEX vetshare_client_entries_created ON vetshare_client_entries (account_id, created_at, number);
 
 -- The last record added at an account for a patient, of those not removed (a removed record is
 -- not a visit).
-CREATE INDEX records_report ON records (patient_id, account_id, created_at, removed_at) WHERE removed_at IS NULL;
+CREATE INDEX vetshare_records_report ON vetshare_records (patient_id, account_id, created_at, removed_at) WHERE removed_at IS NULL;
 
 -- The last invoice of an account for a client that is not void (a void invoice is not a visit),
 -- and the last one paid.
-CREATE INDEX invoices_report_visit ON invoices (account_id, client_id, issued_at, status) WHERE status <> 'void';
-CREATE INDEX invoices_report_paid ON invoices (account_id, client_id, paid_at) WHERE status = 'paid';
+CREATE INDEX vetshare_invoices_report_visit ON vetshare_invoices (account_id, client_id, issued_at, status) WHERE status <> 'void';
+CREATE INDEX vetshare_invoices_report_paid ON vetshare_invoices (account_id, client_id, paid_at) WHERE status = 'paid';
