@@ -92,7 +92,11 @@ func (s *Store) migrate(ctx context.Context, mark bool) error {
 }
 
 func (s *Store) migrateOne(ctx context.Context, scripts []string, mark bool) (done bool, err error) {
-	conn, err := s.write.Conn(ctx)
+	var conn *sql.Conn
+	err = retryBusy(ctx, func() error { // opening runs the DSN's pragmas: the switch to WAL may find the file busy
+		conn, err = s.write.Conn(ctx)
+		return err
+	})
 	if err != nil {
 		return false, err
 	}

@@ -50,7 +50,7 @@ const ReadConns = 4
 
 // pragmas are the pragmas every connection Open makes has, set in the DSN so that each pooled
 // connection runs them when it opens.
-var pragmas = [...]string{"journal_mode(WAL)", "foreign_keys(1)", "busy_timeout(5000)", "synchronous(NORMAL)"}
+var pragmas = [...]string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"}
 
 // DSN returns the data source name Open uses for the file at path: a file: URI with the
 // pragmas journal_mode(WAL), foreign_keys(1), busy_timeout(5000) and synchronous(NORMAL),
