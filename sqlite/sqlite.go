@@ -190,19 +190,31 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	}()
 	if err := fn(driver.Wrap(t)); err != nil {
 		sqlTx.Rollback()
-		return err
+		return cancelled(ctx, err)
 	}
 	if err := ctx.Err(); err != nil {
 		sqlTx.Rollback()
 		return err
 	}
 	if t.readOnly {
-		return translate(sqlTx.Rollback()) // nothing to commit
+		return cancelled(ctx, translate(sqlTx.Rollback())) // nothing to commit
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return translate(err)
+		return cancelled(ctx, translate(err))
 	}
 	return nil
+}
+
+// cancelled returns ctx's error in place of err when ctx is done: database/sql rolls a
+// transaction back as soon as its context is done, and the statement that was running then
+// fails with "statement is closed" or sql.ErrTxDone rather than the context's error (R11.2).
+// An error that already matches the context's is kept as it is.
+func cancelled(ctx context.Context, err error) error {
+	cerr := ctx.Err()
+	if err == nil || cerr == nil || errors.Is(err, cerr) {
+		return err
+	}
+	return cerr
 }
 
 // begin starts a transaction, retrying while another process holds the lock and ctx allows
@@ -326,7 +338,7 @@ func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		return nil, err
 	}
 	res, err := st.ExecContext(ctx, args...)
-	return res, translate(err)
+	return res, cancelled(ctx, translate(err))
 }
 
 func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -335,7 +347,7 @@ func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 		return nil, err
 	}
 	rows, err := st.QueryContext(ctx, args...)
-	return rows, translate(err)
+	return rows, cancelled(ctx, translate(err))
 }
 
 // queryRow runs a query expected to return at most one row and scans it with scan; it returns
