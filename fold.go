@@ -25,8 +25,11 @@ var latin = [...]string{
 
 // FoldName returns s lower-cased, without accents, with runs of white space made one space and
 // trimmed: the form in which names are compared and searched (R2.3). "  Müller-Lüdenscheidt "
-// folds to "muller-ludenscheidt", "ÉLODIE" to "elodie". Letters outside Latin are lower-cased
-// and kept; combining marks are dropped.
+// folds to "muller-ludenscheidt", "ÉLODIE" and "É" written with a combining accent to
+// "elodie", "GROẞMANN" and "Großmann" to "grossmann". Letters outside Latin are lower-cased and
+// kept; combining marks and invisible format characters (zero-width space) are dropped. Folding
+// is a fixed point: FoldName(FoldName(s)) == FoldName(s), so a name and what is typed to find it
+// fold to the same form.
 func FoldName(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -36,12 +39,17 @@ func FoldName(s string) string {
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 			continue
-		case unicode.Is(unicode.Mn, r):
-			continue
+		case unicode.Is(unicode.Mn, r), unicode.Is(unicode.Cf, r):
+			continue // combining marks and invisible format characters (zero-width space, soft hyphen)
 		}
 		if space {
 			b.WriteByte(' ')
 			space = false
+		}
+		if r >= 0x80 {
+			// Lower first, then fold: ẞ lowers to ß and the Ångström sign to å, which fold
+			// further, so the result is a fixed point (FoldName(FoldName(s)) == FoldName(s)).
+			r = unicode.ToLower(r)
 		}
 		switch {
 		case r < 0x80:
@@ -52,7 +60,7 @@ func FoldName(s string) string {
 		case 0xC0 <= r && r <= 0x17F && latin[r-0xC0] != "":
 			b.WriteString(latin[r-0xC0])
 		default:
-			b.WriteRune(unicode.ToLower(r))
+			b.WriteRune(r)
 		}
 	}
 	return b.String()

@@ -255,3 +255,24 @@ func TestR2_1CreateClientReturnsSharedEntries(t *testing.T) {
 		return nil
 	})
 }
+
+// R2.3: a client named with a capital sharp s is found by every spelling that folds like it, as
+// the front desk types it.
+func TestR2_3SharpSFoundEveryWay(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Accounts: 1})
+	f.Client(t, 0, "GROẞMANN", "Jörg")
+	f.Client(t, 0, "\u212Bngström", "Ada")
+	f.View(t, func(tx *vetshare.Tx) error {
+		for typed, want := range map[string]string{"GROẞ": "GROẞMANN", "groß": "GROẞMANN", "gross": "GROẞMANN", "Groß": "GROẞMANN",
+			"grossmann, jorg": "GROẞMANN", "Ång": "\u212Bngström", "ang": "\u212Bngström", "\u212Bng": "\u212Bngström"} {
+			rows, _, err := records.Clients(ctx, tx, f.Actor(0), typed, vetshare.Page{})
+			if err != nil {
+				return err
+			}
+			if len(rows) != 1 || rows[0].LastName != want {
+				t.Errorf("typing %q finds %v, want %s", typed, rows, want)
+			}
+		}
+		return nil
+	})
+}
