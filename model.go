@@ -228,11 +228,47 @@ type Actor struct {
 
 // NormalizeEmail returns the addr-spec of an RFC 5322 address, trimmed and lower-cased, without
 // the display name: `"Front Desk" <FrontDesk@Clinic.example>` gives "frontdesk@clinic.example".
+// A local part that is not a dot-atom keeps its quotes (`"front desk"@clinic.example`), so the
+// result is itself an address and normalizes to itself: stored and compared forms agree (R1.4).
 // It returns an [*InvalidError] for field when s is not an address.
 func NormalizeEmail(field, s string) (string, error) {
 	a, err := mail.ParseAddress(strings.TrimSpace(s))
 	if err != nil {
 		return "", Invalid(field, "not an email address")
 	}
-	return strings.ToLower(a.Address), nil
+	addr := strings.ToLower(a.Address)
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return "", Invalid(field, "not an email address")
+	}
+	local, domain := addr[:at], addr[at+1:]
+	if !dotAtom(local) {
+		var b strings.Builder
+		b.WriteByte('"')
+		for _, r := range local {
+			if r == '"' || r == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		b.WriteByte('"')
+		local = b.String()
+	}
+	return local + "@" + domain, nil
+}
+
+// dotAtom reports whether s is an RFC 5322 dot-atom: atoms of atext joined by single dots.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r >= 0x80, 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '.':
+		case strings.ContainsRune("!#$%&'*+-/=?^_`{|}~", r):
+		default:
+			return false
+		}
+	}
+	return true
 }
