@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // time zones are validated the same on every machine
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
@@ -28,8 +29,10 @@ import (
 // MaxName is the longest name, in bytes, that operations accept.
 const MaxName = 200
 
-// CheckName returns an [*vetshare.InvalidError] for field unless s is a non-empty, valid UTF-8
-// name of at most [MaxName] bytes once trimmed.
+// CheckName returns an [*vetshare.InvalidError] for field unless s is a valid UTF-8 name of at
+// most [MaxName] bytes once trimmed, with at least one letter or digit and no control
+// character (a NUL, a line break): a name made only of a zero-width space or a lone combining
+// accent is no name (R11.1).
 func CheckName(field, s string) error {
 	s = strings.TrimSpace(s)
 	switch {
@@ -39,12 +42,17 @@ func CheckName(field, s string) error {
 		return vetshare.Invalid(field, "longer than 200 bytes")
 	case !utf8.ValidString(s):
 		return vetshare.Invalid(field, "not valid UTF-8")
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return vetshare.Invalid(field, "holds a control character")
+	case !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+		return vetshare.Invalid(field, "needs at least one letter or digit")
 	}
 	return nil
 }
 
 // CheckText returns an [*vetshare.InvalidError] for field unless s is valid UTF-8 of at most
-// max bytes, and not blank when required. Operations of every package check free text with it.
+// max bytes without control characters other than tab and line breaks, and not blank when
+// required. Operations of every package check free text with it.
 func CheckText(field, s string, max int, required bool) error {
 	switch {
 	case required && strings.TrimSpace(s) == "":
@@ -53,6 +61,8 @@ func CheckText(field, s string, max int, required bool) error {
 		return vetshare.Invalid(field, "longer than "+strconv.Itoa(max)+" bytes")
 	case !utf8.ValidString(s):
 		return vetshare.Invalid(field, "not valid UTF-8")
+	case strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' }):
+		return vetshare.Invalid(field, "holds a control character")
 	}
 	return nil
 }

@@ -29,7 +29,7 @@ func Check(c vetshare.Contact) (vetshare.Contact, error) {
 	if !c.Kind.Valid() {
 		return c, vetshare.Invalid("Kind", "must be person or company")
 	}
-	if err := accounts.CheckText("Name", c.Name, MaxName, true); err != nil {
+	if err := accounts.CheckName("Name", c.Name); err != nil {
 		return c, err
 	}
 	if c.CompanyID != "" {

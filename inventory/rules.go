@@ -3,9 +3,9 @@ package inventory
 import (
 	"fmt"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/reminders"
 )
 
@@ -47,11 +47,10 @@ func (e *WrongAccountError) Unwrap() error { return vetshare.ErrNotPermitted }
 // make no sense ([reminders.CheckRules]).
 func CheckItem(it vetshare.Item) (vetshare.Item, error) {
 	it.Name = strings.TrimSpace(it.Name)
+	if err := accounts.CheckName("Name", it.Name); err != nil {
+		return it, err
+	}
 	switch {
-	case it.Name == "":
-		return it, vetshare.Invalid("Name", "empty")
-	case len(it.Name) > MaxName || !utf8.ValidString(it.Name):
-		return it, vetshare.Invalid("Name", "longer than 200 bytes or not UTF-8")
 	case !it.Kind.Valid():
 		return it, vetshare.Invalid("Kind", "must be product or service")
 	}

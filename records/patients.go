@@ -33,6 +33,9 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
 	}
 	now := tx.Now()
+	if err := vetshare.CheckTime("BirthDate", p.BirthDate); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
 	if p.BirthDate.After(now) {
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("BirthDate", "in the future"))
 	}

@@ -224,6 +224,8 @@ func Due(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, from, to ti
 		return nil, "", vetshare.Op(op, vetshare.Invalid("from", "the window needs both ends"))
 	case !from.Before(to):
 		return nil, "", vetshare.Op(op, vetshare.Invalid("to", "must be after from"))
+	case vetshare.CheckTime("from", from) != nil || vetshare.CheckTime("to", to) != nil:
+		return nil, "", vetshare.Op(op, vetshare.Invalid("from", "the window must lie within the years 1 to 9999"))
 	}
 	limit, err := cursor.Limit(page)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
+	"unicode"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -59,8 +61,8 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		return nil, "", vetshare.Op(op, err)
 	}
 	prefix := vetshare.FoldName(typed)
-	if prefix == "" {
-		return nil, "", vetshare.Op(op, vetshare.Invalid("typed", "empty"))
+	if !strings.ContainsFunc(prefix, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+		return nil, "", vetshare.Op(op, vetshare.Invalid("typed", "type at least one letter or digit"))
 	}
 	after, err := cursor.Read(op, page.After, 2)
 	if err != nil {

@@ -430,12 +430,14 @@ func checkTask(t vetshare.Task) error {
 	switch {
 	case !t.Kind.Valid():
 		return vetshare.Invalid("Kind", "not a task kind")
-	case title == "":
-		return vetshare.Invalid("Title", "empty")
-	case len(t.Title) > MaxTitle || !utf8.ValidString(t.Title):
-		return vetshare.Invalid("Title", "longer than 200 bytes, or not UTF-8")
+	case accounts.CheckName("Title", title) != nil:
+		return accounts.CheckName("Title", title)
+	case len(t.Title) > MaxTitle:
+		return vetshare.Invalid("Title", "longer than 200 bytes")
 	case len(t.Notes) > MaxNotes || !utf8.ValidString(t.Notes):
 		return vetshare.Invalid("Notes", "longer than 10000 bytes, or not UTF-8")
+	case vetshare.CheckTime("Due", t.Due) != nil:
+		return vetshare.CheckTime("Due", t.Due)
 	case !vetshare.ValidID(t.Assignee):
 		return vetshare.Invalid("Assignee", "not a user id")
 	case !t.Priority.Valid():
