@@ -43,9 +43,16 @@ type Invoice struct {
 	Lines     []InvoiceLine
 	Note      string
 	CreatedBy UserID
-	IssuedAt  time.Time
-	PaidAt    time.Time // when it became fully paid; zero until then
-	VoidedAt  time.Time // when it was voided; zero unless void
+	// GivenAt is when the invoice was issued at the clinic, as the host gives it (late
+	// charting, an import of history); IssuedAt is when vetshare recorded it (R12.4). Left
+	// zero when the invoice is created, it is the transaction's time. Reports count a visit by
+	// GivenAt (R8.2).
+	GivenAt  time.Time
+	IssuedAt time.Time
+	// PaidAt is when it became fully paid: the latest time given of its payments (R12.4);
+	// zero until then.
+	PaidAt   time.Time
+	VoidedAt time.Time // when it was voided; zero unless void
 }
 
 // Outstanding returns what the invoice still asks for: Total - Paid while it is open, 0 once
@@ -104,6 +111,9 @@ type Payment struct {
 	UserID    UserID
 	Method    string // how it was paid, as the host names it: "card", "cash", ...
 	Reference string // the host's or processor's reference, free text
+	// GivenAt is when the client paid, as the host gives it; CreatedAt is when vetshare
+	// recorded it (R12.4). Left zero when it is recorded, it is the transaction's time.
+	GivenAt   time.Time
 	CreatedAt time.Time
 }
 

@@ -199,9 +199,18 @@ type Record struct {
 	Text      string
 	// ItemID and Quantity are set on usages: the item of AccountID's catalogue given, and how
 	// many of the item's units. Quantity is positive.
-	ItemID    ItemID
-	Quantity  int64
+	ItemID   ItemID
+	Quantity int64
+	// GivenAt is when it happened at the clinic, as the host gives it (late charting, an
+	// import of history); CreatedAt is when vetshare recorded it (R12.4). Left zero when a
+	// record is added, it is the transaction's time; more than [MaxGivenAhead] after the
+	// recording time is refused. "Before", "after" and "in the period" in the rules compare
+	// GivenAt, then Seq.
+	GivenAt   time.Time
 	CreatedAt time.Time
+	// Seq is the store's recording order, set by the store: a record recorded later has a
+	// larger Seq, also within one transaction. It breaks ties of GivenAt (R12.4).
+	Seq int64
 	// Removed is set when the record was removed (R5.3): it is kept, but no longer listed as
 	// part of the history.
 	Removed *Removal

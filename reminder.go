@@ -63,10 +63,21 @@ type Reminder struct {
 	Due     time.Time
 	Status  ReminderStatus
 	// CompletedBy and CompletedAt are set on a completed reminder: the usage that completed it
-	// and when that usage was recorded.
+	// and when that usage was given (R12.4).
 	CompletedBy RecordID
 	CompletedAt time.Time
 	CreatedAt   time.Time
+}
+
+// Usage is a usage [Record] as the reminder rules see it, with the items whose reminders it
+// completes (R7.4): the item given and the targets of the disable actions configured at its
+// account for that item when it was recorded. The targets are kept with the usage when it is
+// recorded, so that an action configured or deleted later changes nothing the usage did
+// (R7.8).
+type Usage struct {
+	Record
+	// Targets are the items, by id, without repeats.
+	Targets []ItemID
 }
 
 // DueReminder is a reminder listed to be sent (R7.7), with what the host needs to send it in

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -17,7 +18,9 @@ import (
 // CreateInvoice issues an invoice of the actor's account to its client entry for inv.ClientID
 // (R4.1), with inv.Lines priced by [PriceLines] and an optional Note. inv.AccountID, when set,
 // must be the actor's account; inv.Currency, when set, must be the account's currency (R4.6);
-// the id, number, status, totals and times are set here. A line's RecordID, when set, must name
+// inv.GivenAt is when the invoice was issued at the clinic, zero for the transaction's time
+// (R12.4: more than [vetshare.MaxGivenAhead] after it, or a time no store keeps, is
+// [vetshare.ErrInvalid]); the id, number, status, totals and the other times are set here. A line's RecordID, when set, must name
 // a usage recorded at this account for a patient of the client, not removed.
 //
 // It returns [vetshare.ErrNotFound] when the client is not shared with the account (R3.3),
@@ -42,6 +45,10 @@ func CreateInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, i
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
 	lines, total, err := PriceLines(inv.Lines)
+	if err != nil {
+		return vetshare.Invoice{}, vetshare.Op(op, err)
+	}
+	given, err := vetshare.GivenTime("GivenAt", inv.GivenAt, tx.Now())
 	if err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
 	}
@@ -71,7 +78,7 @@ func CreateInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, i
 	inv = vetshare.Invoice{
 		ID: vetshare.NewID[vetshare.InvoiceID](now), AccountID: actor.Account, ClientID: inv.ClientID,
 		Status: vetshare.InvoiceOpen, Currency: acct.Currency, Total: total, Lines: lines,
-		Note: strings.TrimSpace(inv.Note), CreatedBy: actor.User, IssuedAt: now,
+		Note: strings.TrimSpace(inv.Note), CreatedBy: actor.User, GivenAt: given, IssuedAt: now,
 	}
 	if err := txn.D(tx).InsertInvoice(ctx, &inv); err != nil {
 		return vetshare.Invoice{}, vetshare.Op(op, err)
@@ -206,6 +213,8 @@ type PaymentRequest struct {
 	// Method and Reference are the host's, kept as given: "card", "cash", a processor's id.
 	Method    string
 	Reference string
+	// GivenAt is when the client paid, zero for the transaction's time (R12.4).
+	GivenAt time.Time
 }
 
 // RecordPayment records a payment taken at the actor's account through req.Channel and applies
@@ -217,7 +226,10 @@ type PaymentRequest struct {
 //     account can be paid (R4.5), and the payment is written to the audit log as a
 //     cross-account write when that is another account (R10.1);
 //   - the amount must be positive, in the invoice's currency and no more than is outstanding
-//     (R4.6); only an open invoice can be paid.
+//     (R4.6); only an open invoice can be paid;
+//   - req.GivenAt more than [vetshare.MaxGivenAhead] after the transaction's time, or a time
+//     no store keeps, is refused with [vetshare.ErrInvalid] (R12.4). An invoice is paid at the
+//     latest time given of its payments.
 //
 // Recording is idempotent: when the owner already has a payment with req.Key that
 // [SamePayment] finds equal to req, RecordPayment returns it and records nothing; when the key
@@ -251,11 +263,15 @@ func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r
 		return vetshare.Payment{}, vetshare.Op(op, nameCounter(ctx, tx, err))
 	}
 	now := tx.Now()
+	given, err := vetshare.GivenTime("GivenAt", req.GivenAt, now)
+	if err != nil {
+		return vetshare.Payment{}, vetshare.Op(op, err)
+	}
 	p := vetshare.Payment{
 		ID: vetshare.NewID[vetshare.PaymentID](now), Key: req.Key, AccountID: inv.AccountID, InvoiceID: inv.ID,
 		ClientID: inv.ClientID, Channel: req.Channel, Amount: req.Amount.Amount, Currency: inv.Currency,
 		TakenAt: actor.Account, UserID: actor.User, Method: strings.TrimSpace(req.Method),
-		Reference: strings.TrimSpace(req.Reference), CreatedAt: now,
+		Reference: strings.TrimSpace(req.Reference), GivenAt: given, CreatedAt: now,
 	}
 	// The key is checked by the insert itself, which changes nothing when the key is taken:
 	// a first attempt, the common case, reads nothing more.

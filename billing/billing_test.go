@@ -26,7 +26,7 @@ func TestR4_1_InvoiceBelongsToItsAccount(t *testing.T) {
 		Currency: "USD", Total: 5250, Lines: []vetshare.InvoiceLine{
 			{Description: "Exam 1", Quantity: 1, UnitPrice: 1250, Amount: 1250},
 			{Description: "Exam 2", Quantity: 1, UnitPrice: 4000, Amount: 4000}},
-		CreatedBy: f.Admin.ID, IssuedAt: inv.IssuedAt,
+		CreatedBy: f.Admin.ID, GivenAt: inv.IssuedAt, IssuedAt: inv.IssuedAt,
 	}
 	if diff := cmp.Diff(want, inv); diff != "" {
 		t.Errorf("created (-want +got):\n%s", diff)
@@ -116,7 +116,7 @@ func TestR4_1_LineLinkedToUsage(t *testing.T) {
 		var id vetshare.RecordID
 		f.Update(t, func(tx *vetshare.Tx) error {
 			id = vetshare.NewID[vetshare.RecordID](tx.Now())
-			return txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: id, PatientID: patient, AccountID: f.Accounts[account].ID,
+			return txn.D(tx).InsertRecord(ctx, &vetshare.Record{ID: id, PatientID: patient, AccountID: f.Accounts[account].ID,
 				UserID: f.Admin.ID, Kind: kind, Text: "DHPP", ItemID: "0J000000000000000000000000", Quantity: 1, CreatedAt: tx.Now()})
 		})
 		return id

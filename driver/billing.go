@@ -22,7 +22,8 @@ type InvoiceQuery struct {
 // Nothing it keeps is shared across accounts (R3.4).
 type BillingTx interface {
 	// InsertInvoice stores inv with its lines (numbered in order from 1), gives it its
-	// account's next invoice number (set in inv.Number), and adds its total to the client's
+	// account's next invoice number (set in inv.Number), stores a zero inv.GivenAt, and sets
+	// it, as inv.IssuedAt (R12.4), and adds its total to the client's
 	// balance at inv.AccountID. It returns ErrConflict when the id is taken and ErrNotFound
 	// when inv.AccountID has no entry for inv.ClientID or a line's record does not exist.
 	InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error
@@ -33,14 +34,15 @@ type BillingTx interface {
 	// InvoiceLines returns the invoice's lines in order; none for an unknown invoice.
 	InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error)
 	// ClientInvoices lists a page of the client's invoices at q.Account, without their
-	// lines, by issue time.
+	// lines, by the time they were recorded (IssuedAt), then id.
 	ClientInvoices(ctx context.Context, q InvoiceQuery) ([]vetshare.Invoice, error)
 	// VoidInvoice marks the invoice void at at and takes it off its client's balance. It
 	// returns ErrNotFound when there is no such invoice and a [*vetshare.ConflictError] when it is not
 	// open or has payments; then nothing changes.
 	VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error
 	// InsertPayment stores p and applies it to its invoice in one step: it adds p.Amount to
-	// the invoice's Paid, marks the invoice paid at p.CreatedAt when that pays it fully, and
+	// the invoice's Paid, marks the invoice paid when that pays it fully, at the latest
+	// GivenAt of its payments (a zero p.GivenAt is stored as p.CreatedAt; R12.4), and
 	// lowers the client's balance at the invoice's account. The invoice must be open, at
 	// p.AccountID, for p.ClientID, in p.Currency, with at least p.Amount outstanding; otherwise
 	// InsertPayment returns a [*vetshare.ConflictError] and changes nothing. It returns ErrConflict too
@@ -49,7 +51,7 @@ type BillingTx interface {
 	// PaymentByKey returns the payment recorded with the idempotency key among the payments of
 	// the owner of account: ErrNotFound when there is none.
 	PaymentByKey(ctx context.Context, account vetshare.AccountID, key string) (vetshare.Payment, error)
-	// InvoicePayments returns the invoice's payments, oldest first.
+	// InvoicePayments returns the invoice's payments by the time they were recorded, then id.
 	InvoicePayments(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.Payment, error)
 	// ClientBalance returns the client's balance at account, in the account's currency: zero
 	// when it has no open invoice there, ErrNotFound when the account has no entry for the

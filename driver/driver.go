@@ -163,7 +163,7 @@ type ClientsTx interface {
 	UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error)
 }
 
-// RecordQuery selects a page of a patient's records, oldest first.
+// RecordQuery selects a page of a patient's records, by id.
 type RecordQuery struct {
 	Account        vetshare.AccountID
 	Patient        vetshare.PatientID
@@ -184,7 +184,11 @@ type RecordsTx interface {
 	// PatientsOf returns the patients of each of the clients, by client then age. It is not
 	// scoped: operations use it to describe share candidates (R2.3), never to open a patient.
 	PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error)
-	InsertRecord(ctx context.Context, r vetshare.Record) error
+	// InsertRecord stores r with the store's next recording sequence, which it sets in r.Seq:
+	// larger than the Seq of every record stored before, in this transaction or any other
+	// (R12.4). A zero r.GivenAt is stored, and set, as r.CreatedAt. It returns ErrConflict when
+	// the id is taken and ErrNotFound when the patient, account or user does not exist.
+	InsertRecord(ctx context.Context, r *vetshare.Record) error
 	// Record returns the record as seen from account, removed or not.
 	Record(ctx context.Context, account vetshare.AccountID, id vetshare.RecordID) (vetshare.Record, error)
 	// Records lists a page of a patient's records as seen from q.Account.

@@ -20,8 +20,8 @@ type RemindersTx interface {
 	// particular order.
 	AccountsDisableActions(ctx context.Context, accounts []vetshare.AccountID) ([]vetshare.DisableAction, error)
 
-	// InsertReminder stores r; ErrConflict when the patient already has an open reminder of
-	// r.ItemID and r.Kind, ErrNotFound when the patient, account, item or usage does not exist.
+	// InsertReminder stores r, open or completed; ErrConflict when r is open and the patient
+	// already has an open reminder of r.ItemID and r.Kind, ErrNotFound when the patient, account, item or usage does not exist.
 	InsertReminder(ctx context.Context, r vetshare.Reminder) error
 	// Reminder returns the reminder; ErrNotFound when there is none. It is not scoped.
 	Reminder(ctx context.Context, id vetshare.ReminderID) (vetshare.Reminder, error)
@@ -40,9 +40,15 @@ type RemindersTx interface {
 	// when its status is another, or when it would open a second reminder of its patient, item
 	// and kind.
 	UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, from vetshare.ReminderStatus) error
-	// PatientUsages returns the patient's usages that are not removed, in the order they were
-	// recorded (by time, then id). It is not scoped.
-	PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error)
+	// InsertUsageTargets stores the items whose reminders the usage completes, as they are
+	// when it is recorded (R7.4, R7.8): targets hold no repeats. It returns ErrNotFound when
+	// the usage or an item does not exist, ErrConflict when the usage already has one of them.
+	InsertUsageTargets(ctx context.Context, usage vetshare.RecordID, targets []vetshare.ItemID) error
+	// PatientUsages returns the patient's usages that are not removed, each with its targets
+	// (as stored by InsertUsageTargets, by item id), in the order they happened: by time given,
+	// then recording sequence (R12.4). When after is not zero it returns only those given
+	// after it. It is not scoped.
+	PatientUsages(ctx context.Context, patient vetshare.PatientID, after time.Time) ([]vetshare.Usage, error)
 	// DueReminders returns up to limit open reminders from the account due in [from, to), by
 	// due date then id, starting after (afterDue, afterID) when afterID is set.
 	DueReminders(ctx context.Context, account vetshare.AccountID, from, to, afterDue time.Time, afterID vetshare.ReminderID, limit int) ([]vetshare.DueReminder, error)

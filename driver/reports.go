@@ -14,12 +14,14 @@ type ReportQuery struct {
 	Account vetshare.AccountID
 	// CreatedFrom and CreatedBefore select the entries by when they were created.
 	CreatedFrom, CreatedBefore time.Time
-	// VisitsBefore, when set, asks for each entry's last visit before it: the latest of the
-	// records added at Account for the client's patients and not removed, and the invoices of
-	// Account for the client that are not void (by issue time).
+	// VisitsBefore, when set, asks for each entry's last visit before it, by the time given
+	// (R8.2, R12.4): the latest GivenAt of the records added at Account for the client's
+	// patients and not removed, and of the invoices of Account for the client that are not
+	// void.
 	VisitsBefore time.Time
 	// PaidBefore, when set, asks for the latest instant before it at which an invoice of
-	// Account for the client became paid (invoices paid now).
+	// Account for the client became paid (invoices paid now), by [vetshare.Invoice.PaidAt]:
+	// the time given of its last payment.
 	PaidBefore time.Time
 	// ByCreation orders the entries by creation time, then client number; otherwise they come
 	// by client number.

@@ -15,6 +15,11 @@
 //     answers [vetshare.ErrNotFound], exactly as something that does not exist.
 //   - R5.3: a record added to the wrong account is removed from it ([RemoveRecord]): kept,
 //     marked removed with who, where and why, and left out of the history.
+//   - R12.4: every record carries the time it happened (GivenAt, given by the host for late
+//     charting and imports, the transaction's time when left zero) apart from the time it was
+//     recorded (CreatedAt), and the store's recording order (Seq). A time more than a day
+//     after the recording time, or one no store keeps, is refused with [vetshare.ErrInvalid]
+//     ([vetshare.GivenTime]). Moving a usage ([MoveUsage]) keeps the time it was given.
 //
 // Usages — the records that say an item was given — are added with [AddUsage], which in the
 // same transaction moves the account's stock and schedules and completes reminders (R5.2,
@@ -30,4 +35,9 @@
 // client's origin account to the client's shared data (a profile edit, a new patient, a new
 // record): those are audited; writes from the origin account are not. Only the account that
 // added a record may remove it.
+//
+// A usage charted late, or imported from another system in any order, takes its place among
+// the patient's usages by the time given: it completes the reminders of usages given before
+// it, never those of usages given after it, and its own reminders are completed by the first
+// usage given after it that targets them. The package reminders tells the whole reading.
 package records

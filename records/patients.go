@@ -113,7 +113,9 @@ func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client
 
 // AddRecord adds a medical record to a patient, stamped with the actor's account and user
 // (R3.2), from an account that shares the patient's client (else [vetshare.ErrNotFound]). Text is
-// required. Usages (Kind [vetshare.RecordUsage]) move stock and schedule reminders and are
+// required. GivenAt is when it happened at the clinic, zero for the transaction's time; more
+// than [vetshare.MaxGivenAhead] after the transaction's time, or a time no store keeps, is
+// refused with [vetshare.ErrInvalid] (R12.4). Usages (Kind [vetshare.RecordUsage]) move stock and schedule reminders and are
 // added with AddUsage instead; AddRecord refuses them. When the actor's account is not the
 // client's origin, the write is audited as a cross-account write (R10.1).
 func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vetshare.Record) (vetshare.Record, error) {
@@ -134,8 +136,12 @@ func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vet
 	if err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
-	r.ID, r.AccountID, r.UserID, r.CreatedAt, r.Removed = vetshare.NewID[vetshare.RecordID](tx.Now()), actor.Account, actor.User, tx.Now(), nil
-	if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
+	given, err := vetshare.GivenTime("GivenAt", r.GivenAt, tx.Now())
+	if err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
+	}
+	r.ID, r.AccountID, r.UserID, r.GivenAt, r.CreatedAt, r.Removed = vetshare.NewID[vetshare.RecordID](tx.Now()), actor.Account, actor.User, given, tx.Now(), nil
+	if err := txn.D(tx).InsertRecord(ctx, &r); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	return r, vetshare.Op(op, auditCrossAccount(ctx, tx, actor, c, "record.add", "record:"+string(r.ID), map[string]any{"patient": p.ID, "kind": r.Kind}))

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -606,7 +607,14 @@ func TestR5_R7_UsageSequencesProperty(t *testing.T) {
 			}
 		}
 
-		// The model: the standing usages replayed in order with the pure rules.
+		// The model: the standing usages replayed with the pure rules in the order they were
+		// given, then recorded (R12.4): a moved usage keeps its time given.
+		slices.SortStableFunc(standing, func(a, b vetshare.Record) int {
+			if reminders.Before(a, b) {
+				return -1
+			}
+			return 1
+		})
 		type key struct {
 			usage vetshare.RecordID
 			kind  string

@@ -20,7 +20,11 @@
 //     a disable action for it, and the patients with duplicate open reminders now.
 //   - R7.7: [Due] lists the open reminders that come from an account, due in a window.
 //   - R7.8: removing a usage withdraws the reminders it generated and reopens those it
-//     completed, unless a later usage completes them ([ResolveRemoval]).
+//     completed, unless a usage given after it completes them by the targets it was recorded
+//     with ([ResolveRemoval]).
+//   - R12.4: reminders are due from the time a usage was given ([GivenAt]); "before" and
+//     "after" are by the time given, then the recording order ([Before]); a usage charted
+//     late takes its place in that order ([ResolveUsage]).
 //
 // Usages are records; records.AddUsage, records.RemoveUsage and records.MoveUsage run these
 // rules in the transaction that records or removes the usage.
@@ -34,12 +38,40 @@
 //   - Reminder kinds are compared folded ([vetshare.FoldName]): "Rabies" and "RABIES " match.
 //     An item given at another account is recognised only by a reminder rule of the same kind
 //     on that account's item: an item without reminder rules is never reported as a gap.
-//   - "Later usage" (R7.8) is a usage of the patient recorded after the reminder's own usage
-//     (by time, then id) that is not removed and whose account's actions for its item, as
-//     configured now, target the reminder's item; the earliest such usage completes the
-//     reminder instead. With a fixed setup this leaves reminders exactly as if the removed
-//     usage had never been recorded.
-//   - A reminder is due its interval after the usage, on the UTC calendar.
+//   - Order (R12.4): usage a is before usage b when it was given earlier, or at the same
+//     time and recorded earlier (the store's recording sequence, Seq: two usages of one
+//     transaction keep the order they were recorded in). Ids play no part: a host's ids need
+//     not sort by time.
+//   - Targets (R7.4, R7.8): when a usage is recorded, the items whose reminders it completes
+//     are kept with it ([vetshare.Usage]): its own item and the targets of the actions
+//     configured at its account for that item at that moment. Nothing later changes them: an
+//     action configured or deleted afterwards applies to usages recorded afterwards only.
+//   - The reminders a patient's usages leave are defined by the usages that stand, in order:
+//     a reminder of usage g is completed by the earliest standing usage after g whose targets
+//     hold g's item, and open when there is none; withdrawn when g was removed. Every
+//     operation keeps the reminders so, whatever order the usages are recorded in:
+//   - Recording a usage u given after every standing usage (recording live) completes the
+//     open reminders of its targets, as R7.4 says. Recording u given before some standing
+//     usages (late charting, an import of history) completes only reminders of usages given
+//     before u: those open, and those a usage given after u had completed (u comes first, so
+//     it is now their completer). A reminder of a usage given after u is never completed by
+//     u. u's own reminders are completed at once by the earliest usage given after u whose
+//     targets hold u's item ([ResolveUsage]).
+//   - Removing u (R7.8) withdraws its reminders and hands each reminder it completed to the
+//     earliest standing usage after that reminder's usage whose targets hold its item; since u
+//     was the earliest, that usage is one given after u. A usage given before u, or an action
+//     configured after the fact, never re-completes a reminder. The result is as if u had
+//     never been recorded.
+//   - So recording a history in any order, with its removals anywhere after the usages they
+//     remove, leaves the same reminders (open, with their due dates and sources) as recording
+//     it live, as long as the disable actions each usage was recorded under are the same:
+//     an import records every usage under the actions configured when it runs. Two usages
+//     given at the same instant are ordered by when they were recorded, so an import keeps
+//     their order only when it records them in it.
+//   - Usages recorded before the targets were kept (schema 7) were given the targets of the
+//     actions configured when the store was migrated, the best that is known of them.
+//   - A reminder is due its interval after the time the usage was given, on the UTC
+//     calendar. A completed reminder's CompletedAt is when its completer was given.
 //   - Reminders are shown with the patient: an account that shares a patient sees the
 //     patient's reminders from every account, each with its source, so that duplicates can be
 //     seen; each account sends only its own ([Due]).

@@ -26,7 +26,7 @@ var (
 )
 
 func usage(id vetshare.RecordID, at vetshare.AccountID, item vetshare.Item, when time.Time) vetshare.Record {
-	return vetshare.Record{ID: id, PatientID: scooby, AccountID: at, Kind: vetshare.RecordUsage, ItemID: item.ID, Quantity: 1, CreatedAt: when}
+	return vetshare.Record{ID: id, PatientID: scooby, AccountID: at, Kind: vetshare.RecordUsage, ItemID: item.ID, Quantity: 1, GivenAt: when, CreatedAt: when}
 }
 
 // R7.2: a reminder comes from the account where the usage was recorded, whatever the client's
@@ -178,7 +178,8 @@ func TestR7_4_ResolveDisableActions(t *testing.T) {
 }
 
 // R7.8: removing a usage withdraws its reminders and reopens those it completed, unless a
-// later usage completes them.
+// usage given after it completes them by the targets recorded with that usage; a usage given
+// before it, or an action configured after the fact, never does.
 func TestR7_8_ResolveRemoval(t *testing.T) {
 	u2 := usage("u2", locB, rabiesB, day8)
 	u3 := usage("u3", locA, rabiesA, day30)
@@ -187,32 +188,69 @@ func TestR7_8_ResolveRemoval(t *testing.T) {
 		Status: vetshare.ReminderCompleted, CompletedBy: u3.ID, CompletedAt: u3.CreatedAt, CreatedAt: day8}
 	rA := vetshare.Reminder{ID: "r-a", PatientID: scooby, AccountID: locA, ItemID: rabiesA.ID, UsageID: u3.ID, Kind: "Rabies",
 		Status: vetshare.ReminderOpen, CreatedAt: day30}
-	action := []vetshare.DisableAction{{AccountID: locA, ItemID: rabiesA.ID, TargetAccountID: locB, TargetItemID: rabiesB.ID}}
 	with := func(r vetshare.Reminder, s vetshare.ReminderStatus, by vetshare.Record) vetshare.Reminder {
 		r.Status, r.CompletedBy, r.CompletedAt = s, by.ID, by.CreatedAt
 		return r
 	}
+	// targeting returns u with the targets recorded with it.
+	targeting := func(u vetshare.Record, items ...vetshare.ItemID) vetshare.Usage {
+		return vetshare.Usage{Record: u, Targets: append([]vetshare.ItemID{u.ItemID}, items...)}
+	}
 	for _, tc := range []struct {
-		name    string
-		live    []vetshare.Record
-		actions []vetshare.DisableAction
-		want    []vetshare.Reminder
+		name string
+		live []vetshare.Usage
+		want []vetshare.Reminder
 	}{
-		{"reopened", []vetshare.Record{u2, u3}, action,
+		{"reopened", []vetshare.Usage{targeting(u2), targeting(u3, rabiesB.ID)},
 			[]vetshare.Reminder{with(rA, vetshare.ReminderWithdrawn, vetshare.Record{}), with(rB, vetshare.ReminderOpen, vetshare.Record{})}},
-		{"completed again by a later usage", []vetshare.Record{u4, u2, u3}, action,
+		{"completed again by a later usage", []vetshare.Usage{targeting(u4, rabiesB.ID), targeting(u2), targeting(u3, rabiesB.ID)},
 			[]vetshare.Reminder{with(rA, vetshare.ReminderWithdrawn, vetshare.Record{}), with(rB, vetshare.ReminderCompleted, u4)}},
-		{"a later usage without the action does not complete it", []vetshare.Record{u2, u3, u4}, nil,
+		{"a later usage recorded without the action does not complete it", []vetshare.Usage{targeting(u2), targeting(u3, rabiesB.ID), targeting(u4)},
 			[]vetshare.Reminder{with(rA, vetshare.ReminderWithdrawn, vetshare.Record{}), with(rB, vetshare.ReminderOpen, vetshare.Record{})}},
-		{"an earlier usage does not complete it", []vetshare.Record{usage("u1", locA, rabiesA, day1), u2, u3}, action,
+		{"an earlier usage does not complete it", []vetshare.Usage{targeting(usage("u1", locA, rabiesA, day1), rabiesB.ID), targeting(u2), targeting(u3, rabiesB.ID)},
 			[]vetshare.Reminder{with(rA, vetshare.ReminderWithdrawn, vetshare.Record{}), with(rB, vetshare.ReminderOpen, vetshare.Record{})}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := reminders.ResolveRemoval(u3, []vetshare.Reminder{rA}, []vetshare.Reminder{rB}, tc.live, tc.actions)
+			got := reminders.ResolveRemoval(u3, []vetshare.Reminder{rA}, []vetshare.Reminder{rB}, tc.live)
 			if diff := cmp.Diff(tc.want, got); diff != "" {
 				t.Errorf("ResolveRemoval (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// R12.4: a usage charted late completes the reminders of usages given before it, and those a
+// usage given after it had completed, but never a reminder of a usage given after it; its own
+// reminders are completed at once by the first usage given after it that targets them.
+func TestR12_4_ResolveUsage(t *testing.T) {
+	u1 := usage("u1", locB, rabiesB, day1)
+	u3 := usage("u3", locA, rabiesA, day30)
+	late := vetshare.Usage{Record: usage("late", locA, rabiesA, day8), Targets: []vetshare.ItemID{rabiesA.ID, rabiesB.ID}}
+	late.Seq = 9 // recorded last
+	u1.Seq, u3.Seq = 1, 2
+	r1 := vetshare.Reminder{ID: "r1", PatientID: scooby, AccountID: locB, ItemID: rabiesB.ID, UsageID: u1.ID, Kind: "Rabies",
+		Status: vetshare.ReminderCompleted, CompletedBy: u3.ID, CompletedAt: u3.GivenAt}
+	r3 := vetshare.Reminder{ID: "r3", PatientID: scooby, AccountID: locA, ItemID: rabiesA.ID, UsageID: u3.ID, Kind: "Rabies",
+		Status: vetshare.ReminderOpen}
+	own := vetshare.Reminder{PatientID: scooby, AccountID: locA, ItemID: rabiesA.ID, UsageID: late.ID, Kind: "Rabies", Status: vetshare.ReminderOpen}
+	later := []vetshare.Usage{{Record: u3, Targets: []vetshare.ItemID{rabiesA.ID, rabiesB.ID}}}
+
+	changed, sched := reminders.ResolveUsage(late, []vetshare.Reminder{r1, r3}, later, []vetshare.Reminder{own})
+	wantChanged := r1
+	wantChanged.CompletedBy, wantChanged.CompletedAt = late.ID, late.GivenAt
+	if diff := cmp.Diff([]vetshare.Reminder{wantChanged}, changed); diff != "" {
+		t.Errorf("changed (-want +got):\n%s", diff)
+	}
+	wantOwn := own
+	wantOwn.Status, wantOwn.CompletedBy, wantOwn.CompletedAt = vetshare.ReminderCompleted, u3.ID, u3.GivenAt
+	if diff := cmp.Diff([]vetshare.Reminder{wantOwn}, sched); diff != "" {
+		t.Errorf("scheduled (-want +got):\n%s", diff)
+	}
+
+	// Recorded as it is given (no later usage), it completes the open reminders it targets.
+	changed, sched = reminders.ResolveUsage(late, []vetshare.Reminder{r3}, nil, []vetshare.Reminder{own})
+	if len(changed) != 1 || changed[0].ID != r3.ID || changed[0].CompletedBy != late.ID || len(sched) != 1 || sched[0].Status != vetshare.ReminderOpen {
+		t.Errorf("with no later usage: changed %+v, scheduled %+v; want r3 completed by it, its own open", changed, sched)
 	}
 }
 

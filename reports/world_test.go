@@ -117,7 +117,7 @@ func (w *world) visit(acct vetshare.Account, c vetshare.ClientID, at time.Time, 
 	}
 	id := vetshare.NewID[vetshare.RecordID](at)
 	w.update(func(tx *vetshare.Tx) error {
-		return txn.D(tx).InsertRecord(context.Background(), vetshare.Record{ID: id, PatientID: pid, AccountID: acct.ID, UserID: w.user,
+		return txn.D(tx).InsertRecord(context.Background(), &vetshare.Record{ID: id, PatientID: pid, AccountID: acct.ID, UserID: w.user,
 			Kind: vetshare.RecordNote, Text: "exam", CreatedAt: at})
 	})
 	return id

@@ -9,15 +9,16 @@ import (
 	"github.com/vetshare/vetshare/driver"
 )
 
-const invoiceCols = `id, account_id, client_id, number, status, currency, total, paid, issued_at, paid_at, voided_at,
+const invoiceCols = `id, account_id, client_id, number, status, currency, total, paid, given_at, issued_at, paid_at, voided_at,
 	created_by, note`
 
 func scanInvoice(r *sql.Rows, inv *vetshare.Invoice) error {
-	var issued int64
+	var given, issued int64
 	var paidAt, voidedAt sql.NullInt64
 	err := r.Scan(&inv.ID, &inv.AccountID, &inv.ClientID, &inv.Number, &inv.Status, &inv.Currency, &inv.Total, &inv.Paid,
-		&issued, &paidAt, &voidedAt, &inv.CreatedBy, &inv.Note)
-	inv.IssuedAt, inv.PaidAt, inv.VoidedAt = time.UnixMicro(issued).UTC(), fromMicros(paidAt), fromMicros(voidedAt)
+		&given, &issued, &paidAt, &voidedAt, &inv.CreatedBy, &inv.Note)
+	inv.GivenAt, inv.IssuedAt = time.UnixMicro(given).UTC(), time.UnixMicro(issued).UTC()
+	inv.PaidAt, inv.VoidedAt = fromMicros(paidAt), fromMicros(voidedAt)
 	return err
 }
 
@@ -28,9 +29,13 @@ func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO vetshare_invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	given := inv.GivenAt
+	if given.IsZero() {
+		given = inv.IssuedAt
+	}
+	if _, err := t.exec(ctx, `INSERT INTO vetshare_invoices (`+invoiceCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		inv.ID, inv.AccountID, inv.ClientID, n, string(inv.Status), inv.Currency, inv.Total, inv.Paid,
-		micros(inv.IssuedAt), micros(inv.PaidAt), micros(inv.VoidedAt), inv.CreatedBy, inv.Note); err != nil {
+		micros(given), micros(inv.IssuedAt), micros(inv.PaidAt), micros(inv.VoidedAt), inv.CreatedBy, inv.Note); err != nil {
 		return err
 	}
 	for i, l := range inv.Lines {
@@ -40,7 +45,7 @@ func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 			return err
 		}
 	}
-	inv.Number = n
+	inv.Number, inv.GivenAt = n, vetshare.Time(given)
 	return nil
 }
 
@@ -103,13 +108,13 @@ func (t *dtx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Ti
 }
 
 const paymentCols = `id, key, account_id, invoice_id, client_id, channel, amount, currency, taken_at, user_id, method,
-	reference, created_at`
+	reference, given_at, created_at`
 
 func scanPayment(r *sql.Rows, p *vetshare.Payment) error {
-	var created int64
+	var given, created int64
 	err := r.Scan(&p.ID, &p.Key, &p.AccountID, &p.InvoiceID, &p.ClientID, &p.Channel, &p.Amount, &p.Currency, &p.TakenAt,
-		&p.UserID, &p.Method, &p.Reference, &created)
-	p.CreatedAt = time.UnixMicro(created).UTC()
+		&p.UserID, &p.Method, &p.Reference, &given, &created)
+	p.GivenAt, p.CreatedAt = time.UnixMicro(given).UTC(), time.UnixMicro(created).UTC()
 	return err
 }
 
@@ -117,14 +122,18 @@ func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	// One guarded statement inserts the payment only where the invoice can take it, so that a
 	// refusal (or a taken key) changes nothing; the trigger payments_apply applies it to the
 	// invoice and the balance in the same statement.
+	given := p.GivenAt
+	if given.IsZero() {
+		given = p.CreatedAt
+	}
 	res, err := t.exec(ctx, `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
-		currency, taken_at, user_id, method, reference, created_at)
-		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13
+		currency, taken_at, user_id, method, reference, created_at, given_at)
+		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
 		FROM vetshare_invoices i JOIN vetshare_accounts a ON a.id = i.account_id
 		WHERE i.id = ?4 AND i.account_id = ?3 AND i.client_id = ?5 AND i.currency = ?8 AND i.status = 'open'
 		AND i.total - i.paid >= ?7`,
 		p.ID, p.Key, p.AccountID, p.InvoiceID, p.ClientID, string(p.Channel), p.Amount, p.Currency, p.TakenAt, p.UserID,
-		p.Method, p.Reference, micros(p.CreatedAt))
+		p.Method, p.Reference, micros(p.CreatedAt), micros(given))
 	if err != nil {
 		if ce, ok := err.(*vetshare.ConflictError); ok {
 			ce.Kind, ce.ID, ce.Reason = "payment", p.Key, "this payment key is already taken"

@@ -177,35 +177,21 @@ func (t *dtx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.Usa
 		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
 		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
 	if q.Patient != "" {
-		return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name
+		return out, t.each(ctx, scan, `SELECT `+recordCols+`, i.name, a.name, p.name
 			FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
 			JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
 			JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id
 			WHERE r.patient_id = ? AND`+where,
 			q.Account, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 	}
-	return out, t.each(ctx, scan, `SELECT `+usageCols+`, i.name, a.name, p.name`+recordScope+`
+	return out, t.each(ctx, scan, `SELECT `+recordCols+`, i.name, a.name, p.name`+recordScope+`
 		JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id WHERE`+where,
 		q.Account, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
 }
 
-// usageCols are the columns of a usage record; scanUsage reads them and the extra columns.
-const usageCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
-	r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
-
 func scanUsage(rows *sql.Rows) (vetshare.UsageRow, error) {
 	var u vetshare.UsageRow
-	r := &u.Record
-	var item, by, acct, reason sql.NullString
-	var created int64
-	var removed sql.NullInt64
-	err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created,
-		&removed, &by, &acct, &reason, &u.ItemName, &u.OriginName, &u.PatientName)
-	r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
-	if removed.Valid {
-		r.Removed = &vetshare.Removal{At: fromMicros(removed), UserID: vetshare.UserID(by.String),
-			AccountID: vetshare.AccountID(acct.String), Reason: reason.String}
-	}
-	u.Origin = r.AccountID
+	err := scanRecord(rows, &u.Record, &u.ItemName, &u.OriginName, &u.PatientName)
+	u.Origin = u.Record.AccountID
 	return u, err
 }

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/txn"
@@ -179,5 +181,63 @@ func TestR12_1LegacyLayoutMigratedWithoutLoss(t *testing.T) {
 	// The append-only triggers came along under their new names.
 	if _, err := s.DB().Exec("DELETE FROM vetshare_audit_log"); err == nil {
 		t.Error("the audit log's append-only trigger was lost")
+	}
+}
+
+// R12.4, R7.8: migration 7 gives the rows written before it their time given (the time they
+// were recorded), the recording order (by time, then id), and the usages the targets of the
+// actions configured when it runs.
+func TestR12_4_MigrationGivesOldRowsTheirTimes(t *testing.T) {
+	scripts, err := migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "six.db")) // foreign keys off: rows without parents
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, s := range scripts[:6] {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []string{
+		`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES
+			('r2', 'p', 'a', 'u', 'usage', '', 'rabies', 1, 200), ('r1', 'p', 'a', 'u', 'usage', '', 'rabies', 1, 100),
+			('r0', 'p', 'a', 'u', 'note', 'n', NULL, 0, 200)`,
+		`INSERT INTO vetshare_disable_actions (item_id, target_item_id, account_id, target_account_id, created_at)
+			VALUES ('rabies', 'other', 'a', 'b', 1)`,
+		`INSERT INTO vetshare_invoices (id, account_id, client_id, number, status, currency, total, issued_at, created_by, note)
+			VALUES ('i', 'a', 'c', 1, 'open', 'USD', 10, 300, 'u', '')`,
+		`INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount, currency, taken_at,
+			user_id, method, reference, created_at) VALUES ('pay', 'o', 'k', 'a', 'i', 'c', 'counter', 10, 'USD', 'a', 'u', '', '', 400)`,
+		scripts[6],
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	rows, err := db.Query(`SELECT * FROM (SELECT id || ' ' || given_at || ' ' || seq FROM vetshare_records ORDER BY seq)
+		UNION ALL SELECT 'invoice ' || given_at || ' ' || coalesce(paid_at, '') FROM vetshare_invoices
+		UNION ALL SELECT 'payment ' || given_at FROM vetshare_payments
+		UNION ALL SELECT usage_id || ' targets ' || group_concat(target_item_id, ',') FROM
+			(SELECT * FROM vetshare_usage_targets ORDER BY usage_id, target_item_id) GROUP BY usage_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	want := []string{"r1 100 1", "r0 200 2", "r2 200 3", "invoice 300 400", "payment 400",
+		"r1 targets other,rabies", "r2 targets other,rabies"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("after migration 7 (-want +got):\n%s", diff)
 	}
 }

@@ -70,16 +70,16 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 	return out, err
 }
 
-const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
-	r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
+const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at, r.created_at,
+	r.seq, r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
 
-func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
+func scanRecord(rows *sql.Rows, r *vetshare.Record, more ...any) error {
 	var item, by, acct, reason sql.NullString
-	var created int64
+	var given, created int64
 	var removed sql.NullInt64
-	err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created,
-		&removed, &by, &acct, &reason)
-	r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
+	err := rows.Scan(append([]any{&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &given, &created,
+		&r.Seq, &removed, &by, &acct, &reason}, more...)...)
+	r.ItemID, r.GivenAt, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(given).UTC(), time.UnixMicro(created).UTC()
 	if removed.Valid {
 		r.Removed = &vetshare.Removal{At: fromMicros(removed), UserID: vetshare.UserID(by.String),
 			AccountID: vetshare.AccountID(acct.String), Reason: reason.String}
@@ -87,12 +87,24 @@ func scanRecord(rows *sql.Rows, r *vetshare.Record) error {
 	return err
 }
 
-// InsertRecord implements [*vetshare.Tx].
-func (t *dtx) InsertRecord(ctx context.Context, r vetshare.Record) error {
-	_, err := t.exec(ctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity, micros(r.CreatedAt))
-	return err
+// InsertRecord implements [*vetshare.Tx]. The record takes the store's next recording
+// sequence, max(seq) + 1 by the index records_seq: writers are serialized, so it is taken once.
+func (t *dtx) InsertRecord(ctx context.Context, r *vetshare.Record) error {
+	given := r.GivenAt
+	if given.IsZero() {
+		given = r.CreatedAt
+	}
+	var seq int64
+	err := t.queryRow(ctx, nil, func(rows *sql.Rows) error { return rows.Scan(&seq) },
+		`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, given_at, created_at, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records)) RETURNING seq`,
+		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity,
+		micros(given), micros(r.CreatedAt))
+	if err != nil {
+		return err
+	}
+	r.GivenAt, r.Seq = vetshare.Time(given), seq
+	return nil
 }
 
 // recordScope joins a record to the entry of its patient's client in the account asking.

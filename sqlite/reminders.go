@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -161,19 +162,31 @@ func (t *dtx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, fro
 	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "the reminder is " + string(cur.Status) + ", no longer " + string(from)}
 }
 
-func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID) ([]vetshare.Record, error) {
-	var out []vetshare.Record
+func (t *dtx) InsertUsageTargets(ctx context.Context, usage vetshare.RecordID, targets []vetshare.ItemID) error {
+	for _, it := range targets {
+		if _, err := t.exec(ctx, `INSERT INTO vetshare_usage_targets (usage_id, target_item_id) VALUES (?, ?)`, usage, it); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, after time.Time) ([]vetshare.Usage, error) {
+	var out []vetshare.Usage
 	err := t.each(ctx, func(rows *sql.Rows) error {
-		var r vetshare.Record
-		var item sql.NullString
-		var created int64
-		err := rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &created)
-		r.ItemID, r.CreatedAt = vetshare.ItemID(item.String), time.UnixMicro(created).UTC()
-		out = append(out, r)
+		var u vetshare.Usage
+		var targets string
+		err := scanRecord(rows, &u.Record, &targets)
+		if err == nil {
+			err = json.Unmarshal([]byte(targets), &u.Targets)
+		}
+		out = append(out, u)
 		return err
-	}, `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at
+	}, `SELECT `+recordCols+`, (SELECT json_group_array(target_item_id) FROM (SELECT target_item_id FROM vetshare_usage_targets
+			WHERE usage_id = r.id ORDER BY target_item_id))
 		FROM vetshare_records r INDEXED BY vetshare_records_patient_usages
-		WHERE r.patient_id = ? AND r.kind = 'usage' AND r.removed_at IS NULL ORDER BY r.created_at, r.id`, patient)
+		WHERE r.patient_id = ?1 AND r.kind = 'usage' AND r.removed_at IS NULL AND (?2 IS NULL OR r.given_at > ?2)
+		ORDER BY r.given_at, r.seq`, patient, micros(after))
 	return out, err
 }
 

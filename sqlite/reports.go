@@ -13,17 +13,18 @@ import (
 // (client_entries_report) or by creation time (client_entries_created), with the client's
 // profile by primary key and, per entry, the facts asked for by correlated subqueries that each
 // stop at their first row: the last record per patient (records_report), the last invoice that
-// is not void (invoices_report_visit) and the last invoice paid (invoices_report_paid). Every
-// index is covering (migration 0005; TestReportQueryPlans holds the plans). A CASE leaves a
+// is not void (invoices_report_visit) and the last invoice paid (invoices_report_paid), visits
+// by the time given (R12.4). Every index is covering (migrations 0005 and 0007;
+// TestReportQueryPlans holds the plans). A CASE leaves a
 // subquery unrun when its bound is NULL.
 const reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM vetshare_records r
-		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.created_at < ?4
-		ORDER BY r.created_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM vetshare_invoices i
-		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.issued_at < ?4
-		ORDER BY i.issued_at DESC LIMIT 1) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.given_at FROM vetshare_records r
+		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.given_at < ?4
+		ORDER BY r.given_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.given_at FROM vetshare_invoices i
+		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.given_at < ?4
+		ORDER BY i.given_at DESC LIMIT 1) END,
 	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status = 'paid' AND i.paid_at < ?5
 		ORDER BY i.paid_at DESC LIMIT 1) END

@@ -28,7 +28,7 @@ func testBilling(t *testing.T, h Harness) {
 	var inv1, inv2, inv3 vetshare.Invoice
 	newInvoice := func(tx *vetshare.Tx, account vetshare.AccountID, at time.Time, amounts ...int64) vetshare.Invoice {
 		inv := vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](at), AccountID: account, ClientID: c.ID,
-			Status: vetshare.InvoiceOpen, Currency: "USD", CreatedBy: w.user.ID, IssuedAt: at, Note: "n"}
+			Status: vetshare.InvoiceOpen, Currency: "USD", CreatedBy: w.user.ID, GivenAt: at, IssuedAt: at, Note: "n"}
 		for _, n := range amounts {
 			inv.Lines = append(inv.Lines, vetshare.InvoiceLine{Description: "line", Quantity: 1, UnitPrice: n, Amount: n})
 			inv.Total += n
@@ -57,6 +57,7 @@ func testBilling(t *testing.T, h Harness) {
 		inv1 = newInvoice(tx, a, t0, 1000, 250)
 		inv2 = newInvoice(tx, a, t0.Add(time.Second), 500)
 		inv3 = newInvoice(tx, b, t0, 700)
+		inv2.GivenAt = t0.Add(-time.Hour) // R12.4: issued at the clinic before it was recorded
 		for _, inv := range []*vetshare.Invoice{&inv1, &inv2, &inv3} {
 			if err := txn.D(tx).InsertInvoice(ctx, inv); err != nil {
 				return err
@@ -115,9 +116,12 @@ func testBilling(t *testing.T, h Harness) {
 	pay := func(inv vetshare.Invoice, key string, amount int64, at time.Time) vetshare.Payment {
 		return vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](at), Key: key, AccountID: inv.AccountID, InvoiceID: inv.ID,
 			ClientID: inv.ClientID, Channel: vetshare.ChannelApp, Amount: amount, Currency: inv.Currency, TakenAt: b,
-			UserID: w.user.ID, Method: "card", Reference: "r", CreatedAt: at}
+			UserID: w.user.ID, Method: "card", Reference: "r", GivenAt: at, CreatedAt: at}
 	}
 	p1, p2 := pay(inv1, "k1", 1000, t0.Add(time.Minute)), pay(inv1, "k2", 250, t0.Add(2*time.Minute))
+	// R12.4: the first payment recorded was given last; the invoice is paid when its last
+	// payment, by the time given, was made.
+	p1.GivenAt = t0.Add(3 * time.Minute)
 	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		for name, p := range map[string]vetshare.Payment{
 			"more than outstanding": pay(inv1, "x1", 1251, t0),
@@ -149,8 +153,8 @@ func testBilling(t *testing.T, h Harness) {
 		if err != nil {
 			return err
 		}
-		if got.Paid != 1250 || got.Status != vetshare.InvoicePaid || !got.PaidAt.Equal(p2.CreatedAt) {
-			t.Errorf("after paying in full: %+v; want paid at %v", got, p2.CreatedAt)
+		if got.Paid != 1250 || got.Status != vetshare.InvoicePaid || !got.PaidAt.Equal(p1.GivenAt) {
+			t.Errorf("after paying in full: %+v; want paid at %v, the latest time given", got, p1.GivenAt)
 		}
 		wantErr(t, "InsertPayment on a paid invoice", txn.D(tx).InsertPayment(ctx, pay(inv1, "x5", 1, t0)), vetshare.ErrConflict)
 		return nil

@@ -508,12 +508,22 @@ func testRecords(t *testing.T, h Harness) {
 		for i := range 5 {
 			r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0.Add(time.Duration(i) * time.Second)), PatientID: p.ID, AccountID: a,
 				UserID: w.user.ID, Kind: vetshare.RecordNote, Text: fmt.Sprint("note ", i), CreatedAt: t0.Add(time.Duration(i) * time.Second)}
-			if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
+			if i == 3 { // R12.4: charted late, given a week before it was recorded
+				r.GivenAt = t0.AddDate(0, 0, -7)
+			}
+			if err := txn.D(tx).InsertRecord(ctx, &r); err != nil {
 				return err
+			}
+			// R12.4: the store counts the recording order; a zero GivenAt is the recording time.
+			switch {
+			case len(recs) > 0 && r.Seq <= recs[len(recs)-1].Seq:
+				t.Errorf("InsertRecord: Seq %d after Seq %d; want a larger one", r.Seq, recs[len(recs)-1].Seq)
+			case i != 3 && !r.GivenAt.Equal(r.CreatedAt):
+				t.Errorf("InsertRecord without GivenAt: GivenAt = %v, want the recording time %v", r.GivenAt, r.CreatedAt)
 			}
 			recs = append(recs, r)
 		}
-		wantErr(t, "InsertRecord of unknown patient", txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: "r", PatientID: "nope", AccountID: a, UserID: w.user.ID, Kind: vetshare.RecordNote, CreatedAt: t0}), vetshare.ErrNotFound)
+		wantErr(t, "InsertRecord of unknown patient", txn.D(tx).InsertRecord(ctx, &vetshare.Record{ID: "r", PatientID: "nope", AccountID: a, UserID: w.user.ID, Kind: vetshare.RecordNote, CreatedAt: t0}), vetshare.ErrNotFound)
 		rm := vetshare.Removal{At: t0.Add(time.Hour), UserID: w.user.ID, AccountID: a, Reason: "wrong clinic"}
 		if err := txn.D(tx).RemoveRecord(ctx, recs[1].ID, rm); err != nil {
 			return err

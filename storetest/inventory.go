@@ -2,10 +2,12 @@ package storetest
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/internal/txn"
@@ -58,7 +60,8 @@ func newStock(t *testing.T, s vetshare.Store) stock {
 func (st stock) usage(ctx context.Context, tx *vetshare.Tx, i int, at time.Time) (vetshare.Record, error) {
 	r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](at), PatientID: st.patient.ID, AccountID: st.accounts[i].ID,
 		UserID: st.user.ID, Kind: vetshare.RecordUsage, ItemID: st.items[i].ID, Quantity: 2, CreatedAt: at}
-	return r, txn.D(tx).InsertRecord(ctx, r)
+	err := txn.D(tx).InsertRecord(ctx, &r)
+	return r, err
 }
 
 func testInventory(t *testing.T, h Harness) {
@@ -279,13 +282,39 @@ func testReminders(t *testing.T, h Harness) {
 			}
 		}
 
-		// PatientUsages: standing usages in the order recorded.
+		// PatientUsages: standing usages by time given, then recording order (R12.4), each
+		// with the targets kept with it (R7.8).
+		if err := txn.D(tx).InsertUsageTargets(ctx, u2.ID, []vetshare.ItemID{st.items[0].ID, st.items[1].ID}); err != nil {
+			return err
+		}
+		wantErr(t, "InsertUsageTargets twice", txn.D(tx).InsertUsageTargets(ctx, u2.ID, []vetshare.ItemID{st.items[1].ID}), vetshare.ErrConflict)
+		wantErr(t, "InsertUsageTargets of an unknown item", txn.D(tx).InsertUsageTargets(ctx, u2.ID,
+			[]vetshare.ItemID{vetshare.NewID[vetshare.ItemID](t0)}), vetshare.ErrNotFound)
+		late := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0), PatientID: st.patient.ID, AccountID: a, UserID: st.user.ID,
+			Kind: vetshare.RecordUsage, ItemID: st.items[0].ID, Quantity: 1, GivenAt: t0, CreatedAt: t0.Add(3 * time.Hour)}
+		tie := late
+		tie.ID = vetshare.NewID[vetshare.RecordID](t0)
+		for _, r := range []*vetshare.Record{&late, &tie} {
+			if err := txn.D(tx).InsertRecord(ctx, r); err != nil {
+				return err
+			}
+		}
+		if err := txn.D(tx).InsertUsageTargets(ctx, late.ID, []vetshare.ItemID{st.items[0].ID}); err != nil {
+			return err
+		}
 		if err := txn.D(tx).RemoveRecord(ctx, u1.ID, vetshare.Removal{At: t0, UserID: st.user.ID, AccountID: b, Reason: "wrong"}); err != nil {
 			return err
 		}
-		us, err := txn.D(tx).PatientUsages(ctx, st.patient.ID)
-		if diff := cmp.Diff([]vetshare.Record{u2}, us); err != nil || diff != "" {
+		want := []vetshare.Usage{{Record: late, Targets: []vetshare.ItemID{st.items[0].ID}}, {Record: tie},
+			{Record: u2, Targets: []vetshare.ItemID{st.items[0].ID, st.items[1].ID}}}
+		slices.Sort(want[2].Targets)
+		us, err := txn.D(tx).PatientUsages(ctx, st.patient.ID, time.Time{})
+		if diff := cmp.Diff(want, us, cmpopts.EquateEmpty()); err != nil || diff != "" {
 			t.Errorf("PatientUsages: %v (-want +got):\n%s", err, diff)
+		}
+		us, err = txn.D(tx).PatientUsages(ctx, st.patient.ID, t0)
+		if diff := cmp.Diff(want[2:], us, cmpopts.EquateEmpty()); err != nil || diff != "" {
+			t.Errorf("PatientUsages given after t0: %v (-want +got):\n%s", err, diff)
 		}
 		return nil
 	})

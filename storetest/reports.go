@@ -74,7 +74,7 @@ func testReports(t *testing.T, h Harness) {
 		}
 		rec := func(acct vetshare.AccountID, p vetshare.PatientID, when time.Time) (vetshare.RecordID, error) {
 			id := vetshare.NewID[vetshare.RecordID](when)
-			return id, txn.D(tx).InsertRecord(ctx, vetshare.Record{ID: id, PatientID: p, AccountID: acct, UserID: w.user.ID,
+			return id, txn.D(tx).InsertRecord(ctx, &vetshare.Record{ID: id, PatientID: p, AccountID: acct, UserID: w.user.ID,
 				Kind: vetshare.RecordNote, Text: "n", CreatedAt: when})
 		}
 		inv := func(acct vetshare.AccountID, client vetshare.ClientID, issued time.Time) (vetshare.InvoiceID, error) {

@@ -333,7 +333,7 @@ func (h Hooked) InsertPayment(a0 context.Context, a1 vetshare.Payment) (err erro
 }
 
 // InsertRecord calls Before, then the wrapped transaction's InsertRecord.
-func (h Hooked) InsertRecord(a0 context.Context, a1 vetshare.Record) (err error) {
+func (h Hooked) InsertRecord(a0 context.Context, a1 *vetshare.Record) (err error) {
 	if err = h.Before("InsertRecord"); err != nil {
 		return
 	}
@@ -362,6 +362,14 @@ func (h Hooked) InsertTask(a0 context.Context, a1 vetshare.Task) (err error) {
 		return
 	}
 	return h.Tx.InsertTask(a0, a1)
+}
+
+// InsertUsageTargets calls Before, then the wrapped transaction's InsertUsageTargets.
+func (h Hooked) InsertUsageTargets(a0 context.Context, a1 vetshare.RecordID, a2 []vetshare.ItemID) (err error) {
+	if err = h.Before("InsertUsageTargets"); err != nil {
+		return
+	}
+	return h.Tx.InsertUsageTargets(a0, a1, a2)
 }
 
 // InsertUser calls Before, then the wrapped transaction's InsertUser.
@@ -488,11 +496,11 @@ func (h Hooked) PatientReminders(a0 context.Context, a1 vetshare.PatientID, a2 v
 }
 
 // PatientUsages calls Before, then the wrapped transaction's PatientUsages.
-func (h Hooked) PatientUsages(a0 context.Context, a1 vetshare.PatientID) (r0 []vetshare.Record, err error) {
+func (h Hooked) PatientUsages(a0 context.Context, a1 vetshare.PatientID, a2 time.Time) (r0 []vetshare.Usage, err error) {
 	if err = h.Before("PatientUsages"); err != nil {
 		return
 	}
-	return h.Tx.PatientUsages(a0, a1)
+	return h.Tx.PatientUsages(a0, a1, a2)
 }
 
 // Patients calls Before, then the wrapped transaction's Patients.

@@ -179,7 +179,7 @@ func (noTx) InsertPatient(_ context.Context, _ vetshare.Patient) (err error) { e
 
 func (noTx) InsertPayment(_ context.Context, _ vetshare.Payment) (err error) { err = ErrNoTx; return }
 
-func (noTx) InsertRecord(_ context.Context, _ vetshare.Record) (err error) { err = ErrNoTx; return }
+func (noTx) InsertRecord(_ context.Context, _ *vetshare.Record) (err error) { err = ErrNoTx; return }
 
 func (noTx) InsertReminder(_ context.Context, _ vetshare.Reminder) (err error) { err = ErrNoTx; return }
 
@@ -189,6 +189,11 @@ func (noTx) InsertStockMovement(_ context.Context, _ vetshare.StockMovement) (er
 }
 
 func (noTx) InsertTask(_ context.Context, _ vetshare.Task) (err error) { err = ErrNoTx; return }
+
+func (noTx) InsertUsageTargets(_ context.Context, _ vetshare.RecordID, _ []vetshare.ItemID) (err error) {
+	err = ErrNoTx
+	return
+}
 
 func (noTx) InsertUser(_ context.Context, _ vetshare.User) (err error) { err = ErrNoTx; return }
 
@@ -261,7 +266,7 @@ func (noTx) PatientReminders(_ context.Context, _ vetshare.PatientID, _ vetshare
 	return
 }
 
-func (noTx) PatientUsages(_ context.Context, _ vetshare.PatientID) (r0 []vetshare.Record, err error) {
+func (noTx) PatientUsages(_ context.Context, _ vetshare.PatientID, _ time.Time) (r0 []vetshare.Usage, err error) {
 	err = ErrNoTx
 	return
 }
