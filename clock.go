@@ -32,17 +32,10 @@ func (c *FixedClock) Add(d time.Duration) { c.T = c.T.Add(d) }
 // time, so that a value read back equals the value written.
 func Time(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
-// The bounds of the times every store keeps exactly: the years 1 to 9999, UTC, which SQLite's
-// microseconds and PostgreSQL's timestamptz both round-trip.
-var (
-	minTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC)
-)
-
-// CheckTime returns an [*InvalidError] for field when t is not zero and falls outside the
-// years 1 to 9999: a time no store could give back as it was written (R11.1).
+// CheckTime returns an [*InvalidError] for field when t is not zero and not a [ValidTime]: a
+// time no store could give back as it was written (R11.1).
 func CheckTime(field string, t time.Time) error {
-	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+	if !t.IsZero() && !ValidTime(t) {
 		return &InvalidError{Field: field, Reason: "outside the years 1 to 9999"}
 	}
 	return nil
