@@ -77,7 +77,7 @@ func TestReadAccounts(t *testing.T) {
 			}
 		})
 		t.Run("ErrInvalid", func(t *testing.T) {
-			if _, err := accounts.Account(ctx, tx, at, "nope"); !errors.Is(err, vetshare.ErrInvalid) {
+			if _, err := accounts.Account(ctx, tx, at, "nope\x00"); !errors.Is(err, vetshare.ErrInvalid) {
 				t.Errorf("malformed id: %v", err)
 			}
 			for _, p := range []vetshare.Page{{Limit: -1}, {Limit: vetshare.MaxLimit + 1}, {After: "made-up"}} {

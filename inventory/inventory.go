@@ -69,8 +69,8 @@ func Item(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 
 // ownItem checks the actor and returns the item when it is of the actor's account.
 func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
-	if !vetshare.ValidID(id) {
-		return vetshare.Item{}, vetshare.NotFound("item", id)
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Item{}, err
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Item{}, err
@@ -149,8 +149,10 @@ func SearchUsages(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s 
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if s.Patient != "" && !vetshare.ValidID(s.Patient) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", s.Patient))
+	if s.Patient != "" {
+		if err := vetshare.CheckID("Patient", s.Patient); err != nil {
+			return nil, "", vetshare.Op(op, err)
+		}
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)

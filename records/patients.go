@@ -64,8 +64,8 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 // account shares the patient's client (R3.1, R3.3).
 func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, error) {
 	const op = "records.Patient"
-	if !vetshare.ValidID(id) {
-		return vetshare.Patient{}, vetshare.Op(op, vetshare.NotFound("patient", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
@@ -89,8 +89,8 @@ func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if !vetshare.ValidID(client) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("client", client))
+	if err := vetshare.CheckID("client", client); err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
@@ -167,8 +167,8 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 // unless the account shares the patient's client.
 func Record(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID) (vetshare.Record, error) {
 	const op = "records.Record"
-	if !vetshare.ValidID(id) {
-		return vetshare.Record{}, vetshare.Op(op, vetshare.NotFound("record", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
@@ -200,8 +200,8 @@ func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q Histo
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if !vetshare.ValidID(q.Patient) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", q.Patient))
+	if err := vetshare.CheckID("Patient", q.Patient); err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)

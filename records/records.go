@@ -132,8 +132,8 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 // not exist or is not shared with the account (R3.3).
 func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.Client"
-	if !vetshare.ValidID(id) {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, vetshare.NotFound("client", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
