@@ -15,8 +15,10 @@ import (
 
 // AddPatient adds a patient to a client from the actor's account, which must share the client
 // (else [vetshare.ErrNotFound]). The patient is seen by every account that shares the client,
-// now and later (R2.4). Name and Species are required. When the actor's account is not the
-// client's origin, the write is audited as a cross-account write (R10.1).
+// now and later (R2.4). Name and Species are required. The patient keeps p.ID when the host
+// gives one ([vetshare.ErrInvalid] when it is malformed, [vetshare.ErrConflict] when it is taken)
+// and gets a new one otherwise (R12.3). When the actor's account is not the client's origin, the
+// write is audited as a cross-account write (R10.1).
 func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
 	const op = "records.AddPatient"
 	defer txn.Begin(tx)()
@@ -33,6 +35,10 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("ClientID", "malformed id"))
 	}
 	now := tx.Now()
+	id, err := vetshare.IDOrNew("ID", p.ID, now)
+	if err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
 	if p.BirthDate.After(now) {
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("BirthDate", "in the future"))
 	}
@@ -43,12 +49,12 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 	if err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
-	p.ID, p.OriginAccount, p.CreatedBy, p.CreatedAt = vetshare.NewID[vetshare.PatientID](now), actor.Account, actor.User, now
+	p.ID, p.OriginAccount, p.CreatedBy, p.CreatedAt = id, actor.Account, actor.User, now
 	p.Name, p.Species, p.Breed = strings.TrimSpace(p.Name), strings.TrimSpace(p.Species), strings.TrimSpace(p.Breed)
 	if !p.BirthDate.IsZero() {
 		p.BirthDate = vetshare.Time(p.BirthDate)
 	}
-	if err := txn.D(tx).InsertPatient(ctx, p); err != nil {
+	if err := txn.IDTaken(txn.D(tx).InsertPatient(ctx, p), "patient", p.ID); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if actor.Account != c.OriginAccount {
