@@ -1,0 +1,2 @@
+-- Placeholder for migration 0007, which another branch adds (clinical time, R12.4); the runner
+-- needs consecutive numbers. Drop this file when that branch is merged.
