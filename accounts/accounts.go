@@ -68,14 +68,20 @@ func CheckText(field, s string, max int, required bool) error {
 }
 
 // CreateOwner creates an owner named o.Name and returns it with its id and creation time.
-// Task sharing starts off unless o.TaskSharing is set.
+// Task sharing starts off unless o.TaskSharing is set. The owner keeps o.ID when the host gives
+// one ([vetshare.ErrInvalid] when it is malformed, [vetshare.ErrConflict] when it is taken);
+// otherwise it gets a new one (R12.3).
 func CreateOwner(ctx context.Context, tx *vetshare.Tx, o vetshare.Owner) (vetshare.Owner, error) {
 	const op = "accounts.CreateOwner"
 	if err := CheckName("Name", o.Name); err != nil {
 		return vetshare.Owner{}, vetshare.Op(op, err)
 	}
-	o.ID, o.Name, o.CreatedAt = vetshare.NewID[vetshare.OwnerID](tx.Now()), strings.TrimSpace(o.Name), tx.Now()
-	return o, vetshare.Op(op, txn.D(tx).InsertOwner(ctx, o))
+	id, err := vetshare.IDOrNew("ID", o.ID, tx.Now())
+	if err != nil {
+		return vetshare.Owner{}, vetshare.Op(op, err)
+	}
+	o.ID, o.Name, o.CreatedAt = id, strings.TrimSpace(o.Name), tx.Now()
+	return o, vetshare.Op(op, txn.IDTaken(txn.D(tx).InsertOwner(ctx, o), "owner", id))
 }
 
 // SetTaskSharing turns the limited-release task sharing on or off for an owner (R1.8).
@@ -111,8 +117,10 @@ func CheckAccount(a vetshare.Account) (vetshare.Account, error) {
 	return a, nil
 }
 
-// CreateAccount creates a clinic account of a.OwnerID and returns it with its id. It returns
-// [vetshare.ErrNotFound] for an unknown owner and [vetshare.ErrInvalid] for bad fields.
+// CreateAccount creates a clinic account of a.OwnerID and returns it with its id: a.ID when the
+// host gives one, a new one otherwise (R12.3). It returns [vetshare.ErrNotFound] for an unknown
+// owner, [vetshare.ErrInvalid] for bad fields or a malformed id and [vetshare.ErrConflict] for an
+// id that is taken.
 func CreateAccount(ctx context.Context, tx *vetshare.Tx, a vetshare.Account) (vetshare.Account, error) {
 	const op = "accounts.CreateAccount"
 	a, err := CheckAccount(a)
@@ -125,8 +133,11 @@ func CreateAccount(ctx context.Context, tx *vetshare.Tx, a vetshare.Account) (ve
 	if _, err := txn.D(tx).Owner(ctx, a.OwnerID); err != nil {
 		return vetshare.Account{}, vetshare.Op(op, err)
 	}
-	a.ID, a.CreatedAt = vetshare.NewID[vetshare.AccountID](tx.Now()), tx.Now()
-	return a, vetshare.Op(op, txn.D(tx).InsertAccount(ctx, a))
+	if a.ID, err = vetshare.IDOrNew("ID", a.ID, tx.Now()); err != nil {
+		return vetshare.Account{}, vetshare.Op(op, err)
+	}
+	a.CreatedAt = tx.Now()
+	return a, vetshare.Op(op, txn.IDTaken(txn.D(tx).InsertAccount(ctx, a), "account", a.ID))
 }
 
 // UpdateAccount changes an account's name, email (and its verified flag), time zone and
@@ -145,7 +156,9 @@ func UpdateAccount(ctx context.Context, tx *vetshare.Tx, a vetshare.Account) (ve
 	return a, vetshare.Op(op, txn.D(tx).UpdateAccount(ctx, a))
 }
 
-// CreateUser creates a staff member and returns it with its id.
+// CreateUser creates a staff member and returns it with its id: u.ID when the host gives one, a
+// new one otherwise (R12.3). It returns [vetshare.ErrInvalid] for bad fields or a malformed id
+// and [vetshare.ErrConflict] for an id that is taken.
 func CreateUser(ctx context.Context, tx *vetshare.Tx, u vetshare.User) (vetshare.User, error) {
 	const op = "accounts.CreateUser"
 	if err := CheckName("Name", u.Name); err != nil {
@@ -155,8 +168,11 @@ func CreateUser(ctx context.Context, tx *vetshare.Tx, u vetshare.User) (vetshare
 	if err != nil {
 		return vetshare.User{}, vetshare.Op(op, err)
 	}
-	u.ID, u.Name, u.Email, u.CreatedAt = vetshare.NewID[vetshare.UserID](tx.Now()), strings.TrimSpace(u.Name), email, tx.Now()
-	return u, vetshare.Op(op, txn.D(tx).InsertUser(ctx, u))
+	if u.ID, err = vetshare.IDOrNew("ID", u.ID, tx.Now()); err != nil {
+		return vetshare.User{}, vetshare.Op(op, err)
+	}
+	u.Name, u.Email, u.CreatedAt = strings.TrimSpace(u.Name), email, tx.Now()
+	return u, vetshare.Op(op, txn.IDTaken(txn.D(tx).InsertUser(ctx, u), "user", u.ID))
 }
 
 // UpdateUser changes a user's name, email, verified flag and active flag.

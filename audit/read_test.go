@@ -120,7 +120,7 @@ func TestR10_3LogReaders(t *testing.T) {
 				return nil
 			})
 		}
-		if _, err := verifyAs(t, f, vetshare.Actor{User: "x", Account: f.Accounts[0].ID}); !errors.Is(err, vetshare.ErrInvalid) {
+		if _, err := verifyAs(t, f, vetshare.Actor{User: "x\x00", Account: f.Accounts[0].ID}); !errors.Is(err, vetshare.ErrInvalid) {
 			t.Errorf("Verify with a malformed actor: %v, want ErrInvalid", err)
 		}
 	})

@@ -522,7 +522,7 @@ func TestRecordPaymentBadInput(t *testing.T) {
 		{"ErrPaidInvoice", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Invoice = paid.ID }), vetshare.ErrInvalid},
 		{"ErrVoidInvoice", f.Actor(1), req(func(r *billing.PaymentRequest) { r.Invoice = void.ID }), vetshare.ErrInvalid},
 		{"ErrUnknownInvoice", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Invoice = "01ZZZZZZZZZZZZZZZZZZZZZZZZ" }), vetshare.ErrNotFound},
-		{"ErrMalformedInvoice", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Invoice = "1' OR 1=1" }), vetshare.ErrInvalid},
+		{"ErrMalformedInvoice", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Invoice = "1' OR 1=1\n" }), vetshare.ErrInvalid},
 		{"ErrForeignInvoice", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Invoice = foreignInv.ID }), vetshare.ErrNotFound},
 		{"ErrFromForeignAccount", foreign, req(func(*billing.PaymentRequest) {}), vetshare.ErrNotFound},
 		{"ErrNoKey", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Key = " " }), vetshare.ErrInvalid},
@@ -530,7 +530,7 @@ func TestRecordPaymentBadInput(t *testing.T) {
 		{"ErrChannel", f.Actor(0), req(func(r *billing.PaymentRequest) { r.Channel = "phone" }), vetshare.ErrInvalid},
 		{"ErrNotAMember", vetshare.Actor{User: stranger.ID, Account: f.Accounts[0].ID}, req(func(*billing.PaymentRequest) {}), vetshare.ErrNotPermitted},
 		{"ErrUnknownUser", vetshare.Actor{User: "0V000000000000000000000000", Account: f.Accounts[0].ID}, req(func(*billing.PaymentRequest) {}), vetshare.ErrNotPermitted},
-		{"ErrMalformedActor", vetshare.Actor{User: "x", Account: f.Accounts[0].ID}, req(func(*billing.PaymentRequest) {}), vetshare.ErrInvalid},
+		{"ErrMalformedActor", vetshare.Actor{User: "x\x00", Account: f.Accounts[0].ID}, req(func(*billing.PaymentRequest) {}), vetshare.ErrInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := snapshot(t, f)
@@ -561,7 +561,7 @@ func TestCreateInvoiceBadInput(t *testing.T) {
 		{"ErrNegativePrice", vetshare.Invoice{ClientID: c.ID, Lines: lines(-5)}, vetshare.ErrInvalid},
 		{"ErrOverflow", vetshare.Invoice{ClientID: c.ID, Lines: lines(math.MaxInt64, 1)}, vetshare.ErrInvalid},
 		{"ErrCurrency", vetshare.Invoice{ClientID: c.ID, Currency: "GBP", Lines: lines(5)}, vetshare.ErrInvalid},
-		{"ErrMalformedClient", vetshare.Invoice{ClientID: "nope", Lines: lines(5)}, vetshare.ErrInvalid},
+		{"ErrMalformedClient", vetshare.Invoice{ClientID: "nope\x00", Lines: lines(5)}, vetshare.ErrInvalid},
 		{"ErrUnknownClient", vetshare.Invoice{ClientID: "0C000000000000000000000000", Lines: lines(5)}, vetshare.ErrNotFound},
 		{"ErrNoteUTF8", vetshare.Invoice{ClientID: c.ID, Note: "\xc3", Lines: lines(5)}, vetshare.ErrInvalid},
 	} {

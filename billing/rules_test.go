@@ -50,7 +50,7 @@ func TestR4_6_PriceLines(t *testing.T) {
 		{name: "ErrTotalTooLarge", lines: []vetshare.InvoiceLine{line(1, vetshare.MaxAmount), line(1, 1)}, field: "Lines"},
 		{name: "ErrZeroTotal", lines: []vetshare.InvoiceLine{line(1, 0)}, field: "Lines"},
 		{name: "ErrAmountDiffers", lines: []vetshare.InvoiceLine{{Description: "x", Quantity: 3, UnitPrice: 5, Amount: 16}}, field: "Lines[0].Amount"},
-		{name: "ErrRecordID", lines: []vetshare.InvoiceLine{{Description: "x", Quantity: 1, UnitPrice: 5, RecordID: "nope"}}, field: "Lines[0].RecordID"},
+		{name: "ErrRecordID", lines: []vetshare.InvoiceLine{{Description: "x", Quantity: 1, UnitPrice: 5, RecordID: "nope\x00"}}, field: "Lines[0].RecordID"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, total, err := billing.PriceLines(tc.lines)

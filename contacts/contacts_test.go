@@ -169,7 +169,7 @@ func TestR6_2_CopyRefusedAcrossOwners(t *testing.T) {
 		{"ErrNoMembershipAtTarget", vetshare.Actor{User: staffA.ID, Account: f.Accounts[0].ID}, vet.ID, f.Accounts[1].ID, vetshare.ErrNotPermitted},
 		{"ErrSameAccount", f.Actor(0), vet.ID, f.Accounts[0].ID, vetshare.ErrInvalid},
 		{"ErrUnknownTarget", f.Actor(0), vet.ID, "0A000000000000000000000000", vetshare.ErrNotFound},
-		{"ErrMalformedTarget", f.Actor(0), vet.ID, "nope", vetshare.ErrInvalid},
+		{"ErrMalformedTarget", f.Actor(0), vet.ID, "nope\x00", vetshare.ErrInvalid},
 		{"ErrNotTheActorsEntry", f.Actor(1), vet.ID, f.Accounts[0].ID, vetshare.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

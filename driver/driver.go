@@ -62,7 +62,8 @@ type DirectoryTx interface {
 	Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error)
 	// UpdateAccount writes a over the account with its id; the owner never changes.
 	UpdateAccount(ctx context.Context, a vetshare.Account) error
-	// Accounts returns the owner's accounts, oldest first.
+	// Accounts returns the owner's accounts, oldest first: by creation time, then in the order
+	// they were inserted, whatever their ids (hosts give their own, R12.3).
 	Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.Account, error)
 	InsertUser(ctx context.Context, u vetshare.User) error
 	User(ctx context.Context, id vetshare.UserID) (vetshare.User, error)
@@ -147,8 +148,9 @@ type ClientsTx interface {
 	InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error
 	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
 	ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error)
-	// ClientEntries returns every entry of the client, in every account, oldest first. It is
-	// not scoped: operations use it to decide, never to show.
+	// ClientEntries returns every entry of the client, in every account, oldest first: by
+	// creation time, then in the order they were inserted, whatever the accounts' ids. It is not
+	// scoped: operations use it to decide, never to show.
 	ClientEntries(ctx context.Context, client vetshare.ClientID) ([]vetshare.ClientEntry, error)
 	// ClientEntriesOf returns every entry of each of the clients, in every account, by client
 	// then age. Like ClientEntries it is not scoped.

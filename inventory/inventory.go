@@ -12,11 +12,16 @@ import (
 
 // CreateItem adds an item to the catalogue of the actor's account (R5.1) with a count on hand
 // of zero, and returns it with its id. it.AccountID must be empty or the actor's account
-// ([vetshare.ErrNotPermitted] otherwise); the item is checked with [CheckItem].
+// ([vetshare.ErrNotPermitted] otherwise); the item is checked with [CheckItem]. The item keeps
+// it.ID when the host gives one ([vetshare.ErrInvalid] when it is malformed,
+// [vetshare.ErrConflict] when it is taken); otherwise it gets a new one (R12.3).
 func CreateItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, it vetshare.Item) (vetshare.Item, error) {
 	const op = "inventory.CreateItem"
 	it, err := CheckItem(it)
 	if err != nil {
+		return vetshare.Item{}, vetshare.Op(op, err)
+	}
+	if it.ID, err = vetshare.IDOrNew("ID", it.ID, tx.Now()); err != nil {
 		return vetshare.Item{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
@@ -26,9 +31,9 @@ func CreateItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, it v
 		return vetshare.Item{}, vetshare.Op(op, &vetshare.NotPermittedError{
 			Reason: "an item is created in the clinic the user is logged into", User: actor.User, Account: it.AccountID})
 	}
-	it.ID, it.AccountID, it.OnHand, it.CreatedAt = vetshare.NewID[vetshare.ItemID](tx.Now()), actor.Account, 0, tx.Now()
+	it.AccountID, it.OnHand, it.CreatedAt = actor.Account, 0, tx.Now()
 	it.Reminders = trimRules(it.Reminders)
-	return it, vetshare.Op(op, txn.D(tx).InsertItem(ctx, it))
+	return it, vetshare.Op(op, txn.IDTaken(txn.D(tx).InsertItem(ctx, it), "item", it.ID))
 }
 
 func trimRules(rules []vetshare.ReminderRule) []vetshare.ReminderRule {
@@ -69,8 +74,8 @@ func Item(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 
 // ownItem checks the actor and returns the item when it is of the actor's account.
 func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
-	if !vetshare.ValidID(id) {
-		return vetshare.Item{}, vetshare.NotFound("item", id)
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Item{}, err
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Item{}, err
@@ -149,8 +154,10 @@ func SearchUsages(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s 
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if s.Patient != "" && !vetshare.ValidID(s.Patient) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", s.Patient))
+	if s.Patient != "" {
+		if err := vetshare.CheckID("Patient", s.Patient); err != nil {
+			return nil, "", vetshare.Op(op, err)
+		}
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)

@@ -117,7 +117,7 @@ func TestR11_1BadInputChangesNothing(t *testing.T) {
 			return err
 		}},
 		{"MalformedActor", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {
-			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: "x", Account: "y"}, vetshare.Client{LastName: "X"})
+			_, _, err := records.CreateClient(ctx, tx, vetshare.Actor{User: "x\x00", Account: "y\x00"}, vetshare.Client{LastName: "X"})
 			return err
 		}},
 		{"PatientWithoutSpecies", vetshare.ErrInvalid, func(tx *vetshare.Tx) error {

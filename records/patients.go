@@ -15,8 +15,10 @@ import (
 
 // AddPatient adds a patient to a client from the actor's account, which must share the client
 // (else [vetshare.ErrNotFound]). The patient is seen by every account that shares the client,
-// now and later (R2.4). Name and Species are required. When the actor's account is not the
-// client's origin, the write is audited as a cross-account write (R10.1).
+// now and later (R2.4). Name and Species are required. The patient keeps p.ID when the host
+// gives one ([vetshare.ErrInvalid] when it is malformed, [vetshare.ErrConflict] when it is taken)
+// and gets a new one otherwise (R12.3). When the actor's account is not the client's origin, the
+// write is audited as a cross-account write (R10.1).
 func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetshare.Patient) (vetshare.Patient, error) {
 	const op = "records.AddPatient"
 	defer txn.Begin(tx)()
@@ -36,6 +38,10 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 	if err := vetshare.CheckTime("BirthDate", p.BirthDate); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
+	id, err := vetshare.IDOrNew("ID", p.ID, now)
+	if err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
+	}
 	if p.BirthDate.After(now) {
 		return vetshare.Patient{}, vetshare.Op(op, vetshare.Invalid("BirthDate", "in the future"))
 	}
@@ -46,12 +52,12 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 	if err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
-	p.ID, p.OriginAccount, p.CreatedBy, p.CreatedAt = vetshare.NewID[vetshare.PatientID](now), actor.Account, actor.User, now
+	p.ID, p.OriginAccount, p.CreatedBy, p.CreatedAt = id, actor.Account, actor.User, now
 	p.Name, p.Species, p.Breed = strings.TrimSpace(p.Name), strings.TrimSpace(p.Species), strings.TrimSpace(p.Breed)
 	if !p.BirthDate.IsZero() {
 		p.BirthDate = vetshare.Time(p.BirthDate)
 	}
-	if err := txn.D(tx).InsertPatient(ctx, p); err != nil {
+	if err := txn.IDTaken(txn.D(tx).InsertPatient(ctx, p), "patient", p.ID); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if actor.Account != c.OriginAccount {
@@ -67,8 +73,8 @@ func AddPatient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p ve
 // account shares the patient's client (R3.1, R3.3).
 func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, error) {
 	const op = "records.Patient"
-	if !vetshare.ValidID(id) {
-		return vetshare.Patient{}, vetshare.Op(op, vetshare.NotFound("patient", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Op(op, err)
@@ -92,8 +98,8 @@ func Patients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if !vetshare.ValidID(client) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("client", client))
+	if err := vetshare.CheckID("client", client); err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
@@ -176,8 +182,8 @@ func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Acto
 // unless the account shares the patient's client.
 func Record(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.RecordID) (vetshare.Record, error) {
 	const op = "records.Record"
-	if !vetshare.ValidID(id) {
-		return vetshare.Record{}, vetshare.Op(op, vetshare.NotFound("record", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Record{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
@@ -209,8 +215,8 @@ func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q Histo
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if !vetshare.ValidID(q.Patient) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", q.Patient))
+	if err := vetshare.CheckID("Patient", q.Patient); err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)

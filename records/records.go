@@ -53,12 +53,17 @@ func checkProfile(c vetshare.Client) (vetshare.Client, error) {
 // in the same transaction, with every other current member (R2.1). It returns the client and
 // its entries: first the creating account's, then one for each other member that automatic
 // sharing gave the client to. LastName is required; FirstName, Email, Phone and Address are
-// optional; the id, owner, accounts, times and version are set here.
+// optional. The client keeps c.ID when the host gives one ([vetshare.ErrInvalid] when it is
+// malformed, [vetshare.ErrConflict] when it is taken) and gets a new one otherwise (R12.3); the
+// owner, accounts, times and version are set here.
 func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) (vetshare.Client, []vetshare.ClientEntry, error) {
 	const op = "records.CreateClient"
 	defer txn.Begin(tx)()
 	c, err := checkProfile(c)
 	if err != nil {
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
+	}
+	if c.ID, err = vetshare.IDOrNew("ID", c.ID, tx.Now()); err != nil {
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
@@ -69,9 +74,9 @@ func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	now := tx.Now()
-	c.ID, c.OwnerID, c.OriginAccount, c.HomeAccount = vetshare.NewID[vetshare.ClientID](now), a.OwnerID, a.ID, a.ID
+	c.OwnerID, c.OriginAccount, c.HomeAccount = a.OwnerID, a.ID, a.ID
 	c.CreatedAt, c.UpdatedAt, c.Version = now, now, 1
-	if err := txn.D(tx).InsertClient(ctx, c); err != nil {
+	if err := txn.IDTaken(txn.D(tx).InsertClient(ctx, c), "client", c.ID); err != nil {
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
 	e := vetshare.ClientEntry{AccountID: a.ID, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: now}
@@ -132,8 +137,8 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 // not exist or is not shared with the account (R3.3).
 func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.Client"
-	if !vetshare.ValidID(id) {
-		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, vetshare.NotFound("client", id))
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)

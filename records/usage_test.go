@@ -158,7 +158,7 @@ func TestR5_2_ItemOfAnotherAccountRefused(t *testing.T) {
 		}},
 		{"ErrItemOfOtherOwner", vetshare.Record{PatientID: s.patient.ID, ItemID: foreign.ID, Quantity: 1}, func(err error) bool { return errors.Is(err, vetshare.ErrNotFound) }},
 		{"ErrUnknownItem", vetshare.Record{PatientID: s.patient.ID, ItemID: vetshare.NewID[vetshare.ItemID](time.Now()), Quantity: 1}, func(err error) bool { return errors.Is(err, vetshare.ErrNotFound) }},
-		{"ErrMalformedItem", vetshare.Record{PatientID: s.patient.ID, ItemID: "rabies", Quantity: 1}, func(err error) bool { return errors.Is(err, vetshare.ErrInvalid) }},
+		{"ErrMalformedItem", vetshare.Record{PatientID: s.patient.ID, ItemID: "rabies\x00", Quantity: 1}, func(err error) bool { return errors.Is(err, vetshare.ErrInvalid) }},
 		{"ErrQuantityZero", vetshare.Record{PatientID: s.patient.ID, ItemID: s.rabiesA.ID}, isInvalid("Quantity")},
 		{"ErrQuantityNegative", vetshare.Record{PatientID: s.patient.ID, ItemID: s.rabiesA.ID, Quantity: -2}, isInvalid("Quantity")},
 		{"ErrQuantityHuge", vetshare.Record{PatientID: s.patient.ID, ItemID: s.rabiesA.ID, Quantity: 1 << 62}, isInvalid("Quantity")},

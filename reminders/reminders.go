@@ -160,8 +160,8 @@ func DisableActions(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 }
 
 func ownItem(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ItemID) (vetshare.Item, error) {
-	if !vetshare.ValidID(id) {
-		return vetshare.Item{}, vetshare.NotFound("item", id)
+	if err := vetshare.CheckID("id", id); err != nil {
+		return vetshare.Item{}, err
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Item{}, err
@@ -194,8 +194,8 @@ func PatientReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if !vetshare.ValidID(patient) {
-		return nil, "", vetshare.Op(op, vetshare.NotFound("patient", patient))
+	if err := vetshare.CheckID("patient", patient); err != nil {
+		return nil, "", vetshare.Op(op, err)
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)

@@ -325,7 +325,7 @@ func TestOpenErrors(t *testing.T) {
 		want  error
 	}{
 		{"ErrNotMember", vetshare.Actor{User: outsider, Account: w.A.ID}, kind(byAsOf, vetshare.ReportActiveClients), vetshare.ErrNotPermitted},
-		{"ErrMalformedAccount", vetshare.Actor{User: w.user, Account: "nope"}, kind(byAsOf, vetshare.ReportActiveClients), vetshare.ErrInvalid},
+		{"ErrMalformedAccount", vetshare.Actor{User: w.user, Account: "nope\x00"}, kind(byAsOf, vetshare.ReportActiveClients), vetshare.ErrInvalid},
 		{"ErrKind", w.actor(w.A), kind(byAsOf, "everyone"), vetshare.ErrInvalid},
 		{"ErrNoPeriod", w.actor(w.A), kind(byAsOf, vetshare.ReportNewClients), vetshare.ErrInvalid},
 	} {

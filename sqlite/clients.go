@@ -68,9 +68,12 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 // serialized, so no two entries get one number.
 func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
 	var n int64
+	// seq numbers the client's entries in the order they are inserted (ClientEntries).
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
-		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM vetshare_client_entries WHERE account_id = ?1
+		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
+		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4,
+			(SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2)
+		FROM vetshare_client_entries WHERE account_id = ?1
 		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt))
 	if err != nil {
 		return err
@@ -112,7 +115,7 @@ func (t *dtx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]ve
 		err := scanEntry(r, &e)
 		out = append(out, e)
 		return err
-	}, `SELECT `+entryCols+` FROM vetshare_client_entries e WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`, client)
+	}, `SELECT `+entryCols+` FROM vetshare_client_entries e WHERE e.client_id = ? ORDER BY e.created_at, e.seq`, client)
 	return out, err
 }
 
@@ -214,6 +217,6 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		out = append(out, e)
 		return err
 	}, `SELECT `+entryCols+` FROM json_each(?) j JOIN vetshare_client_entries e ON e.client_id = j.value
-		ORDER BY j.key, e.created_at, e.account_id`, string(ids))
+		ORDER BY j.key, e.created_at, e.seq`, string(ids))
 	return out, err
 }

@@ -43,7 +43,9 @@ func scanAccount(r *sql.Rows, a *vetshare.Account) error {
 
 // InsertAccount implements [*vetshare.Tx].
 func (t *dtx) InsertAccount(ctx context.Context, a vetshare.Account) error {
-	_, err := t.exec(ctx, `INSERT INTO vetshare_accounts (`+accountCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+	// seq numbers the owner's accounts in the order they are inserted (Accounts).
+	_, err := t.exec(ctx, `INSERT INTO vetshare_accounts (`+accountCols+`, seq)
+		SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, COALESCE(MAX(seq), 0) + 1 FROM vetshare_accounts WHERE owner_id = ?2`,
 		a.ID, a.OwnerID, a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, micros(a.CreatedAt))
 	return err
 }
@@ -70,7 +72,7 @@ func (t *dtx) Accounts(ctx context.Context, owner vetshare.OwnerID) ([]vetshare.
 		err := scanAccount(r, &a)
 		out = append(out, a)
 		return err
-	}, `SELECT `+accountCols+` FROM vetshare_accounts WHERE owner_id = ? ORDER BY created_at, id`, owner)
+	}, `SELECT `+accountCols+` FROM vetshare_accounts WHERE owner_id = ? ORDER BY created_at, seq`, owner)
 	return out, err
 }
 

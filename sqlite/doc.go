@@ -23,6 +23,17 @@
 // layout vetshare used up to schema version 5 (its own file, unprefixed tables, the version in
 // user_version) is moved into vetshare's names on the first open, without copying a row.
 //
+// # The host's transaction
+//
+// A host that keeps its own rows in the file runs vetshare's operations in its own *sql.Tx, so
+// that both commit or roll back together (R12.2): [Store.Tx] gives the [*vetshare.Tx] for a
+// write transaction begun on the store's pool, [Store.ViewTx] a read-only one. vetshare never
+// commits or rolls it back. SQLite's one rule for it: a write transaction takes the write lock
+// when it begins (_txlock=immediate, as [DSN](path, true) sets, or BEGIN IMMEDIATE). Store.Tx
+// checks that at once, without waiting, and refuses a DEFERRED transaction that cannot take the
+// lock with a [*DeferredTxError], which matches [vetshare.ErrInvalid]. [Store.Update] on a host's
+// pool takes the write lock with its first statement, waiting for it, whatever the pool's DSN.
+//
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.
 package sqlite

@@ -24,12 +24,14 @@ type Store struct {
 	owned bool    // Close closes the pools
 	clock vetshare.Clock
 
-	// hostWrite serializes write transactions on a host's *sql.DB (OpenDB), whose transactions
-	// begin DEFERRED: one writer at a time in this process never meets a lock upgrade failure.
+	// hostWrite serializes the write transactions of Update on a host's *sql.DB (OpenDB), which
+	// may begin DEFERRED; each also takes the write lock with its first statement (begin), so
+	// it never meets a lock upgrade failure part way, whoever else writes.
 	hostWrite chan struct{}
 
 	mu    sync.Mutex
 	stmts map[*sql.DB]map[string]*sql.Stmt
+	own   map[*sql.DB]*sql.Stmt // per pool, the statement that tells a host's tx of it (host.go)
 }
 
 var _ vetshare.Store = (*Store)(nil)
@@ -101,15 +103,23 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	r.SetMaxIdleConns(ReadConns)
 	r.SetConnMaxIdleTime(0)
 	s.read = r
+	for _, db := range []*sql.DB{w, r} {
+		if err := s.prepareOwn(ctx, db); err != nil {
+			s.Close()
+			return nil, vetshare.Op("sqlite.Open", err)
+		}
+	}
 	return s, nil
 }
 
 // OpenDB makes a Store on a host's own *sql.DB, opened with the "sqlite" driver of
 // modernc.org/sqlite, and migrates vetshare's tables beside the host's as [Open] does, without
-// marking the file (R12.1). The host keeps the pool and closes it; [Store.Close] does not. Its connections should have the pragmas of [DSN] (start from
-// [DSN]); OpenDB refuses a pool whose connections do not enforce foreign keys. Write
-// transactions of this process are run one at a time, so a pool whose DSN lacks _txlock=immediate
-// is safe within one process.
+// marking the file (R12.1). The host keeps the pool and closes it; [Store.Close] does not. Its
+// connections should have the pragmas of [DSN] (start from [DSN]); OpenDB refuses a pool whose
+// connections do not enforce foreign keys. [Store.Update] on it runs the write transactions of
+// this process one at a time and takes the write lock with the first statement of each, so a
+// pool whose DSN lacks _txlock=immediate is served too; a host's own transaction handed to
+// [Store.Tx] must begin IMMEDIATE.
 func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 	if db == nil {
 		return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "nil"))
@@ -124,6 +134,9 @@ func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 	s := newStore(db, db, false, opts)
 	s.hostWrite = make(chan struct{}, 1)
 	if err := s.migrate(ctx, false); err != nil {
+		return nil, vetshare.Op("sqlite.OpenDB", err)
+	}
+	if err := s.prepareOwn(ctx, db); err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
 	}
 	return s, nil
@@ -146,6 +159,10 @@ func (s *Store) Close() error {
 		}
 	}
 	s.stmts = map[*sql.DB]map[string]*sql.Stmt{}
+	for _, st := range s.own {
+		st.Close()
+	}
+	s.own = nil
 	s.mu.Unlock()
 	if !s.owned {
 		return nil
@@ -222,6 +239,14 @@ func cancelled(ctx context.Context, err error) error {
 func (s *Store) begin(ctx context.Context, db *sql.DB, opts *sql.TxOptions) (tx *sql.Tx, err error) {
 	err = retryBusy(ctx, func() error {
 		tx, err = db.BeginTx(ctx, opts)
+		if err != nil || s.hostWrite == nil || opts != nil {
+			return err
+		}
+		// The host's pool may begin DEFERRED: take the write lock now, waiting for it as BEGIN
+		// IMMEDIATE would, so that no write of fn meets a lock upgrade failure part way.
+		if _, err = tx.ExecContext(ctx, writeProbe); err != nil {
+			tx.Rollback()
+		}
 		return err
 	})
 	return tx, err
@@ -293,6 +318,7 @@ type dtx struct {
 	pending  []string             // queries this transaction prepared for itself
 	local    map[string]*sql.Stmt // and their statements, reused within the transaction
 	readOnly bool                 // a View: statements other than queries are refused
+	host     bool                 // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // errReadOnly is returned for a write in a View. It matches [vetshare.ErrNotPermitted].
@@ -328,7 +354,9 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 		t.local = map[string]*sql.Stmt{}
 	}
 	t.local[query] = st
-	t.pending = append(t.pending, query)
+	if !t.host { // the store cannot tell when a host's transaction releases its connection
+		t.pending = append(t.pending, query)
+	}
 	return st, nil
 }
 

@@ -177,6 +177,23 @@ func testDirectory(t *testing.T, h Harness) {
 		if diff := cmp.Diff(w.accounts, as); diff != "" {
 			t.Errorf("Accounts (-want +got):\n%s", diff)
 		}
+		// Oldest first whatever the ids: a host's ids need not sort by time (R12.3), and those
+		// made in one transaction share its time.
+		other := vetshare.Owner{ID: "host owner", Name: "Other", CreatedAt: t0}
+		if err := txn.D(tx).InsertOwner(ctx, other); err != nil {
+			return err
+		}
+		var made []vetshare.Account
+		for _, id := range []vetshare.AccountID{"z", "m", "a"} {
+			a := vetshare.Account{ID: id, OwnerID: other.ID, Name: "Clinic " + string(id), Email: "c@x.example", TimeZone: "UTC", Currency: "USD", CreatedAt: t0}
+			if err := txn.D(tx).InsertAccount(ctx, a); err != nil {
+				return err
+			}
+			made = append(made, a)
+		}
+		if as, err := txn.D(tx).Accounts(ctx, other.ID); err != nil || !cmp.Equal(made, as) {
+			t.Errorf("Accounts made z, m, a at one time = %v, %v; want them in that order", as, err)
+		}
 		a := w.accounts[0]
 		a.Name, a.EmailVerified = "Renamed", false
 		if err := txn.D(tx).UpdateAccount(ctx, a); err != nil {

@@ -86,7 +86,7 @@ func TestBadInput(t *testing.T) {
 		want error
 	}{
 		{"unknown user", create(vetshare.Actor{User: unknownUser, Account: g.north}, draft(func(*tasks.Draft) {})), vetshare.ErrNotPermitted},
-		{"malformed user", create(vetshare.Actor{User: "bob", Account: g.north}, draft(func(*tasks.Draft) {})), vetshare.ErrInvalid},
+		{"malformed user", create(vetshare.Actor{User: "bob\x00", Account: g.north}, draft(func(*tasks.Draft) {})), vetshare.ErrInvalid},
 		{"unknown account", create(vetshare.Actor{User: g.vet, Account: unknownAccount}, draft(func(*tasks.Draft) {})), vetshare.ErrNotPermitted},
 		{"no create permission", create(vetshare.Actor{User: g.boss, Account: g.far}, draft(func(d *tasks.Draft) { d.Assignee = g.boss })), vetshare.ErrNotPermitted},
 		{"empty title", create(as, draft(func(d *tasks.Draft) { d.Title = " " })), vetshare.ErrInvalid},
@@ -111,9 +111,9 @@ func TestBadInput(t *testing.T) {
 		{"client not shared", create(as, draft(func(d *tasks.Draft) { d.ClientID = southClient })), vetshare.ErrNotFound},
 		{"patient not shared", create(as, draft(func(d *tasks.Draft) { d.PatientID = southPet })), vetshare.ErrNotFound},
 		{"patient of another client", create(as, draft(func(d *tasks.Draft) { d.ClientID, d.PatientID = northClient, otherPet })), vetshare.ErrInvalid},
-		{"malformed client", create(as, draft(func(d *tasks.Draft) { d.ClientID = "c1" })), vetshare.ErrInvalid},
+		{"malformed client", create(as, draft(func(d *tasks.Draft) { d.ClientID = "c1\x00" })), vetshare.ErrInvalid},
 		{"edit unknown task", edit(unknownTask, tasks.Change{Title: &empty}), vetshare.ErrNotFound},
-		{"edit malformed task", edit("t1", tasks.Change{}), vetshare.ErrInvalid},
+		{"edit malformed task", edit("t1\x00", tasks.Change{}), vetshare.ErrInvalid},
 		{"edit another owner's task", edit(farTask.ID, tasks.Change{Notes: &empty}), vetshare.ErrNotFound},
 		{"edit a linked clinic's task of someone else", edit(bossTask.ID, tasks.Change{Notes: &empty}), vetshare.ErrNotFound},
 		{"edit to an empty title", edit(task.ID, tasks.Change{Title: &empty}), vetshare.ErrInvalid},
@@ -125,16 +125,16 @@ func TestBadInput(t *testing.T) {
 		{"get another owner's task", func(tx *vetshare.Tx) error { _, err := tasks.Get(g.ctx, tx, as, farTask.ID); return err }, vetshare.ErrNotFound},
 		{"select a foreign account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{g.far}}}), vetshare.ErrNotPermitted},
 		{"select an unknown account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{unknownAccount}}}), vetshare.ErrNotPermitted},
-		{"select a malformed account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{"north"}}}), vetshare.ErrInvalid},
+		{"select a malformed account", assigned(as, tasks.AssignedQuery{Clinics: tasks.Selection{Accounts: []vetshare.AccountID{"north\x00"}}}), vetshare.ErrInvalid},
 		{"negative limit", assigned(as, tasks.AssignedQuery{}, vetshare.Page{Limit: -1}), vetshare.ErrInvalid},
 		{"huge limit", assigned(as, tasks.AssignedQuery{}, vetshare.Page{Limit: 100000}), vetshare.ErrInvalid},
 		{"unknown user's list", assigned(vetshare.Actor{User: unknownUser, Account: g.north}, tasks.AssignedQuery{}), vetshare.ErrNotPermitted},
 		{"malformed patient", func(tx *vetshare.Tx) error {
-			_, _, err := tasks.PatientTasks(g.ctx, tx, as, "rex", tasks.ListQuery{}, vetshare.Page{})
+			_, _, err := tasks.PatientTasks(g.ctx, tx, as, "rex\x00", tasks.ListQuery{}, vetshare.Page{})
 			return err
 		}, vetshare.ErrInvalid},
 		{"malformed assignee filter", func(tx *vetshare.Tx) error {
-			_, _, err := tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: "x"}, vetshare.Page{})
+			_, _, err := tasks.AccountTasks(g.ctx, tx, as, tasks.ListQuery{Assignee: "x\x00"}, vetshare.Page{})
 			return err
 		}, vetshare.ErrInvalid},
 	}

@@ -264,7 +264,7 @@ func TestR9_2_Select(t *testing.T) {
 		{"one other", tasks.Selection{Accounts: []vetshare.AccountID{a}}, []vetshare.AccountID{a}, nil},
 		{"duplicates", tasks.Selection{Accounts: []vetshare.AccountID{a, a}}, []vetshare.AccountID{a}, nil},
 		{"foreign", tasks.Selection{Accounts: []vetshare.AccountID{a, foreign}}, nil, vetshare.ErrNotPermitted},
-		{"malformed", tasks.Selection{Accounts: []vetshare.AccountID{"x"}}, nil, vetshare.ErrInvalid},
+		{"malformed", tasks.Selection{Accounts: []vetshare.AccountID{"x\x00"}}, nil, vetshare.ErrInvalid},
 		{"all and some", tasks.Selection{All: true, Accounts: []vetshare.AccountID{a}}, nil, vetshare.ErrInvalid},
 	}
 	for _, tt := range tests {
