@@ -85,14 +85,15 @@ type ItemQuery struct {
 }
 
 // UsageQuery selects a page of the usages an account sees (R7.6): those recorded for patients
-// whose client the account has an entry for, at any account, newest first (by time, then id).
+// whose client the account has an entry for, at any account, latest first (by the time given,
+// then the recording order; R12.4).
 type UsageQuery struct {
 	Account AccountID
 	// Patient, when set, keeps the usages of this patient.
 	Patient PatientID
 	// Prefix, when set, keeps the usages whose item's folded name starts with it.
 	Prefix  string
-	Before  RecordID // keyset paging: the usages recorded before this one
+	Before  RecordID // keyset paging: the usages before this one, latest given first
 	Limit   int
 	Removed bool // include removed usages
 }

@@ -143,8 +143,8 @@ func ownInvoice(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id v
 	return inv, nil
 }
 
-// Invoices lists the client's invoices at the actor's account, oldest first (by issue time,
-// then id), without their lines; those with status only when status is set. It pages with
+// Invoices lists the client's invoices at the actor's account in the order they were issued
+// (by invoice number), without their lines; those with status only when status is set. It pages with
 // [vetshare.Page]: next is the cursor of the next page, empty after the last. It returns
 // [vetshare.ErrNotFound] when the client is not shared with the account, and
 // [vetshare.ErrInvalid] for an unknown status, a bad limit or a cursor of another list.

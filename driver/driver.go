@@ -165,12 +165,13 @@ type ClientsTx interface {
 	UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error)
 }
 
-// RecordQuery selects a page of a patient's records, by id.
+// RecordQuery selects a page of a patient's records, by the time given, then the recording
+// order (R12.4).
 type RecordQuery struct {
 	Account        vetshare.AccountID
 	Patient        vetshare.PatientID
 	IncludeRemoved bool
-	AfterID        vetshare.RecordID // keyset paging
+	AfterID        vetshare.RecordID // keyset paging: the records after this one in that order
 	Limit          int
 }
 

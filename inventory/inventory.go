@@ -138,8 +138,8 @@ type UsageSearch struct {
 	Removed bool
 }
 
-// SearchUsages lists the usages the actor's account sees, newest first (by the time recorded,
-// then id, descending): those of every patient whose client the account shares, recorded at this
+// SearchUsages lists the usages the actor's account sees, latest first (by the time given, then
+// the recording order, descending; R12.4): those of every patient whose client the account shares, recorded at this
 // account or any other, each with the item's name and the account it originated from (R7.6). It
 // pages with [vetshare.Page]: next is the cursor of the next page, empty after the last.
 // [vetshare.ErrNotFound] when Patient is set and not shared with the account (R3.3);

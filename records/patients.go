@@ -199,8 +199,8 @@ type HistoryQuery struct {
 	IncludeRemoved bool
 }
 
-// History lists a patient's medical records by record id (for the ids vetshare makes, the order
-// they were recorded), as the actor's account sees them: every record of the patient, whichever account
+// History lists a patient's medical records in the order they happened: by the time given,
+// then the order they were recorded (R12.4), as the actor's account sees them: every record of the patient, whichever account
 // added it, each stamped with that account and user (R3.1, R3.2). Removed records are left out
 // unless asked for. It pages with [vetshare.Page]: next is the cursor of the next page, empty
 // after the last. [vetshare.ErrNotFound] unless the account shares the patient's client;

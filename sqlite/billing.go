@@ -83,12 +83,12 @@ func (t *dtx) ClientInvoices(ctx context.Context, q driver.InvoiceQuery) ([]vets
 	}
 	if q.After == "" {
 		return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
-			AND (?3 = '' OR status = ?3) ORDER BY issued_at, id LIMIT ?4`, q.Account, q.Client, string(q.Status), limit)
+			AND (?3 = '' OR status = ?3) ORDER BY number LIMIT ?4`, q.Account, q.Client, string(q.Status), limit)
 	}
 	return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
 		AND (?3 = '' OR status = ?3)
-		AND (issued_at, id) > (SELECT issued_at, id FROM vetshare_invoices WHERE id = ?4)
-		ORDER BY issued_at, id LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
+		AND number > (SELECT number FROM vetshare_invoices WHERE id = ?4)
+		ORDER BY number LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
 }
 
 func (t *dtx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {

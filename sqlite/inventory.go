@@ -162,10 +162,6 @@ func (t *dtx) RecordMovements(ctx context.Context, record vetshare.RecordID) ([]
 
 func (t *dtx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.UsageRow, error) {
 	var out []vetshare.UsageRow
-	before := string(q.Before)
-	if before == "" {
-		before = "\U0010FFFF"
-	}
 	scan := func(rows *sql.Rows) error {
 		u, err := scanUsage(rows)
 		out = append(out, u)
@@ -173,20 +169,20 @@ func (t *dtx) Usages(ctx context.Context, q vetshare.UsageQuery) ([]vetshare.Usa
 	}
 	// A patient's usages are found by its index; an account's, through its client entries.
 	const where = ` r.kind = 'usage' AND (? OR r.removed_at IS NULL)
-		AND (r.created_at, r.id) < (coalesce((SELECT created_at FROM vetshare_records WHERE id = ?), 9223372036854775807), ?)
+		AND (? = '' OR (r.given_at, r.seq) < (SELECT given_at, seq FROM vetshare_records WHERE id = ?))
 		AND i.name_key >= ? AND i.name_key < ? || char(1114111)
-		ORDER BY r.created_at DESC, r.id DESC LIMIT ?`
+		ORDER BY r.given_at DESC, r.seq DESC LIMIT ?`
 	if q.Patient != "" {
 		return out, t.each(ctx, scan, `SELECT `+recordCols+`, i.name, a.name, p.name
 			FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
 			JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
 			JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id
 			WHERE r.patient_id = ? AND`+where,
-			q.Account, q.Patient, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
+			q.Account, q.Patient, b2i(q.Removed), q.Before, q.Before, q.Prefix, q.Prefix, q.Limit)
 	}
 	return out, t.each(ctx, scan, `SELECT `+recordCols+`, i.name, a.name, p.name`+recordScope+`
 		JOIN vetshare_items i ON i.id = r.item_id JOIN vetshare_accounts a ON a.id = r.account_id WHERE`+where,
-		q.Account, b2i(q.Removed), q.Before, before, q.Prefix, q.Prefix, q.Limit)
+		q.Account, b2i(q.Removed), q.Before, q.Before, q.Prefix, q.Prefix, q.Limit)
 }
 
 func scanUsage(rows *sql.Rows) (vetshare.UsageRow, error) {

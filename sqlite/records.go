@@ -128,7 +128,8 @@ func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Rec
 		out = append(out, r)
 		return err
 	}, `SELECT `+recordCols+recordScope+`
-		WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`,
+		WHERE r.patient_id = ?2 AND (?3 = '' OR (r.given_at, r.seq) > (SELECT given_at, seq FROM vetshare_records WHERE id = ?3))
+			AND (?4 OR r.removed_at IS NULL) ORDER BY r.given_at, r.seq LIMIT ?5`,
 		q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit)
 	return out, err
 }
