@@ -15,7 +15,7 @@ import (
 const (
 	qInvoice    = `SELECT account_id, client_id, status, currency, total, paid FROM vetshare_invoices WHERE id = ?`
 	qInsPayment = `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
-		currency, taken_at, user_id, method, reference, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		currency, taken_at, user_id, method, reference, created_at, given_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)`
 )
 
 // payment: billing.RecordPayment of an open invoice at the counter of its account, in the

@@ -12,16 +12,18 @@ import (
 )
 
 // The baseline statements of a usage: the patient with its client, the item, its disable
-// actions, the patient's open reminders of the targets; then the record, the stock (count and
-// ledger), the reminders completed and scheduled, and the audit entries of the cross-account
-// writes.
+// actions, the patient's open reminders of the targets; then the record (with its time given and
+// recording sequence) and its targets, the stock (count and ledger), the reminders completed and
+// scheduled, and the audit entries of the cross-account writes.
 const (
 	qUsagePatient = `SELECT c.id, c.origin_account, c.owner_id FROM vetshare_patients p
 		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? JOIN vetshare_clients c ON c.id = p.client_id WHERE p.id = ?`
-	qItem        = `SELECT account_id, tracked, reminders FROM vetshare_items WHERE id = ?`
-	qActions     = `SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ? AND account_id = ?`
-	qOpenOf      = `SELECT id, account_id FROM vetshare_reminders INDEXED BY vetshare_reminders_open WHERE patient_id = ? AND status = 'open' AND item_id IN (SELECT value FROM json_each(?))`
-	qInsRecord   = `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, ?, ?)`
+	qItem      = `SELECT account_id, tracked, reminders FROM vetshare_items WHERE id = ?`
+	qActions   = `SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ? AND account_id = ?`
+	qOpenOf    = `SELECT id, account_id FROM vetshare_reminders INDEXED BY vetshare_reminders_open WHERE patient_id = ? AND status = 'open' AND item_id IN (SELECT value FROM json_each(?))`
+	qInsRecord = `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, given_at, created_at, seq)
+		VALUES (?1, ?2, ?3, ?4, 'usage', '', ?5, ?6, ?7, ?7, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records))`
+	qInsTarget   = `INSERT INTO vetshare_usage_targets (usage_id, target_item_id) VALUES (?, ?)`
 	qOnHand      = `UPDATE vetshare_items SET on_hand = on_hand + ? WHERE id = ? AND account_id = ?`
 	qInsMovement = `INSERT INTO vetshare_stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
 		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_stock_movements WHERE item_id = ?), ?, ?, 'used', ?, ?, ?, '', ?)`
@@ -104,6 +106,11 @@ func (e *env) usage() *workload {
 				rec := vetshare.NewID[vetshare.RecordID](q.now)
 				if _, err := q.exec(qInsRecord, rec, p, a.Account, a.User, item, 1, micros(q.now)); err != nil {
 					return err
+				}
+				for _, target := range targets { // kept with the usage for R7.8, as the operation does
+					if _, err := q.exec(qInsTarget, rec, target); err != nil {
+						return err
+					}
 				}
 				if tracked {
 					if _, err := q.exec(qOnHand, -1, item, a.Account); err != nil {
