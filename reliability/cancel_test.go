@@ -48,12 +48,13 @@ func TestR11_2CancelledAnywhereLeavesNothing(t *testing.T) {
 		for round := batch * cancelBatch; round < min((batch+1)*cancelBatch, *cancels); round++ {
 			sc := scenarios[rng.IntN(len(scenarios))]
 			o := sc.prepare(t, w)
-			_, _, n := hooked(context.Background(), s, o, false, func(int, string) error { return nil })
+			n, _, _ := hooked(context.Background(), s, o, false, func(int, string) error { return nil })
 			before := snapshot(t, s.DB())
 
 			ctx, cancel := context.WithCancel(context.Background())
 			k := 0 // cancel just before storage call k; n+1: after the operation, before the commit
 			if rng.IntN(4) == 0 {
+				cancel()
 				ctx, cancel = context.WithTimeout(context.Background(), time.Duration(rng.IntN(800))*time.Microsecond)
 				deadlines++
 			} else if k = 1 + rng.IntN(n+1); k > n {
@@ -69,7 +70,7 @@ func TestR11_2CancelledAnywhereLeavesNothing(t *testing.T) {
 					return err
 				}
 			}
-			updateErr, opErr, _ := hooked(ctx, s, run, true, func(i int, _ string) error {
+			_, updateErr, opErr := hooked(ctx, s, run, true, func(i int, _ string) error {
 				if i == k {
 					cancel()
 				}

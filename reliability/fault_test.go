@@ -30,7 +30,7 @@ var errRollback = errors.New("rolled back on purpose")
 // call and fails the call with before's error. It returns Update's error, the error o returned,
 // and the number of calls made; when o succeeds the transaction is rolled back all the same
 // unless commit is set.
-func hooked(ctx context.Context, s vetshare.Store, o op, commit bool, before func(k int, method string) error) (updateErr, opErr error, calls int) {
+func hooked(ctx context.Context, s vetshare.Store, o op, commit bool, before func(k int, method string) error) (calls int, updateErr, opErr error) {
 	updateErr = s.Update(ctx, func(tx *vetshare.Tx) error {
 		h := driver.Wrap(txn.Hooked{Tx: txn.D(tx), Before: func(method string) error {
 			calls++
@@ -41,7 +41,7 @@ func hooked(ctx context.Context, s vetshare.Store, o op, commit bool, before fun
 		}
 		return errRollback
 	})
-	return updateErr, opErr, calls
+	return calls, updateErr, opErr
 }
 
 // R11.2: for every operation that makes more than one storage call, each of its calls in turn
@@ -59,7 +59,7 @@ func TestR11_2EveryDriverFailureLeavesNothing(t *testing.T) {
 		t.Run(sc.name, func(t *testing.T) {
 			o := sc.prepare(t, w)
 			before := snapshot(t, s.DB())
-			updateErr, opErr, n := hooked(ctx, s, o, false, func(int, string) error { return nil })
+			n, updateErr, opErr := hooked(ctx, s, o, false, func(int, string) error { return nil })
 			if opErr != nil || !errors.Is(updateErr, errRollback) {
 				t.Fatalf("without a fault: %v (Update: %v)", opErr, updateErr)
 			}
@@ -68,7 +68,7 @@ func TestR11_2EveryDriverFailureLeavesNothing(t *testing.T) {
 			}
 			for k := 1; k <= n; k++ {
 				var fired *injectedError
-				updateErr, opErr, _ := hooked(ctx, s, o, true, func(i int, method string) error {
+				_, updateErr, opErr := hooked(ctx, s, o, true, func(i int, method string) error {
 					if i == k {
 						fired = &injectedError{K: k, Method: method}
 						return fired
