@@ -13,3 +13,26 @@ bench:
 # bench-small is a quick run on the small data set; it writes nothing but its table.
 bench-small:
 	go run ./cmd/vetshare-bench -size small -seed $(SEED) -runs 3
+
+# Reliability (RELIABILITY.md): the crash, fault-injection and cancellation tests of package
+# reliability, longer than the short forms `go test ./...` runs. Each prints its figures.
+KILLS ?= 1000
+CANCELS ?= 5000
+
+.PHONY: reliability crash faults cancel
+
+# reliability runs the short forms: 30 kills, every fault, 200 cancellations, the sync pragma.
+reliability:
+	go test -count=1 -v -run 'TestR11_2' ./reliability/ ./sqlite/
+
+# crash kills the writer process KILLS times (make crash KILLS=1000).
+crash:
+	go test -count=1 -timeout 0 -v -run '^TestR11_2CrashLosesNothing$$' ./reliability/ -kills $(KILLS)
+
+# faults fails every storage call of every multi-call operation (it is exhaustive already).
+faults:
+	go test -count=1 -v -run '^TestR11_2EveryDriverFailureLeavesNothing$$' ./reliability/
+
+# cancel cancels CANCELS random operations at random points (make cancel CANCELS=20000).
+cancel:
+	go test -count=1 -timeout 0 -v -run '^TestR11_2CancelledAnywhereLeavesNothing$$' ./reliability/ -cancels $(CANCELS)

@@ -251,8 +251,10 @@ func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r
 	}
 	if inv.AccountID != actor.Account {
 		// Another account's invoice is reachable only where the client is shared (R3.3).
-		if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, inv.ClientID); err != nil {
+		if _, err := txn.D(tx).ClientEntry(ctx, actor.Account, inv.ClientID); errors.Is(err, vetshare.ErrNotFound) {
 			return vetshare.Payment{}, vetshare.Op(op, vetshare.NotFound("invoice", req.Invoice))
+		} else if err != nil {
+			return vetshare.Payment{}, vetshare.Op(op, err) // the store failed: not a refusal (R11.2)
 		}
 	}
 	if err := CheckPayment(inv, actor.Account, req.Channel, req.Amount); err != nil {

@@ -2,6 +2,7 @@ package contacts
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -114,8 +115,10 @@ func checkCompany(ctx context.Context, tx *vetshare.Tx, account vetshare.Account
 		return nil
 	}
 	co, err := txn.D(tx).Contact(ctx, account, id)
-	if err != nil {
+	if errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.NotFound("company", id)
+	} else if err != nil {
+		return err // the store failed: not a refusal (R11.2)
 	}
 	if co.Kind != vetshare.ContactCompany {
 		return vetshare.Invalid("CompanyID", co.Name+" is a person, not a company")

@@ -328,6 +328,9 @@ func usageItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID,
 		return vetshare.Item{}, err
 	}
 	there, err := txn.D(tx).Account(ctx, it.AccountID)
+	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+		return vetshare.Item{}, err // the store failed: not a refusal (R11.2)
+	}
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.Item{}, vetshare.NotFound("item", id)
 	}

@@ -105,6 +105,9 @@ func checkAction(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, ite
 		return vetshare.DisableAction{}, err
 	}
 	there, err := txn.D(tx).Account(ctx, z.AccountID)
+	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+		return vetshare.DisableAction{}, err // the store failed: not a refusal (R11.2)
+	}
 	if err != nil || there.OwnerID != here.OwnerID {
 		return vetshare.DisableAction{}, vetshare.NotFound("item", target)
 	}

@@ -2,6 +2,7 @@ package sharing
 
 import (
 	"context"
+	"errors"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -30,8 +31,10 @@ func SetHomeLocation(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 	if err != nil {
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
-	if _, err := txn.D(tx).ClientEntry(ctx, home, client); err != nil {
+	if _, err := txn.D(tx).ClientEntry(ctx, home, client); errors.Is(err, vetshare.ErrNotFound) {
 		return vetshare.Client{}, vetshare.Op(op, vetshare.Invalid("home", "the client is not shared with that clinic"))
+	} else if err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err) // the store failed: not a refusal (R11.2)
 	}
 	if c.HomeAccount == home {
 		return c, nil

@@ -23,6 +23,9 @@ type Store struct {
 	read  *sql.DB // read-only connections for View
 	owned bool    // Close closes the pools
 	clock vetshare.Clock
+	// syncFull is set by WithSynchronousFull: Open's connections run synchronous(FULL), and
+	// OpenDB refuses a host's pool that does not.
+	syncFull bool
 
 	// hostWrite serializes the write transactions of Update on a host's *sql.DB (OpenDB), which
 	// may begin DEFERRED; each also takes the write lock with its first statement (begin), so
@@ -43,6 +46,14 @@ type Option func(*Store)
 // clock.
 func WithClock(c vetshare.Clock) Option { return func(s *Store) { s.clock = c } }
 
+// WithSynchronousFull makes every connection the store opens run PRAGMA synchronous(FULL)
+// instead of NORMAL: each commit waits for the write-ahead log to reach the disk, so a
+// transaction that committed survives a power loss or an operating-system crash, not only a
+// crash of the application (see RELIABILITY.md). Commits are slower. With [OpenDB] the host's
+// pool must already run synchronous(FULL) (put _pragma=synchronous(FULL) in its DSN); OpenDB
+// refuses one that does not with [vetshare.ErrInvalid].
+func WithSynchronousFull() Option { return func(s *Store) { s.syncFull = true } }
+
 // BusyTimeout is how long a connection waits for another process's lock before SQLite reports it
 // busy; the store then keeps trying until the context is done (R11.3).
 const BusyTimeout = 5 * time.Second
@@ -58,9 +69,15 @@ var pragmas = [...]string{"busy_timeout(5000)", "journal_mode(WAL)", "foreign_ke
 // pragmas journal_mode(WAL), foreign_keys(1), busy_timeout(5000) and synchronous(NORMAL),
 // and _txlock=immediate when write is true so that write transactions take the write
 // lock when they begin. A host opening its own *sql.DB for [OpenDB] can start from it.
-func DSN(path string, write bool) string {
+func DSN(path string, write bool) string { return dsn(path, write, false) }
+
+// dsn is [DSN], with synchronous(FULL) in place of NORMAL when full is set.
+func dsn(path string, write, full bool) string {
 	q := url.Values{}
 	for _, p := range pragmas {
+		if full && p == "synchronous(NORMAL)" {
+			p = "synchronous(FULL)"
+		}
 		q.Add("_pragma", p)
 	}
 	if write {
@@ -81,7 +98,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" || path == ":memory:" {
 		return nil, vetshare.Op("sqlite.Open", vetshare.Invalid("path", "a file path is needed (an in-memory database cannot be shared by a pool)"))
 	}
-	w, err := sql.Open("sqlite", DSN(path, true))
+	s := newStore(nil, nil, true, opts)
+	w, err := sql.Open("sqlite", dsn(path, true, s.syncFull))
 	if err != nil {
 		return nil, vetshare.Op("sqlite.Open", err)
 	}
@@ -89,12 +107,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
-	s := newStore(w, nil, true, opts)
+	s.write = w
 	if err := s.migrate(ctx, true); err != nil {
 		w.Close()
 		return nil, vetshare.Op("sqlite.Open", err)
 	}
-	r, err := sql.Open("sqlite", DSN(path, false))
+	r, err := sql.Open("sqlite", dsn(path, false, s.syncFull))
 	if err != nil {
 		w.Close()
 		return nil, vetshare.Op("sqlite.Open", err)
@@ -132,6 +150,15 @@ func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 		return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "connections must have PRAGMA foreign_keys on; open the pool with sqlite.DSN"))
 	}
 	s := newStore(db, db, false, opts)
+	if s.syncFull {
+		var sync int
+		if err := db.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&sync); err != nil {
+			return nil, vetshare.Op("sqlite.OpenDB", err)
+		}
+		if sync < 2 {
+			return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "connections must have PRAGMA synchronous FULL for WithSynchronousFull; put _pragma=synchronous(FULL) in the pool's DSN"))
+		}
+	}
 	s.hostWrite = make(chan struct{}, 1)
 	if err := s.migrate(ctx, false); err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
