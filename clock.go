@@ -42,7 +42,8 @@ var (
 // CheckTime returns an [*InvalidError] for field when t is not zero and falls outside the
 // years 1 to 9999: a time no store could give back as it was written (R11.1).
 func CheckTime(field string, t time.Time) error {
-	if !t.IsZero() && (t.Before(minTime) || t.After(maxTime)) {
+	// Compared as stored: the nanoseconds of year 9999's last microsecond are kept, truncated.
+	if !t.IsZero() && (t.Before(minTime) || Time(t).After(maxTime)) {
 		return &InvalidError{Field: field, Reason: "outside the years 1 to 9999"}
 	}
 	return nil
