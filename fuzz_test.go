@@ -1,7 +1,10 @@
 package vetshare_test
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -181,4 +184,39 @@ func asciiCase(s string, lower bool) string {
 		}
 	}
 	return string(b)
+}
+
+// FuzzAuditHash, R10.2: a change of one byte in any field of an entry, or one byte added to it,
+// changes its hash (audit.FuzzVerify makes the same changes to stored entries).
+func FuzzAuditHash(f *testing.F) {
+	f.Add("owner", int64(1), int64(1767603600000000), "user", "account", "client.share", "client:1", "ok", `{"a":1}`, "", "", []byte{}, uint8(0), uint16(0), byte(1), false)
+	f.Add("o", int64(2), int64(0), "", "", "a", "", "", "", "op", "req", []byte{1, 2, 3}, uint8(9), uint16(0), byte(0x80), true)
+	f.Add("o", int64(2), int64(-1), "", "", "", "", "", "", "", "", []byte(nil), uint8(10), uint16(0), byte(1), true)
+	f.Fuzz(func(t *testing.T, owner string, seq, at int64, user, account, action, subject, outcome, detail, opID, reqID string,
+		prev []byte, field uint8, pos uint16, xor byte, add bool) {
+		fields := [][]byte{[]byte(owner), binary.BigEndian.AppendUint64(nil, uint64(seq)), binary.BigEndian.AppendUint64(nil, uint64(at)),
+			[]byte(user), []byte(account), []byte(action), []byte(subject), []byte(outcome), []byte(detail), []byte(opID), []byte(reqID), prev}
+		entry := func(fs [][]byte) vetshare.AuditEntry {
+			return vetshare.AuditEntry{OwnerID: vetshare.OwnerID(fs[0]), Seq: int64(binary.BigEndian.Uint64(fs[1])),
+				At: time.UnixMicro(int64(binary.BigEndian.Uint64(fs[2]))), UserID: vetshare.UserID(fs[3]),
+				AccountID: vetshare.AccountID(fs[4]), Action: string(fs[5]), Subject: string(fs[6]), Outcome: string(fs[7]),
+				Detail: string(fs[8]), OperationID: vetshare.OperationID(fs[9]), RequestID: string(fs[10]), PrevHash: fs[11]}
+		}
+		i := int(field) % len(fields)
+		changed := slices.Clone(fields)
+		v := slices.Clone(fields[i])
+		if xor == 0 {
+			xor = 1
+		}
+		if (add || len(v) == 0) && i != 1 && i != 2 { // Seq and At are 8 bytes
+			v = slices.Insert(v, int(pos)%(len(v)+1), xor)
+		} else {
+			v[int(pos)%len(v)] ^= xor
+		}
+		changed[i] = v
+		a, b := entry(fields), entry(changed)
+		if bytes.Equal(vetshare.AuditHash(a), vetshare.AuditHash(b)) {
+			t.Fatalf("field %d changed from %x to %x: the same hash", i, fields[i], v)
+		}
+	})
 }
