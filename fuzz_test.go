@@ -40,8 +40,9 @@ func FuzzFoldName(f *testing.F) {
 		if vetshare.FoldName(key) != key {
 			t.Fatalf("NameKey(%q, %q) = %q folds to %q: a key typed in full would not find itself", last, first, key, vetshare.FoldName(key))
 		}
-		// Every prefix typed, as far as any rune: it folds to a prefix of the folded name.
-		for i := range last {
+		// Every prefix typed, as far as any rune: it folds to a prefix of the folded name
+		// (those within the first 256 bytes, so that a long input stays fast).
+		for i := range last[:min(len(last), 256)] {
 			if p := vetshare.FoldName(last[:i]); !strings.HasPrefix(fold, p) {
 				t.Fatalf("typed %q folds to %q, not a prefix of %q, the fold of %q", last[:i], p, fold, last)
 			}
