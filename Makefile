@@ -1,9 +1,11 @@
-# Benchmarks of vetshare against plain SQL on the same SQLite file (see BENCHMARKS.md).
+# Benchmarks of vetshare against plain SQL on the same SQLite file (see BENCHMARKS.md), and the
+# fuzz targets run for longer than CI runs them (see FUZZING.md).
 
 RUNS ?= 5
 SEED ?= 1
+FUZZTIME ?= 5m
 
-.PHONY: bench bench-small
+.PHONY: bench bench-small fuzz
 
 # bench generates the 1M-client data set (many minutes) and measures every workload on it,
 # writing the table into BENCHMARKS.md and the figures into bench.json.
@@ -36,3 +38,8 @@ faults:
 # cancel cancels CANCELS random operations at random points (make cancel CANCELS=20000).
 cancel:
 	go test -count=1 -timeout 0 -v -run '^TestR11_2CancelledAnywhereLeavesNothing$$' ./reliability/ -cancels $(CANCELS)
+
+# fuzz runs every native fuzz target, one after another, for FUZZTIME each (make fuzz
+# FUZZTIME=1h); CI runs the same script for 10s each.
+fuzz:
+	FUZZTIME=$(FUZZTIME) bash .ci/fuzz

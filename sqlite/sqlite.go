@@ -225,14 +225,24 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 		return translate(err)
 	}
 	t := &dtx{s: s, db: db, tx: sqlTx, now: vetshare.Time(s.clock.Now()), readOnly: opts != nil && opts.ReadOnly}
+	returned := false
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
 			panic(p)
 		}
+		if !returned {
+			// fn called runtime.Goexit, as t.Fatal does in a test: without a rollback the
+			// transaction would keep the write pool's only connection, and every later
+			// Update would wait for it forever.
+			sqlTx.Rollback()
+			return
+		}
 		s.prepareLater(ctx, db, t.pending)
 	}()
-	if err := fn(driver.Wrap(t)); err != nil {
+	err = fn(driver.Wrap(t))
+	returned = true
+	if err != nil {
 		sqlTx.Rollback()
 		return cancelled(ctx, err)
 	}

@@ -43,7 +43,7 @@ func Read(list string, c vetshare.Cursor, parts int) ([]string, error) {
 		return nil, bad
 	}
 	var key []string
-	if err := json.Unmarshal(b, &key); err != nil || len(key) != parts+1 || key[0] != list {
+	if err := json.Unmarshal(b, &key); err != nil || len(key) == 0 || len(key) != parts+1 || key[0] != list {
 		return nil, bad
 	}
 	return key[1:], nil
