@@ -9,6 +9,17 @@
 // [Account], [Owner] and [Clinics] read the directory as an actor sees it: the owner of the
 // account the actor is logged into and that owner's clinics. An account of another owner is not
 // found, exactly as one that does not exist (R3.3).
+//
+// # Setup is the host's administration
+//
+// [CreateOwner], [CreateAccount], [CreateUser], [UpdateAccount], [UpdateUser], [Grant] and
+// [SetTaskSharing] take no actor: they are how the host's own administration (its sign-up,
+// its staff screens, its support tools) mirrors into vetshare the owners, clinics, staff and
+// roles it already manages and authorizes itself. Every rule that depends on them — an
+// account's verified address on file (R1.4), a user's active flag and verified email and
+// roles (R1.3), task sharing (R1.8) — is only as strong as the host's control of who may call
+// them: keep them off any path a clinic's user can drive. Everything else in vetshare checks
+// its actor.
 package accounts
 
 import (
