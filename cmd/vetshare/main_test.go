@@ -30,8 +30,11 @@ import (
 // TestMain lets the test binary be the command: testscript runs "vetshare" and
 // "vetshare-fixture" as this binary, and the interrupt test runs it with VETSHARE_TEST_MAIN.
 func TestMain(m *testing.M) {
-	if os.Getenv("VETSHARE_TEST_MAIN") == "1" {
+	switch os.Getenv("VETSHARE_TEST_MAIN") {
+	case "1":
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	case "fixture":
+		os.Exit(fixtureMain(os.Args[1:]))
 	}
 	testscript.Main(m, map[string]func(){
 		"vetshare":         func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
@@ -48,7 +51,7 @@ func TestScripts(t *testing.T) {
 // fixtureMain writes, in the current directory, clinic.db: the owner Riverside Veterinary Group
 // with its clinics North, South and East, and another owner's clinic, Hill; users Alice Admin
 // (owner of North, admin of South, whose address is North's on file), Sam Staff (staff at North)
-// and Hal Hill; historical clients at North and South (no group yet); items with reminder rules.
+// Sue South (admin of South, whose address is South's on file) and Hal Hill; historical clients at North and South (no group yet); items with reminder rules.
 // And keys.txt, the DKIM keys of north.example and evil.example, and the messages:
 //
 //	signed.eml        Alice asks to share North and South, signed by north.example
@@ -56,7 +59,7 @@ func TestScripts(t *testing.T) {
 //	body-altered.eml  signed.eml with its body changed after signing (the mode)
 //	other-domain.eml  Alice's request signed by evil.example
 //	unsigned.eml      Alice's request, not signed
-//	remove.eml        Alice asks to take South out of its group, signed
+//	remove.eml        Sue South (admin of South, its address) asks South to leave, signed
 //	staff.eml         Sam Staff asks, signed by north.example
 //
 // -clients N adds N more historical clients at North, for the backfill tests.
@@ -107,6 +110,7 @@ func makeFixture(ctx context.Context, dir string, extra int) error {
 			{ID: "alice", Name: "Alice Admin", Email: "alice@north.example", EmailVerified: true, Active: true},
 			{ID: "sam", Name: "Sam Staff", Email: "sam@north.example", EmailVerified: true, Active: true},
 			{ID: "hal", Name: "Hal Hill", Email: "hal@hill.example", EmailVerified: true, Active: true},
+			{ID: "sue", Name: "Sue South", Email: "frontdesk@south.example", EmailVerified: true, Active: true},
 		} {
 			if _, err := accounts.CreateUser(ctx, tx, u); err != nil {
 				return err
@@ -116,6 +120,7 @@ func makeFixture(ctx context.Context, dir string, extra int) error {
 			{UserID: "alice", AccountID: "north", Role: vetshare.RoleOwner, Permissions: vetshare.PermAll, Active: true},
 			{UserID: "alice", AccountID: "south", Role: vetshare.RoleAdmin, Permissions: vetshare.PermAll, Active: true},
 			{UserID: "sam", AccountID: "north", Role: vetshare.RoleStaff, Active: true},
+			{UserID: "sue", AccountID: "south", Role: vetshare.RoleAdmin, Permissions: vetshare.PermAll, Active: true},
 			{UserID: "hal", AccountID: "hill", Role: vetshare.RoleOwner, Permissions: vetshare.PermAll, Active: true},
 		} {
 			if err := accounts.Grant(ctx, tx, m); err != nil {
@@ -176,12 +181,16 @@ func writeMessages(dir string) error {
 	if err != nil {
 		return err
 	}
+	southPub, southKey, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return err
+	}
 	evilPub, evilKey, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		return err
 	}
-	keys := fmt.Sprintf("# DKIM keys, as DNS would publish them\ns1._domainkey.north.example v=DKIM1; k=ed25519; p=%s\ns1._domainkey.evil.example v=DKIM1; k=ed25519; p=%s\n",
-		base64.StdEncoding.EncodeToString(northPub), base64.StdEncoding.EncodeToString(evilPub))
+	keys := fmt.Sprintf("# DKIM keys, as DNS would publish them\ns1._domainkey.north.example v=DKIM1; k=ed25519; p=%s\ns1._domainkey.south.example v=DKIM1; k=ed25519; p=%s\ns1._domainkey.evil.example v=DKIM1; k=ed25519; p=%s\n",
+		base64.StdEncoding.EncodeToString(northPub), base64.StdEncoding.EncodeToString(southPub), base64.StdEncoding.EncodeToString(evilPub))
 	files := map[string][]byte{"keys.txt": []byte(keys)}
 
 	request := header("Alice Admin <alice@north.example>", "Record sharing for North and South") + requestBody
@@ -196,8 +205,8 @@ func writeMessages(dir string) error {
 		return err
 	}
 	files["unsigned.eml"] = []byte(request)
-	remove := header("Alice Admin <alice@north.example>", "South leaves") + "Please take South out of the group.\r\n\r\nAction: remove\r\nClinics: South\r\n"
-	if files["remove.eml"], err = sign(remove, "north.example", northKey); err != nil {
+	remove := header("Sue South <frontdesk@south.example>", "South leaves") + "Please take South out of the group.\r\n\r\nAction: remove\r\nClinics: South\r\n"
+	if files["remove.eml"], err = sign(remove, "south.example", southKey); err != nil {
 		return err
 	}
 	staff := header("Sam Staff <sam@north.example>", "Sharing please") + strings.Replace(requestBody, "Alice", "Sam", 1)
