@@ -72,16 +72,18 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 	}
 	statePath := db.path + ".backfill-" + safeName(string(acct.ID)) + ".json"
 	var st backfillState
+	resumed := false
 	if !*restart {
 		if b, err := os.ReadFile(statePath); err == nil {
 			if err := json.Unmarshal(b, &st); err != nil || st.Clinic != acct.ID {
 				return usageErr("%s is not a resume point of %s: remove it or give --restart", statePath, acct.Name)
 			}
+			resumed = true
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return usageErr("%v", err)
 		}
 	}
-	if st.Cursor != "" && !f.json {
+	if resumed && !f.json {
 		fmt.Fprintf(e.stdout, "backfill: resuming where it stopped (%d clients examined before)\n", st.Clients)
 	}
 
