@@ -36,7 +36,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sort"
 	"strings"
 )
 
@@ -193,14 +192,4 @@ func exitCode(e *env, err error) int {
 	}
 	fmt.Fprintln(e.stderr, "vetshare:", err)
 	return classify(err)
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
