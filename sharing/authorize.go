@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/vetshare/vetshare"
 )
@@ -54,6 +55,33 @@ type Request struct {
 	// RequestID, when set, is the host's own id of the request the decision serves: the
 	// decision's audit entry carries it (R10.1), as entries carry [vetshare.Actor.RequestID].
 	RequestID string `json:"-"`
+	// Evidence, when set, is the email message the request was delivered as (R1.9): the
+	// decision's audit entry keeps it. A request with Evidence whose signature did not verify
+	// fails with [ErrSignatureInvalid] unless Evidence.Override gives a reason to decide it anyway.
+	Evidence *Evidence `json:",omitempty"`
+}
+
+// Evidence is a request delivered as an email message (RFC 5322), as the host received and
+// verified it (R1.9). The host reads the request from the message (its sender into
+// [Request.From], the accounts it names, its date) and checks the message's DKIM signature for
+// the sender's domain; the library keeps what it is given with the decision and decides on
+// SignatureVerified, without parsing or verifying the message itself.
+type Evidence struct {
+	// Message is the raw message, as received.
+	Message string
+	// Date is the date the message says it was sent.
+	Date time.Time
+	// SignatureVerified reports whether a DKIM signature of the message verified for the domain
+	// of the sender's address.
+	SignatureVerified bool
+	// Verification is the result of the signature check in words, such as "verified for
+	// north.example (selector s1)" or "the body was changed after it was signed".
+	Verification string
+	// Override is why a support user decides a request whose signature did not verify; with it
+	// the missing signature is not a reason to refuse. It is kept in the audit log.
+	Override string
+	// OverrideBy names the support user who gave Override, as the host knows them.
+	OverrideBy string
 }
 
 // The reasons a request fails (R1.5). A [Decision] lists every one that applies, each as a
@@ -61,16 +89,17 @@ type Request struct {
 var (
 	ErrMalformed           = errors.New("the request is malformed")
 	ErrUnknownAccount      = errors.New("the request names an account that does not exist")
-	ErrOwnersDiffer        = errors.New("the accounts have different owners")                          // R1.1
-	ErrNotWritten          = errors.New("the request was not made in writing")                         // R1.2
-	ErrRequesterUnknown    = errors.New("the requester is not a known user")                           // R1.3
-	ErrRequesterInactive   = errors.New("the requester is not an active user")                         // R1.3
-	ErrRequesterUnverified = errors.New("the requester's email is not verified")                       // R1.3
-	ErrRequesterNotAdmin   = errors.New("the requester is not an admin or owner of the account")       // R1.3
-	ErrSenderNotOnFile     = errors.New("the request was not sent from an account's email on file")    // R1.4
-	ErrSenderUnverified    = errors.New("the account email the request was sent from is not verified") // R1.4
-	ErrGroupsDiffer        = errors.New("the accounts are in different share groups")                  // R1.6
-	ErrNotInGroup          = errors.New("the account is not in a share group")                         // R1.7
+	ErrOwnersDiffer        = errors.New("the accounts have different owners")                              // R1.1
+	ErrNotWritten          = errors.New("the request was not made in writing")                             // R1.2
+	ErrRequesterUnknown    = errors.New("the requester is not a known user")                               // R1.3
+	ErrRequesterInactive   = errors.New("the requester is not an active user")                             // R1.3
+	ErrRequesterUnverified = errors.New("the requester's email is not verified")                           // R1.3
+	ErrRequesterNotAdmin   = errors.New("the requester is not an admin or owner of the account")           // R1.3
+	ErrSenderNotOnFile     = errors.New("the request was not sent from an account's email on file")        // R1.4
+	ErrSenderUnverified    = errors.New("the account email the request was sent from is not verified")     // R1.4
+	ErrGroupsDiffer        = errors.New("the accounts are in different share groups")                      // R1.6
+	ErrNotInGroup          = errors.New("the account is not in a share group")                             // R1.7
+	ErrSignatureInvalid    = errors.New("the message's signature does not verify for the sender's domain") // R1.9
 )
 
 // Reason is one failed reason of a decision, naming the account it concerns where there is one.
@@ -208,6 +237,11 @@ func Authorize(req Request, f Facts) Decision {
 	// R1.2: in writing.
 	if !req.Channel.Written() {
 		fail(ErrNotWritten, "", fmt.Sprintf("channel %q", req.Channel))
+	}
+
+	// R1.9: a message's signature, unless a support user overrides it with a reason.
+	if e := req.Evidence; e != nil && !e.SignatureVerified && strings.TrimSpace(e.Override) == "" {
+		fail(ErrSignatureInvalid, "", e.Verification)
 	}
 
 	// R1.3: the requester.

@@ -17,6 +17,12 @@
 // [Group] shows a member account its group: the mode, the current members by name, and when
 // each account joined and left.
 //
+// A request delivered as an email message carries it as [Evidence] (R1.9): the raw message and
+// the result of the host's check of its DKIM signature, kept in the decision's audit entry. A
+// message whose signature did not verify for the sender's domain fails with
+// [ErrSignatureInvalid], unless a support user's Override states why it is decided anyway; the
+// override is kept in the audit entry with the message.
+//
 // # Sharing clients (R2)
 //
 // A client created in an account of an automatic group is shared with every current member in
