@@ -1,0 +1,2 @@
+// Package postgres is the PostgreSQL [vetshare.Store].
+package postgres
