@@ -143,7 +143,7 @@ func (s *Store) run(ctx context.Context, opts pgx.TxOptions, readOnly bool, fn f
 	// The rollback runs without ctx's cancellation, so that a cancelled context still ends
 	// the transaction on the server at once rather than when the connection is dropped.
 	rollback := func() { tx.Rollback(context.WithoutCancel(ctx)) }
-	t := &dtx{s: s, tx: tx, now: vetshare.Time(s.clock.Now()), readOnly: readOnly}
+	t := &dtx{s: s, tx: statements(tx), now: vetshare.Time(s.clock.Now()), readOnly: readOnly}
 	defer func() {
 		if p := recover(); p != nil {
 			rollback()
@@ -182,7 +182,7 @@ func (s *Store) Tx(ctx context.Context, tx pgx.Tx) (*vetshare.Tx, error) {
 	if tx == nil {
 		return nil, vetshare.Op("postgres.Store.Tx", vetshare.Invalid("tx", "no transaction was given"))
 	}
-	return driver.Wrap(&dtx{s: s, tx: tx, now: vetshare.Time(s.clock.Now()), host: true}), nil
+	return driver.Wrap(&dtx{s: s, tx: statements(tx), now: vetshare.Time(s.clock.Now()), host: true}), nil
 }
 
 // ViewTx is [Store.Tx] for reading only: a write in it fails with an error matching
@@ -191,7 +191,7 @@ func (s *Store) ViewTx(ctx context.Context, tx pgx.Tx) (*vetshare.Tx, error) {
 	if tx == nil {
 		return nil, vetshare.Op("postgres.Store.ViewTx", vetshare.Invalid("tx", "no transaction was given"))
 	}
-	return driver.Wrap(&dtx{s: s, tx: tx, now: vetshare.Time(s.clock.Now()), host: true, readOnly: true}), nil
+	return driver.Wrap(&dtx{s: s, tx: statements(tx), now: vetshare.Time(s.clock.Now()), host: true, readOnly: true}), nil
 }
 
 // cancelled returns ctx's error in place of err when ctx is done and err does not already
