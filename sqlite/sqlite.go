@@ -122,7 +122,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	r.SetConnMaxIdleTime(0)
 	s.read = r
 	for _, db := range []*sql.DB{w, r} {
-		if err := s.prepareOwn(ctx, db); err != nil {
+		if err := retryBusy(ctx, func() error { return s.prepareOwn(ctx, db) }); err != nil {
 			s.Close()
 			return nil, vetshare.Op("sqlite.Open", err)
 		}
@@ -143,7 +143,10 @@ func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 		return nil, vetshare.Op("sqlite.OpenDB", vetshare.Invalid("db", "nil"))
 	}
 	var fk int
-	if err := db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil {
+	// A new connection of the host's pool runs its DSN's pragmas as it opens: the switch to WAL
+	// may find the file busy while another process opens it too (R11.3).
+	err := retryBusy(ctx, func() error { return db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk) })
+	if err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
 	}
 	if fk != 1 {
@@ -163,7 +166,7 @@ func OpenDB(ctx context.Context, db *sql.DB, opts ...Option) (*Store, error) {
 	if err := s.migrate(ctx, false); err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
 	}
-	if err := s.prepareOwn(ctx, db); err != nil {
+	if err := retryBusy(ctx, func() error { return s.prepareOwn(ctx, db) }); err != nil {
 		return nil, vetshare.Op("sqlite.OpenDB", err)
 	}
 	return s, nil
