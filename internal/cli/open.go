@@ -95,6 +95,10 @@ func openDatabase(ctx context.Context, openers Openers, target string) (*Databas
 	return db, nil
 }
 
+// UsageError returns an error that ends the command with exit code 2, bad usage or input, and
+// the message: for an [Opener] refusing a target that names no vetshare database.
+func UsageError(format string, args ...any) error { return usageErr(format, args...) }
+
 // OpenSQLite is the [Opener] of a SQLite file path. The file must exist: it never creates a
 // database from a mistyped path (an error that ends the command with exit code 2).
 func OpenSQLite(ctx context.Context, target string) (*Database, error) {
