@@ -27,9 +27,10 @@ It needs an owner or admin of the clinic.
 
 It works in batches, each its own transaction, and prints its progress: a bar with the rate and
 the time left on a terminal, one line per batch elsewhere. Ctrl-C stops it after the batch in
-hand; the point reached is kept in a file beside the database (FILE.backfill-CLINIC.json) and
-the same command resumes from it. Clients shared already are never shared twice, so running it
-again, or with --restart from the beginning, is always safe.
+hand; the point reached is kept in a file beside the database (FILE.backfill-CLINIC.json; on
+PostgreSQL, in your configuration directory, under vetshare/) and the same command
+resumes from it. Clients shared already are never shared twice, so running it again, or with
+--restart from the beginning, is always safe.
 
 Example:
 

@@ -26,6 +26,11 @@ Checks a database's integrity and prints one line per check:
 	balances      every client's balance at a clinic equals what its open invoices there ask for
 	audit         every owner's audit chain verifies (as an owner or admin of that owner)
 
+On PostgreSQL, instead of integrity and foreign keys (PostgreSQL enforces those):
+
+	indexes       amcheck's bt_index_check passes on vetshare's indexes (if amcheck is installed)
+	constraints   no constraint of vetshare's is left NOT VALID
+
 Exit 0: every check passed; 1: a check failed (it says what it found).
 
 Example:
