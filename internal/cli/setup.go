@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -83,7 +83,7 @@ func runSetupReport(ctx context.Context, e *env, args []string) error {
 		Duplicates []dupOut `json:"duplicates"`
 	}
 	out.Gaps, out.Duplicates = []gapOut{}, []dupOut{}
-	err = db.store.View(ctx, func(tx *vetshare.Tx) error {
+	err = db.Store.View(ctx, func(tx *vetshare.Tx) error {
 		rep, err := reminders.DuplicateReport(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -139,8 +139,8 @@ func runSetupReport(ctx context.Context, e *env, args []string) error {
 }
 
 // clinicNames maps every account to its name.
-func clinicNames(ctx context.Context, db *database) (map[vetshare.AccountID]string, error) {
-	all, err := db.dir.Accounts(ctx)
+func clinicNames(ctx context.Context, db *Database) (map[vetshare.AccountID]string, error) {
+	all, err := db.Directory.Accounts(ctx)
 	if err != nil {
 		return nil, failed(err)
 	}

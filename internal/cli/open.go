@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -17,45 +17,91 @@ import (
 var ErrNotSupported = errors.New("not supported in this build")
 
 // UnsupportedError is a database this build of vetshare cannot open, such as a postgres:// DSN
-// before the PostgreSQL store is linked in. It matches ErrNotSupported.
+// given to the SQLite build. It matches ErrNotSupported.
 type UnsupportedError struct {
 	Scheme string
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("a %s database is not supported in this build of vetshare; give a SQLite file path", e.Scheme)
+	if e.Scheme == "PostgreSQL" {
+		return "a PostgreSQL database is not supported in this build of vetshare; give a SQLite file path, or run the PostgreSQL build: go run github.com/vetshare/vetshare/postgres/cmd/vetshare"
+	}
+	return fmt.Sprintf("a %s database is not supported in this build of vetshare", e.Scheme)
 }
 
 // Unwrap returns ErrNotSupported.
 func (e *UnsupportedError) Unwrap() error { return ErrNotSupported }
 
-// database is an open store with what the command reads beside the operations: the directory of
+// Database is an open store with what the command reads beside the operations: the directory of
 // owners, clinics and users (to turn the names a person types into ids) and, for doctor, the
-// engine's own checks.
-type database struct {
-	store vetshare.Store
-	// dir finds clinics and users by name and email; the operations need ids.
-	dir directory
-	// doctor runs the engine's integrity checks.
-	doctor func(ctx context.Context, d *database) []check
-	// path is where the database is, for files kept beside it (a backfill's resume state).
-	path  string
-	close func() error
+// engine's own checks. An [Opener] makes one.
+type Database struct {
+	// Store is what the operations run on. Closing the Database closes it.
+	Store vetshare.Store
+	// Directory finds clinics and users by name and email; the operations need ids.
+	Directory Directory
+	// Doctor runs the engine's integrity checks, [AuditChecks] among them.
+	Doctor func(ctx context.Context, db *Database) []Check
+	// StatePath is the path prefix of files the command keeps for this database (a backfill's
+	// resume point is StatePath + ".backfill-CLINIC.json"); its directory is made when needed.
+	StatePath string
 }
 
-func (d *database) Close() error { return d.close() }
+// Close closes the store.
+func (d *Database) Close() error { return d.Store.Close() }
 
-// openDatabase opens the store target names: a SQLite file path, or a postgres:// DSN, which
-// this build refuses with an *UnsupportedError. It is the one place that knows the engines:
-// the PostgreSQL store plugs in here, with a directory of its own.
-func openDatabase(ctx context.Context, target string) (*database, error) {
+// Opener opens the database target names (the whole --db value). It returns an error matching
+// ErrNotSupported for a target it does not handle; any other error ends the command with exit
+// code 3, the database failed.
+type Opener func(ctx context.Context, target string) (*Database, error)
+
+// Openers are the engines a build of the command links in, by the scheme of --db: "postgres"
+// for postgres://..., and "" for a file path (no scheme). A scheme without an opener is refused
+// with an *UnsupportedError.
+type Openers map[string]Opener
+
+// openDatabase opens the store target names with the opener of its scheme.
+func openDatabase(ctx context.Context, openers Openers, target string) (*Database, error) {
 	target = strings.TrimSpace(target)
-	switch {
-	case target == "":
+	if target == "" {
 		return nil, usageErr("no database: give --db FILE or set VETSHARE_DB")
-	case strings.HasPrefix(target, "postgres://"), strings.HasPrefix(target, "postgresql://"):
-		return nil, &exitError{exitUsage, &UnsupportedError{Scheme: "PostgreSQL"}}
 	}
+	scheme := ""
+	if i := strings.Index(target, "://"); i > 0 {
+		scheme = strings.ToLower(target[:i])
+	}
+	open := openers[scheme]
+	if open == nil {
+		name := scheme
+		switch scheme {
+		case "postgres", "postgresql":
+			name = "PostgreSQL"
+		case "":
+			name = "file"
+		}
+		return nil, &exitError{exitUsage, &UnsupportedError{Scheme: name}}
+	}
+	db, err := open(ctx, target)
+	if err != nil {
+		var x *exitError
+		if errors.As(err, &x) {
+			return nil, err
+		}
+		if errors.Is(err, ErrNotSupported) {
+			return nil, &exitError{exitUsage, err}
+		}
+		return nil, &exitError{exitFailed, err}
+	}
+	return db, nil
+}
+
+// UsageError returns an error that ends the command with exit code 2, bad usage or input, and
+// the message: for an [Opener] refusing a target that names no vetshare database.
+func UsageError(format string, args ...any) error { return usageErr(format, args...) }
+
+// OpenSQLite is the [Opener] of a SQLite file path. The file must exist: it never creates a
+// database from a mistyped path (an error that ends the command with exit code 2).
+func OpenSQLite(ctx context.Context, target string) (*Database, error) {
 	if _, err := os.Stat(target); err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, usageErr("no database at %s (vetshare never creates one: check the path)", target)
@@ -66,13 +112,15 @@ func openDatabase(ctx context.Context, target string) (*database, error) {
 	if err != nil {
 		return nil, &exitError{exitFailed, fmt.Errorf("open %s: %w", target, err)}
 	}
-	return &database{store: s, dir: sqlDirectory{s.DB()}, doctor: sqliteDoctor(s), path: target, close: s.Close}, nil
+	return &Database{Store: s, Directory: sqlDirectory{s.DB()}, Doctor: sqliteDoctor(s), StatePath: target}, nil
 }
 
-// directory finds the names a person types. The library's operations take ids and check who
-// may see what; the directory is the support desk's view of the whole database, read only.
-type directory interface {
-	// Accounts returns every account, all owners' (a support desk serves them all).
+// Directory finds the names a person types. The library's operations take ids and check who
+// may see what; the directory is the support desk's view of the whole database, read only, so
+// an engine's directory reads across owners.
+type Directory interface {
+	// Accounts returns every account, all owners' (a support desk serves them all), oldest
+	// first.
 	Accounts(ctx context.Context) ([]vetshare.Account, error)
 	// UsersByEmail returns the users whose email is addr (an addr-spec, lower case).
 	UsersByEmail(ctx context.Context, addr string) ([]vetshare.User, error)
@@ -86,6 +134,10 @@ type directory interface {
 	Unshared(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID) (int, error)
 	// Owners returns every owner.
 	Owners(ctx context.Context) ([]vetshare.Owner, error)
+	// AuditReader returns an actor who may read the owner's audit log: an active user with an
+	// active owner membership (else admin) at one of its clinics, or an error matching
+	// vetshare.ErrNotFound when there is none.
+	AuditReader(ctx context.Context, owner vetshare.OwnerID) (vetshare.Actor, error)
 }
 
 // sqlDirectory reads vetshare's own SQLite tables, read only.
@@ -185,7 +237,7 @@ func (d sqlDirectory) Owners(ctx context.Context) ([]vetshare.Owner, error) {
 }
 
 // findUser returns the one user whose email is email, or a usage error.
-func findUser(ctx context.Context, d *database, email string) (vetshare.User, error) {
+func findUser(ctx context.Context, d *Database, email string) (vetshare.User, error) {
 	if email == "" {
 		return vetshare.User{}, usageErr("who acts? give --as EMAIL (or set VETSHARE_AS)")
 	}
@@ -193,7 +245,7 @@ func findUser(ctx context.Context, d *database, email string) (vetshare.User, er
 	if err != nil {
 		return vetshare.User{}, usageErr("--as %q is not an email address", email)
 	}
-	us, err := d.dir.UsersByEmail(ctx, addr)
+	us, err := d.Directory.UsersByEmail(ctx, addr)
 	if err != nil {
 		return vetshare.User{}, failed(err)
 	}
@@ -210,8 +262,8 @@ func findUser(ctx context.Context, d *database, email string) (vetshare.User, er
 // (case and accents ignored). When a name matches clinics of several owners, prefer is asked
 // which to keep (the owners a user belongs to); still several is an error. A name that matches
 // nothing is returned in missing.
-func findClinics(ctx context.Context, d *database, names []string, prefer func(vetshare.Account) bool) (found []vetshare.Account, missing []string, err error) {
-	all, err := d.dir.Accounts(ctx)
+func findClinics(ctx context.Context, d *Database, names []string, prefer func(vetshare.Account) bool) (found []vetshare.Account, missing []string, err error) {
+	all, err := d.Directory.Accounts(ctx)
 	if err != nil {
 		return nil, nil, failed(err)
 	}
@@ -254,7 +306,7 @@ func findClinics(ctx context.Context, d *database, names []string, prefer func(v
 }
 
 // actorFor resolves --as and --clinic into the actor the operations check.
-func actorFor(ctx context.Context, d *database, as, clinic string) (vetshare.Actor, vetshare.User, vetshare.Account, error) {
+func actorFor(ctx context.Context, d *Database, as, clinic string) (vetshare.Actor, vetshare.User, vetshare.Account, error) {
 	u, err := findUser(ctx, d, as)
 	if err != nil {
 		return vetshare.Actor{}, u, vetshare.Account{}, err
@@ -262,7 +314,7 @@ func actorFor(ctx context.Context, d *database, as, clinic string) (vetshare.Act
 	if clinic == "" {
 		return vetshare.Actor{}, u, vetshare.Account{}, usageErr("which clinic? give --clinic NAME_OR_ID")
 	}
-	ms, err := d.dir.Memberships(ctx, u.ID)
+	ms, err := d.Directory.Memberships(ctx, u.ID)
 	if err != nil {
 		return vetshare.Actor{}, u, vetshare.Account{}, failed(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -75,7 +75,7 @@ func runGroup(ctx context.Context, e *env, args []string) error {
 	out.Clinic = clinicOut{ID: acct.ID, Name: acct.Name}
 	var g sharing.GroupView
 	inGroup := true
-	err = db.store.View(ctx, func(tx *vetshare.Tx) error {
+	err = db.Store.View(ctx, func(tx *vetshare.Tx) error {
 		o, err := accounts.Owner(ctx, tx, actor)
 		if err != nil {
 			return err
@@ -104,7 +104,7 @@ func runGroup(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	shared, err := db.dir.SharedClients(ctx)
+	shared, err := db.Directory.SharedClients(ctx)
 	if err != nil {
 		return failed(err)
 	}

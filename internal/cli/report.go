@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -79,7 +79,7 @@ func runReport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return db.store.View(ctx, func(tx *vetshare.Tx) error {
+	return db.Store.View(ctx, func(tx *vetshare.Tx) error {
 		if *csv {
 			_, err := reports.WriteCSV(ctx, tx, actor, p, e.stdout)
 			return err

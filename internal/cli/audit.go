@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -67,7 +67,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 	if sub == "verify" {
 		var n int64
 		var owner vetshare.Owner
-		verr := db.store.View(ctx, func(tx *vetshare.Tx) error {
+		verr := db.Store.View(ctx, func(tx *vetshare.Tx) error {
 			var err error
 			if owner, err = accounts.Owner(ctx, tx, actor); err != nil {
 				return err
@@ -102,7 +102,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	var entries []vetshare.AuditEntry
-	err = db.store.View(ctx, func(tx *vetshare.Tx) error {
+	err = db.Store.View(ctx, func(tx *vetshare.Tx) error {
 		page := vetshare.Page{Limit: vetshare.MaxLimit}
 		for {
 			es, next, err := audit.Log(ctx, tx, actor, page)
@@ -131,7 +131,7 @@ func runAudit(ctx context.Context, e *env, args []string) error {
 			return n
 		}
 		n := string(id)
-		if u, err := db.dir.User(ctx, id); err == nil {
+		if u, err := db.Directory.User(ctx, id); err == nil {
 			n = u.Name
 		}
 		users[id] = n

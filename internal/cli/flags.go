@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -28,7 +28,7 @@ type flags struct {
 func newFlags(e *env, name, help string, actor bool) *flags {
 	f := &flags{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError), e: e, help: help, actor: actor}
 	f.SetOutput(io.Discard)
-	f.StringVar(&f.db, "db", os.Getenv("VETSHARE_DB"), "the database: a SQLite `file` ($VETSHARE_DB)")
+	f.StringVar(&f.db, "db", os.Getenv("VETSHARE_DB"), "the database: a SQLite `file`, or a postgres:// DSN in the PostgreSQL build ($VETSHARE_DB)")
 	f.BoolVar(&f.json, "json", false, "print JSON, for scripts")
 	if actor {
 		f.StringVar(&f.as, "as", os.Getenv("VETSHARE_AS"), "the acting user's `email` ($VETSHARE_AS)")
@@ -68,7 +68,9 @@ func (f *flags) printHelp(w io.Writer) {
 }
 
 // open opens the database --db names.
-func (f *flags) open(ctx context.Context) (*database, error) { return openDatabase(ctx, f.db) }
+func (f *flags) open(ctx context.Context) (*Database, error) {
+	return openDatabase(ctx, f.e.openers, f.db)
+}
 
 // emitJSON writes v as indented JSON.
 func emitJSON(w io.Writer, v any) error {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -112,7 +112,7 @@ func runRequest(ctx context.Context, e *env, args []string) error {
 	}
 	member := map[vetshare.AccountID]bool{}
 	if requester.ID != "" {
-		ms, err := db.dir.Memberships(ctx, requester.ID)
+		ms, err := db.Directory.Memberships(ctx, requester.ID)
 		if err != nil {
 			return failed(err)
 		}
@@ -144,7 +144,7 @@ func runRequest(ctx context.Context, e *env, args []string) error {
 
 	var d sharing.Decision
 	live := -1
-	err = db.store.Update(ctx, func(tx *vetshare.Tx) error {
+	err = db.Store.Update(ctx, func(tx *vetshare.Tx) error {
 		var err error
 		if m.Action == sharing.ActionRemove {
 			var res sharing.RemoveResult
@@ -199,8 +199,8 @@ func runRequest(ctx context.Context, e *env, args []string) error {
 
 // requesterOf returns the user whose email is addr: a verified active one first. None is a
 // zero user: the decision says the requester is unknown.
-func requesterOf(ctx context.Context, db *database, addr string) (vetshare.User, error) {
-	us, err := db.dir.UsersByEmail(ctx, addr)
+func requesterOf(ctx context.Context, db *Database, addr string) (vetshare.User, error) {
+	us, err := db.Directory.UsersByEmail(ctx, addr)
 	if err != nil {
 		return vetshare.User{}, failed(err)
 	}

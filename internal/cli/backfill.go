@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -26,9 +27,10 @@ It needs an owner or admin of the clinic.
 
 It works in batches, each its own transaction, and prints its progress: a bar with the rate and
 the time left on a terminal, one line per batch elsewhere. Ctrl-C stops it after the batch in
-hand; the point reached is kept in a file beside the database (FILE.backfill-CLINIC.json) and
-the same command resumes from it. Clients shared already are never shared twice, so running it
-again, or with --restart from the beginning, is always safe.
+hand; the point reached is kept in a file beside the database (FILE.backfill-CLINIC.json; on
+PostgreSQL, in your configuration directory, under vetshare/) and the same command
+resumes from it. Clients shared already are never shared twice, so running it again, or with
+--restart from the beginning, is always safe.
 
 Example:
 
@@ -70,7 +72,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	statePath := db.path + ".backfill-" + safeName(string(acct.ID)) + ".json"
+	statePath := db.StatePath + ".backfill-" + safeName(string(acct.ID)) + ".json"
 	var st backfillState
 	resumed := false
 	if !*restart {
@@ -88,7 +90,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 	}
 
 	var members []vetshare.AccountID
-	err = db.store.View(ctx, func(tx *vetshare.Tx) error {
+	err = db.Store.View(ctx, func(tx *vetshare.Tx) error {
 		g, err := sharing.Group(ctx, tx, actor)
 		for _, m := range g.Members {
 			members = append(members, m.Account)
@@ -101,7 +103,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	total, err := db.dir.Unshared(ctx, members, st.Cursor)
+	total, err := db.Directory.Unshared(ctx, members, st.Cursor)
 	if err != nil {
 		return failed(err)
 	}
@@ -114,6 +116,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 	save := func(p sharing.BackfillProgress) {
 		s := backfillState{Clinic: acct.ID, Cursor: p.Cursor, Clients: st.Clients + p.Clients, Shared: st.Shared + p.Shared, Saved: time.Now().UTC()}
 		if b, err := json.Marshal(s); err == nil {
+			_ = os.MkdirAll(filepath.Dir(statePath), 0o755)
 			_ = os.WriteFile(statePath, b, 0o644)
 		}
 	}
@@ -147,7 +150,7 @@ func runBackfill(ctx context.Context, e *env, args []string) error {
 		default:
 		}
 	}
-	p, err := sharing.Backfill(bctx, db.store, actor, sharing.BackfillOptions{After: st.Cursor, BatchSize: *batch, Progress: progress})
+	p, err := sharing.Backfill(bctx, db.Store, actor, sharing.BackfillOptions{After: st.Cursor, BatchSize: *batch, Progress: progress})
 	if bar {
 		fmt.Fprintln(e.stdout)
 	}
