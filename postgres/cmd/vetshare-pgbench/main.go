@@ -6,6 +6,16 @@
 //	eval "$(bash .ci/postgres start)"
 //	go run ./postgres/cmd/vetshare-pgbench -dsn "$VETSHARE_PG_OWNER_DSN" -size small
 //
+// With -ratios it runs instead, on a data set generated on PostgreSQL, the hot workloads of
+// cmd/vetshare-bench each beside a plain-SQL baseline written for PostgreSQL with pgx (the rows
+// the operation reads and writes, in the driver's statements, owner-filtered, in one
+// transaction, without the library's savepoints and extra reads), alternating in blocks of
+// ten, and prints op and baseline p50/p99, their ratio, and the statements each side sent:
+//
+//	go run ./postgres/cmd/vetshare-pgbench -ratios -size small -runs 5
+//
+// -trace prints the statements of one operation and one baseline operation of each workload.
+//
 // It lives in the postgres module, not beside vetshare-bench, so that the root module never
 // has pgx in its graph. The dsn's role must be able to create a database: the run works in a
 // new one, dropped at the end.
@@ -45,9 +55,18 @@ func run() error {
 	size := flag.String("size", "small", "data set generated first on both stores: small, medium, 1M, or none")
 	seconds := flag.Float64("seconds", 5, "seconds each writers' measurement runs")
 	writersFlag := flag.String("writers", "1,2,4", "numbers of concurrent writers, each on an owner of its own")
+	ratios := flag.Bool("ratios", false, "instead of the writers: run every workload beside its plain-SQL baseline on PostgreSQL, as vetshare-bench does on SQLite")
+	runs := flag.Int("runs", 5, "-ratios: runs of each workload")
+	only := flag.String("workloads", "", "-ratios: comma-separated workloads to run (default all)")
+	scale := flag.Float64("scale", 0, "-ratios: operations per run relative to the full counts (default 1 for 1M, less for smaller sizes)")
+	keep := flag.String("keep", "", "-ratios: keep the generated data set in this database (and its manifest in NAME.manifest.json here), or reuse it if the manifest exists")
+	trace := flag.Bool("trace", false, "-ratios: print the statements of one operation and one baseline operation of each workload instead of measuring")
 	flag.Parse()
 	if *dsn == "" {
 		return fmt.Errorf("no -dsn (or VETSHARE_PG_OWNER_DSN)")
+	}
+	if *ratios {
+		return runRatios(context.Background(), ratioFlags{dsn: *dsn, size: *size, only: *only, keep: *keep, runs: *runs, scale: *scale, trace: *trace})
 	}
 	var counts []int
 	for _, f := range strings.Split(*writersFlag, ",") {
