@@ -220,6 +220,7 @@ func TestR11_2AtomicOnProcessDeath(t *testing.T) {
 // the file busy waits within its context, and nothing fails.
 func TestR11_3BusyIsWaitedOn(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 1})
+	fixture.SkipOnPostgres(t, "two SQLite stores on one file; the postgres module has its own concurrency tests")
 	s2, err := sqlite.Open(ctx, f.Path)
 	if err != nil {
 		t.Fatal(err)
