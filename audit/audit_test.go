@@ -37,7 +37,7 @@ func TestR10_2TamperEvident(t *testing.T) {
 	if err != nil || n != 4 {
 		t.Fatalf("Verify: %d entries, %v; want 4 and no error", n, err)
 	}
-	db := f.Store.DB()
+	db := f.RequireSQLite(t).DB()
 	// The store itself refuses to change the log.
 	if _, err := db.Exec(`UPDATE vetshare_audit_log SET outcome = 'rejected' WHERE seq = 2`); err == nil {
 		t.Error("the store let the audit log be updated")
@@ -61,7 +61,7 @@ func TestR10_2TamperEvident(t *testing.T) {
 
 func TestR10_2GapFound(t *testing.T) {
 	f := build(t)
-	db := f.Store.DB()
+	db := f.RequireSQLite(t).DB()
 	if _, err := db.Exec(`DROP TRIGGER vetshare_audit_log_no_delete; DELETE FROM vetshare_audit_log WHERE seq = 2`); err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func TestR10_2GapFound(t *testing.T) {
 	}
 	f2 := build(t)
 	// Rewriting an entry and its hash is still found: the next entry carries the old hash.
-	db2 := f2.Store.DB()
+	db2 := f2.RequireSQLite(t).DB()
 	if _, err := db2.Exec(`DROP TRIGGER vetshare_audit_log_no_update; UPDATE vetshare_audit_log SET hash = zeroblob(32) WHERE seq = 1`); err != nil {
 		t.Fatal(err)
 	}

@@ -31,7 +31,7 @@ func FuzzVerify(f *testing.F) {
 		_, err := records.AddRecord(ctx, tx, actor, vetshare.Record{PatientID: p.ID, Kind: vetshare.RecordNote, Text: "with a request id"})
 		return err
 	})
-	db := fx.Store.DB()
+	db := fx.RequireSQLite(f).DB()
 	if _, err := db.Exec(`DROP TRIGGER vetshare_audit_log_no_update`); err != nil {
 		f.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func BenchmarkRecordPayment(b *testing.B) {
 	f, c := group(b, 2)
 	big := []int64{vetshare.MaxAmount} // never paid off, whatever b.N
 	viaOp, viaSQL := issue(b, f, 0, c.ID, big...), issue(b, f, 0, c.ID, big...)
-	db := f.Store.DB()
+	db := f.RequireSQLite(b).DB()
 	plainTables(b, db, viaSQL.ID)
 	prep := func(q string) *sql.Stmt {
 		st, err := db.Prepare(q)

@@ -456,7 +456,7 @@ func TestRecordPaymentIdempotent(t *testing.T) {
 func checkOnePayment(t *testing.T, f *fixture.Fixture, id vetshare.InvoiceID, amount int64) {
 	t.Helper()
 	var n, paid int64
-	if err := f.Store.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM vetshare_payments WHERE invoice_id = ?1),
+	if err := f.RequireSQLite(t).DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM vetshare_payments WHERE invoice_id = ?1),
 		(SELECT paid FROM vetshare_invoices WHERE id = ?1)`, id).Scan(&n, &paid); err != nil {
 		t.Fatal(err)
 	}

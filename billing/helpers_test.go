@@ -82,7 +82,7 @@ type state struct {
 func snapshot(tb testing.TB, f *fixture.Fixture) state {
 	tb.Helper()
 	var s state
-	err := f.Store.DB().QueryRowContext(ctx, `SELECT
+	err := f.RequireSQLite(tb).DB().QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM vetshare_invoices), (SELECT count(*) FROM vetshare_invoice_lines), (SELECT count(*) FROM vetshare_payments),
 		(SELECT count(*) FROM vetshare_audit_log), (SELECT coalesce(sum(paid), 0) FROM vetshare_invoices),
 		(SELECT coalesce(sum(outstanding), 0) FROM vetshare_balances), (SELECT coalesce(sum(open_invoices), 0) FROM vetshare_balances),

@@ -30,7 +30,7 @@ func create(t *testing.T, f *fixture.Fixture, i int, c vetshare.Contact) vetshar
 
 func count(t *testing.T, f *fixture.Fixture) (entries, audit int) {
 	t.Helper()
-	if err := f.Store.DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM vetshare_contacts), (SELECT count(*) FROM vetshare_audit_log)`).
+	if err := f.RequireSQLite(t).DB().QueryRowContext(ctx, `SELECT (SELECT count(*) FROM vetshare_contacts), (SELECT count(*) FROM vetshare_audit_log)`).
 		Scan(&entries, &audit); err != nil {
 		t.Fatal(err)
 	}

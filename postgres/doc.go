@@ -112,4 +112,21 @@
 //	eval "$(.ci/postgres start)"
 //	go test ./postgres/...
 //	.ci/postgres stop "$VETSHARE_PG_DIR"
+//
+// Package [github.com/vetshare/vetshare/postgres/pgtest] gives any test a store on a database of
+// its own, a copy of a template migrated once per test binary. vetshare's domain packages and
+// its reliability suite run on PostgreSQL through it when built with -tags vetshare_pg:
+//
+//	go test -tags vetshare_pg ./accounts/... ./records/... ./reliability/... # and the others
+//
+// The choice of store is made by a hook in vetshare's internal/testengine, which vetsharetest
+// calls and internal/pgengine (built only with the tag) sets; each tested package has a
+// tagged pg_test.go that imports pgengine. The import of this module is thus in vetshare's own
+// internal packages and test files only, never in a package a host imports: go mod tidy reads
+// files of every build tag, and an import of this module from vetsharetest, even behind a tag,
+// would make a host's go mod tidy add this module (and pgx) to the host's go.mod. The cost
+// falls on vetshare's developers: go mod tidy in the root module cannot resolve the tagged
+// import (go.work does not apply to tidy) and must be run as go mod tidy -e, which leaves the
+// root go.mod without this module, as it must stay; .ci/run checks that it does. Tests that
+// read SQLite's own tables or file (listed in RELIABILITY.md) skip on PostgreSQL.
 package postgres

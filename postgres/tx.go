@@ -3,7 +3,10 @@ package postgres
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -57,6 +60,9 @@ func (t *dtx) use(ctx context.Context, owner string) error {
 func (t *dtx) acct(ctx context.Context, account vetshare.AccountID) (string, error) {
 	o, ok := t.accounts[account]
 	if !ok {
+		if unstorable([]any{string(account)}) {
+			return "", nil
+		}
 		err := t.tx.QueryRow(ctx, "SELECT owner_id FROM vetshare.account_owners WHERE account_id = $1", string(account)).Scan(&o)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return "", nil
@@ -84,6 +90,9 @@ func (t *dtx) bare(ctx context.Context, kind, id string) (string, error) {
 		return t.owner, nil
 	}
 	var o *string
+	if unstorable([]any{id}) {
+		return "", nil
+	}
 	if err := t.tx.QueryRow(ctx, "SELECT vetshare.owner_of($1, $2)", kind, id).Scan(&o); err != nil {
 		return "", translate(ctx, err)
 	}
@@ -134,9 +143,34 @@ func (t *dtx) execOne(ctx context.Context, notFound error, query string, args ..
 	})
 }
 
+// unstorable reports whether an argument is text PostgreSQL cannot take: a NUL byte or
+// invalid UTF-8 (SQLSTATE 22021). Nothing stored can equal such a value, or start with it, so a
+// read given one finds nothing, as it does on SQLite; it must not reach the server, where the
+// error would abort the whole transaction (a read runs in no savepoint), failing every later
+// statement of the host's transaction with 25P02.
+func unstorable(args []any) bool {
+	bad := func(s string) bool { return strings.IndexByte(s, 0) >= 0 || !utf8.ValidString(s) }
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+			if bad(v) {
+				return true
+			}
+		case []string:
+			if slices.ContainsFunc(v, bad) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // row runs a query expected to return at most one row into dest; it returns notFound when
 // there is none.
 func (t *dtx) row(ctx context.Context, notFound error, dest []any, query string, args ...any) error {
+	if unstorable(args) {
+		return notFound
+	}
 	err := t.tx.QueryRow(ctx, query, args...).Scan(dest...)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return notFound
@@ -146,6 +180,9 @@ func (t *dtx) row(ctx context.Context, notFound error, dest []any, query string,
 
 // each runs scan on every row of the query.
 func (t *dtx) each(ctx context.Context, scan func(pgx.Rows) error, query string, args ...any) error {
+	if unstorable(args) {
+		return nil
+	}
 	rows, err := t.tx.Query(ctx, query, args...)
 	if err != nil {
 		return translate(ctx, err)

@@ -86,12 +86,12 @@ func TestR11_1HostileNamesAndTimes(t *testing.T) {
 	}
 	for _, tc := range calls {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(t, f.Store.DB())
+			before := snapshot(t, f.RequireSQLite(t).DB())
 			err := f.Store.Update(ctx, tc.op)
 			if !errors.Is(err, vetshare.ErrInvalid) {
 				t.Errorf("%v, want ErrInvalid", err)
 			}
-			if snapshot(t, f.Store.DB()) != before {
+			if snapshot(t, f.RequireSQLite(t).DB()) != before {
 				t.Error("the refused call changed the database")
 			}
 		})

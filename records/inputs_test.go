@@ -153,13 +153,13 @@ func TestR11_1BadInputChangesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := snapshot(t, f.Store.DB())
+			before := snapshot(t, f.RequireSQLite(t).DB())
 			var opErr error
 			err := f.Store.Update(ctx, func(tx *vetshare.Tx) error { opErr = tc.op(tx); return opErr })
 			if !errors.Is(opErr, tc.want) || !errors.Is(err, tc.want) {
 				t.Errorf("got %v, want %v", opErr, tc.want)
 			}
-			if after := snapshot(t, f.Store.DB()); after != before {
+			if after := snapshot(t, f.RequireSQLite(t).DB()); after != before {
 				t.Error("the database changed")
 			}
 		})
@@ -169,7 +169,7 @@ func TestR11_1BadInputChangesNothing(t *testing.T) {
 // R11.2: an operation is atomic when the context is cancelled part way.
 func TestR11_2AtomicOnCancel(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeAutomatic})
-	before := snapshot(t, f.Store.DB())
+	before := snapshot(t, f.RequireSQLite(t).DB())
 	cctx, cancel := context.WithCancel(ctx)
 	err := f.Store.Update(cctx, func(tx *vetshare.Tx) error {
 		if _, _, err := records.CreateClient(cctx, tx, f.Actor(0), vetshare.Client{LastName: "Half"}); err != nil {
@@ -182,7 +182,7 @@ func TestR11_2AtomicOnCancel(t *testing.T) {
 	if err == nil {
 		t.Fatal("Update succeeded after its context was cancelled")
 	}
-	if snapshot(t, f.Store.DB()) != before {
+	if snapshot(t, f.RequireSQLite(t).DB()) != before {
 		t.Error("a cancelled transaction left changes")
 	}
 }
@@ -203,7 +203,7 @@ func TestR11_2AtomicOnProcessDeath(t *testing.T) {
 		os.Exit(4)
 	}
 	f := fixture.New(t, fixture.Options{Accounts: 1})
-	before := snapshot(t, f.Store.DB())
+	before := snapshot(t, f.RequireSQLite(t).DB())
 	cmd := exec.Command(os.Args[0], "-test.run=^TestR11_2AtomicOnProcessDeath$")
 	cmd.Env = append(os.Environ(), "VETSHARE_DIE_IN_TX="+f.Path)
 	err := cmd.Run()
@@ -211,7 +211,7 @@ func TestR11_2AtomicOnProcessDeath(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
 		t.Fatalf("child: %v, want exit 3 inside the transaction", err)
 	}
-	if snapshot(t, f.Store.DB()) != before {
+	if snapshot(t, f.RequireSQLite(t).DB()) != before {
 		t.Error("a transaction of a dead process left changes")
 	}
 }
@@ -220,6 +220,7 @@ func TestR11_2AtomicOnProcessDeath(t *testing.T) {
 // the file busy waits within its context, and nothing fails.
 func TestR11_3BusyIsWaitedOn(t *testing.T) {
 	f := fixture.New(t, fixture.Options{Accounts: 1})
+	fixture.SkipOnPostgres(t, "two SQLite stores on one file; the postgres module has its own concurrency tests")
 	s2, err := sqlite.Open(ctx, f.Path)
 	if err != nil {
 		t.Fatal(err)

@@ -759,7 +759,7 @@ func BenchmarkAddUsage(b *testing.B) {
 	})
 
 	// The baseline: the same rows, with statements prepared once, in one transaction each.
-	db := f.Store.DB()
+	db := f.RequireSQLite(b).DB()
 	prep := func(q string) *sql.Stmt {
 		st, err := db.Prepare(q)
 		if err != nil {

@@ -10,7 +10,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,7 +18,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/billing"
 	"github.com/vetshare/vetshare/records"
-	"github.com/vetshare/vetshare/sqlite"
 	"github.com/vetshare/vetshare/vetsharetest"
 )
 
@@ -32,7 +30,8 @@ const crashEnv = "VETSHARE_CRASH_WRITER"
 // crashPlan is what the writer is told: the file, the clinics of one automatic group of three
 // with their admin and vaccines, the clients it may bill and treat, and its random seed.
 type crashPlan struct {
-	Path    string
+	Path    string // the SQLite file, or the application role's connection string on PostgreSQL
+	Inspect string // on PostgreSQL, the owner role's connection string, which reads every row
 	Clinics []vetshare.AccountID
 	Admin   vetshare.UserID
 	Items   []vetshare.ItemID // Items[i] is clinic i's
@@ -56,8 +55,13 @@ func TestR11_2CrashLosesNothing(t *testing.T) {
 		return
 	}
 	start := time.Now()
-	plan := crashPlan{Path: filepath.Join(t.TempDir(), "crash.db")}
-	s := vetsharetest.OpenFile(t, plan.Path)
+	var plan crashPlan
+	plan.Path, plan.Inspect = crashTarget(t)
+	st, closeStore, err := openTarget(context.Background(), plan.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &vetsharetest.Store{Engine: st, Clock: vetshare.NewTickClock(vetsharetest.Start())}
 	p := s.NewPractice(t, 3, vetshare.ModeAutomatic)
 	plan.Clinics, plan.Admin = p.ClinicIDs(), p.Admin.ID
 	for _, it := range vaccines(t, s, p) {
@@ -67,7 +71,7 @@ func TestR11_2CrashLosesNothing(t *testing.T) {
 		c, _, pets := s.Client(t, p.Actor(i%3), vetshare.Client{LastName: "Rogers", FirstName: fmt.Sprint("Shaggy ", i)}, vetshare.Patient{Name: fmt.Sprint("Scooby ", i)})
 		plan.Clients, plan.Pets = append(plan.Clients, c.ID), append(plan.Pets, pets[0].ID)
 	}
-	if err := s.Close(); err != nil {
+	if err := closeStore(); err != nil {
 		t.Fatal(err)
 	}
 
@@ -95,8 +99,8 @@ func TestR11_2CrashLosesNothing(t *testing.T) {
 	if ops == 0 {
 		t.Fatal("the writer never got an operation acknowledged")
 	}
-	t.Logf("%d kills (%d inside a transaction), %d acknowledged operations (%d clients, %d usages, %d payments, %d moves), none lost, in %v",
-		*kills, midWrite, ops, len(acked["client"]), len(acked["usage"]), len(acked["payment"]), len(acked["move"]), time.Since(start).Round(time.Millisecond))
+	t.Logf("%s: %d kills (%d inside a transaction), %d acknowledged operations (%d clients, %d usages, %d payments, %d moves), none lost, in %v",
+		engineName, *kills, midWrite, ops, len(acked["client"]), len(acked["usage"]), len(acked["payment"]), len(acked["move"]), time.Since(start).Round(time.Millisecond))
 }
 
 // runAndKill starts the writer, kills it at a random moment and returns the lines it printed in
@@ -170,7 +174,7 @@ func crashWriter(planJSON string) {
 		fail(err)
 	}
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, plan.Path)
+	s, _, err := openTarget(ctx, plan.Path)
 	if err != nil {
 		fail(err)
 	}
@@ -238,17 +242,17 @@ func crashWriter(planJSON string) {
 // checkAfterCrash opens the file as the next process would and checks it.
 func checkAfterCrash(t *testing.T, plan crashPlan, acked map[string][]string) {
 	t.Helper()
-	s, err := sqlite.Open(context.Background(), plan.Path)
+	s, closeStore, err := openTarget(context.Background(), plan.Path)
 	if err != nil {
-		t.Fatalf("opening the file after a kill: %v", err)
+		t.Fatalf("opening the database after a kill: %v", err)
 	}
-	defer s.Close()
-	db := s.DB()
+	defer closeStore()
+	db := inspectTarget(t, s, plan.Inspect)
 	checkDatabase(t, s, db)
 
 	set := func(query string) map[string]bool {
 		m := map[string]bool{}
-		for _, v := range column[string](t, db, query) {
+		for _, v := range column[string](t, db, sq(query)) {
 			m[v] = true
 		}
 		return m
@@ -287,7 +291,7 @@ func checkAfterCrash(t *testing.T, plan crashPlan, acked map[string][]string) {
 			AND (SELECT COUNT(*) FROM vetshare_records m WHERE m.kind = 'usage' AND m.text = r.text AND m.patient_id = r.patient_id AND m.created_at = r.removed_at) <> 1`},
 		{"a client not shared with all three clinics", `SELECT client_id FROM vetshare_client_entries GROUP BY client_id HAVING COUNT(*) <> 3`},
 	} {
-		if bad := column[string](t, db, inv.query); len(bad) > 0 {
+		if bad := column[string](t, db, sq(inv.query)); len(bad) > 0 {
 			t.Errorf("half done: %s: %d, %.3q", inv.name, len(bad), bad)
 		}
 	}

@@ -10,7 +10,6 @@ import (
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txn"
-	"github.com/vetshare/vetshare/vetsharetest"
 )
 
 // injectedError is the failure the fault injection gives the k-th storage call.
@@ -51,14 +50,14 @@ func hooked(ctx context.Context, s vetshare.Store, o op, commit bool, before fun
 // half of itself here.
 func TestR11_2EveryDriverFailureLeavesNothing(t *testing.T) {
 	start := time.Now()
-	s := vetsharetest.Open(t)
+	s, db := newStore(t)
 	w := newWorld(t, s)
 	ctx := context.Background()
 	faults := 0
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			o := sc.prepare(t, w)
-			before := snapshot(t, s.DB())
+			before := snapshot(t, db)
 			n, updateErr, opErr := hooked(ctx, s, o, false, func(int, string) error { return nil })
 			if opErr != nil || !errors.Is(updateErr, errRollback) {
 				t.Fatalf("without a fault: %v (Update: %v)", opErr, updateErr)
@@ -89,13 +88,13 @@ func TestR11_2EveryDriverFailureLeavesNothing(t *testing.T) {
 				case !errors.Is(updateErr, fired):
 					t.Errorf("%s failed (call %d of %d): Update returned %v, not the operation's error", fired.Method, k, n, updateErr)
 				}
-				if after := snapshot(t, s.DB()); after != before {
+				if after := snapshot(t, db); after != before {
 					t.Fatalf("%s failed (call %d of %d): the database changed", fired.Method, k, n)
 				}
 			}
 			t.Logf("%d storage calls, each failed in turn", n)
 		})
 	}
-	checkDatabase(t, s, s.DB())
-	t.Logf("%d operations, %d faults injected, in %v", len(scenarios), faults, time.Since(start).Round(time.Millisecond))
+	checkDatabase(t, s, db)
+	t.Logf("%s: %d operations, %d faults injected, in %v", engineName, len(scenarios), faults, time.Since(start).Round(time.Millisecond))
 }

@@ -46,7 +46,7 @@ func BenchmarkCreateClientAutomatic10(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
-		db := f.Store.DB()
+		db := f.SQLite.DB()
 		ids := f.AccountIDs()
 		for i := 0; b.Loop(); i++ {
 			now := time.Now()
@@ -162,7 +162,7 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 		}
 		return nil
 	})
-	db := f.Store.DB()
+	db := f.SQLite.DB()
 	tx, err := db.BeginTx(bctx, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -199,7 +199,7 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 func BenchmarkShareClient(b *testing.B) {
 	for _, recs := range []int{10, 10000} {
 		f, ids := shareFixture(b, 1, recs)
-		db := f.Store.DB()
+		db := f.SQLite.DB()
 		unshare := func() {
 			b.StopTimer()
 			if _, err := db.Exec(`DELETE FROM vetshare_client_entries WHERE account_id = ?`, f.Accounts[1].ID); err != nil {
@@ -252,7 +252,7 @@ func BenchmarkHistoryNonOrigin(b *testing.B) {
 		}
 	})
 	b.Run("baseline", func(b *testing.B) {
-		db := f.Store.DB()
+		db := f.SQLite.DB()
 		for b.Loop() {
 			rows, err := db.QueryContext(bctx, `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
 				r.removed_at, r.removed_by, r.removed_account, r.removed_reason FROM vetshare_records r JOIN vetshare_patients p ON p.id = r.patient_id
@@ -321,7 +321,7 @@ var firstNames = []string{"James", "Mary", "John", "Patricia", "Robert", "Jennif
 	"Chloé", "Noël", "André", "Søren", "Łukasz", "Ana", "Luis"}
 
 func bulkClients(f *fixture.Fixture, n int) error {
-	db := f.Store.DB()
+	db := f.SQLite.DB()
 	rng := rand.New(rand.NewPCG(1, 2))
 	tx, err := db.BeginTx(bctx, nil)
 	if err != nil {
@@ -381,7 +381,7 @@ func BenchmarkCandidates1M(b *testing.B) {
 		percentiles(b, ds)
 	})
 	b.Run("baseline", func(b *testing.B) {
-		db := f.Store.DB()
+		db := f.SQLite.DB()
 		var ds []time.Duration
 		for i := 0; b.Loop(); i++ {
 			start := time.Now()
