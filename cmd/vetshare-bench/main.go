@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -41,9 +42,13 @@ func main() {
 
 // stats summarizes one side of a workload. Times are microseconds.
 type stats struct {
-	N          int     `json:"n"`
-	P50        float64 `json:"p50_us"`
-	P99        float64 `json:"p99_us"`
+	N   int     `json:"n"`
+	P50 float64 `json:"p50_us"`
+	P99 float64 `json:"p99_us"`
+	// Ckpt counts the samples during which the write-ahead log was checkpointed and restarted
+	// (its length in the wal-index fell), and P99NoCkpt is p99 without them.
+	Ckpt       int     `json:"checkpoint_samples"`
+	P99NoCkpt  float64 `json:"p99_no_checkpoint_us"`
 	Mean       float64 `json:"mean_us"`
 	PerSec     float64 `json:"ops_per_s"`
 	RowsPerSec float64 `json:"rows_per_s,omitempty"`
@@ -62,15 +67,16 @@ type result struct {
 }
 
 type report struct {
-	Machine    machine        `json:"machine"`
-	Command    string         `json:"command"`
-	Size       gen.Size       `json:"size"`
-	Seed       int64          `json:"seed"`
-	Runs       int            `json:"runs"`
-	Generation generation     `json:"generation"`
-	Results    []*result      `json:"results"`
-	At         time.Time      `json:"at"`
-	Extra      map[string]any `json:"extra,omitempty"`
+	Machine     machine        `json:"machine"`
+	Calibration calibration    `json:"calibration"`
+	Command     string         `json:"command"`
+	Size        gen.Size       `json:"size"`
+	Seed        int64          `json:"seed"`
+	Runs        int            `json:"runs"`
+	Generation  generation     `json:"generation"`
+	Results     []*result      `json:"results"`
+	At          time.Time      `json:"at"`
+	Extra       map[string]any `json:"extra,omitempty"`
 }
 
 type generation struct {
@@ -187,6 +193,11 @@ func run() error {
 	if err := p.prepare(ctx, p.r, append(readQueries, domainReadQueries...)...); err != nil {
 		return err
 	}
+	rep.Calibration, err = calibrate(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "calibration: %s\n", rep.Calibration)
 	e := &env{m: m, st: st, p: p, runs: *runs, scale: *scale, path: path}
 	if err := e.setupDomains(ctx); err != nil {
 		return err
@@ -220,8 +231,8 @@ func run() error {
 		if w.judge != nil {
 			res.Met, res.Note = w.judge(res, all)
 		}
-		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s | baseline p50 %s p99 %s | ratio %.2f %s\n", res.Name,
-			dur(res.Op.P50), dur(res.Op.P99), dur(res.Base.P50), dur(res.Base.P99), res.Ratio, metWord(res))
+		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
+			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, dur(res.Op.P99NoCkpt), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
 	}
 	rep.Extra = e.extra
 	writeTable(os.Stdout, rep)
@@ -242,7 +253,7 @@ func run() error {
 // measure runs a workload: warm-up, then runs of timed operations and baseline operations.
 func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	runtime.GC()
-	var opT, baseT []time.Duration
+	var opT, baseT []sample
 	var opRows, baseRows int
 	var opTotal, baseTotal time.Duration
 	oi, bi := 0, 0
@@ -256,40 +267,64 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		oi, bi = oi+1, bi+1
 	}
 	// The two sides alternate in blocks of a few operations, so that both meet the same
-	// conditions of a shared machine; each side's throughput counts its own time only.
+	// conditions of a shared machine, and the side that goes first changes every block, so
+	// that neither always follows the other's writes; each side's throughput counts its own
+	// time only.
 	const block = 10
-	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]time.Duration, rows *int, total *time.Duration) error {
+	shm := e.path + "-shm"
+	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]sample, rows *int, total *time.Duration) error {
+		before := walFrames(shm)
 		t := time.Now()
 		n, err := f(ctx, *i)
 		d := time.Since(t)
 		if err != nil {
 			return fmt.Errorf("%s %d: %w", name, *i, err)
 		}
-		*ts, *rows, *total = append(*ts, d), *rows+n, *total+d
+		*ts, *rows, *total = append(*ts, sample{d, walFrames(shm) < before}), *rows+n, *total+d
 		*i++
 		return nil
 	}
+	nblock := 0
 	for run := range e.runs {
-		if w.prepare != nil {
-			if err := w.prepare(ctx, "op", run); err != nil {
-				return nil, err
+		// prepare runs before a side's first block of the run, not before both sides' (a
+		// backfill's prepare adds the account that the next side fills).
+		var prepared [2]bool
+		side := func(k int, f func() error) error {
+			if w.prepare != nil && !prepared[k] {
+				prepared[k] = true
+				if err := w.prepare(ctx, [2]string{"op", "baseline"}[k], run); err != nil {
+					return err
+				}
 			}
+			return f()
 		}
 		for done := 0; done < w.iters; done += block {
-			for range min(block, w.iters-done) {
-				if err := one("op", w.op, &oi, &opT, &opRows, &opTotal); err != nil {
-					return nil, err
-				}
+			k := min(block, w.iters-done)
+			sides := [2]func() error{
+				func() error {
+					for range k {
+						if err := one("op", w.op, &oi, &opT, &opRows, &opTotal); err != nil {
+							return err
+						}
+					}
+					return nil
+				},
+				func() error {
+					for range k {
+						if err := one("baseline", w.base, &bi, &baseT, &baseRows, &baseTotal); err != nil {
+							return err
+						}
+					}
+					return nil
+				},
 			}
-			if w.prepare != nil && done == 0 {
-				if err := w.prepare(ctx, "baseline", run); err != nil {
-					return nil, err
-				}
+			first := nblock % 2
+			nblock++
+			if err := side(first, sides[first]); err != nil {
+				return nil, err
 			}
-			for range min(block, w.iters-done) {
-				if err := one("baseline", w.base, &bi, &baseT, &baseRows, &baseTotal); err != nil {
-					return nil, err
-				}
+			if err := side(1-first, sides[1-first]); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -302,13 +337,49 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	return res, nil
 }
 
-func summarize(ts []time.Duration, rows int, total time.Duration) stats {
-	if len(ts) == 0 {
+// sample is one timed operation; ckpt is set when the log was checkpointed and restarted
+// during it.
+type sample struct {
+	d    time.Duration
+	ckpt bool
+}
+
+// walFrames reads the length of the write-ahead log in frames from the wal-index header
+// (mxFrame, byte 16, native order); 0 when it cannot.
+func walFrames(shm string) uint32 {
+	f, err := os.Open(shm)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	var b [4]byte
+	if _, err := f.ReadAt(b[:], 16); err != nil {
+		return 0
+	}
+	return binary.NativeEndian.Uint32(b[:])
+}
+
+func summarize(samples []sample, rows int, total time.Duration) stats {
+	if len(samples) == 0 {
 		return stats{}
+	}
+	var ts, clean []time.Duration
+	ckpt := 0
+	for _, x := range samples {
+		ts = append(ts, x.d)
+		if x.ckpt {
+			ckpt++
+		} else {
+			clean = append(clean, x.d)
+		}
 	}
 	s := slices.Clone(ts)
 	slices.Sort(s)
-	q := func(p float64) float64 {
+	slices.Sort(clean)
+	q := func(s []time.Duration, p float64) float64 {
+		if len(s) == 0 {
+			return 0
+		}
 		i := int(p*float64(len(s))+0.5) - 1
 		return float64(s[min(max(i, 0), len(s)-1)]) / 1e3
 	}
@@ -316,7 +387,8 @@ func summarize(ts []time.Duration, rows int, total time.Duration) stats {
 	for _, d := range s {
 		sum += d
 	}
-	st := stats{N: len(s), P50: q(0.50), P99: q(0.99), Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
+	st := stats{N: len(s), P50: q(s, 0.50), P99: q(s, 0.99), Ckpt: ckpt, P99NoCkpt: q(clean, 0.99),
+		Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
 	if rows > 0 {
 		st.RowsPerSec = float64(rows) / total.Seconds()
 	}
@@ -357,8 +429,8 @@ func rate(x float64) string {
 }
 
 func writeTable(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | target | met |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | checkpointed samples op / base | op p99 without them | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.Results {
 		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
 		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
@@ -368,8 +440,8 @@ func writeTable(w io.Writer, rep *report) {
 		if r.Note != "" {
 			note += " (" + r.Note + ")"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, r.Target, note)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %d / %d | %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, r.Op.Ckpt, r.Base.Ckpt, dur(r.Op.P99NoCkpt), r.Target, note)
 	}
 }
 
@@ -382,6 +454,7 @@ func writeMarkdown(path string, rep *report) error {
 	m := rep.Machine
 	fmt.Fprintf(&b, "Machine: %s, %d CPUs (`nproc`), %s memory, %s, %s/%s; load average %s at the start.\n\n",
 		m.CPU, m.NumCPU, m.Memory, m.GoVersion, m.OS, m.Arch, m.LoadAvg)
+	fmt.Fprintf(&b, "Calibration at the start: %s.\n\n", rep.Calibration)
 	g := rep.Generation
 	c := g.Counts
 	fmt.Fprintf(&b, "Data set `%s` (seed %d): %d owners, %d accounts, %d users, %d clients, %d client entries, %d patients, %d records, %d audit entries",
@@ -396,7 +469,9 @@ func writeMarkdown(path string, rep *report) error {
 	}
 	fmt.Fprintf(&b, ".\nGenerated through the operations in %s: %d rows, **%.0f rows/s**, %d operations in %d transactions; peak memory (RSS) %d MiB; file %d MiB.\n\n",
 		g.Elapsed.Round(time.Second), g.Rows, g.RowsPerSec, c.Ops, c.Txs, g.PeakRSS>>20, g.FileBytes>>20)
-	fmt.Fprintf(&b, "%d runs per workload; ratio = operation p50 / baseline p50 (backfill: total time / baseline total time).\n\n", rep.Runs)
+	fmt.Fprintf(&b, "%d runs per workload; ratio = operation p50 / baseline p50 (backfill: total time / baseline total time). "+
+		"Operation and baseline alternate in blocks of ten, the side that goes first changing every block. "+
+		"A checkpointed sample is one during which the write-ahead log was checkpointed and restarted.\n\n", rep.Runs)
 	writeTable(&b, rep)
 	b.WriteString("\n")
 	for _, r := range rep.Results {

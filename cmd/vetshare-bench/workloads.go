@@ -156,8 +156,9 @@ func (e *env) shareClient(name string, pool []vetshare.ClientID) *workload {
 			}
 			return 2, e.st.Update(ctx, func(tx *vetshare.Tx) error {
 				en, err := sharing.ShareClient(ctx, tx, actor, opPool[i])
-				if err == nil && en.Via != vetshare.ViaManual {
-					err = errors.New("fixture was already shared")
+				// The entry must be made now: a fixture shared before (-reuse) would time a no-op.
+				if err == nil && (en.Via != vetshare.ViaManual || !en.CreatedAt.Equal(tx.Now())) {
+					err = errors.New("fixture was already shared (fixtures are used up: generate a fresh data set)")
 				}
 				return err
 			})
