@@ -47,7 +47,10 @@ type stats struct {
 	P99 float64 `json:"p99_us"`
 	// Ckpt counts the samples during which the write-ahead log was checkpointed and restarted
 	// (its length in the wal-index fell), and P99NoCkpt is p99 without them.
-	Ckpt       int     `json:"checkpoint_samples"`
+	Ckpt int `json:"checkpoint_samples"`
+	// Allocs is the mean number of heap allocations per operation (runtime.MemStats.Mallocs
+	// over each block, read outside the timed samples).
+	Allocs     float64 `json:"allocs_per_op"`
 	P99NoCkpt  float64 `json:"p99_no_checkpoint_us"`
 	Mean       float64 `json:"mean_us"`
 	PerSec     float64 `json:"ops_per_s"`
@@ -60,10 +63,14 @@ type result struct {
 	Target string  `json:"target"`
 	Op     stats   `json:"op"`
 	Base   stats   `json:"baseline"`
+	Limit  *stats  `json:"limit,omitempty"`
 	Ratio  float64 `json:"ratio"`
-	Met    bool    `json:"met"`
-	Note   string  `json:"note,omitempty"`
-	Rows   int     `json:"rows_per_op,omitempty"`
+	// LimitRatio is op p50 / limit p50, and LimitP99Ratio op p99 / limit p99.
+	LimitRatio    float64 `json:"limit_ratio,omitempty"`
+	LimitP99Ratio float64 `json:"limit_p99_ratio,omitempty"`
+	Met           bool    `json:"met"`
+	Note          string  `json:"note,omitempty"`
+	Rows          int     `json:"rows_per_op,omitempty"`
 }
 
 type report struct {
@@ -187,10 +194,10 @@ func run() error {
 	r.SetMaxIdleConns(sqlite.ReadConns)
 	p := &plain{w: st.DB(), r: r}
 	defer p.close()
-	if err := p.prepare(ctx, p.w, append(writeQueries, domainWriteQueries...)...); err != nil {
+	if err := p.prepare(ctx, p.w, append(append(writeQueries, domainWriteQueries...), limitWriteQueries...)...); err != nil {
 		return err
 	}
-	if err := p.prepare(ctx, p.r, append(readQueries, domainReadQueries...)...); err != nil {
+	if err := p.prepare(ctx, p.r, append(append(readQueries, domainReadQueries...), limitReadQueries...)...); err != nil {
 		return err
 	}
 	rep.Calibration, err = calibrate(ctx, d)
@@ -233,6 +240,10 @@ func run() error {
 		}
 		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
 			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, dur(res.Op.P99NoCkpt), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
+		fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
+		if res.Limit != nil {
+			fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
+		}
 	}
 	rep.Extra = e.extra
 	writeTable(os.Stdout, rep)
@@ -253,10 +264,10 @@ func run() error {
 // measure runs a workload: warm-up, then runs of timed operations and baseline operations.
 func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	runtime.GC()
-	var opT, baseT []sample
-	var opRows, baseRows int
-	var opTotal, baseTotal time.Duration
-	oi, bi := 0, 0
+	var opT, baseT, limT []sample
+	var opRows, baseRows, limRows int
+	var opTotal, baseTotal, limTotal time.Duration
+	oi, bi, li := 0, 0, 0
 	for range w.warm {
 		if _, err := w.op(ctx, oi); err != nil {
 			return nil, fmt.Errorf("warm-up: %w", err)
@@ -264,12 +275,17 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		if _, err := w.base(ctx, bi); err != nil {
 			return nil, fmt.Errorf("baseline warm-up: %w", err)
 		}
+		if w.limit != nil {
+			if _, err := w.limit(ctx, li); err != nil {
+				return nil, fmt.Errorf("limit warm-up: %w", err)
+			}
+			li++
+		}
 		oi, bi = oi+1, bi+1
 	}
-	// The two sides alternate in blocks of a few operations, so that both meet the same
-	// conditions of a shared machine, and the side that goes first changes every block, so
-	// that neither always follows the other's writes; each side's throughput counts its own
-	// time only.
+	// The sides alternate in blocks of a few operations, so that all meet the same conditions
+	// of a shared machine, and the side that goes first changes every block, so that none
+	// always follows another's writes; each side's throughput counts its own time only.
 	const block = 10
 	shm := e.path + "-shm"
 	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]sample, rows *int, total *time.Duration) error {
@@ -284,55 +300,62 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		*i++
 		return nil
 	}
+	type sideT struct {
+		name   string
+		f      func(context.Context, int) (int, error)
+		i      *int
+		ts     *[]sample
+		rows   *int
+		total  *time.Duration
+		allocs *uint64
+	}
+	var opA, baseA, limA uint64
+	sides := []sideT{{"op", w.op, &oi, &opT, &opRows, &opTotal, &opA}, {"baseline", w.base, &bi, &baseT, &baseRows, &baseTotal, &baseA}}
+	if w.limit != nil {
+		sides = append(sides, sideT{"limit", w.limit, &li, &limT, &limRows, &limTotal, &limA})
+	}
+	var ms runtime.MemStats
 	nblock := 0
 	for run := range e.runs {
-		// prepare runs before a side's first block of the run, not before both sides' (a
-		// backfill's prepare adds the account that the next side fills).
-		var prepared [2]bool
-		side := func(k int, f func() error) error {
-			if w.prepare != nil && !prepared[k] {
-				prepared[k] = true
-				if err := w.prepare(ctx, [2]string{"op", "baseline"}[k], run); err != nil {
-					return err
-				}
-			}
-			return f()
-		}
+		// prepare runs before a side's first block of the run, not before every side's (a
+		// backfill's prepare adds the account that the next side fills). The limit side has
+		// no prepare: only workloads without one have a limit.
+		prepared := map[string]bool{}
 		for done := 0; done < w.iters; done += block {
 			k := min(block, w.iters-done)
-			sides := [2]func() error{
-				func() error {
-					for range k {
-						if err := one("op", w.op, &oi, &opT, &opRows, &opTotal); err != nil {
-							return err
-						}
-					}
-					return nil
-				},
-				func() error {
-					for range k {
-						if err := one("baseline", w.base, &bi, &baseT, &baseRows, &baseTotal); err != nil {
-							return err
-						}
-					}
-					return nil
-				},
-			}
-			first := nblock % 2
+			first := nblock % len(sides)
 			nblock++
-			if err := side(first, sides[first]); err != nil {
-				return nil, err
-			}
-			if err := side(1-first, sides[1-first]); err != nil {
-				return nil, err
+			for j := range sides {
+				sd := sides[(first+j)%len(sides)]
+				if w.prepare != nil && sd.name != "limit" && !prepared[sd.name] {
+					prepared[sd.name] = true
+					if err := w.prepare(ctx, sd.name, run); err != nil {
+						return nil, err
+					}
+				}
+				runtime.ReadMemStats(&ms)
+				before := ms.Mallocs
+				for range k {
+					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
+						return nil, err
+					}
+				}
+				runtime.ReadMemStats(&ms)
+				*sd.allocs += ms.Mallocs - before
 			}
 		}
 	}
 	res := &result{Name: w.name, Desc: w.desc, Target: w.target, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
+	res.Op.Allocs, res.Base.Allocs = float64(opA)/float64(max(len(opT), 1)), float64(baseA)/float64(max(len(baseT), 1))
 	if w.iters == 1 {
 		res.Ratio = res.Op.Mean / res.Base.Mean
 	} else {
 		res.Ratio = res.Op.P50 / res.Base.P50
+	}
+	if w.limit != nil {
+		l := summarize(limT, limRows, limTotal)
+		l.Allocs = float64(limA) / float64(max(len(limT), 1))
+		res.Limit, res.LimitRatio, res.LimitP99Ratio = &l, res.Op.P50/l.P50, res.Op.P99/l.P99
 	}
 	return res, nil
 }
@@ -429,8 +452,8 @@ func rate(x float64) string {
 }
 
 func writeTable(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | checkpointed samples op / base | op p99 without them | target | met |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | allocs/op op / base / limit | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.Results {
 		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
 		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
@@ -440,8 +463,13 @@ func writeTable(w io.Writer, rep *report) {
 		if r.Note != "" {
 			note += " (" + r.Note + ")"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %d / %d | %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, r.Op.Ckpt, r.Base.Ckpt, dur(r.Op.P99NoCkpt), r.Target, note)
+		lim, limAllocs := "— | — | — | —", "—"
+		if r.Limit != nil {
+			lim = fmt.Sprintf("%s | %s | %.2f | %.2f", dur(r.Limit.P50), dur(r.Limit.P99), r.LimitRatio, r.LimitP99Ratio)
+			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, dur(r.Op.P99NoCkpt), r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
 	}
 }
 

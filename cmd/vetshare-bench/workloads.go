@@ -51,6 +51,8 @@ type workload struct {
 	prepare func(ctx context.Context, side string, run int) error
 	op      func(ctx context.Context, i int) (rows int, err error)
 	base    func(ctx context.Context, i int) (rows int, err error)
+	// limit, when set, is the same work in tuned raw SQL with the fewest statements (limit.go).
+	limit func(ctx context.Context, i int) (rows int, err error)
 	// judge says whether the target is met, given this workload's result and the others'.
 	judge func(r *result, all map[string]*result) (bool, string)
 }
@@ -131,6 +133,9 @@ func (e *env) createClient() *workload {
 				}
 				return q.audit(gOwner, a, "client.share", "client:"+string(id), map[string]any{"via": vetshare.ViaAutomatic, "to": to})
 			})
+		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			return 12, e.p.update(ctx, func(q *ptx) error { return q.limitCreateClient(actor(i), person(1_000_000+i)) })
 		},
 	}
 }
