@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"fmt"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -13,22 +11,22 @@ import (
 	"github.com/vetshare/vetshare"
 )
 
-// CheckpointFrames is the size of write-ahead log, in pages, past which the checkpointer of
-// [Open] copies the log into the database: SQLite's own default for automatic checkpoints.
-const CheckpointFrames = 1000
-
-// checkpointEvery is how often the checkpointer looks at the log when no commit of the store
-// told it to: the host may write through [Store.DB], whose connection does not checkpoint.
-const checkpointEvery = time.Second
+// CheckpointInterval is the longest the checkpointer of [Open] lets committed transactions
+// wait in the write-ahead log before it copies them into the database.
+const CheckpointInterval = 100 * time.Millisecond
 
 // checkpointer runs the checkpoints of a store made by [Open], on a connection of its own, so
 // that no request pays for one. SQLite's automatic checkpoint runs inside the commit that
 // takes the log past 1,000 pages: that request then copies the log into the database and
 // syncs both, which made every write's p99 6 to 16 times its median (issue 16). The write
 // connection runs wal_autocheckpoint(0) instead, and after each commit the store tells the
-// checkpointer, which reads the log's length from the shared-memory index and runs a PASSIVE
-// checkpoint (it never waits for a reader or the writer) once the log passes
-// [CheckpointFrames] pages.
+// checkpointer, which runs a PASSIVE checkpoint (it never waits for a reader or the writer)
+// at most every [CheckpointInterval] while commits come, and once a second in any case (the
+// host may write through [Store.DB], whose commits do not tell it). The log then restarts
+// from its beginning at the next write, so it stays as small as the writes of an interval.
+//
+// It does not read the log's length from the wal-index file: opening and closing that file
+// in the process would release the POSIX locks SQLite's own connections hold on it.
 //
 // It is the one goroutine vetshare starts, against the house rule that Open starts none: a
 // checkpoint has to run somewhere, and the alternatives are inside a request (the stall this
@@ -36,18 +34,17 @@ const checkpointEvery = time.Second
 // touches nothing but the store's own file, and [Store.Close] stops it and waits for it.
 type checkpointer struct {
 	db   *sql.DB
-	shm  string // the -shm file: its header holds the log's length in frames
 	wake chan struct{}
 	done chan struct{}
 	wg   sync.WaitGroup
-	runs atomic.Int64 // checkpoints run without error, for tests
+	runs atomic.Int64 // checkpoints run without error
 }
 
-func startCheckpointer(db *sql.DB, wal, shm string) *checkpointer {
+func startCheckpointer(db *sql.DB) *checkpointer {
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(0)
-	c := &checkpointer{db: db, shm: shm, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	c := &checkpointer{db: db, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -63,20 +60,21 @@ func (c *checkpointer) kick() {
 
 func (c *checkpointer) loop() {
 	defer c.wg.Done()
-	tick := time.NewTicker(checkpointEvery)
+	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
 		select {
 		case <-c.done:
 			return
 		case <-c.wake:
+			// Let the commits of an interval gather, then copy them at once.
+			select {
+			case <-c.done:
+				return
+			case <-time.After(CheckpointInterval):
+			}
 		case <-tick.C:
 		}
-		if n, ok := walFrames(c.shm); ok && n < CheckpointFrames {
-			continue
-		}
-		// The log is long, or its length could not be read: checkpoint. A PASSIVE
-		// checkpoint of a log already copied costs a read of the index.
 		// A failure (the disk is full, say) is met again by the next commit, whose own error
 		// the host sees; the checkpointer has no one to tell.
 		if _, _, err := checkpoint(context.Background(), c.db); err == nil {
@@ -92,21 +90,14 @@ func (c *checkpointer) stop() error {
 	return c.db.Close()
 }
 
-// walFrames reads the number of valid frames in the write-ahead log (mxFrame) from the header
-// of the shared-memory wal-index, which SQLite documents as its file format: the first header
-// copy starts the file, mxFrame is its 32-bit field at byte 16, in native byte order. It reads
-// no more than 4 bytes and takes no lock; a torn read only makes a checkpoint early or late.
-func walFrames(shm string) (uint32, bool) {
-	f, err := os.Open(shm)
-	if err != nil {
-		return 0, false
+// Checkpoints returns the number of checkpoints the store's own checkpointer has run (see
+// [Store.Checkpoint]); 0 for a store made by [OpenDB], which runs none. It is for monitoring
+// and benchmarks.
+func (s *Store) Checkpoints() int64 {
+	if s.ckpt == nil {
+		return 0
 	}
-	defer f.Close()
-	var b [4]byte
-	if _, err := f.ReadAt(b[:], 16); err != nil {
-		return 0, false
-	}
-	return binary.NativeEndian.Uint32(b[:]), true
+	return s.ckpt.runs.Load()
 }
 
 // checkpoint runs PRAGMA wal_checkpoint(PASSIVE) on db and returns the log's length and the

@@ -157,7 +157,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, vetshare.Op("sqlite.Open", err)
 	}
-	s.ckpt = startCheckpointer(c, path+"-wal", path+"-shm")
+	s.ckpt = startCheckpointer(c)
 	return s, nil
 }
 
