@@ -44,8 +44,82 @@ func qLimitEntries(n int) string {
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 
-var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit}
-var limitReadQueries = []string{qLimitTaskScope, qAssigned}
+const (
+	// History: the actor, the patient's client's entry in the actor's account, and the first
+	// page of records, in one statement.
+	qLimitHistory = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at,
+		r.created_at, r.seq, r.removed_at, r.removed_by, r.removed_account, r.removed_reason
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id AND u.active
+		JOIN vetshare_patients p ON p.id = ?3
+		JOIN vetshare_client_entries e ON e.account_id = m.account_id AND e.client_id = p.client_id
+		JOIN vetshare_records r ON r.patient_id = p.id
+		WHERE m.user_id = ?1 AND m.account_id = ?2 AND m.active AND r.removed_at IS NULL
+		ORDER BY r.given_at, r.seq LIMIT 51`
+	// ShareClient: everything it decides on in one read (the actor, whether the client is
+	// already in the account, whether a group member has it, the next number and seq, the last
+	// audit entry), then the entry and the audit entry.
+	qLimitShareRead = `SELECT m.active AND u.active, a.owner_id,
+		EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account_id = ?2 AND client_id = ?3),
+		EXISTS (SELECT 1 FROM vetshare_client_entries ce JOIN vetshare_group_members gm ON gm.account_id = ce.account_id
+			AND gm.group_id = me.group_id AND gm.left_at IS NULL WHERE ce.client_id = ?3),
+		(SELECT COALESCE(MAX(number), 0) + 1 FROM vetshare_client_entries WHERE account_id = ?2),
+		(SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?3),
+		(SELECT seq FROM vetshare_audit_log WHERE owner_id = a.owner_id ORDER BY seq DESC LIMIT 1),
+		(SELECT hash FROM vetshare_audit_log WHERE owner_id = a.owner_id ORDER BY seq DESC LIMIT 1)
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+		JOIN vetshare_accounts a ON a.id = m.account_id
+		JOIN vetshare_group_members me ON me.account_id = m.account_id AND me.left_at IS NULL
+		WHERE m.user_id = ?1 AND m.account_id = ?2`
+)
+
+var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1)}
+var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory}
+
+// limitHistory reads the first page of a patient's history as a: one statement.
+func (q *ptx) limitHistory(a vetshare.Actor, p vetshare.PatientID) (int, error) {
+	n := 0
+	err := q.each(qLimitHistory, []any{a.User, a.Account, p}, func(rows *sql.Rows) error {
+		var r vetshare.Record
+		var item, by, acct, reason sql.NullString
+		var given, created, seq int64
+		var removed sql.NullInt64
+		n++
+		return rows.Scan(&r.ID, &r.PatientID, &r.AccountID, &r.UserID, &r.Kind, &r.Text, &item, &r.Quantity, &given, &created, &seq,
+			&removed, &by, &acct, &reason)
+	})
+	if err == nil && n == 0 {
+		err = errors.New("limit: no history")
+	}
+	return min(n, 50), err
+}
+
+// limitShare shares client c into a's account: one read, two writes.
+func (q *ptx) limitShare(a vetshare.Actor, c vetshare.ClientID) error {
+	var active, already, inGroup bool
+	var owner vetshare.OwnerID
+	var next, cseq int64
+	var seq sql.NullInt64
+	var prev []byte
+	if err := q.row(qLimitShareRead, []any{a.User, a.Account, c}, &active, &owner, &already, &inGroup, &next, &cseq, &seq, &prev); err != nil {
+		return err
+	}
+	if !active || already || !inGroup {
+		return fmt.Errorf("limit: share: active %v, already shared %v, in the group %v", active, already, inGroup)
+	}
+	now := micros(q.now)
+	if _, err := q.exec(qLimitEntries(1), a.Account, c, next, string(vetshare.ViaManual), now, cseq); err != nil {
+		return err
+	}
+	d, _ := json.Marshal(map[string]any{"via": vetshare.ViaManual, "to": []vetshare.AccountID{a.Account}, "number": next})
+	if prev == nil {
+		prev = []byte{}
+	}
+	e := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
+		Subject: "client:" + string(c), Outcome: "ok", Detail: string(d), PrevHash: prev}
+	e.Hash = vetshare.AuditHash(e)
+	_, err := q.exec(qInsAudit, e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	return err
+}
 
 // limitCreateClient creates client c as a's in an automatic group: one read, three writes.
 func (q *ptx) limitCreateClient(a vetshare.Actor, c vetshare.Client) error {
