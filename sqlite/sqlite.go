@@ -389,7 +389,10 @@ type dtx struct {
 	pending  []string             // queries this transaction prepared for itself
 	local    map[string]*sql.Stmt // and their statements, reused within the transaction
 	readOnly bool                 // a View: statements other than queries are refused
-	host     bool                 // a host's own transaction (Store.Tx): it is never ended here
+	// nextNumber is, per account, the next client number, once this transaction has inserted
+	// an entry there (InsertClientEntry).
+	nextNumber map[vetshare.AccountID]int64
+	host       bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // errReadOnly is returned for a write in a View. It matches [vetshare.ErrNotPermitted].

@@ -238,7 +238,7 @@ func run() error {
 			res.Met, res.Note = w.judge(res, all)
 		}
 		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
-			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, dur(res.Op.P99NoCkpt), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
+			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
 		fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
 		if res.Limit != nil {
 			fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
@@ -401,6 +401,14 @@ func summarize(samples []sample, rows int, total time.Duration) stats {
 	return st
 }
 
+// p99Clean formats the p99 without checkpointed samples; — when every sample had one.
+func p99Clean(s stats) string {
+	if s.Ckpt >= s.N {
+		return "—"
+	}
+	return dur(s.P99NoCkpt)
+}
+
 // dur formats microseconds.
 func dur(us float64) string {
 	switch {
@@ -452,7 +460,7 @@ func writeTable(w io.Writer, rep *report) {
 			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, dur(r.Op.P99NoCkpt), r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Clean(r.Op), r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
 	}
 }
 
