@@ -72,7 +72,14 @@ const (
 		WHERE m.user_id = ?1 AND m.account_id = ?2`
 )
 
-var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1)}
+// A payment: the actor and the invoice in one read, then the payment (the schema's trigger
+// applies it).
+const qLimitPaymentRead = `SELECT m.active AND u.active, a.owner_id, i.account_id, i.client_id, i.status, i.currency, i.total, i.paid
+	FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+	JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_invoices i ON i.id = ?3
+	WHERE m.user_id = ?1 AND m.account_id = ?2`
+
+var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1), qLimitPaymentRead}
 var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory}
 
 // limitHistory reads the first page of a patient's history as a: one statement.
@@ -208,4 +215,23 @@ func (q *ptx) limitAssigned(a vetshare.Actor) (int, error) {
 			return r.Scan(&id, &acct, &kind, &title, &notes, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
 		})
 	return min(n, 50), err
+}
+
+// limitPayment pays invoice inv in full at a's counter: one read, one write.
+func (q *ptx) limitPayment(a vetshare.Actor, inv vetshare.Invoice, key string) error {
+	var active bool
+	var owner vetshare.OwnerID
+	var acct vetshare.AccountID
+	var client vetshare.ClientID
+	var status, currency string
+	var total, paid int64
+	if err := q.row(qLimitPaymentRead, []any{a.User, a.Account, inv.ID}, &active, &owner, &acct, &client, &status, &currency, &total, &paid); err != nil {
+		return err
+	}
+	if !active || acct != a.Account || status != "open" || total-paid < inv.Total {
+		return fmt.Errorf("limit: invoice %s cannot take the payment", inv.ID)
+	}
+	_, err := q.exec(qInsPayment, vetshare.NewID[vetshare.PaymentID](q.now), owner, key, acct, inv.ID, client,
+		string(vetshare.ChannelCounter), inv.Total, currency, a.Account, a.User, "card", "", micros(q.now))
+	return err
 }

@@ -316,8 +316,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	nblock := 0
 	for run := range e.runs {
 		// prepare runs before a side's first block of the run, not before every side's (a
-		// backfill's prepare adds the account that the next side fills). The limit side has
-		// no prepare: only workloads without one have a limit.
+		// backfill's prepare adds the account that the next side fills).
 		prepared := map[string]bool{}
 		for done := 0; done < w.iters; done += block {
 			k := min(block, w.iters-done)
@@ -325,7 +324,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 			nblock++
 			for j := range sides {
 				sd := sides[(first+j)%len(sides)]
-				if w.prepare != nil && sd.name != "limit" && !prepared[sd.name] {
+				if w.prepare != nil && !prepared[sd.name] {
 					prepared[sd.name] = true
 					if err := w.prepare(ctx, sd.name, run); err != nil {
 						return nil, err
