@@ -4,8 +4,8 @@
 // [Open] opens a database file with two pools: one write connection whose transactions begin
 // IMMEDIATE, so a writer holds the write lock from its first statement and never fails to
 // upgrade a read lock, and [ReadConns] read-only connections for [Store.View]. Every pragma
-// (WAL journal, foreign keys, busy timeout, synchronous NORMAL) is set in the DSN ([DSN]), so
-// each pooled connection runs it when it opens. A transaction that finds another process
+// (WAL journal, foreign keys, busy timeout, synchronous NORMAL, temp_store, mmap_size on the
+// readers) is set in the DSN ([DSN]), so each pooled connection runs it when it opens. A transaction that finds another process
 // holding the lock waits within its context's deadline (R11.3).
 //
 // # A guest in the host's file
@@ -33,6 +33,18 @@
 // checks that at once, without waiting, and refuses a DEFERRED transaction that cannot take the
 // lock with a [*DeferredTxError], which matches [vetshare.ErrInvalid]. [Store.Update] on a host's
 // pool takes the write lock with its first statement, waiting for it, whatever the pool's DSN.
+//
+// # Settings and checkpoints
+//
+// Every connection keeps temporary B-trees in memory (temp_store MEMORY); the read connections
+// map the file ([MmapSize]) so that they share its pages, which modernc.org/sqlite's separate
+// page caches, emptied by every commit, do not. SQLite's automatic checkpoint runs inside the
+// commit that takes the log past 1,000 pages, and that request pays for copying the log and
+// syncing the file: [Open]'s write connection turns it off, and a checkpointer on a connection
+// of its own, the one goroutine the package starts, runs a PASSIVE checkpoint at most every
+// [CheckpointInterval] while commits come. [Store.Close] stops it and waits for it. A store on
+// a host's pool ([OpenDB]) starts nothing: the host keeps SQLite's automatic checkpoints, or
+// turns them off in its DSN and calls [Store.Checkpoint] from a job of its own.
 //
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.

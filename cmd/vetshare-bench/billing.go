@@ -94,5 +94,12 @@ func (e *env) payment() *workload {
 				return err
 			})
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			d, err := take("limit")
+			if err != nil {
+				return 0, err
+			}
+			return 1, e.p.update(ctx, func(q *ptx) error { return q.limitPayment(d.actor, d.inv, "bench-limit-"+strconv.Itoa(next)) })
+		},
 	}
 }

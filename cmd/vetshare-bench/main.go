@@ -41,9 +41,16 @@ func main() {
 
 // stats summarizes one side of a workload. Times are microseconds.
 type stats struct {
-	N          int     `json:"n"`
-	P50        float64 `json:"p50_us"`
-	P99        float64 `json:"p99_us"`
+	N   int     `json:"n"`
+	P50 float64 `json:"p50_us"`
+	P99 float64 `json:"p99_us"`
+	// Ckpt counts the samples during which the store's checkpointer ran a checkpoint, and
+	// P99NoCkpt is p99 without them.
+	Ckpt int `json:"checkpoint_samples"`
+	// Allocs is the mean number of heap allocations per operation (runtime.MemStats.Mallocs
+	// over each block, read outside the timed samples).
+	Allocs     float64 `json:"allocs_per_op"`
+	P99NoCkpt  float64 `json:"p99_no_checkpoint_us"`
 	Mean       float64 `json:"mean_us"`
 	PerSec     float64 `json:"ops_per_s"`
 	RowsPerSec float64 `json:"rows_per_s,omitempty"`
@@ -55,22 +62,27 @@ type result struct {
 	Target string  `json:"target"`
 	Op     stats   `json:"op"`
 	Base   stats   `json:"baseline"`
+	Limit  *stats  `json:"limit,omitempty"`
 	Ratio  float64 `json:"ratio"`
-	Met    bool    `json:"met"`
-	Note   string  `json:"note,omitempty"`
-	Rows   int     `json:"rows_per_op,omitempty"`
+	// LimitRatio is op p50 / limit p50, and LimitP99Ratio op p99 / limit p99.
+	LimitRatio    float64 `json:"limit_ratio,omitempty"`
+	LimitP99Ratio float64 `json:"limit_p99_ratio,omitempty"`
+	Met           bool    `json:"met"`
+	Note          string  `json:"note,omitempty"`
+	Rows          int     `json:"rows_per_op,omitempty"`
 }
 
 type report struct {
-	Machine    machine        `json:"machine"`
-	Command    string         `json:"command"`
-	Size       gen.Size       `json:"size"`
-	Seed       int64          `json:"seed"`
-	Runs       int            `json:"runs"`
-	Generation generation     `json:"generation"`
-	Results    []*result      `json:"results"`
-	At         time.Time      `json:"at"`
-	Extra      map[string]any `json:"extra,omitempty"`
+	Machine     machine        `json:"machine"`
+	Calibration calibration    `json:"calibration"`
+	Command     string         `json:"command"`
+	Size        gen.Size       `json:"size"`
+	Seed        int64          `json:"seed"`
+	Runs        int            `json:"runs"`
+	Generation  generation     `json:"generation"`
+	Results     []*result      `json:"results"`
+	At          time.Time      `json:"at"`
+	Extra       map[string]any `json:"extra,omitempty"`
 }
 
 type generation struct {
@@ -181,12 +193,17 @@ func run() error {
 	r.SetMaxIdleConns(sqlite.ReadConns)
 	p := &plain{w: st.DB(), r: r}
 	defer p.close()
-	if err := p.prepare(ctx, p.w, append(writeQueries, domainWriteQueries...)...); err != nil {
+	if err := p.prepare(ctx, p.w, append(append(writeQueries, domainWriteQueries...), limitWriteQueries...)...); err != nil {
 		return err
 	}
-	if err := p.prepare(ctx, p.r, append(readQueries, domainReadQueries...)...); err != nil {
+	if err := p.prepare(ctx, p.r, append(append(readQueries, domainReadQueries...), limitReadQueries...)...); err != nil {
 		return err
 	}
+	rep.Calibration, err = calibrate(ctx, d)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "calibration: %s\n", rep.Calibration)
 	e := &env{m: m, st: st, p: p, runs: *runs, scale: *scale, path: path}
 	if err := e.setupDomains(ctx); err != nil {
 		return err
@@ -220,8 +237,12 @@ func run() error {
 		if w.judge != nil {
 			res.Met, res.Note = w.judge(res, all)
 		}
-		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s | baseline p50 %s p99 %s | ratio %.2f %s\n", res.Name,
-			dur(res.Op.P50), dur(res.Op.P99), dur(res.Base.P50), dur(res.Base.P99), res.Ratio, metWord(res))
+		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
+			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
+		fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
+		if res.Limit != nil {
+			fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
+		}
 	}
 	rep.Extra = e.extra
 	writeTable(os.Stdout, rep)
@@ -242,10 +263,10 @@ func run() error {
 // measure runs a workload: warm-up, then runs of timed operations and baseline operations.
 func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	runtime.GC()
-	var opT, baseT []time.Duration
-	var opRows, baseRows int
-	var opTotal, baseTotal time.Duration
-	oi, bi := 0, 0
+	var opT, baseT, limT []sample
+	var opRows, baseRows, limRows int
+	var opTotal, baseTotal, limTotal time.Duration
+	oi, bi, li := 0, 0, 0
 	for range w.warm {
 		if _, err := w.op(ctx, oi); err != nil {
 			return nil, fmt.Errorf("warm-up: %w", err)
@@ -253,62 +274,117 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		if _, err := w.base(ctx, bi); err != nil {
 			return nil, fmt.Errorf("baseline warm-up: %w", err)
 		}
+		if w.limit != nil {
+			if _, err := w.limit(ctx, li); err != nil {
+				return nil, fmt.Errorf("limit warm-up: %w", err)
+			}
+			li++
+		}
 		oi, bi = oi+1, bi+1
 	}
-	// The two sides alternate in blocks of a few operations, so that both meet the same
-	// conditions of a shared machine; each side's throughput counts its own time only.
+	// The sides alternate in blocks of a few operations, so that all meet the same conditions
+	// of a shared machine, and the side that goes first changes every block, so that none
+	// always follows another's writes; each side's throughput counts its own time only.
 	const block = 10
-	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]time.Duration, rows *int, total *time.Duration) error {
+	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]sample, rows *int, total *time.Duration) error {
+		before := e.st.Checkpoints()
 		t := time.Now()
 		n, err := f(ctx, *i)
 		d := time.Since(t)
 		if err != nil {
 			return fmt.Errorf("%s %d: %w", name, *i, err)
 		}
-		*ts, *rows, *total = append(*ts, d), *rows+n, *total+d
+		*ts, *rows, *total = append(*ts, sample{d, e.st.Checkpoints() != before}), *rows+n, *total+d
 		*i++
 		return nil
 	}
+	type sideT struct {
+		name   string
+		f      func(context.Context, int) (int, error)
+		i      *int
+		ts     *[]sample
+		rows   *int
+		total  *time.Duration
+		allocs *uint64
+	}
+	var opA, baseA, limA uint64
+	sides := []sideT{{"op", w.op, &oi, &opT, &opRows, &opTotal, &opA}, {"baseline", w.base, &bi, &baseT, &baseRows, &baseTotal, &baseA}}
+	if w.limit != nil {
+		sides = append(sides, sideT{"limit", w.limit, &li, &limT, &limRows, &limTotal, &limA})
+	}
+	var ms runtime.MemStats
+	nblock := 0
 	for run := range e.runs {
-		if w.prepare != nil {
-			if err := w.prepare(ctx, "op", run); err != nil {
-				return nil, err
-			}
-		}
+		// prepare runs before a side's first block of the run, not before every side's (a
+		// backfill's prepare adds the account that the next side fills).
+		prepared := map[string]bool{}
 		for done := 0; done < w.iters; done += block {
-			for range min(block, w.iters-done) {
-				if err := one("op", w.op, &oi, &opT, &opRows, &opTotal); err != nil {
-					return nil, err
+			k := min(block, w.iters-done)
+			first := nblock % len(sides)
+			nblock++
+			for j := range sides {
+				sd := sides[(first+j)%len(sides)]
+				if w.prepare != nil && !prepared[sd.name] {
+					prepared[sd.name] = true
+					if err := w.prepare(ctx, sd.name, run); err != nil {
+						return nil, err
+					}
 				}
-			}
-			if w.prepare != nil && done == 0 {
-				if err := w.prepare(ctx, "baseline", run); err != nil {
-					return nil, err
+				runtime.ReadMemStats(&ms)
+				before := ms.Mallocs
+				for range k {
+					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
+						return nil, err
+					}
 				}
-			}
-			for range min(block, w.iters-done) {
-				if err := one("baseline", w.base, &bi, &baseT, &baseRows, &baseTotal); err != nil {
-					return nil, err
-				}
+				runtime.ReadMemStats(&ms)
+				*sd.allocs += ms.Mallocs - before
 			}
 		}
 	}
 	res := &result{Name: w.name, Desc: w.desc, Target: w.target, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
+	res.Op.Allocs, res.Base.Allocs = float64(opA)/float64(max(len(opT), 1)), float64(baseA)/float64(max(len(baseT), 1))
 	if w.iters == 1 {
 		res.Ratio = res.Op.Mean / res.Base.Mean
 	} else {
 		res.Ratio = res.Op.P50 / res.Base.P50
 	}
+	if w.limit != nil {
+		l := summarize(limT, limRows, limTotal)
+		l.Allocs = float64(limA) / float64(max(len(limT), 1))
+		res.Limit, res.LimitRatio, res.LimitP99Ratio = &l, res.Op.P50/l.P50, res.Op.P99/l.P99
+	}
 	return res, nil
 }
 
-func summarize(ts []time.Duration, rows int, total time.Duration) stats {
-	if len(ts) == 0 {
+// sample is one timed operation; ckpt is set when the store's checkpointer ran a checkpoint
+// during it (off the request path, but on the same machine: the copy and its fsync compete).
+type sample struct {
+	d    time.Duration
+	ckpt bool
+}
+
+func summarize(samples []sample, rows int, total time.Duration) stats {
+	if len(samples) == 0 {
 		return stats{}
+	}
+	var ts, clean []time.Duration
+	ckpt := 0
+	for _, x := range samples {
+		ts = append(ts, x.d)
+		if x.ckpt {
+			ckpt++
+		} else {
+			clean = append(clean, x.d)
+		}
 	}
 	s := slices.Clone(ts)
 	slices.Sort(s)
-	q := func(p float64) float64 {
+	slices.Sort(clean)
+	q := func(s []time.Duration, p float64) float64 {
+		if len(s) == 0 {
+			return 0
+		}
 		i := int(p*float64(len(s))+0.5) - 1
 		return float64(s[min(max(i, 0), len(s)-1)]) / 1e3
 	}
@@ -316,11 +392,20 @@ func summarize(ts []time.Duration, rows int, total time.Duration) stats {
 	for _, d := range s {
 		sum += d
 	}
-	st := stats{N: len(s), P50: q(0.50), P99: q(0.99), Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
+	st := stats{N: len(s), P50: q(s, 0.50), P99: q(s, 0.99), Ckpt: ckpt, P99NoCkpt: q(clean, 0.99),
+		Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
 	if rows > 0 {
 		st.RowsPerSec = float64(rows) / total.Seconds()
 	}
 	return st
+}
+
+// p99Clean formats the p99 without checkpointed samples; — when every sample had one.
+func p99Clean(s stats) string {
+	if s.Ckpt >= s.N {
+		return "—"
+	}
+	return dur(s.P99NoCkpt)
 }
 
 // dur formats microseconds.
@@ -357,8 +442,8 @@ func rate(x float64) string {
 }
 
 func writeTable(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | target | met |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | allocs/op op / base / limit | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.Results {
 		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
 		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
@@ -368,8 +453,13 @@ func writeTable(w io.Writer, rep *report) {
 		if r.Note != "" {
 			note += " (" + r.Note + ")"
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, r.Target, note)
+		lim, limAllocs := "— | — | — | —", "—"
+		if r.Limit != nil {
+			lim = fmt.Sprintf("%s | %s | %.2f | %.2f", dur(r.Limit.P50), dur(r.Limit.P99), r.LimitRatio, r.LimitP99Ratio)
+			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Clean(r.Op), r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
 	}
 }
 
@@ -382,6 +472,7 @@ func writeMarkdown(path string, rep *report) error {
 	m := rep.Machine
 	fmt.Fprintf(&b, "Machine: %s, %d CPUs (`nproc`), %s memory, %s, %s/%s; load average %s at the start.\n\n",
 		m.CPU, m.NumCPU, m.Memory, m.GoVersion, m.OS, m.Arch, m.LoadAvg)
+	fmt.Fprintf(&b, "Calibration at the start: %s.\n\n", rep.Calibration)
 	g := rep.Generation
 	c := g.Counts
 	fmt.Fprintf(&b, "Data set `%s` (seed %d): %d owners, %d accounts, %d users, %d clients, %d client entries, %d patients, %d records, %d audit entries",
@@ -396,7 +487,9 @@ func writeMarkdown(path string, rep *report) error {
 	}
 	fmt.Fprintf(&b, ".\nGenerated through the operations in %s: %d rows, **%.0f rows/s**, %d operations in %d transactions; peak memory (RSS) %d MiB; file %d MiB.\n\n",
 		g.Elapsed.Round(time.Second), g.Rows, g.RowsPerSec, c.Ops, c.Txs, g.PeakRSS>>20, g.FileBytes>>20)
-	fmt.Fprintf(&b, "%d runs per workload; ratio = operation p50 / baseline p50 (backfill: total time / baseline total time).\n\n", rep.Runs)
+	fmt.Fprintf(&b, "%d runs per workload; ratio = operation p50 / baseline p50 (backfill: total time / baseline total time). "+
+		"Operation and baseline alternate in blocks of ten, the side that goes first changing every block. "+
+		"A checkpointed sample is one during which the store's checkpointer ran a checkpoint (beside the request, not in it).\n\n", rep.Runs)
 	writeTable(&b, rep)
 	b.WriteString("\n")
 	for _, r := range rep.Results {

@@ -134,9 +134,10 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qPatientIn = `SELECT p.client_id FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
 	qPatients  = `SELECT p.id, p.name, p.species FROM vetshare_patients p WHERE p.client_id = ? ORDER BY p.id`
-	qRecords   = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
+	// A patient's records in the order History lists them: by time given, then recording order.
+	qRecords = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
 		r.removed_at, r.removed_by, r.removed_account, r.removed_reason
-		FROM vetshare_records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.id LIMIT ?`
+		FROM vetshare_records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.given_at, r.seq LIMIT ?`
 	clientCols    = `c.id, c.first_name, c.last_name, c.email, c.phone, c.address, c.origin_account, c.home_account, c.created_at, c.version`
 	qCandidatesBy = `SELECT ` + clientCols + ` FROM vetshare_clients c
 		WHERE c.owner_id = ?1 AND c.%[1]s >= ?2 AND c.%[1]s < ?3

@@ -11,17 +11,20 @@ import (
 	"github.com/vetshare/vetshare/reports"
 )
 
-// The baseline of a report: its one statement, the same as the store's, streamed row by row;
-// the rows are kept or passed over by the same pure rule (reports.Includes).
+// The baseline of a report: its one statement, the same as the store's (sqlite/reports.go:
+// visits by the time given since migration 7; the copy here had kept created_at and
+// issued_at, which no index covers, and so ran 70 to 170 times slower than the report),
+// streamed row by row; the rows are kept or passed over by the same pure rule
+// (reports.Includes).
 const (
 	reportSelect = `SELECT e.client_id, e.number, e.created_at, c.first_name, c.last_name, c.email, c.phone, c.address,
 	c.home_account,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.created_at FROM vetshare_records r
-		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.created_at < ?4
-		ORDER BY r.created_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
-	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.issued_at FROM vetshare_invoices i
-		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.issued_at < ?4
-		ORDER BY i.issued_at DESC LIMIT 1) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT max((SELECT r.given_at FROM vetshare_records r
+		WHERE r.patient_id = p.id AND r.account_id = ?1 AND r.removed_at IS NULL AND r.given_at < ?4
+		ORDER BY r.given_at DESC LIMIT 1)) FROM vetshare_patients p WHERE p.client_id = e.client_id) END,
+	CASE WHEN ?4 IS NOT NULL THEN (SELECT i.given_at FROM vetshare_invoices i
+		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status <> 'void' AND i.given_at < ?4
+		ORDER BY i.given_at DESC LIMIT 1) END,
 	CASE WHEN ?5 IS NOT NULL THEN (SELECT i.paid_at FROM vetshare_invoices i
 		WHERE i.account_id = ?1 AND i.client_id = e.client_id AND i.status = 'paid' AND i.paid_at < ?5
 		ORDER BY i.paid_at DESC LIMIT 1) END

@@ -86,5 +86,13 @@ func (e *env) assignedToMe() *workload {
 				return err
 			})
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			var n int
+			return n, e.p.view(ctx, func(q *ptx) error {
+				var err error
+				n, err = q.limitAssigned(actor(i))
+				return err
+			})
+		},
 	}
 }
