@@ -140,7 +140,8 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 }
 
 // Client returns a client as the actor's account sees it; [vetshare.ErrNotFound] when it does
-// not exist or is not shared with the account (R3.3).
+// not exist or is not shared with the account (R3.3). The id of a client merged away returns
+// the client that replaced it, when the account shares that one (R13.3).
 func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.Client"
 	if err := vetshare.CheckID("id", id); err != nil {
@@ -150,21 +151,30 @@ func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	c, err := txn.D(tx).Client(ctx, actor.Account, id)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		c, err = replaced(ctx, tx, actor, id, err)
+	}
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	e, err := txn.D(tx).ClientEntry(ctx, actor.Account, id)
+	e, err := txn.D(tx).ClientEntry(ctx, actor.Account, c.ID)
 	return c, e, vetshare.Op(op, err)
 }
 
 // ClientByNumber returns the client with a client number of the actor's account; a number is
-// looked up only within its account (R2.5).
+// looked up only within its account (R2.5). The number of a client merged away in an account
+// that held both clients returns the survivor (R13.3).
 func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, number int64) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.ClientByNumber"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	e, err := txn.D(tx).ClientEntryByNumber(ctx, actor.Account, number)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		if id, aerr := txn.D(tx).NumberAlias(ctx, actor.Account, number); aerr == nil {
+			e, err = txn.D(tx).ClientEntry(ctx, actor.Account, id)
+		}
+	}
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
