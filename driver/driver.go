@@ -50,6 +50,7 @@ type Tx interface {
 	ContactsTx
 	TasksTx
 	ReportsTx
+	DuplicatesTx
 }
 
 // DirectoryTx keeps owners, accounts, users and memberships.

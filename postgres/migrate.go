@@ -120,6 +120,11 @@ func (s *Store) migrate(ctx context.Context) (err error) {
 		if err := secure(ctx, tx); err != nil {
 			return fmt.Errorf("postgres: migration %d: %w", version+1, err)
 		}
+		if step := goSteps[version+1]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return fmt.Errorf("postgres: migration %d: %w", version+1, err)
+			}
+		}
 		if _, err := tx.Exec(ctx, "UPDATE vetshare.schema_version SET version = $1", version+1); err != nil {
 			return translate(ctx, err)
 		}

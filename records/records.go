@@ -79,6 +79,9 @@ func CreateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 	if err := txn.IDTaken(txn.D(tx).InsertClient(ctx, c), "client", c.ID); err != nil {
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
 	}
+	if err := txn.D(tx).IndexClient(ctx, c); err != nil {
+		return vetshare.Client{}, nil, vetshare.Op(op, err)
+	}
 	e := vetshare.ClientEntry{AccountID: a.ID, ClientID: c.ID, Via: vetshare.ViaCreated, CreatedAt: now}
 	if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
 		return vetshare.Client{}, nil, vetshare.Op(op, err)
@@ -124,6 +127,9 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 		return vetshare.Client{}, vetshare.Op(op, err)
 	}
 	c.Version++
+	if err := txn.D(tx).IndexClient(ctx, c); err != nil {
+		return vetshare.Client{}, vetshare.Op(op, err)
+	}
 	if actor.Account != c.OriginAccount {
 		if err := auditlog.Write(ctx, tx, c.OwnerID, actor, "client.update", "client:"+string(c.ID), audit.OK,
 			map[string]any{"version": c.Version}); err != nil {
@@ -134,7 +140,8 @@ func UpdateClient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c 
 }
 
 // Client returns a client as the actor's account sees it; [vetshare.ErrNotFound] when it does
-// not exist or is not shared with the account (R3.3).
+// not exist or is not shared with the account (R3.3). The id of a client merged away returns
+// the client that replaced it, when the account shares that one (R13.3).
 func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.ClientID) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.Client"
 	if err := vetshare.CheckID("id", id); err != nil {
@@ -144,21 +151,30 @@ func Client(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	c, err := txn.D(tx).Client(ctx, actor.Account, id)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		c, err = replaced(ctx, tx, actor, id, err)
+	}
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
-	e, err := txn.D(tx).ClientEntry(ctx, actor.Account, id)
+	e, err := txn.D(tx).ClientEntry(ctx, actor.Account, c.ID)
 	return c, e, vetshare.Op(op, err)
 }
 
 // ClientByNumber returns the client with a client number of the actor's account; a number is
-// looked up only within its account (R2.5).
+// looked up only within its account (R2.5). The number of a client merged away in an account
+// that held both clients returns the survivor (R13.3).
 func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, number int64) (vetshare.Client, vetshare.ClientEntry, error) {
 	const op = "records.ClientByNumber"
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
 	e, err := txn.D(tx).ClientEntryByNumber(ctx, actor.Account, number)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		if id, aerr := txn.D(tx).NumberAlias(ctx, actor.Account, number); aerr == nil {
+			e, err = txn.D(tx).ClientEntry(ctx, actor.Account, id)
+		}
+	}
 	if err != nil {
 		return vetshare.Client{}, vetshare.ClientEntry{}, vetshare.Op(op, err)
 	}
@@ -166,25 +182,32 @@ func ClientByNumber(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 	return c, e, vetshare.Op(op, err)
 }
 
-// Clients lists the actor's account's clients by name key ([vetshare.NameKey]: last name, then
-// first name), then id, those whose last name, first name or "last, first" starts with prefix
-// when it is not empty (compared as [vetshare.FoldName] does). It pages with [vetshare.Page]:
-// next is the cursor of the next page, empty after the last. A bad limit or a cursor of another
-// list is refused with [vetshare.ErrInvalid].
+// Clients lists the actor's account's clients. With nothing typed (prefix empty or spaces),
+// all of them by name key ([vetshare.NameKey]: last name, then first name), then id. With
+// something typed, those that match it as the front desk's type-ahead does (R2.3, the same
+// matching as sharing.Candidates): a last or first name or its start, "last, first" or "first
+// last" in either order, case-, accent- and punctuation-insensitive, the digits of a phone
+// number, or the start of an email address, best match first. It pages with [vetshare.Page]:
+// next is the cursor of the next page, empty after the last; a cursor of a search is good only
+// for the same typed text. A bad limit or a cursor of another list is refused with
+// [vetshare.ErrInvalid].
 func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix string, page vetshare.Page) (rows []ClientRow, next vetshare.Cursor, err error) {
 	const op = "records.Clients"
 	limit, err := cursor.Limit(page)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	if strings.TrimSpace(prefix) != "" {
+		return searchClients(ctx, tx, actor, prefix, limit, page)
+	}
+	q := driver.ClientListQuery{Account: actor.Account, Limit: limit + 1}
 	after, err := cursor.Read(op, page.After, 2)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return nil, "", vetshare.Op(op, err)
-	}
-	q := driver.ClientListQuery{Account: actor.Account, Prefix: vetshare.FoldName(prefix), Limit: limit + 1}
 	if after != nil {
 		q.AfterKey, q.AfterID = after[0], vetshare.ClientID(after[1])
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
-	"unicode"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/cursor"
+	"github.com/vetshare/vetshare/internal/search"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -38,11 +37,14 @@ type CandidatePatient struct {
 	Species string
 }
 
-// Candidates lists, as a name is typed in the actor's account, the clients of the other current
-// members of its group that are not shared with it yet and whose last name, first name or "last,
-// first" starts with typed (R2.3 a), compared case- and accent-insensitively
-// ([vetshare.FoldName]). Best match first: clients whose "last, first" starts with it, then
-// those whose first name does, each in name order, then by id.
+// Candidates lists, as something is typed in the actor's account, the clients of the other
+// current members of its group that are not shared with it yet and that match it (R2.3 a): a
+// last or first name or its start, "last, first" or "first last" in either order with or
+// without the comma, compared case-, accent- and punctuation-insensitively (obrien finds
+// O'Brien); the digits of a phone number in any format; or the start of an email address. The
+// LIKE wildcards %, _ and \ are plain characters. Best match first: an exact last name before
+// a last name that starts with what is typed, clients matching every word before those matching
+// one, each tier by name, then id. Every tier is one probe of the owner's search-key index.
 //
 // It pages with [vetshare.Page]; next is the cursor of the next page, empty after the last.
 // Best-first order has no key to page by, so a cursor keeps what was typed and how many
@@ -60,8 +62,8 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	prefix := vetshare.FoldName(typed)
-	if !strings.ContainsFunc(prefix, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+	tiers, prefix, ok := search.Plan(typed)
+	if !ok {
 		return nil, "", vetshare.Op(op, vetshare.Invalid("typed", "type at least one letter or digit"))
 	}
 	after, err := cursor.Read(op, page.After, 2)
@@ -79,7 +81,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
+	group, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		return nil, "", nil
 	}
@@ -95,7 +97,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if len(from) == 0 {
 		return nil, "", nil
 	}
-	clients, err := txn.D(tx).ShareCandidates(ctx, driver.CandidateQuery{To: actor.Account, From: from, Prefix: prefix, Limit: offset + limit + 1})
+	clients, err := search.Find(ctx, txn.D(tx), driver.ClientSearch{Owner: group.OwnerID, To: actor.Account, From: from}, tiers, offset+limit+1)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}

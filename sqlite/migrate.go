@@ -138,6 +138,11 @@ func (s *Store) migrateOne(ctx context.Context, scripts []string, mark bool) (do
 	if _, err := conn.ExecContext(ctx, scripts[version]); err != nil {
 		return false, fmt.Errorf("sqlite: migration %d: %w", version+1, err)
 	}
+	if step := goSteps[version+1]; step != nil {
+		if err := step(ctx, conn); err != nil {
+			return false, fmt.Errorf("sqlite: migration %d: %w", version+1, err)
+		}
+	}
 	if _, err := conn.ExecContext(ctx, "UPDATE vetshare_schema SET version = ?", version+1); err != nil {
 		return false, err
 	}

@@ -244,6 +244,14 @@ func (h Hooked) GroupOfAccount(a0 context.Context, a1 vetshare.AccountID) (r0 ve
 	return h.Tx.GroupOfAccount(a0, a1)
 }
 
+// IndexClient calls Before, then the wrapped transaction's IndexClient.
+func (h Hooked) IndexClient(a0 context.Context, a1 vetshare.Client) (err error) {
+	if err = h.Before("IndexClient"); err != nil {
+		return
+	}
+	return h.Tx.IndexClient(a0, a1)
+}
+
 // InsertAccount calls Before, then the wrapped transaction's InsertAccount.
 func (h Hooked) InsertAccount(a0 context.Context, a1 vetshare.Account) (err error) {
 	if err = h.Before("InsertAccount"); err != nil {
@@ -306,6 +314,14 @@ func (h Hooked) InsertItem(a0 context.Context, a1 vetshare.Item) (err error) {
 		return
 	}
 	return h.Tx.InsertItem(a0, a1)
+}
+
+// InsertNotSame calls Before, then the wrapped transaction's InsertNotSame.
+func (h Hooked) InsertNotSame(a0 context.Context, a1 driver.NotSame) (err error) {
+	if err = h.Before("InsertNotSame"); err != nil {
+		return
+	}
+	return h.Tx.InsertNotSame(a0, a1)
 }
 
 // InsertOwner calls Before, then the wrapped transaction's InsertOwner.
@@ -460,8 +476,32 @@ func (h Hooked) Memberships(a0 context.Context, a1 vetshare.UserID) (r0 []vetsha
 	return h.Tx.Memberships(a0, a1)
 }
 
+// MergeClients calls Before, then the wrapped transaction's MergeClients.
+func (h Hooked) MergeClients(a0 context.Context, a1 driver.ClientMerge) (err error) {
+	if err = h.Before("MergeClients"); err != nil {
+		return
+	}
+	return h.Tx.MergeClients(a0, a1)
+}
+
+// NotSameOf calls Before, then the wrapped transaction's NotSameOf.
+func (h Hooked) NotSameOf(a0 context.Context, a1 vetshare.OwnerID, a2 vetshare.ClientID) (r0 []driver.NotSame, err error) {
+	if err = h.Before("NotSameOf"); err != nil {
+		return
+	}
+	return h.Tx.NotSameOf(a0, a1, a2)
+}
+
 // Now returns the time of the wrapped transaction.
 func (h Hooked) Now() time.Time { return h.Tx.Now() }
+
+// NumberAlias calls Before, then the wrapped transaction's NumberAlias.
+func (h Hooked) NumberAlias(a0 context.Context, a1 vetshare.AccountID, a2 int64) (r0 vetshare.ClientID, err error) {
+	if err = h.Before("NumberAlias"); err != nil {
+		return
+	}
+	return h.Tx.NumberAlias(a0, a1, a2)
+}
 
 // OpenReminders calls Before, then the wrapped transaction's OpenReminders.
 func (h Hooked) OpenReminders(a0 context.Context, a1 vetshare.PatientID, a2 []vetshare.ItemID) (r0 []vetshare.Reminder, err error) {
@@ -477,6 +517,14 @@ func (h Hooked) Owner(a0 context.Context, a1 vetshare.OwnerID) (r0 vetshare.Owne
 		return
 	}
 	return h.Tx.Owner(a0, a1)
+}
+
+// OwnerClients calls Before, then the wrapped transaction's OwnerClients.
+func (h Hooked) OwnerClients(a0 context.Context, a1 vetshare.OwnerID, a2 vetshare.ClientID, a3 int) (r0 []vetshare.Client, err error) {
+	if err = h.Before("OwnerClients"); err != nil {
+		return
+	}
+	return h.Tx.OwnerClients(a0, a1, a2, a3)
 }
 
 // Patient calls Before, then the wrapped transaction's Patient.
@@ -575,12 +623,28 @@ func (h Hooked) RemoveRecord(a0 context.Context, a1 vetshare.RecordID, a2 vetsha
 	return h.Tx.RemoveRecord(a0, a1, a2)
 }
 
+// ReplacedBy calls Before, then the wrapped transaction's ReplacedBy.
+func (h Hooked) ReplacedBy(a0 context.Context, a1 vetshare.OwnerID, a2 vetshare.ClientID) (r0 vetshare.ClientID, err error) {
+	if err = h.Before("ReplacedBy"); err != nil {
+		return
+	}
+	return h.Tx.ReplacedBy(a0, a1, a2)
+}
+
 // ReportEntries calls Before, then the wrapped transaction's ReportEntries.
 func (h Hooked) ReportEntries(a0 context.Context, a1 driver.ReportQuery, a2 func(vetshare.ReportRow) error) (err error) {
 	if err = h.Before("ReportEntries"); err != nil {
 		return
 	}
 	return h.Tx.ReportEntries(a0, a1, a2)
+}
+
+// SearchClients calls Before, then the wrapped transaction's SearchClients.
+func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []vetshare.Client, err error) {
+	if err = h.Before("SearchClients"); err != nil {
+		return
+	}
+	return h.Tx.SearchClients(a0, a1)
 }
 
 // ShareCandidates calls Before, then the wrapped transaction's ShareCandidates.

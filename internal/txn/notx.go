@@ -151,6 +151,8 @@ func (noTx) GroupOfAccount(_ context.Context, _ vetshare.AccountID) (r0 vetshare
 	return
 }
 
+func (noTx) IndexClient(_ context.Context, _ vetshare.Client) (err error) { err = ErrNoTx; return }
+
 func (noTx) InsertAccount(_ context.Context, _ vetshare.Account) (err error) { err = ErrNoTx; return }
 
 func (noTx) InsertClient(_ context.Context, _ vetshare.Client) (err error) { err = ErrNoTx; return }
@@ -172,6 +174,8 @@ func (noTx) InsertGroup(_ context.Context, _ vetshare.ShareGroup) (err error) { 
 func (noTx) InsertInvoice(_ context.Context, _ *vetshare.Invoice) (err error) { err = ErrNoTx; return }
 
 func (noTx) InsertItem(_ context.Context, _ vetshare.Item) (err error) { err = ErrNoTx; return }
+
+func (noTx) InsertNotSame(_ context.Context, _ driver.NotSame) (err error) { err = ErrNoTx; return }
 
 func (noTx) InsertOwner(_ context.Context, _ vetshare.Owner) (err error) { err = ErrNoTx; return }
 
@@ -244,7 +248,19 @@ func (noTx) Memberships(_ context.Context, _ vetshare.UserID) (r0 []vetshare.Mem
 	return
 }
 
+func (noTx) MergeClients(_ context.Context, _ driver.ClientMerge) (err error) { err = ErrNoTx; return }
+
+func (noTx) NotSameOf(_ context.Context, _ vetshare.OwnerID, _ vetshare.ClientID) (r0 []driver.NotSame, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) Now() (r0 time.Time) { return }
+
+func (noTx) NumberAlias(_ context.Context, _ vetshare.AccountID, _ int64) (r0 vetshare.ClientID, err error) {
+	err = ErrNoTx
+	return
+}
 
 func (noTx) OpenReminders(_ context.Context, _ vetshare.PatientID, _ []vetshare.ItemID) (r0 []vetshare.Reminder, err error) {
 	err = ErrNoTx
@@ -252,6 +268,11 @@ func (noTx) OpenReminders(_ context.Context, _ vetshare.PatientID, _ []vetshare.
 }
 
 func (noTx) Owner(_ context.Context, _ vetshare.OwnerID) (r0 vetshare.Owner, err error) {
+	err = ErrNoTx
+	return
+}
+
+func (noTx) OwnerClients(_ context.Context, _ vetshare.OwnerID, _ vetshare.ClientID, _ int) (r0 []vetshare.Client, err error) {
 	err = ErrNoTx
 	return
 }
@@ -316,7 +337,17 @@ func (noTx) RemoveRecord(_ context.Context, _ vetshare.RecordID, _ vetshare.Remo
 	return
 }
 
+func (noTx) ReplacedBy(_ context.Context, _ vetshare.OwnerID, _ vetshare.ClientID) (r0 vetshare.ClientID, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) ReportEntries(_ context.Context, _ driver.ReportQuery, _ func(vetshare.ReportRow) error) (err error) {
+	err = ErrNoTx
+	return
+}
+
+func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []vetshare.Client, err error) {
 	err = ErrNoTx
 	return
 }

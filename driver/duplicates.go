@@ -1,0 +1,179 @@
+package driver
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/vetshare/vetshare"
+)
+
+// Search keys (R2.3, R13.1). A store keeps, for each client that has entries, the keys
+// [ClientSearchKeys] gives, on an index that starts with the owner, so that what a person types
+// and the blocking keys of duplicate matching are index probes. A key is a kind, a colon and a
+// folded text:
+//
+//	l:obrien            a word of the last name, and all its words joined ("l:vanderberg")
+//	f:mary              a word of the first name, and all its words joined
+//	p:5551234567        the digits of the phone, and each of their tails of 7 digits or more
+//	e:mary@example.com  the email, lower-cased
+//
+// Names are folded with [vetshare.FoldName] and split into words at spaces, hyphens and
+// commas; every other character that is not a letter or digit (an apostrophe, a full stop, the
+// LIKE wildcards % and _) is dropped, so "O'Brien" is "l:obrien".
+const (
+	KeyLast  = "l:"
+	KeyFirst = "f:"
+	KeyPhone = "p:"
+	KeyEmail = "e:"
+)
+
+// NameWords returns the search words of a name: folded, split at spaces, hyphens and commas,
+// without punctuation, and, when there are several, all of them joined as one more word.
+func NameWords(name string) []string {
+	words := SplitWords(name)
+	if len(words) > 1 {
+		words = append(words, strings.Join(words, ""))
+	}
+	return words
+}
+
+// SplitWords folds s and splits it into words at spaces, hyphens and commas, dropping every
+// other character that is not a letter or a digit.
+func SplitWords(s string) []string {
+	var words []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			words = append(words, b.String())
+			b.Reset()
+		}
+	}
+	for _, r := range vetshare.FoldName(s) {
+		switch {
+		case r == ' ' || r == '-' || r == ',' || r == '/' || r == '&' || unicode.IsSpace(r) || unicode.Is(unicode.Pd, r):
+			flush()
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	flush()
+	return words
+}
+
+// PhoneDigits returns the ASCII digits of a phone number, at most the last 20.
+func PhoneDigits(phone string) string {
+	var b strings.Builder
+	for _, r := range phone {
+		if '0' <= r && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if len(d) > 20 {
+		d = d[len(d)-20:]
+	}
+	return d
+}
+
+// ClientSearchKeys returns the search keys of a client, without repeats, in a stable order.
+func ClientSearchKeys(c vetshare.Client) []string {
+	var keys []string
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, w := range NameWords(c.LastName) {
+		add(KeyLast + w)
+	}
+	for _, w := range NameWords(c.FirstName) {
+		add(KeyFirst + w)
+	}
+	if d := PhoneDigits(c.Phone); len(d) >= 4 {
+		add(KeyPhone + d)
+		for i := 1; len(d)-i >= 7; i++ {
+			add(KeyPhone + d[i:])
+		}
+	}
+	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
+		add(KeyEmail + e)
+	}
+	return keys
+}
+
+// ClientSearch selects clients of an owner by their search keys (R2.3, R13.1).
+type ClientSearch struct {
+	Owner vetshare.OwnerID
+	// The scope: with Account, the clients that have an entry in Account; with To and From,
+	// those that have an entry in one of From and none in To (share candidates); with neither,
+	// every client of the owner that has an entry in some account.
+	Account vetshare.AccountID
+	To      vetshare.AccountID
+	From    []vetshare.AccountID
+	// Probe is the key probed on the index: the clients that hold Probe (Exact) or a key that
+	// starts with it. It must not be empty.
+	Probe string
+	Exact bool
+	// Also are further conditions: for each, the client must hold a key that starts with one of
+	// its alternatives.
+	Also [][]string
+	// Not, when set, leaves out this client.
+	Not   vetshare.ClientID
+	Limit int
+}
+
+// NotSame is a decision that two clients of an owner are not the same person (R13.2). A is the
+// smaller id of the two.
+type NotSame struct {
+	Owner   vetshare.OwnerID
+	A, B    vetshare.ClientID
+	Account vetshare.AccountID // where it was decided
+	User    vetshare.UserID    // who decided
+	Reason  string
+	At      time.Time
+}
+
+// ClientMerge merges client Merged into client Survivor, both of Owner (R13.3).
+type ClientMerge struct {
+	Owner    vetshare.OwnerID
+	Survivor vetshare.ClientID
+	Merged   vetshare.ClientID
+	At       time.Time
+}
+
+// DuplicatesTx keeps the search keys of clients, decisions about duplicates and merges
+// (R2.3, R13).
+type DuplicatesTx interface {
+	// IndexClient replaces the search keys of the client c.ID with [ClientSearchKeys] of c;
+	// ErrNotFound when there is no such client of c.OwnerID.
+	IndexClient(ctx context.Context, c vetshare.Client) error
+	// SearchClients returns up to q.Limit distinct clients q selects, by the key that matched
+	// Probe, then by id. It returns an [*vetshare.InvalidError] when q.Probe is empty or q.Limit
+	// is below 1.
+	SearchClients(ctx context.Context, q ClientSearch) ([]vetshare.Client, error)
+	// InsertNotSame stores d (d.A < d.B); ErrConflict when the pair is already decided.
+	InsertNotSame(ctx context.Context, d NotSame) error
+	// NotSameOf returns the decisions that involve the client, by the other client's id.
+	NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vetshare.ClientID) ([]NotSame, error)
+	// OwnerClients returns up to limit clients of the owner that have an entry in some
+	// account, by id after the cursor.
+	OwnerClients(ctx context.Context, owner vetshare.OwnerID, after vetshare.ClientID, limit int) ([]vetshare.Client, error)
+	// MergeClients merges m.Merged into m.Survivor: each entry of Merged in an account without
+	// one of Survivor becomes Survivor's, keeping its number and creation time; in an account
+	// with both, Merged's entry goes and its number stays an alias of Survivor's entry there.
+	// Patients, invoices, payments, balances (per account), reminders and tasks of Merged become
+	// Survivor's. Merged's profile stays, marked replaced by Survivor, without entries or search
+	// keys; every client replaced by Merged before is replaced by Survivor now. ErrNotFound when
+	// either client is not the owner's or has no entry.
+	MergeClients(ctx context.Context, m ClientMerge) error
+	// ReplacedBy returns the client that replaced the client id by a merge; ErrNotFound when it
+	// was not merged away.
+	ReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.ClientID) (vetshare.ClientID, error)
+	// NumberAlias returns the client a merged-away client number of the account now stands for;
+	// ErrNotFound when the number is not such an alias.
+	NumberAlias(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientID, error)
+}

@@ -1,0 +1,128 @@
+// Package search turns what a person types into probes of the clients' search keys (R2.3),
+// for sharing.Candidates and records.Clients, so that both match alike.
+package search
+
+import (
+	"context"
+	"strings"
+	"unicode"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+)
+
+// Tier is one probe of the search keys; the tiers of a plan come best match first.
+type Tier struct {
+	Probe string
+	Exact bool
+	Also  [][]string
+}
+
+// maxWords bounds the words of a typed text that take part in a search.
+const maxWords = 4
+
+// Plan returns the probes for typed, best match first, and the normalized text they stand for
+// (the same for inputs that search alike, for cursors); ok is false when typed has no letter or
+// digit.
+//
+//   - With an @, the start of an email address.
+//   - Without letters and with at least 3 digits, the digits of a phone number in any format;
+//     as one word, names holding those digits next.
+//   - One word: an exact last name, a last name starting with it, an exact first name, a first
+//     name starting with it, then an email address starting with it.
+//   - Several words (at spaces, hyphens, commas; "last, first" or "first last"): a client whose
+//     last name is one word exactly and whose names start with each of the others; then a last
+//     name starting with one word and names starting with each of the others; the words joined
+//     as one last name ("o brien"); then first names only; then the clients matching one word
+//     as a last name.
+//
+// Characters other than letters, digits and separators are dropped (O'Brien is obrien); the
+// LIKE wildcards %, _ and \ are such characters, never patterns.
+func Plan(typed string) (tiers []Tier, norm string, ok bool) {
+	t := strings.TrimSpace(typed)
+	lower := strings.ToLower(t)
+	folded := vetshare.FoldName(t)
+	hasLetter := strings.ContainsFunc(folded, unicode.IsLetter)
+	if strings.Contains(lower, "@") {
+		return []Tier{{Probe: driver.KeyEmail + lower}}, "e:" + lower, true
+	}
+	words := driver.SplitWords(t)
+	if len(words) == 0 {
+		return nil, "", false
+	}
+	if len(words) > maxWords {
+		words = words[:maxWords]
+	}
+	norm = "w:" + strings.Join(words, " ")
+	if d := driver.PhoneDigits(t); !hasLetter && len(d) >= 3 {
+		// Digits are a phone number first, then names that have them ("100% Pure").
+		tiers = append(tiers, Tier{Probe: driver.KeyPhone + d})
+		norm = "p:" + d
+		if len(words) > 1 {
+			return tiers, norm, true
+		}
+	}
+	if len(words) == 1 {
+		w := words[0]
+		tiers = append(tiers, []Tier{
+			{Probe: driver.KeyLast + w, Exact: true},
+			{Probe: driver.KeyLast + w},
+			{Probe: driver.KeyFirst + w, Exact: true},
+			{Probe: driver.KeyFirst + w},
+		}...)
+		if !strings.ContainsFunc(lower, unicode.IsSpace) {
+			tiers = append(tiers, Tier{Probe: driver.KeyEmail + lower})
+		}
+		return tiers, norm, true
+	}
+	others := func(i int) [][]string {
+		var also [][]string
+		for j, w := range words {
+			if j != i {
+				also = append(also, []string{driver.KeyLast + w, driver.KeyFirst + w})
+			}
+		}
+		return also
+	}
+	for i, w := range words {
+		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Exact: true, Also: others(i)})
+	}
+	tiers = append(tiers, Tier{Probe: driver.KeyLast + strings.Join(words, "")})
+	for i, w := range words {
+		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Also: others(i)})
+	}
+	tiers = append(tiers, Tier{Probe: driver.KeyFirst + words[0], Also: others(0)})
+	for _, w := range words {
+		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Exact: true})
+	}
+	for _, w := range words {
+		tiers = append(tiers, Tier{Probe: driver.KeyLast + w})
+	}
+	return tiers, norm, true
+}
+
+// Find runs the tiers in scope (a [driver.ClientSearch] without Probe, Also and Limit) and
+// returns up to n distinct clients, best match first: one index probe a tier, stopping when n
+// are found.
+func Find(ctx context.Context, d driver.Tx, scope driver.ClientSearch, tiers []Tier, n int) ([]vetshare.Client, error) {
+	var out []vetshare.Client
+	seen := map[vetshare.ClientID]bool{}
+	for _, t := range tiers {
+		if len(out) >= n {
+			break
+		}
+		q := scope
+		q.Probe, q.Exact, q.Also, q.Limit = t.Probe, t.Exact, t.Also, n
+		found, err := d.SearchClients(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range found {
+			if !seen[c.ID] && len(out) < n {
+				seen[c.ID] = true
+				out = append(out, c)
+			}
+		}
+	}
+	return out, nil
+}

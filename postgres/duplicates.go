@@ -1,0 +1,258 @@
+package postgres
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+)
+
+// goSteps are the steps of a migration that SQL cannot do, run in its transaction right after
+// its script, by the version the script brings the schema to.
+var goSteps = map[int]func(ctx context.Context, tx pgx.Tx) error{
+	2: backfillClientKeys,
+}
+
+// backfillClientKeys gives every client its search keys (driver.ClientSearchKeys), which fold
+// names in Go and so cannot be computed by the migration's SQL. It runs as the migrator, whose
+// policy sees every owner's rows.
+func backfillClientKeys(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, `SELECT id, owner_id, first_name, last_name, email, phone FROM vetshare.clients`)
+	if err != nil {
+		return translate(ctx, err)
+	}
+	var clients []vetshare.Client
+	for rows.Next() {
+		var c vetshare.Client
+		if err := rows.Scan(&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone); err != nil {
+			rows.Close()
+			return translate(ctx, err)
+		}
+		clients = append(clients, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return translate(ctx, err)
+	}
+	for _, c := range clients {
+		if _, err := tx.Exec(ctx, `INSERT INTO vetshare.client_keys (owner_id, key, client_id)
+			SELECT $1, k, $2 FROM unnest($3::text[]) k ON CONFLICT DO NOTHING`, string(c.OwnerID), string(c.ID), driver.ClientSearchKeys(c)); err != nil {
+			return translate(ctx, err)
+		}
+	}
+	return nil
+}
+
+// IndexClient implements [driver.Tx].
+func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
+	if err := t.use(ctx, string(c.OwnerID)); err != nil {
+		return err
+	}
+	var one int
+	if err := t.row(ctx, vetshare.NotFound("client", c.ID), []any{&one},
+		`SELECT 1 FROM vetshare.clients WHERE owner_id = $1 AND id = $2`, c.OwnerID, c.ID); err != nil {
+		return err
+	}
+	return t.write(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM vetshare.client_keys WHERE owner_id = $1 AND client_id = $2`, c.OwnerID, c.ID); err != nil {
+			return err
+		}
+		_, err := t.exec(ctx, `INSERT INTO vetshare.client_keys (owner_id, key, client_id) SELECT $1, k, $2 FROM unnest($3::text[]) k`,
+			c.OwnerID, c.ID, driver.ClientSearchKeys(c))
+		return err
+	})
+}
+
+// SearchClients implements [driver.Tx]: one probe of the keys index by owner and key, and for
+// each key in range a probe of the client's keys for each further condition and of its
+// entries for the scope, all in the owner's partition.
+func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
+	if q.Probe == "" {
+		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
+	}
+	if q.Limit < 1 {
+		return nil, vetshare.Invalid("Limit", "must be at least 1")
+	}
+	if err := t.use(ctx, string(q.Owner)); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	args := []any{string(q.Owner)}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	b.WriteString(`SELECT ` + clientCols + ` FROM vetshare.client_keys k JOIN vetshare.clients c ON c.owner_id = k.owner_id AND c.id = k.client_id
+		WHERE k.owner_id = $1`)
+	if q.Exact {
+		b.WriteString(` AND k.key = ` + arg(q.Probe))
+	} else {
+		b.WriteString(` AND k.key >= ` + arg(q.Probe) + ` AND k.key < ` + arg(upper(q.Probe)))
+	}
+	for _, alts := range q.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_keys a WHERE a.owner_id = $1 AND a.client_id = k.client_id AND (`)
+		for i, p := range alts {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(upper(p)) + `)`)
+		}
+		b.WriteString(`))`)
+	}
+	if q.Not != "" {
+		b.WriteString(` AND k.client_id <> ` + arg(string(q.Not)))
+	}
+	switch {
+	case q.Account != "":
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = ` + arg(string(q.Account)) + ` AND e.client_id = k.client_id)`)
+	case q.To != "":
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = ` + arg(string(q.To)) + ` AND e.client_id = k.client_id)`)
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id = ANY (` + arg(strs(q.From)) + `))`)
+	default:
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id)`)
+	}
+	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
+	var found []vetshare.Client
+	if err := t.clients(ctx, &found, b.String(), args...); err != nil {
+		return nil, err
+	}
+	var out []vetshare.Client
+	seen := map[vetshare.ClientID]bool{}
+	for _, c := range found {
+		if !seen[c.ID] && len(out) < q.Limit {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// InsertNotSame implements [driver.Tx].
+func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {
+	if err := t.use(ctx, string(d.Owner)); err != nil {
+		return err
+	}
+	return t.write(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO vetshare.not_same (owner_id, client_a, client_b, account_id, user_id, reason, decided_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.Owner, d.A, d.B, d.Account, d.User, d.Reason, micros(d.At))
+		return err
+	})
+}
+
+// NotSameOf implements [driver.Tx].
+func (t *dtx) NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vetshare.ClientID) ([]driver.NotSame, error) {
+	if err := t.use(ctx, string(owner)); err != nil {
+		return nil, err
+	}
+	var out []driver.NotSame
+	err := t.each(ctx, func(r pgx.Rows) error {
+		var d driver.NotSame
+		var at int64
+		err := r.Scan(&d.Owner, &d.A, &d.B, &d.Account, &d.User, &d.Reason, &at)
+		d.At = fromMicros(at)
+		out = append(out, d)
+		return err
+	}, `SELECT owner_id, client_a, client_b, account_id, user_id, reason, decided_at FROM (
+		SELECT n.*, client_b AS other FROM vetshare.not_same n WHERE owner_id = $1 AND client_a = $2
+		UNION ALL
+		SELECT n.*, client_a AS other FROM vetshare.not_same n WHERE owner_id = $1 AND client_b = $2) d ORDER BY other`, owner, client)
+	return out, err
+}
+
+// OwnerClients implements [driver.Tx].
+func (t *dtx) OwnerClients(ctx context.Context, owner vetshare.OwnerID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
+	if err := t.use(ctx, string(owner)); err != nil {
+		return nil, err
+	}
+	var out []vetshare.Client
+	err := t.clients(ctx, &out, `SELECT `+clientCols+` FROM vetshare.clients c WHERE c.owner_id = $1 AND c.id > $2
+		AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = c.id)
+		ORDER BY c.id LIMIT $3`, owner, after, limit)
+	return out, err
+}
+
+// MergeClients implements [driver.Tx]. The foreign keys are not deferrable, and are checked at
+// the end of each statement: a statement that moves entries moves what refers to them too.
+func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
+	if err := t.use(ctx, string(m.Owner)); err != nil {
+		return err
+	}
+	for _, id := range []vetshare.ClientID{m.Survivor, m.Merged} {
+		var one int
+		if err := t.row(ctx, vetshare.NotFound("client", id), []any{&one},
+			`SELECT 1 FROM vetshare.clients c WHERE c.owner_id = $1 AND c.id = $2
+			AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = c.id)`, m.Owner, id); err != nil {
+			return err
+		}
+	}
+	steps := []string{
+		// Accounts that hold both: the merged-away number stands for the survivor, balances add
+		// up, invoices follow, and the merged-away entry goes.
+		`WITH both_ AS (SELECT m.account_id, m.number FROM vetshare.client_entries m
+				JOIN vetshare.client_entries s ON s.owner_id = $1 AND s.account_id = m.account_id AND s.client_id = $2
+				WHERE m.owner_id = $1 AND m.client_id = $3),
+			al AS (INSERT INTO vetshare.number_aliases (owner_id, account_id, number, client_id) SELECT $1, account_id, number, $2 FROM both_),
+			mb AS (DELETE FROM vetshare.balances b USING both_ WHERE b.owner_id = $1 AND b.account_id = both_.account_id AND b.client_id = $3
+				RETURNING b.account_id, b.outstanding, b.open_invoices),
+			ub AS (INSERT INTO vetshare.balances (owner_id, account_id, client_id, outstanding, open_invoices)
+				SELECT $1, account_id, $2, outstanding, open_invoices FROM mb
+				ON CONFLICT (owner_id, account_id, client_id) DO UPDATE SET outstanding = vetshare.balances.outstanding + excluded.outstanding,
+					open_invoices = vetshare.balances.open_invoices + excluded.open_invoices),
+			inv AS (UPDATE vetshare.invoices i SET client_id = $2 FROM both_ WHERE i.owner_id = $1 AND i.account_id = both_.account_id AND i.client_id = $3)
+		DELETE FROM vetshare.client_entries e USING both_ WHERE e.owner_id = $1 AND e.account_id = both_.account_id AND e.client_id = $3`,
+		// The other accounts: the entry becomes the survivor's, with its number.
+		`WITH mv AS (UPDATE vetshare.client_entries SET client_id = $2 WHERE owner_id = $1 AND client_id = $3 RETURNING account_id),
+			b AS (UPDATE vetshare.balances SET client_id = $2 WHERE owner_id = $1 AND client_id = $3 AND account_id IN (SELECT account_id FROM mv))
+		UPDATE vetshare.invoices SET client_id = $2 WHERE owner_id = $1 AND client_id = $3 AND account_id IN (SELECT account_id FROM mv)`,
+		`UPDATE vetshare.payments SET client_id = $2 WHERE owner_id = $1 AND client_id = $3`,
+		`UPDATE vetshare.patients SET client_id = $2 WHERE owner_id = $1 AND client_id = $3`,
+		`UPDATE vetshare.tasks SET client_id = $2 WHERE owner_id = $1 AND client_id = $3`,
+		`UPDATE vetshare.number_aliases SET client_id = $2 WHERE owner_id = $1 AND client_id = $3`,
+		`UPDATE vetshare.client_replaced SET survivor_id = $2 WHERE owner_id = $1 AND survivor_id = $3`,
+		`INSERT INTO vetshare.client_replaced (owner_id, client_id, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`,
+	}
+	return t.write(ctx, func() error {
+		if _, err := t.exec(ctx, `DELETE FROM vetshare.client_keys WHERE owner_id = $1 AND client_id = $2`, m.Owner, m.Merged); err != nil {
+			return err
+		}
+		for _, s := range steps {
+			var args []any
+			if strings.Contains(s, "$4") {
+				args = []any{m.Owner, m.Survivor, m.Merged, micros(m.At)}
+			} else {
+				args = []any{m.Owner, m.Survivor, m.Merged}
+			}
+			if _, err := t.exec(ctx, s, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// ReplacedBy implements [driver.Tx].
+func (t *dtx) ReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.ClientID) (vetshare.ClientID, error) {
+	if err := t.use(ctx, string(owner)); err != nil {
+		return "", err
+	}
+	var s string
+	err := t.row(ctx, vetshare.NotFound("client", id), []any{&s},
+		`SELECT survivor_id FROM vetshare.client_replaced WHERE owner_id = $1 AND client_id = $2`, owner, id)
+	return vetshare.ClientID(s), err
+}
+
+// NumberAlias implements [driver.Tx].
+func (t *dtx) NumberAlias(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientID, error) {
+	nf := &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}
+	o, err := t.acct(ctx, account)
+	if err != nil || o == "" {
+		return "", orNotFound(err, nf)
+	}
+	var s string
+	err = t.row(ctx, nf, []any{&s}, `SELECT client_id FROM vetshare.number_aliases WHERE owner_id = $1 AND account_id = $2 AND number = $3`, o, account, number)
+	return vetshare.ClientID(s), err
+}

@@ -1,0 +1,56 @@
+package records
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/cursor"
+	"github.com/vetshare/vetshare/internal/search"
+	"github.com/vetshare/vetshare/internal/txn"
+)
+
+// searchClients is Clients with something typed: best match first, paged by how many rows came
+// before (best-first order has no key to page by), the cursor keeping the typed text.
+func searchClients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, typed string, limit int, page vetshare.Page) ([]ClientRow, vetshare.Cursor, error) {
+	const op = "records.Clients"
+	tiers, norm, ok := search.Plan(typed)
+	if !ok {
+		return nil, "", vetshare.Op(op, vetshare.Invalid("prefix", "type at least one letter or digit"))
+	}
+	after, err := cursor.Read(op, page.After, 2)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	offset := 0
+	if after != nil {
+		n, err := strconv.Atoi(after[1])
+		if err != nil || n < 1 || after[0] != norm {
+			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned for what is typed now"))
+		}
+		offset = n
+	}
+	a, err := txn.D(tx).Account(ctx, actor.Account)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	clients, err := search.Find(ctx, txn.D(tx), driver.ClientSearch{Owner: a.OwnerID, Account: a.ID}, tiers, offset+limit+1)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
+	clients = clients[min(offset, len(clients)):]
+	var next vetshare.Cursor
+	if len(clients) > limit {
+		clients, next = clients[:limit], cursor.Make(op, norm, strconv.Itoa(offset+limit))
+	}
+	rows := make([]ClientRow, 0, len(clients))
+	for _, c := range clients {
+		e, err := txn.D(tx).ClientEntry(ctx, a.ID, c.ID)
+		if err != nil {
+			return nil, "", vetshare.Op(op, err)
+		}
+		rows = append(rows, ClientRow{Client: c, Entry: e})
+	}
+	return rows, next, nil
+}

@@ -1,0 +1,248 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+)
+
+// goSteps are the steps of a migration that SQL cannot do, run in its transaction right after
+// its script, by the version the script brings the schema to.
+var goSteps = map[int]func(ctx context.Context, conn *sql.Conn) error{
+	10: backfillClientKeys,
+}
+
+// backfillClientKeys gives every client its search keys (driver.ClientSearchKeys), which fold
+// names in Go (vetshare.FoldName) and so cannot be computed by the migration's SQL.
+func backfillClientKeys(ctx context.Context, conn *sql.Conn) error {
+	rows, err := conn.QueryContext(ctx, `SELECT id, owner_id, first_name, last_name, email, phone FROM vetshare_clients`)
+	if err != nil {
+		return err
+	}
+	var clients []vetshare.Client
+	for rows.Next() {
+		var c vetshare.Client
+		if err := rows.Scan(&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone); err != nil {
+			rows.Close()
+			return err
+		}
+		clients = append(clients, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	st, err := conn.PrepareContext(ctx, `INSERT OR IGNORE INTO vetshare_client_keys (owner_id, key, client_id) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, c := range clients {
+		for _, k := range driver.ClientSearchKeys(c) {
+			if _, err := st.ExecContext(ctx, c.OwnerID, k, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// IndexClient implements [driver.Tx].
+func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
+	var n int
+	err := t.queryRow(ctx, vetshare.NotFound("client", c.ID), func(r *sql.Rows) error { return r.Scan(&n) },
+		`SELECT 1 FROM vetshare_clients WHERE id = ? AND owner_id = ?`, c.ID, c.OwnerID)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM vetshare_client_keys WHERE owner_id = ? AND client_id = ?`, c.OwnerID, c.ID); err != nil {
+		return err
+	}
+	for _, k := range driver.ClientSearchKeys(c) {
+		if _, err := t.exec(ctx, `INSERT INTO vetshare_client_keys (owner_id, key, client_id) VALUES (?, ?, ?)`, c.OwnerID, k, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SearchClients implements [driver.Tx]: one range (or equality) probe of the keys index by
+// owner and key, and for each key in range, a probe of the client's keys for each further
+// condition and of its entries for the scope.
+func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
+	if q.Probe == "" {
+		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
+	}
+	if q.Limit < 1 {
+		return nil, vetshare.Invalid("Limit", "must be at least 1")
+	}
+	var b strings.Builder
+	args := []any{q.Owner}
+	b.WriteString(`SELECT ` + clientCols + ` FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id WHERE k.owner_id = ?1`)
+	if q.Exact {
+		b.WriteString(` AND k.key = ?2`)
+		args = append(args, q.Probe)
+	} else {
+		b.WriteString(` AND k.key >= ?2 AND k.key < ?3`)
+		args = append(args, q.Probe, upper(q.Probe))
+	}
+	arg := func(v any) string {
+		args = append(args, v)
+		return "?" + itoa(len(args))
+	}
+	for _, alts := range q.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
+		for i, p := range alts {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(upper(p)) + `)`)
+		}
+		b.WriteString(`))`)
+	}
+	if q.Not != "" {
+		b.WriteString(` AND k.client_id <> ` + arg(q.Not))
+	}
+	switch {
+	case q.Account != "":
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id)`)
+	case q.To != "":
+		from, err := json.Marshal(q.From)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.To) + ` AND e.client_id = k.client_id)`)
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(` + arg(string(from)) + `)))`)
+	default:
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)`)
+	}
+	// A client may hold several keys in range ("l:smith", "l:smithjones"): ask for enough rows
+	// to give Limit distinct clients in the usual case, and keep the first of each.
+	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
+	var out []vetshare.Client
+	seen := map[vetshare.ClientID]bool{}
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var c vetshare.Client
+		err := scanClient(r, &c)
+		if err == nil && !seen[c.ID] && len(out) < q.Limit {
+			seen[c.ID] = true
+			out = append(out, c)
+		}
+		return err
+	}, b.String(), args...)
+	return out, err
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n < 10 {
+		return digits[n : n+1]
+	}
+	return itoa(n/10) + digits[n%10:n%10+1]
+}
+
+// InsertNotSame implements [driver.Tx].
+func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {
+	_, err := t.exec(ctx, `INSERT INTO vetshare_not_same (owner_id, client_a, client_b, account_id, user_id, reason, decided_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.Owner, d.A, d.B, d.Account, d.User, d.Reason, micros(d.At))
+	return err
+}
+
+// NotSameOf implements [driver.Tx].
+func (t *dtx) NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vetshare.ClientID) ([]driver.NotSame, error) {
+	var out []driver.NotSame
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var d driver.NotSame
+		var at int64
+		err := r.Scan(&d.Owner, &d.A, &d.B, &d.Account, &d.User, &d.Reason, &at)
+		d.At = time.UnixMicro(at).UTC()
+		out = append(out, d)
+		return err
+	}, `SELECT owner_id, client_a, client_b, account_id, user_id, reason, decided_at FROM (
+		SELECT *, client_b AS other FROM vetshare_not_same WHERE owner_id = ?1 AND client_a = ?2
+		UNION ALL
+		SELECT *, client_a AS other FROM vetshare_not_same WHERE owner_id = ?1 AND client_b = ?2) ORDER BY other`, owner, client)
+	return out, err
+}
+
+// OwnerClients implements [driver.Tx].
+func (t *dtx) OwnerClients(ctx context.Context, owner vetshare.OwnerID, after vetshare.ClientID, limit int) ([]vetshare.Client, error) {
+	var out []vetshare.Client
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var c vetshare.Client
+		err := scanClient(r, &c)
+		out = append(out, c)
+		return err
+	}, `SELECT `+clientCols+` FROM vetshare_clients c WHERE c.owner_id = ? AND c.id > ?
+		AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id)
+		ORDER BY c.id LIMIT ?`, owner, after, limit)
+	return out, err
+}
+
+// MergeClients implements [driver.Tx]. Foreign keys are checked at the end of the
+// transaction (PRAGMA defer_foreign_keys, which SQLite resets when it ends), so that entries,
+// balances and invoices can change their client in any order.
+func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
+	for _, id := range []vetshare.ClientID{m.Survivor, m.Merged} {
+		var n int
+		err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return r.Scan(&n) },
+			`SELECT 1 FROM vetshare_clients c WHERE c.id = ? AND c.owner_id = ? AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id)`, id, m.Owner)
+		if err != nil {
+			return err
+		}
+	}
+	steps := []string{
+		`PRAGMA defer_foreign_keys = ON`,
+		// Accounts that hold both: the merged-away number stands for the survivor.
+		`INSERT INTO vetshare_number_aliases (account_id, number, client_id)
+			SELECT e.account_id, e.number, ?1 FROM vetshare_client_entries e
+			WHERE e.client_id = ?2 AND EXISTS (SELECT 1 FROM vetshare_client_entries s WHERE s.account_id = e.account_id AND s.client_id = ?1)`,
+		`UPDATE vetshare_number_aliases SET client_id = ?1 WHERE client_id = ?2`,
+		// Balances stay per account: in an account that held both, they add up.
+		`INSERT INTO vetshare_balances (account_id, client_id, outstanding, open_invoices)
+			SELECT b.account_id, ?1, b.outstanding, b.open_invoices FROM vetshare_client_entries e
+			JOIN vetshare_balances b ON b.account_id = e.account_id AND b.client_id = e.client_id WHERE e.client_id = ?2
+			ON CONFLICT (account_id, client_id) DO UPDATE SET outstanding = outstanding + excluded.outstanding,
+				open_invoices = open_invoices + excluded.open_invoices`,
+		`DELETE FROM vetshare_balances WHERE client_id = ?2 AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?2)`,
+		`UPDATE vetshare_invoices SET client_id = ?1 WHERE client_id = ?2 AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?2)`,
+		`UPDATE vetshare_payments SET client_id = ?1 WHERE client_id = ?2 AND invoice_id IN (SELECT id FROM vetshare_invoices WHERE client_id = ?1)`,
+		`DELETE FROM vetshare_client_entries WHERE client_id = ?2
+			AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?1)`,
+		`UPDATE vetshare_client_entries SET client_id = ?1,
+			seq = seq + (SELECT COALESCE(MAX(seq), 0) FROM vetshare_client_entries WHERE client_id = ?1) WHERE client_id = ?2`,
+		`UPDATE vetshare_patients SET client_id = ?1 WHERE client_id = ?2`,
+		`UPDATE vetshare_tasks SET client_id = ?1 WHERE client_id = ?2`,
+		`DELETE FROM vetshare_client_keys WHERE owner_id = ?3 AND client_id = ?2`,
+		`UPDATE vetshare_client_replaced SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
+		`INSERT INTO vetshare_client_replaced (owner_id, client_id, survivor_id, merged_at) VALUES (?3, ?2, ?1, ?4)`,
+	}
+	for _, s := range steps {
+		if _, err := t.exec(ctx, s, m.Survivor, m.Merged, m.Owner, micros(m.At)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ReplacedBy implements [driver.Tx].
+func (t *dtx) ReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.ClientID) (vetshare.ClientID, error) {
+	var s vetshare.ClientID
+	err := t.queryRow(ctx, vetshare.NotFound("client", id), func(r *sql.Rows) error { return r.Scan(&s) },
+		`SELECT survivor_id FROM vetshare_client_replaced WHERE owner_id = ? AND client_id = ?`, owner, id)
+	return s, err
+}
+
+// NumberAlias implements [driver.Tx].
+func (t *dtx) NumberAlias(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientID, error) {
+	var s vetshare.ClientID
+	err := t.queryRow(ctx, &vetshare.NotFoundError{Kind: "client number", ID: strconv.FormatInt(number, 10)}, func(r *sql.Rows) error { return r.Scan(&s) },
+		`SELECT client_id FROM vetshare_number_aliases WHERE account_id = ? AND number = ?`, account, number)
+	return s, err
+}

@@ -1,0 +1,146 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/txn"
+)
+
+func init() { Register("Duplicates", testDuplicates) }
+
+// testDuplicates checks the search keys, decisions and merges of clients (R2.3, R13).
+func testDuplicates(t *testing.T, h Harness) {
+	s := open(t, h)
+	w := newWorld(t, s, 3)
+	a, b := w.accounts[0].ID, w.accounts[1].ID
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		obrien, err := w.client(ctx, tx, 0, "O'Brien", "Seán")
+		if err != nil {
+			return err
+		}
+		obrien.Phone, obrien.Email = "+1 (555) 123-4567", "sean@x.example"
+		smith, err := w.client(ctx, tx, 0, "Smith", "Anna")
+		if err != nil {
+			return err
+		}
+		obrecht, err := w.client(ctx, tx, 1, "Obrecht", "Zoe")
+		if err != nil {
+			return err
+		}
+		eb := vetshare.ClientEntry{AccountID: b, ClientID: obrien.ID, Via: vetshare.ViaManual, CreatedAt: t0}
+		if err := d.InsertClientEntry(ctx, &eb); err != nil {
+			return err
+		}
+		ea, err := d.ClientEntry(ctx, a, obrien.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range []vetshare.Client{obrien, smith, obrecht} {
+			if err := d.IndexClient(ctx, c); err != nil {
+				return err
+			}
+		}
+		wantErr(t, "IndexClient unknown", d.IndexClient(ctx, vetshare.Client{ID: "nope", OwnerID: w.owner.ID, LastName: "X"}), vetshare.ErrNotFound)
+
+		ids := func(cs []vetshare.Client, err error) []vetshare.ClientID {
+			t.Helper()
+			if err != nil {
+				t.Errorf("SearchClients: %v", err)
+			}
+			var out []vetshare.ClientID
+			for _, c := range cs {
+				out = append(out, c.ID)
+			}
+			return out
+		}
+		for _, tc := range []struct {
+			name string
+			q    driver.ClientSearch
+			want []vetshare.ClientID
+		}{
+			{"prefix", driver.ClientSearch{Account: a, Probe: "l:obr"}, []vetshare.ClientID{obrien.ID}},
+			{"prefix in b", driver.ClientSearch{Account: b, Probe: "l:obr"}, []vetshare.ClientID{obrecht.ID, obrien.ID}},
+			{"exact", driver.ClientSearch{Probe: "l:obrien", Exact: true}, []vetshare.ClientID{obrien.ID}},
+			{"exact is not prefix", driver.ClientSearch{Probe: "l:obr", Exact: true}, nil},
+			{"also", driver.ClientSearch{Probe: "l:o", Also: [][]string{{"f:zz", "f:se"}}}, []vetshare.ClientID{obrien.ID}},
+			{"also fails", driver.ClientSearch{Probe: "l:o", Also: [][]string{{"f:zz"}}}, nil},
+			{"phone tail", driver.ClientSearch{Probe: "p:5551234"}, []vetshare.ClientID{obrien.ID}},
+			{"email", driver.ClientSearch{Probe: "e:sean@"}, []vetshare.ClientID{obrien.ID}},
+			{"not", driver.ClientSearch{Probe: "l:ob", Not: obrien.ID}, []vetshare.ClientID{obrecht.ID}},
+			{"candidates", driver.ClientSearch{To: b, From: []vetshare.AccountID{a}, Probe: "l:"}, []vetshare.ClientID{smith.ID}},
+			{"limit", driver.ClientSearch{Probe: "l:", Limit: 1}, []vetshare.ClientID{obrecht.ID}},
+		} {
+			q := tc.q
+			q.Owner = w.owner.ID
+			if q.Limit == 0 {
+				q.Limit = 10
+			}
+			if got := ids(d.SearchClients(ctx, q)); !slices.Equal(got, tc.want) {
+				t.Errorf("SearchClients %s: got %v, want %v", tc.name, got, tc.want)
+			}
+		}
+		_, err = d.SearchClients(ctx, driver.ClientSearch{Owner: w.owner.ID, Probe: "", Limit: 1})
+		wantErr(t, "SearchClients without probe", err, vetshare.ErrInvalid)
+		_, err = d.SearchClients(ctx, driver.ClientSearch{Owner: w.owner.ID, Probe: "l:", Limit: 0})
+		wantErr(t, "SearchClients limit 0", err, vetshare.ErrInvalid)
+
+		// Decisions.
+		x, y := min(obrien.ID, obrecht.ID), max(obrien.ID, obrecht.ID)
+		ns := driver.NotSame{Owner: w.owner.ID, A: x, B: y, Account: a, User: w.user.ID, Reason: "different people", At: t0}
+		if err := d.InsertNotSame(ctx, ns); err != nil {
+			return err
+		}
+		wantErr(t, "InsertNotSame twice", d.InsertNotSame(ctx, ns), vetshare.ErrConflict)
+		for _, id := range []vetshare.ClientID{x, y} {
+			got, err := d.NotSameOf(ctx, w.owner.ID, id)
+			if err != nil {
+				return err
+			}
+			if len(got) != 1 || got[0] != ns {
+				t.Errorf("NotSameOf %s: got %+v, want [%+v]", id, got, ns)
+			}
+		}
+		if got, err := d.NotSameOf(ctx, w.owner.ID, smith.ID); err != nil || len(got) != 0 {
+			t.Errorf("NotSameOf undecided: %v, %v", got, err)
+		}
+		all, err := d.OwnerClients(ctx, w.owner.ID, "", 10)
+		if err != nil {
+			return err
+		}
+		want := []vetshare.ClientID{obrien.ID, smith.ID, obrecht.ID}
+		slices.Sort(want)
+		if got := ids(all, nil); !slices.Equal(got, want) {
+			t.Errorf("OwnerClients: got %v, want %v", got, want)
+		}
+
+		// Merge O'Brien (in a and b) into Smith (in a).
+		if err := d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: smith.ID, Merged: obrien.ID, At: t0}); err != nil {
+			return err
+		}
+		if got, err := d.ReplacedBy(ctx, w.owner.ID, obrien.ID); err != nil || got != smith.ID {
+			t.Errorf("ReplacedBy: %v, %v; want %s", got, err, smith.ID)
+		}
+		_, err = d.ReplacedBy(ctx, w.owner.ID, smith.ID)
+		wantErr(t, "ReplacedBy of a survivor", err, vetshare.ErrNotFound)
+		if got, err := d.NumberAlias(ctx, a, ea.Number); err != nil || got != smith.ID {
+			t.Errorf("NumberAlias: %v, %v; want %s", got, err, smith.ID)
+		}
+		_, err = d.NumberAlias(ctx, a, 999)
+		wantErr(t, "NumberAlias unknown", err, vetshare.ErrNotFound)
+		if e, err := d.ClientEntry(ctx, b, smith.ID); err != nil || e.Number != eb.Number {
+			t.Errorf("b's entry after merge: %+v, %v; want number %d", e, err, eb.Number)
+		}
+		_, err = d.ClientEntry(ctx, a, obrien.ID)
+		wantErr(t, "merged-away entry", err, vetshare.ErrNotFound)
+		if got := ids(d.SearchClients(ctx, driver.ClientSearch{Owner: w.owner.ID, Probe: "l:obrien", Limit: 5})); len(got) != 0 {
+			t.Errorf("merged-away client still found: %v", got)
+		}
+		wantErr(t, "MergeClients unknown", d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: smith.ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
+		return nil
+	})
+}
