@@ -15,7 +15,7 @@ import (
 // goSteps are the steps of a migration that SQL cannot do, run in its transaction right after
 // its script, by the version the script brings the schema to.
 var goSteps = map[int]func(ctx context.Context, conn *sql.Conn) error{
-	10: backfillClientKeys,
+	9: backfillClientKeys,
 }
 
 // backfillClientKeys gives every client its search keys (driver.ClientSearchKeys), which fold

@@ -1,1 +1,0 @@
--- Placeholder: version 9 is the performance migration of another branch; this one does nothing.
