@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"time"
 
@@ -27,14 +28,12 @@ func (c calibration) String() string {
 		dur(c.WriteTxP50), dur(c.WriteTxP99), spinIters, dur(c.SpinP50))
 }
 
-var spinSink uint64
-
 func spin() {
 	x := uint64(1)
 	for i := range uint64(spinIters) {
 		x = x*6364136223846793005 + i
 	}
-	spinSink += x
+	runtime.KeepAlive(x) // the loop is work the compiler must not remove
 }
 
 // calibrate measures the calibration in dir, interleaving the write and the spin.
