@@ -2,7 +2,6 @@ package records
 
 import (
 	"context"
-	"strconv"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
@@ -19,17 +18,9 @@ func searchClients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, t
 	if !ok {
 		return nil, "", vetshare.Op(op, vetshare.Invalid("prefix", "type at least one letter or digit"))
 	}
-	after, err := cursor.Read(op, page.After, 2)
+	offset, err := cursor.ReadOffset(op, page.After, norm)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
-	}
-	offset := 0
-	if after != nil {
-		n, err := strconv.Atoi(after[1])
-		if err != nil || n < 1 || after[0] != norm {
-			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned for what is typed now"))
-		}
-		offset = n
 	}
 	a, err := txn.D(tx).Account(ctx, actor.Account)
 	if err != nil {
@@ -42,7 +33,7 @@ func searchClients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, t
 	clients = clients[min(offset, len(clients)):]
 	var next vetshare.Cursor
 	if len(clients) > limit {
-		clients, next = clients[:limit], cursor.Make(op, norm, strconv.Itoa(offset+limit))
+		clients, next = clients[:limit], cursor.MakeOffset(op, norm, offset+limit)
 	}
 	rows := make([]ClientRow, 0, len(clients))
 	for _, c := range clients {

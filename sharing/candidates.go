@@ -3,7 +3,6 @@ package sharing
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -66,17 +65,9 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if !ok {
 		return nil, "", vetshare.Op(op, vetshare.Invalid("typed", "type at least one letter or digit"))
 	}
-	after, err := cursor.Read(op, page.After, 2)
+	offset, err := cursor.ReadOffset(op, page.After, prefix)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
-	}
-	offset := 0
-	if after != nil {
-		n, err := strconv.Atoi(after[1])
-		if err != nil || n < 1 || after[0] != prefix {
-			return nil, "", vetshare.Op(op, vetshare.Invalid("Page.After", "this cursor was not returned for what is typed now"))
-		}
-		offset = n
 	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
@@ -103,7 +94,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	}
 	clients = clients[min(offset, len(clients)):]
 	if len(clients) > limit {
-		clients, next = clients[:limit], cursor.Make(op, prefix, strconv.Itoa(offset+limit))
+		clients, next = clients[:limit], cursor.MakeOffset(op, prefix, offset+limit)
 	}
 	// The details of every candidate in two reads, whatever their number.
 	ids := make([]vetshare.ClientID, len(clients))

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -79,4 +80,24 @@ func Cut[T any](list string, rows []T, after []string, limit int, key func(T) []
 // Time returns t as a key part that sorts as t does: UTC, at a fixed width.
 func Time(t time.Time) string {
 	return t.UTC().Format("2006-01-02T15:04:05.000000000Z")
+}
+
+// ReadOffset reads the cursor of a best-first list, which has no key to page by: it keeps what
+// was typed and how many rows came before ([MakeOffset]). It returns 0 for the zero cursor and
+// an [*vetshare.InvalidError] for a cursor of another list or of other typed text.
+func ReadOffset(list string, c vetshare.Cursor, typed string) (int, error) {
+	key, err := Read(list, c, 2)
+	if err != nil || key == nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(key[1])
+	if err != nil || n < 1 || key[0] != typed {
+		return 0, &vetshare.InvalidError{Field: "Page.After", Reason: "this cursor was not returned for what is typed now"}
+	}
+	return n, nil
+}
+
+// MakeOffset returns the cursor of a best-first list after offset rows for typed text.
+func MakeOffset(list, typed string, offset int) vetshare.Cursor {
+	return Make(list, typed, strconv.Itoa(offset))
 }
