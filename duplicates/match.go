@@ -1,47 +1,74 @@
 // Package duplicates finds, decides about and merges clients of one owner that are the same
-// person (R13); see doc.go.
+// person (R13).
+//
+// # Rules
+//
+// [Score] is the pure rule (R13.1): two profiles in, a score, a grade ([GradeMatch],
+// [GradePossible] or none) and the fields that agree out; a host can call it on its own data.
+// [Find] and [FindFor] list the clients that may be the same person as a client or as a profile
+// about to be created, through blocking keys (an exact last name, the names swapped, the last 7
+// digits of the phone, the email) probed on the owner's search-key index, never comparing
+// every pair. [DecideNotSame] keeps a decision that two clients are not the same person, with
+// who and why, and that pair is never proposed again (R13.2). [PreviewMerge] and [Merge] merge
+// two clients irreversibly (R13.3, R13.4).
 package duplicates
 
 import (
+	"time"
+
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/internal/match"
 )
 
 // Grade says how likely two profiles are to be one person.
-type Grade = match.Grade
+type Grade string
 
 // The grades, most likely first. A pair below GradePossible has no grade ("").
 const (
-	GradeMatch    = match.GradeMatch
-	GradePossible = match.GradePossible
+	GradeMatch    Grade = "match"
+	GradePossible Grade = "possible"
 )
 
 // The fields that may agree, as [Result.Agree] names them.
 const (
-	FieldName      = match.FieldName
-	FieldPhone     = match.FieldPhone
-	FieldEmail     = match.FieldEmail
-	FieldAddress   = match.FieldAddress
-	FieldPatients  = match.FieldPatients
-	FieldSpecies   = match.FieldSpecies
-	FieldBirthDate = match.FieldBirthDate
+	FieldName      = "name"
+	FieldPhone     = "phone"
+	FieldEmail     = "email"
+	FieldAddress   = "address"
+	FieldPatients  = "patients"
+	FieldSpecies   = "species"
+	FieldBirthDate = "birth dates"
 )
 
 // Pet is what matching uses of a patient.
-type Pet = match.Pet
+type Pet struct {
+	Name      string
+	Species   string
+	BirthDate time.Time // zero when unknown
+}
 
 // Profile is what matching uses of a client.
-type Profile = match.Profile
-
-// Result is the outcome of [Score].
-type Result = match.Result
-
-// Match is a client that may be the same person (R13.1).
-type Match = match.Match
+type Profile struct {
+	FirstName, LastName string
+	Phone, Email        string
+	Address             string
+	Pets                []Pet
+}
 
 // ProfileOf returns the profile of a client and its patients.
 func ProfileOf(c vetshare.Client, patients []vetshare.Patient) Profile {
-	return match.ProfileOf(c, patients)
+	p := Profile{FirstName: c.FirstName, LastName: c.LastName, Phone: c.Phone, Email: c.Email, Address: c.Address}
+	for _, pt := range patients {
+		p.Pets = append(p.Pets, Pet{Name: pt.Name, Species: pt.Species, BirthDate: pt.BirthDate})
+	}
+	return p
+}
+
+// Result is the outcome of [Score].
+type Result struct {
+	Score int      // 0 to 100
+	Grade Grade    // GradeMatch, GradePossible or ""
+	Agree []string // the fields that agree, in the order of the Field constants
 }
 
 // Score compares two profiles (R13.1). Names are compared folded and without punctuation
@@ -50,8 +77,32 @@ func ProfileOf(c vetshare.Client, patients []vetshare.Patient) Profile {
 // last 7 digits, the email lower-cased, the address folded; the patients by name, then species
 // and birth date. A pair is graded [GradeMatch] only when its first names agree too (so two
 // members of one family at one address and phone are [GradePossible]).
-func Score(a, b Profile) Result { return match.Score(a, b) }
+func Score(a, b Profile) Result { return fromMatch(match.Score(toMatch(a), toMatch(b))) }
 
 // Blocks returns the blocking keys of a client: probes of the search-key index that bring
 // every client likely to be graded with it.
 func Blocks(c vetshare.Client) []string { return match.Blocks(c) }
+
+// Match is a client that may be the same person (R13.1).
+type Match struct {
+	Client vetshare.Client
+	Result
+}
+
+func toMatch(p Profile) match.Profile {
+	m := match.Profile{FirstName: p.FirstName, LastName: p.LastName, Phone: p.Phone, Email: p.Email, Address: p.Address}
+	for _, x := range p.Pets {
+		m.Pets = append(m.Pets, match.Pet(x))
+	}
+	return m
+}
+
+func fromMatch(r match.Result) Result { return Result{Score: r.Score, Grade: Grade(r.Grade), Agree: r.Agree} }
+
+func fromMatches(ms []match.Match) []Match {
+	var out []Match
+	for _, m := range ms {
+		out = append(out, Match{Client: m.Client, Result: fromMatch(m.Result)})
+	}
+	return out
+}

@@ -56,8 +56,8 @@ func Find(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	ms, err := match.Find(ctx, tx, owner, accs, c, ProfileOf(c, pats))
-	return ms, vetshare.Op(op, err)
+	ms, err := match.Find(ctx, tx, owner, accs, c, toMatch(ProfileOf(c, pats)))
+	return fromMatches(ms), vetshare.Op(op, err)
 }
 
 // FindFor lists the clients that may be the same person as a profile about to be created in
@@ -69,8 +69,8 @@ func FindFor(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetsh
 		return nil, vetshare.Op(op, err)
 	}
 	p.ID = ""
-	ms, err := match.Find(ctx, tx, owner, accs, p, ProfileOf(p, nil))
-	return ms, vetshare.Op(op, err)
+	ms, err := match.Find(ctx, tx, owner, accs, p, toMatch(ProfileOf(p, nil)))
+	return fromMatches(ms), vetshare.Op(op, err)
 }
 
 // Decision is a kept decision that two clients are not the same person (R13.2).
