@@ -97,7 +97,9 @@ func toMatch(p Profile) match.Profile {
 	return m
 }
 
-func fromMatch(r match.Result) Result { return Result{Score: r.Score, Grade: Grade(r.Grade), Agree: r.Agree} }
+func fromMatch(r match.Result) Result {
+	return Result{Score: r.Score, Grade: Grade(r.Grade), Agree: r.Agree}
+}
 
 func fromMatches(ms []match.Match) []Match {
 	var out []Match
