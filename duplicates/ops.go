@@ -15,27 +15,9 @@ import (
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
-// visible returns the owner and the accounts whose clients the actor's account may be shown:
-// its own and those of the current members of its group.
+// visible returns the owner and the accounts whose clients the actor's account may be shown.
 func visible(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.OwnerID, []vetshare.AccountID, error) {
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return "", nil, err
-	}
-	a, err := txn.D(tx).Account(ctx, actor.Account)
-	if err != nil {
-		return "", nil, err
-	}
-	accs := []vetshare.AccountID{a.ID}
-	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
-	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
-		return "", nil, err
-	}
-	for _, m := range members {
-		if m.AccountID != a.ID {
-			accs = append(accs, m.AccountID)
-		}
-	}
-	return a.OwnerID, accs, nil
+	return match.Visible(ctx, tx, actor)
 }
 
 // Find lists the clients that may be the same person as the client id, seen from the actor's

@@ -5,11 +5,13 @@ package match
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txn"
 )
@@ -286,4 +288,27 @@ func Find(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs []v
 		return strings.Compare(string(a.Client.ID), string(b.Client.ID))
 	})
 	return out, nil
+}
+
+// Visible returns the owner and the accounts whose clients the actor's account may be shown:
+// its own and those of the current members of its group.
+func Visible(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.OwnerID, []vetshare.AccountID, error) {
+	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+		return "", nil, err
+	}
+	a, err := txn.D(tx).Account(ctx, actor.Account)
+	if err != nil {
+		return "", nil, err
+	}
+	accs := []vetshare.AccountID{a.ID}
+	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
+	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+		return "", nil, err
+	}
+	for _, m := range members {
+		if m.AccountID != a.ID {
+			accs = append(accs, m.AccountID)
+		}
+	}
+	return a.OwnerID, accs, nil
 }
