@@ -1,16 +1,3 @@
-// Package duplicates finds, decides about and merges clients of one owner that are the same
-// person (R13).
-//
-// # Rules
-//
-// [Score] is the pure rule (R13.1): two profiles in, a score, a grade ([GradeMatch],
-// [GradePossible] or none) and the fields that agree out; a host can call it on its own data.
-// [Find] and [FindFor] list the clients that may be the same person as a client or as a profile
-// about to be created, through blocking keys (an exact last name, the names swapped, the last 7
-// digits of the phone, the email) probed on the owner's search-key index, never comparing
-// every pair. [DecideNotSame] keeps a decision that two clients are not the same person, with
-// who and why, and that pair is never proposed again (R13.2). [PreviewMerge] and [Merge] merge
-// two clients irreversibly (R13.3, R13.4).
 package duplicates
 
 import (
