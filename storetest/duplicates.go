@@ -143,4 +143,39 @@ func testDuplicates(t *testing.T, h Harness) {
 		wantErr(t, "MergeClients unknown", d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: smith.ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
 		return nil
 	})
+
+	// A merged-away number is never given again, even when it was the account's highest and
+	// the next entry is made in a later transaction (R13.3).
+	var last int64
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		keep, err := w.client(ctx, tx, 2, "Keep", "K")
+		if err != nil {
+			return err
+		}
+		gone, err := w.client(ctx, tx, 2, "Gone", "G")
+		if err != nil {
+			return err
+		}
+		e, err := d.ClientEntry(ctx, w.accounts[2].ID, gone.ID)
+		if err != nil {
+			return err
+		}
+		last = e.Number
+		return d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: keep.ID, Merged: gone.ID, At: t0})
+	})
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		c, err := w.client(ctx, tx, 2, "Next", "N")
+		if err != nil {
+			return err
+		}
+		e, err := txn.D(tx).ClientEntry(ctx, w.accounts[2].ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if e.Number <= last {
+			t.Errorf("the entry after a merge got number %d; the merged-away number was %d", e.Number, last)
+		}
+		return nil
+	})
 }
