@@ -43,5 +43,10 @@
 // survivor. It needs an active admin or owner of every account that holds either client, and
 // is audited with both profiles.
 //
-// Not yet built: R13.5, the merge of two patients of one client.
+// R13.5 Patients. [PreviewPatientMerge] and [MergePatients] merge two patients of one client
+// that are the same animal, the same way: records (usages among them), reminders and tasks
+// follow the survivor into one history (an open reminder of the merged-away patient for an
+// item and kind the survivor has open too is withdrawn, so one stays open); the merged-away
+// patient is kept as replaced and its id resolves to the survivor in records.Patient; it needs
+// an admin or owner of every account that holds the client, and is audited with both patients.
 package duplicates
