@@ -145,6 +145,14 @@ type ClientMerge struct {
 	At       time.Time
 }
 
+// PatientMerge merges patient Merged into patient Survivor, both of one client of Owner (R13.5).
+type PatientMerge struct {
+	Owner    vetshare.OwnerID
+	Survivor vetshare.PatientID
+	Merged   vetshare.PatientID
+	At       time.Time
+}
+
 // DuplicatesTx keeps the search keys of clients, decisions about duplicates and merges
 // (R2.3, R13).
 type DuplicatesTx interface {
@@ -176,4 +184,20 @@ type DuplicatesTx interface {
 	// NumberAlias returns the client a merged-away client number of the account now stands for;
 	// ErrNotFound when the number is not such an alias.
 	NumberAlias(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientID, error)
+}
+
+// PatientMergeTx merges patients (R13.5). The transactions of this module's stores implement
+// it; it stands apart from [Tx] so that adding it broke no store outside the module, and a
+// store without it answers the patient merge with an error saying so.
+type PatientMergeTx interface {
+	// MergePatients merges m.Merged into m.Survivor (R13.5): the records (usages among them),
+	// reminders and tasks of Merged become Survivor's, except that an open reminder of Merged
+	// for an item and kind Survivor has open too is withdrawn. Merged stays, marked replaced by
+	// Survivor, and is left out of Patient, Patients and PatientsOf; every patient replaced by
+	// Merged before is replaced by Survivor now. ErrNotFound when either patient is not the
+	// owner's, or is already merged away.
+	MergePatients(ctx context.Context, m PatientMerge) error
+	// PatientReplacedBy returns the patient that replaced the patient id by a merge;
+	// ErrNotFound when it was not merged away.
+	PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.PatientID) (vetshare.PatientID, error)
 }

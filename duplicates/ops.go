@@ -11,39 +11,13 @@ import (
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/match"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
-// Match is a client that may be the same person (R13.1).
-type Match struct {
-	Client vetshare.Client
-	Result
-}
-
-// blockLimit bounds the clients one blocking key brings.
-const blockLimit = 50
-
-// visible returns the owner and the accounts whose clients the actor's account may be shown:
-// its own and those of the current members of its group.
+// visible returns the owner and the accounts whose clients the actor's account may be shown.
 func visible(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.OwnerID, []vetshare.AccountID, error) {
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
-		return "", nil, err
-	}
-	a, err := txn.D(tx).Account(ctx, actor.Account)
-	if err != nil {
-		return "", nil, err
-	}
-	accs := []vetshare.AccountID{a.ID}
-	_, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
-	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
-		return "", nil, err
-	}
-	for _, m := range members {
-		if m.AccountID != a.ID {
-			accs = append(accs, m.AccountID)
-		}
-	}
-	return a.OwnerID, accs, nil
+	return match.Visible(ctx, tx, actor)
 }
 
 // Find lists the clients that may be the same person as the client id, seen from the actor's
@@ -64,8 +38,8 @@ func Find(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshar
 	if err != nil {
 		return nil, vetshare.Op(op, err)
 	}
-	ms, err := find(ctx, tx, owner, accs, c, ProfileOf(c, pats))
-	return ms, vetshare.Op(op, err)
+	ms, err := match.Find(ctx, tx, owner, accs, c, toMatch(ProfileOf(c, pats)))
+	return fromMatches(ms), vetshare.Op(op, err)
 }
 
 // FindFor lists the clients that may be the same person as a profile about to be created in
@@ -77,96 +51,8 @@ func FindFor(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, p vetsh
 		return nil, vetshare.Op(op, err)
 	}
 	p.ID = ""
-	ms, err := find(ctx, tx, owner, accs, p, ProfileOf(p, nil))
-	return ms, vetshare.Op(op, err)
-}
-
-// Blocks returns the blocking keys of a client: probes of the search-key index that bring
-// every client likely to be graded with it.
-func Blocks(c vetshare.Client) []string {
-	var keys []string
-	if l := joined(c.LastName); l != "" {
-		keys = append(keys, driver.KeyLast+l)
-	}
-	if f := joined(c.FirstName); f != "" {
-		keys = append(keys, driver.KeyLast+f) // first and last swapped
-	}
-	if d := driver.PhoneDigits(c.Phone); len(d) >= 7 {
-		keys = append(keys, driver.KeyPhone+d[len(d)-7:])
-	}
-	if e := strings.ToLower(strings.TrimSpace(c.Email)); e != "" {
-		keys = append(keys, driver.KeyEmail+e)
-	}
-	return keys
-}
-
-func find(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs []vetshare.AccountID, c vetshare.Client, p Profile) ([]Match, error) {
-	d := txn.D(tx)
-	seen := map[vetshare.ClientID]bool{}
-	var found []vetshare.Client
-	for _, k := range Blocks(c) {
-		cs, err := d.SearchClients(ctx, driver.ClientSearch{Owner: owner, Probe: k, Exact: true, Not: c.ID, Limit: blockLimit})
-		if err != nil {
-			return nil, err
-		}
-		for _, x := range cs {
-			if !seen[x.ID] {
-				seen[x.ID] = true
-				found = append(found, x)
-			}
-		}
-	}
-	if len(found) == 0 {
-		return nil, nil
-	}
-	decided := map[vetshare.ClientID]bool{}
-	if c.ID != "" {
-		ns, err := d.NotSameOf(ctx, owner, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
-			decided[n.A], decided[n.B] = true, true
-		}
-	}
-	ids := make([]vetshare.ClientID, len(found))
-	for i, x := range found {
-		ids[i] = x.ID
-	}
-	entries, err := d.ClientEntriesOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	shown := map[vetshare.ClientID]bool{}
-	for _, e := range entries {
-		if slices.Contains(accs, e.AccountID) {
-			shown[e.ClientID] = true
-		}
-	}
-	pats, err := d.PatientsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byClient := map[vetshare.ClientID][]vetshare.Patient{}
-	for _, pt := range pats {
-		byClient[pt.ClientID] = append(byClient[pt.ClientID], pt)
-	}
-	var out []Match
-	for _, x := range found {
-		if !shown[x.ID] || decided[x.ID] {
-			continue
-		}
-		if r := Score(p, ProfileOf(x, byClient[x.ID])); r.Grade != "" {
-			out = append(out, Match{Client: x, Result: r})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b Match) int {
-		if a.Score != b.Score {
-			return b.Score - a.Score
-		}
-		return strings.Compare(string(a.Client.ID), string(b.Client.ID))
-	})
-	return out, nil
+	ms, err := match.Find(ctx, tx, owner, accs, p, toMatch(ProfileOf(p, nil)))
+	return fromMatches(ms), vetshare.Op(op, err)
 }
 
 // Decision is a kept decision that two clients are not the same person (R13.2).

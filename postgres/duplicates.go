@@ -256,3 +256,51 @@ func (t *dtx) NumberAlias(ctx context.Context, account vetshare.AccountID, numbe
 	err = t.row(ctx, nf, []any{&s}, `SELECT client_id FROM vetshare.number_aliases WHERE owner_id = $1 AND account_id = $2 AND number = $3`, o, account, number)
 	return vetshare.ClientID(s), err
 }
+
+// MergePatients implements [driver.Tx].
+func (t *dtx) MergePatients(ctx context.Context, m driver.PatientMerge) error {
+	if err := t.use(ctx, string(m.Owner)); err != nil {
+		return err
+	}
+	for _, id := range []vetshare.PatientID{m.Survivor, m.Merged} {
+		var one int
+		if err := t.row(ctx, vetshare.NotFound("patient", id), []any{&one},
+			`SELECT 1 FROM vetshare.patients p WHERE p.owner_id = $1 AND p.id = $2
+			AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`, m.Owner, id); err != nil {
+			return err
+		}
+	}
+	steps := []string{
+		`UPDATE vetshare.reminders r SET status = 'withdrawn' WHERE r.owner_id = $1 AND r.patient_id = $3 AND r.status = 'open'
+			AND EXISTS (SELECT 1 FROM vetshare.reminders s WHERE s.owner_id = $1 AND s.patient_id = $2 AND s.status = 'open'
+				AND s.item_id = r.item_id AND s.kind_key = r.kind_key)`,
+		`UPDATE vetshare.reminders SET patient_id = $2 WHERE owner_id = $1 AND patient_id = $3`,
+		`UPDATE vetshare.records SET patient_id = $2 WHERE owner_id = $1 AND patient_id = $3`,
+		`UPDATE vetshare.tasks SET patient_id = $2 WHERE owner_id = $1 AND patient_id = $3`,
+		`UPDATE vetshare.patient_replaced SET survivor_id = $2 WHERE owner_id = $1 AND survivor_id = $3`,
+		`INSERT INTO vetshare.patient_replaced (owner_id, patient_id, survivor_id, merged_at) VALUES ($1, $3, $2, $4)`,
+	}
+	return t.write(ctx, func() error {
+		for _, s := range steps {
+			args := []any{m.Owner, m.Survivor, m.Merged}
+			if strings.Contains(s, "$4") {
+				args = append(args, micros(m.At))
+			}
+			if _, err := t.exec(ctx, s, args...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PatientReplacedBy implements [driver.Tx].
+func (t *dtx) PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.PatientID) (vetshare.PatientID, error) {
+	if err := t.use(ctx, string(owner)); err != nil {
+		return "", err
+	}
+	var s string
+	err := t.row(ctx, vetshare.NotFound("patient", id), []any{&s},
+		`SELECT survivor_id FROM vetshare.patient_replaced WHERE owner_id = $1 AND patient_id = $2`, owner, id)
+	return vetshare.PatientID(s), err
+}

@@ -48,7 +48,7 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	}
 	ps, err := t.patients(ctx, `SELECT `+patientCols+` FROM vetshare.patients p
 		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
-		WHERE p.owner_id = $1 AND p.id = $3`, o, account, id)
+		WHERE p.owner_id = $1 AND p.id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`, o, account, id)
 	if err != nil || len(ps) == 0 {
 		return vetshare.Patient{}, orNotFound(err, notFound)
 	}
@@ -62,7 +62,8 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 		return nil, err
 	}
 	return t.patients(ctx, `SELECT `+patientCols+` FROM vetshare.client_entries e JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = e.client_id
-		WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = $3 ORDER BY p.created_at, p.name, p.id`, o, account, client)
+		WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
+		ORDER BY p.created_at, p.name, p.id`, o, account, client)
 }
 
 // PatientsOf implements [driver.Tx].
@@ -76,6 +77,7 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 	}
 	return t.patients(ctx, `SELECT `+patientCols+` FROM unnest($2::text[]) WITH ORDINALITY AS j (id, n)
 		JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = j.id
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
 		ORDER BY j.n, p.created_at, p.name, p.id`, o, strs(clients))
 }
 

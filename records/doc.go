@@ -5,6 +5,12 @@
 //
 //   - R2.5: each client entry has its account's own client number; numbers are looked up only
 //     within their account ([ClientByNumber]); the client id is the same everywhere.
+//   - R13.1: [CreateClientChecked] creates a client only when no client of the account or its
+//     group is likely the same person (graded a match by duplicates.Score); otherwise it creates
+//     nothing and returns a [*LikelyDuplicateError] with the matches, so the host can offer to
+//     open or share one. [CreateClient] never checks: it is what a host calls once told the
+//     person is new, and what imports and tests that create namesakes on purpose call. A
+//     merged-away client's id and numbers resolve to the survivor ([Client], [ClientByNumber]).
 //   - R2.6: a client's profile is one record; an edit from any sharing account is seen by all.
 //     Edits carry the version they were based on, and a stale one is refused with
 //     [vetshare.ErrConflict] ([UpdateClient]), so concurrent edits never lose an update.

@@ -2,6 +2,7 @@ package records
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/vetshare/vetshare"
@@ -80,6 +81,18 @@ func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 		return vetshare.Patient{}, vetshare.Op(op, err)
 	}
 	p, err := txn.D(tx).Patient(ctx, actor.Account, id)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		// R13.5: a patient merged away resolves to the patient that replaced it.
+		if a, aerr := txn.D(tx).Account(ctx, actor.Account); aerr == nil {
+			if pm, perr := txn.PatientMerger(tx); perr == nil {
+				if s, rerr := pm.PatientReplacedBy(ctx, a.OwnerID, id); rerr == nil {
+					if sp, serr := txn.D(tx).Patient(ctx, actor.Account, s); serr == nil {
+						return sp, nil
+					}
+				}
+			}
+		}
+	}
 	return p, vetshare.Op(op, err)
 }
 

@@ -64,7 +64,8 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 }
 
 // InsertClientEntry implements [*vetshare.Tx]. The number is the account's highest plus one,
-// read on the (account_id, number) index, and seq the client's highest plus one (ClientEntries
+// read on the (account_id, number) index, counting the numbers a merge left as aliases (a
+// merged-away client's number is never given again: R13.3), and seq the client's highest plus one (ClientEntries
 // lists entries in the order they were inserted), both in one read; then a plain INSERT with
 // both known. Write transactions are serialized and only this method writes entries, so a
 // transaction of the store's own (not a host's) then knows the account's next number and later entries of the account in it
@@ -83,7 +84,8 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 	} else {
 		var seq int64
 		err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n, &seq) },
-			`SELECT (SELECT COALESCE(MAX(number), 0) + 1 FROM vetshare_client_entries WHERE account_id = ?1),
+			`SELECT MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
+					(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?1)) + 1,
 				(SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2)`, e.AccountID, e.ClientID)
 		if err != nil {
 			return err

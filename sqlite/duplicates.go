@@ -246,3 +246,40 @@ func (t *dtx) NumberAlias(ctx context.Context, account vetshare.AccountID, numbe
 		`SELECT client_id FROM vetshare_number_aliases WHERE account_id = ? AND number = ?`, account, number)
 	return s, err
 }
+
+// MergePatients implements [driver.Tx].
+func (t *dtx) MergePatients(ctx context.Context, m driver.PatientMerge) error {
+	for _, id := range []vetshare.PatientID{m.Survivor, m.Merged} {
+		var n int
+		err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return r.Scan(&n) },
+			`SELECT 1 FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id AND c.owner_id = ?2
+			WHERE p.id = ?1 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`, id, m.Owner)
+		if err != nil {
+			return err
+		}
+	}
+	steps := []string{
+		`UPDATE vetshare_reminders SET status = 'withdrawn' WHERE patient_id = ?2 AND status = 'open'
+			AND EXISTS (SELECT 1 FROM vetshare_reminders s WHERE s.patient_id = ?1 AND s.status = 'open'
+				AND s.item_id = vetshare_reminders.item_id AND s.kind_key = vetshare_reminders.kind_key)`,
+		`UPDATE vetshare_reminders SET patient_id = ?1 WHERE patient_id = ?2`,
+		`UPDATE vetshare_records SET patient_id = ?1 WHERE patient_id = ?2`,
+		`UPDATE vetshare_tasks SET patient_id = ?1 WHERE patient_id = ?2`,
+		`UPDATE vetshare_patient_replaced SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
+		`INSERT INTO vetshare_patient_replaced (owner_id, patient_id, survivor_id, merged_at) VALUES (?3, ?2, ?1, ?4)`,
+	}
+	for _, s := range steps {
+		if _, err := t.exec(ctx, s, m.Survivor, m.Merged, m.Owner, micros(m.At)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PatientReplacedBy implements [driver.Tx].
+func (t *dtx) PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.PatientID) (vetshare.PatientID, error) {
+	var s vetshare.PatientID
+	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return r.Scan(&s) },
+		`SELECT survivor_id FROM vetshare_patient_replaced WHERE owner_id = ? AND patient_id = ?`, owner, id)
+	return s, err
+}

@@ -33,7 +33,7 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	var p vetshare.Patient
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
 		`SELECT `+patientCols+` FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
-		WHERE p.id = ?`, account, id)
+		WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`, account, id)
 	return p, err
 }
 
@@ -46,7 +46,9 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 		out = append(out, p)
 		return err
 	}, `SELECT `+patientCols+` FROM vetshare_client_entries e JOIN vetshare_patients p ON p.client_id = e.client_id
-		WHERE e.account_id = ? AND e.client_id = ? ORDER BY p.created_at, p.name, p.id`, account, client)
+		WHERE e.account_id = ? AND e.client_id = ?
+			AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
+		ORDER BY p.created_at, p.name, p.id`, account, client)
 	return out, err
 }
 
@@ -66,6 +68,7 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 		out = append(out, p)
 		return err
 	}, `SELECT `+patientCols+` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
 		ORDER BY j.key, p.created_at, p.name, p.id`, string(ids))
 	return out, err
 }

@@ -2,15 +2,20 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
-func init() { Register("Duplicates", testDuplicates) }
+func init() {
+	Register("Duplicates", testDuplicates)
+	Register("PatientMerge", testPatientMerge)
+}
 
 // testDuplicates checks the search keys, decisions and merges of clients (R2.3, R13).
 func testDuplicates(t *testing.T, h Harness) {
@@ -141,6 +146,96 @@ func testDuplicates(t *testing.T, h Harness) {
 			t.Errorf("merged-away client still found: %v", got)
 		}
 		wantErr(t, "MergeClients unknown", d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: smith.ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
+		return nil
+	})
+
+	// A merged-away number is never given again, even when it was the account's highest and
+	// the next entry is made in a later transaction (R13.3).
+	var last int64
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		keep, err := w.client(ctx, tx, 2, "Keep", "K")
+		if err != nil {
+			return err
+		}
+		gone, err := w.client(ctx, tx, 2, "Gone", "G")
+		if err != nil {
+			return err
+		}
+		e, err := d.ClientEntry(ctx, w.accounts[2].ID, gone.ID)
+		if err != nil {
+			return err
+		}
+		last = e.Number
+		return d.MergeClients(ctx, driver.ClientMerge{Owner: w.owner.ID, Survivor: keep.ID, Merged: gone.ID, At: t0})
+	})
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		c, err := w.client(ctx, tx, 2, "Next", "N")
+		if err != nil {
+			return err
+		}
+		e, err := txn.D(tx).ClientEntry(ctx, w.accounts[2].ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if e.Number <= last {
+			t.Errorf("the entry after a merge got number %d; the merged-away number was %d", e.Number, last)
+		}
+		return nil
+	})
+}
+
+// testPatientMerge checks MergePatients and PatientReplacedBy (R13.5).
+func testPatientMerge(t *testing.T, h Harness) {
+	s := open(t, h)
+	w := newWorld(t, s, 2)
+	a := w.accounts[0].ID
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		pm, err := txn.PatientMerger(tx)
+		if err != nil {
+			return err
+		}
+		cl, err := w.client(ctx, tx, 0, "Doo", "Scooby")
+		if err != nil {
+			return err
+		}
+		var ps [3]vetshare.Patient
+		for i := range ps {
+			ps[i] = vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](t0), ClientID: cl.ID, Name: fmt.Sprint("Rex ", i), Species: "dog",
+				OriginAccount: a, CreatedBy: w.user.ID, CreatedAt: t0.Add(time.Duration(i) * time.Second)}
+			if err := d.InsertPatient(ctx, ps[i]); err != nil {
+				return err
+			}
+			r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0), PatientID: ps[i].ID, AccountID: a, UserID: w.user.ID,
+				Kind: vetshare.RecordNote, Text: fmt.Sprint("note ", i), CreatedAt: t0}
+			if err := d.InsertRecord(ctx, &r); err != nil {
+				return err
+			}
+		}
+		// 2 into 1, then 1 into 0: 2 is replaced by 0 now.
+		for _, m := range [][2]int{{1, 2}, {0, 1}} {
+			if err := pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[m[0]].ID, Merged: ps[m[1]].ID, At: t0}); err != nil {
+				return err
+			}
+		}
+		for _, i := range []int{1, 2} {
+			if got, err := pm.PatientReplacedBy(ctx, w.owner.ID, ps[i].ID); err != nil || got != ps[0].ID {
+				t.Errorf("PatientReplacedBy %d: %v, %v; want %s", i, got, err, ps[0].ID)
+			}
+			_, err := d.Patient(ctx, a, ps[i].ID)
+			wantErr(t, "Patient merged away", err, vetshare.ErrNotFound)
+		}
+		_, err = pm.PatientReplacedBy(ctx, w.owner.ID, ps[0].ID)
+		wantErr(t, "PatientReplacedBy of a survivor", err, vetshare.ErrNotFound)
+		if got, err := d.Patients(ctx, a, cl.ID); err != nil || len(got) != 1 || got[0].ID != ps[0].ID {
+			t.Errorf("Patients after merges: %+v, %v", got, err)
+		}
+		if got, err := d.PatientsOf(ctx, []vetshare.ClientID{cl.ID}); err != nil || len(got) != 1 {
+			t.Errorf("PatientsOf after merges: %+v, %v", got, err)
+		}
+		wantErr(t, "MergePatients of a merged-away patient", pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[0].ID, Merged: ps[2].ID, At: t0}), vetshare.ErrNotFound)
+		wantErr(t, "MergePatients unknown", pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[0].ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
 		return nil
 	})
 }
