@@ -92,23 +92,9 @@ func allPairs(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs
 		for i, c := range cs {
 			ids[i] = c.ID
 		}
-		entries, err := d.ClientEntriesOf(ctx, ids)
+		shown, byClient, err := match.Shown(ctx, d, ids, accs)
 		if err != nil {
 			return nil, err
-		}
-		shown := map[vetshare.ClientID]bool{}
-		for _, e := range entries {
-			if slices.Contains(accs, e.AccountID) {
-				shown[e.ClientID] = true
-			}
-		}
-		pats, err := d.PatientsOf(ctx, ids)
-		if err != nil {
-			return nil, err
-		}
-		byClient := map[vetshare.ClientID][]vetshare.Patient{}
-		for _, p := range pats {
-			byClient[p.ClientID] = append(byClient[p.ClientID], p)
 		}
 		for _, c := range cs {
 			if !shown[c.ID] {

@@ -254,23 +254,9 @@ func Find(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs []v
 	for i, x := range found {
 		ids[i] = x.ID
 	}
-	entries, err := d.ClientEntriesOf(ctx, ids)
+	shown, byClient, err := Shown(ctx, d, ids, accs)
 	if err != nil {
 		return nil, err
-	}
-	shown := map[vetshare.ClientID]bool{}
-	for _, e := range entries {
-		if slices.Contains(accs, e.AccountID) {
-			shown[e.ClientID] = true
-		}
-	}
-	pats, err := d.PatientsOf(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byClient := map[vetshare.ClientID][]vetshare.Patient{}
-	for _, pt := range pats {
-		byClient[pt.ClientID] = append(byClient[pt.ClientID], pt)
 	}
 	var out []Match
 	for _, x := range found {
@@ -311,4 +297,29 @@ func Visible(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetsha
 		}
 	}
 	return a.OwnerID, accs, nil
+}
+
+// Shown returns, in two reads, which of the clients have an entry in one of accs (those the
+// actor's group may be shown), and the patients of each client: what matching needs to grade
+// and describe them.
+func Shown(ctx context.Context, d driver.Tx, ids []vetshare.ClientID, accs []vetshare.AccountID) (shown map[vetshare.ClientID]bool, patients map[vetshare.ClientID][]vetshare.Patient, err error) {
+	entries, err := d.ClientEntriesOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	shown = map[vetshare.ClientID]bool{}
+	for _, e := range entries {
+		if slices.Contains(accs, e.AccountID) {
+			shown[e.ClientID] = true
+		}
+	}
+	pats, err := d.PatientsOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	patients = map[vetshare.ClientID][]vetshare.Patient{}
+	for _, pt := range pats {
+		patients[pt.ClientID] = append(patients[pt.ClientID], pt)
+	}
+	return shown, patients, nil
 }
