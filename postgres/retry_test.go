@@ -59,8 +59,11 @@ func TestUpdateRetriesDeadlock(t *testing.T) {
 			t.Errorf("Update after a deadlock: %v, want it retried and done", err)
 		}
 	}
-	if n := runs.Load(); n != 3 {
-		t.Errorf("the functions ran %d times, want 3 (one of them again after the deadlock)", n)
+	// At least one run again after the deadlock. Both waited from about the same moment, and
+	// when both backends' deadlock checks run before either aborts, PostgreSQL ends both: then
+	// both run again, 4 runs, both still committed once.
+	if n := runs.Load(); n != 3 && n != 4 {
+		t.Errorf("the functions ran %d times, want 3 or 4 (again after the deadlock)", n)
 	}
 }
 
