@@ -126,6 +126,30 @@ type ClientSearch struct {
 	Limit int
 }
 
+// KeyedClient is a client with one of its search keys, as [DuplicatesTx.KeyedClients]
+// returns them.
+type KeyedClient struct {
+	Key    string
+	Client vetshare.Client
+}
+
+// DuplicatePair is a pair of clients of an owner that may be the same person, as the duplicate
+// scan found and graded it (R13.1). A is the smaller id of the two.
+type DuplicatePair struct {
+	Owner vetshare.OwnerID
+	A, B  vetshare.ClientID
+	Score int      // 0 to 100
+	Grade string   // "match" or "possible"
+	Agree []string // the fields that agree
+	Found time.Time
+}
+
+// StoredPair is a stored [DuplicatePair] with both its clients as they are now.
+type StoredPair struct {
+	DuplicatePair
+	ClientA, ClientB vetshare.Client
+}
+
 // NotSame is a decision that two clients of an owner are not the same person (R13.2). A is the
 // smaller id of the two.
 type NotSame struct {
@@ -153,8 +177,8 @@ type PatientMerge struct {
 	At       time.Time
 }
 
-// DuplicatesTx keeps the search keys of clients, decisions about duplicates and merges
-// (R2.3, R13).
+// DuplicatesTx keeps the search keys of clients, the duplicate pairs a scan found, decisions
+// about duplicates, and merges of clients and of patients (R2.3, R13).
 type DuplicatesTx interface {
 	// IndexClient replaces the search keys of the client c.ID with [ClientSearchKeys] of c;
 	// ErrNotFound when there is no such client of c.OwnerID.
@@ -163,7 +187,8 @@ type DuplicatesTx interface {
 	// Probe, then by id. It returns an [*vetshare.InvalidError] when q.Probe is empty or q.Limit
 	// is below 1.
 	SearchClients(ctx context.Context, q ClientSearch) ([]vetshare.Client, error)
-	// InsertNotSame stores d (d.A < d.B); ErrConflict when the pair is already decided.
+	// InsertNotSame stores d (d.A < d.B) and removes the stored duplicate pair of the two
+	// clients; ErrConflict when the pair is already decided.
 	InsertNotSame(ctx context.Context, d NotSame) error
 	// NotSameOf returns the decisions that involve the client, by the other client's id.
 	NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vetshare.ClientID) ([]NotSame, error)
@@ -175,8 +200,9 @@ type DuplicatesTx interface {
 	// with both, Merged's entry goes and its number stays an alias of Survivor's entry there.
 	// Patients, invoices, payments, balances (per account), reminders and tasks of Merged become
 	// Survivor's. Merged's profile stays, marked replaced by Survivor, without entries or search
-	// keys; every client replaced by Merged before is replaced by Survivor now. ErrNotFound when
-	// either client is not the owner's or has no entry.
+	// keys, and the stored duplicate pairs that hold it go; every client replaced by Merged
+	// before is replaced by Survivor now. ErrNotFound when either client is not the owner's or
+	// has no entry.
 	MergeClients(ctx context.Context, m ClientMerge) error
 	// ReplacedBy returns the client that replaced the client id by a merge; ErrNotFound when it
 	// was not merged away.
@@ -184,12 +210,6 @@ type DuplicatesTx interface {
 	// NumberAlias returns the client a merged-away client number of the account now stands for;
 	// ErrNotFound when the number is not such an alias.
 	NumberAlias(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientID, error)
-}
-
-// PatientMergeTx merges patients (R13.5). The transactions of this module's stores implement
-// it; it stands apart from [Tx] so that adding it broke no store outside the module, and a
-// store without it answers the patient merge with an error saying so.
-type PatientMergeTx interface {
 	// MergePatients merges m.Merged into m.Survivor (R13.5): the records (usages among them),
 	// reminders and tasks of Merged become Survivor's, except that an open reminder of Merged
 	// for an item and kind Survivor has open too is withdrawn. Merged stays, marked replaced by
@@ -200,4 +220,19 @@ type PatientMergeTx interface {
 	// PatientReplacedBy returns the patient that replaced the patient id by a merge;
 	// ErrNotFound when it was not merged away.
 	PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.PatientID) (vetshare.PatientID, error)
+	// KeyedClients returns up to limit of the owner's clients that have an entry in some
+	// account, each with one of its search keys that starts with prefix, by key, then client
+	// id, after the key afterKey and client afterClient (both empty for the start): the owner's
+	// clients in the order of a blocking key, for the duplicate scan (R13.1).
+	KeyedClients(ctx context.Context, owner vetshare.OwnerID, prefix, afterKey string, afterClient vetshare.ClientID, limit int) ([]KeyedClient, error)
+	// PutDuplicatePairs stores the pairs, each replacing a stored pair of the same two clients,
+	// and leaves out those decided not the same (InsertNotSame). Every pair must have A < B.
+	PutDuplicatePairs(ctx context.Context, pairs []DuplicatePair) error
+	// ClearDuplicatePairs removes every stored pair of the owner.
+	ClearDuplicatePairs(ctx context.Context, owner vetshare.OwnerID) error
+	// DuplicatePairs returns up to limit stored pairs of the owner, best first (by score,
+	// highest first, then by A, then by B), after the pair after (nil for the start), each with
+	// both clients as stored now. A pair is gone once it is decided not the same
+	// (InsertNotSame) or one of its clients is merged away (MergeClients).
+	DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after *DuplicatePair, limit int) ([]StoredPair, error)
 }

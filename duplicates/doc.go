@@ -25,9 +25,17 @@
 // that may be the same person as a client or as a profile about to be created. They never
 // compare every pair: the candidates come from blocking keys ([Blocks]: the last name, the
 // names swapped, the last 7 digits of the phone, the email) probed on the owner's search-key
-// index, at most 50 clients a key. [Report] lists every likely pair across the group, best
-// first, paged with [vetshare.Page]: one pass of those probes over the group's clients, for the
-// day a group starts sharing. records.CreateClientChecked refuses, with a
+// index, at most 50 clients a key. The group-wide report, for the day a group starts sharing,
+// is in two steps. [Scan] reads the owner's search keys in key order, a batch per transaction,
+// resumable, and compares the clients within each block (one email, one phone's last 7 digits,
+// one last and first name; at most 50 a block), storing the pairs graded. [Report] then pages
+// through the stored pairs best first with [vetshare.Page], one range read a page whatever the
+// size of the group, showing each account only the pairs whose clients it may see, graded
+// again on the clients as they are. The reading chosen: the SPEC asks for every likely pair,
+// best first and paged; ordering by score is known only once every pair is scored, so the
+// scoring is done once by the scan instead of again for every page (at a million clients, a
+// page that matched every client again took tens of minutes). Clients created since the scan
+// are checked as they are created, and by the next scan. records.CreateClientChecked refuses, with a
 // *records.LikelyDuplicateError, to create a client that Score grades a match with one the
 // account or its group has, so the host can offer to open or share it instead;
 // records.CreateClient never checks and is the host's "create anyway".

@@ -79,11 +79,7 @@ func MergePatients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, s
 	if err != nil {
 		return p, vetshare.Op(op, err)
 	}
-	pm, err := txn.PatientMerger(tx)
-	if err != nil {
-		return p, vetshare.Op(op, err)
-	}
-	if err := pm.MergePatients(ctx, driver.PatientMerge{Owner: owner, Survivor: survivor, Merged: merged, At: tx.Now()}); err != nil {
+	if err := txn.D(tx).MergePatients(ctx, driver.PatientMerge{Owner: owner, Survivor: survivor, Merged: merged, At: tx.Now()}); err != nil {
 		return p, vetshare.Op(op, err)
 	}
 	err = auditlog.Write(ctx, tx, owner, actor, "patient.merge", "patient:"+string(survivor), audit.OK,

@@ -179,6 +179,9 @@ func TestR13_1ReportQuality(t *testing.T) {
 		}
 		return nil
 	})
+	if _, err := duplicates.Scan(ctx, fx.Store, fx.Actor(0), duplicates.ScanOptions{BatchSize: 97}); err != nil {
+		t.Fatal(err)
+	}
 	var pairs []duplicates.Pair
 	fx.View(t, func(tx *vetshare.Tx) error {
 		page := vetshare.Page{Limit: 50}

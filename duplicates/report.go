@@ -1,13 +1,13 @@
 package duplicates
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strconv"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/cursor"
 	"github.com/vetshare/vetshare/internal/match"
 	"github.com/vetshare/vetshare/internal/txn"
@@ -23,108 +23,92 @@ type Pair struct {
 // reportList names the cursors of [Report].
 const reportList = "duplicates.Report"
 
-// ownerBatch is the clients read at once while walking the owner's clients.
-const ownerBatch = 500
-
-// Report lists every pair of clients that may be the same person across the actor's account
-// and its group, best first (by score, then by ids), one page at a time (R13.1): the report for
-// the day a group starts sharing. Each client is compared only with the clients its blocking
-// keys ([Blocks]) bring, never with every other client; pairs decided not the same (R13.2) are
-// left out. Every page walks the owner's clients again (the order is by score, known only once
-// every pair is scored), so a page costs one pass of index probes over the group's clients.
-// [vetshare.ErrInvalid] for a page limit out of bounds or a cursor of another list.
+// Report lists the pairs of clients that may be the same person across the actor's account and
+// its group, best first (by score, then by ids), one page at a time (R13.1): the report for the
+// day a group starts sharing. It reads the pairs the last [Scan] of the owner found, so each
+// page is one range read of the stored pairs, however many clients the group has; without a
+// scan it is empty. Each pair is shown only when both clients are shared with the actor's
+// account or its group, and graded again with [Score] on the clients and patients as they are
+// now (a pair no longer graded is left out; the order stays the scan's score). Pairs decided not
+// the same (R13.2) and pairs with a client merged away are gone. Clients created after the scan
+// are matched when they are created (records.CreateClientChecked, [FindFor]) and by the next
+// scan. [vetshare.ErrInvalid] for a page limit out of bounds or a cursor of another list.
 func Report(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page vetshare.Page) ([]Pair, vetshare.Cursor, error) {
 	const op = "duplicates.Report"
 	limit, err := cursor.Limit(page)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	after, err := cursor.Read(reportList, page.After, 3)
+	parts, err := cursor.Read(reportList, page.After, 3)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
+	}
+	var after *driver.DuplicatePair
+	if parts != nil {
+		score, err := strconv.Atoi(parts[0])
+		if err != nil {
+			return nil, "", vetshare.Op(op, &vetshare.InvalidError{Field: "Page.After", Reason: "this cursor was not returned by this list"})
+		}
+		after = &driver.DuplicatePair{Score: score, A: vetshare.ClientID(parts[1]), B: vetshare.ClientID(parts[2])}
 	}
 	owner, accs, err := visible(ctx, tx, actor)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	pairs, err := allPairs(ctx, tx, owner, accs)
-	if err != nil {
-		return nil, "", vetshare.Op(op, err)
-	}
-	if after != nil {
-		score, err := strconv.Atoi(after[0])
-		if err != nil {
-			return nil, "", vetshare.Op(op, &vetshare.InvalidError{Field: "Page.After", Reason: "this cursor was not returned by this list"})
-		}
-		key := Pair{A: vetshare.Client{ID: vetshare.ClientID(after[1])}, B: vetshare.Client{ID: vetshare.ClientID(after[2])}, Result: Result{Score: score}}
-		i, _ := slices.BinarySearchFunc(pairs, key, comparePairs)
-		for i < len(pairs) && comparePairs(pairs[i], key) <= 0 {
-			i++
-		}
-		pairs = pairs[i:]
-	}
-	rows, next := cursor.Trim(reportList, pairs, limit, func(p Pair) []string {
-		return []string{strconv.Itoa(p.Score), string(p.A.ID), string(p.B.ID)}
-	})
-	return rows, next, nil
-}
-
-// comparePairs orders pairs best first: by score, highest first, then by the ids.
-func comparePairs(x, y Pair) int {
-	return cmp.Or(cmp.Compare(y.Score, x.Score), cmp.Compare(x.A.ID, y.A.ID), cmp.Compare(x.B.ID, y.B.ID))
-}
-
-// allPairs returns every graded pair of the owner's clients shown to accs, sorted.
-func allPairs(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs []vetshare.AccountID) ([]Pair, error) {
 	d := txn.D(tx)
-	found := map[[2]vetshare.ClientID]Pair{}
-	var last vetshare.ClientID
-	for {
-		cs, err := d.OwnerClients(ctx, owner, last, ownerBatch)
+	// Read the stored pairs in batches until the page and one more pair are found (the one
+	// more says there is a next page), leaving out those the account may not be shown.
+	type shownPair struct {
+		Pair
+		key driver.DuplicatePair // the stored order, for the cursor
+	}
+	var rows []shownPair
+	batch := min(max(2*limit+1, 64), vetshare.MaxLimit)
+	for len(rows) <= limit {
+		stored, err := d.DuplicatePairs(ctx, owner, after, batch)
 		if err != nil {
-			return nil, err
+			return nil, "", vetshare.Op(op, err)
 		}
-		if len(cs) == 0 {
+		if len(stored) == 0 {
 			break
 		}
-		last = cs[len(cs)-1].ID
-		ids := make([]vetshare.ClientID, len(cs))
-		for i, c := range cs {
-			ids[i] = c.ID
+		ids := make([]vetshare.ClientID, 0, 2*len(stored))
+		for _, p := range stored {
+			ids = append(ids, p.A, p.B)
 		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
 		shown, byClient, err := match.Shown(ctx, d, ids, accs)
 		if err != nil {
-			return nil, err
+			return nil, "", vetshare.Op(op, err)
 		}
-		for _, c := range cs {
-			if !shown[c.ID] {
+		for _, p := range stored {
+			if !shown[p.A] || !shown[p.B] {
 				continue
 			}
-			ms, err := match.Find(ctx, tx, owner, accs, c, toMatch(ProfileOf(c, byClient[c.ID])))
-			if err != nil {
-				return nil, err
+			r := match.Score(match.ProfileOf(p.ClientA, byClient[p.A]), match.ProfileOf(p.ClientB, byClient[p.B]))
+			if r.Grade == "" {
+				continue
 			}
-			for _, m := range ms {
-				p := Pair{A: c, B: m.Client, Result: fromMatch(m.Result)}
-				if p.B.ID < p.A.ID {
-					p.A, p.B = p.B, p.A
-				}
-				k := [2]vetshare.ClientID{p.A.ID, p.B.ID}
-				if old, ok := found[k]; !ok || old.Score < p.Score {
-					found[k] = p
-				}
-			}
+			rows = append(rows, shownPair{Pair{A: p.ClientA, B: p.ClientB, Result: fromMatch(r)}, p.DuplicatePair})
 		}
-		if len(cs) < ownerBatch {
+		last := stored[len(stored)-1].DuplicatePair
+		after = &last
+		if len(stored) < batch {
 			break
 		}
 	}
-	pairs := make([]Pair, 0, len(found))
-	for _, p := range found {
-		pairs = append(pairs, p)
+	var next vetshare.Cursor
+	if len(rows) > limit {
+		k := rows[limit-1].key
+		next = cursor.Make(reportList, strconv.Itoa(k.Score), string(k.A), string(k.B))
+		rows = rows[:limit]
 	}
-	slices.SortFunc(pairs, comparePairs)
-	return pairs, nil
+	out := make([]Pair, len(rows))
+	for i, r := range rows {
+		out[i] = r.Pair
+	}
+	return out, next, nil
 }
 
 // String returns the pair's names and grade, for logs: "Mary O'Brien ~ Mary OBrien (match, 80)".

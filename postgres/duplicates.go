@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 
@@ -139,6 +140,10 @@ func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {
 	return t.write(ctx, func() error {
 		_, err := t.exec(ctx, `INSERT INTO vetshare.not_same (owner_id, client_a, client_b, account_id, user_id, reason, decided_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.Owner, d.A, d.B, d.Account, d.User, d.Reason, micros(d.At))
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, `DELETE FROM vetshare.duplicate_pairs WHERE owner_id = $1 AND client_a = $2 AND client_b = $3`, d.Owner, d.A, d.B)
 		return err
 	})
 }
@@ -217,6 +222,9 @@ func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
 	}
 	return t.write(ctx, func() error {
 		if _, err := t.exec(ctx, `DELETE FROM vetshare.client_keys WHERE owner_id = $1 AND client_id = $2`, m.Owner, m.Merged); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `DELETE FROM vetshare.duplicate_pairs WHERE owner_id = $1 AND (client_a = $2 OR client_b = $2)`, m.Owner, m.Merged); err != nil {
 			return err
 		}
 		for _, s := range steps {
@@ -303,4 +311,113 @@ func (t *dtx) PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id 
 	err := t.row(ctx, vetshare.NotFound("patient", id), []any{&s},
 		`SELECT survivor_id FROM vetshare.patient_replaced WHERE owner_id = $1 AND patient_id = $2`, owner, id)
 	return vetshare.PatientID(s), err
+}
+
+// KeyedClients implements [driver.Tx]: one range read of the keys index from the cursor, in
+// the owner's partition, joined to each client.
+func (t *dtx) KeyedClients(ctx context.Context, owner vetshare.OwnerID, prefix, afterKey string, afterClient vetshare.ClientID, limit int) ([]driver.KeyedClient, error) {
+	if prefix == "" {
+		return nil, vetshare.Invalid("prefix", "a key prefix is required")
+	}
+	if limit < 1 {
+		return nil, vetshare.Invalid("limit", "must be at least 1")
+	}
+	if err := t.use(ctx, string(owner)); err != nil {
+		return nil, err
+	}
+	var out []driver.KeyedClient
+	err := t.each(ctx, func(r pgx.Rows) error {
+		var k driver.KeyedClient
+		err := scanClient(r, &k.Client, &k.Key)
+		out = append(out, k)
+		return err
+	}, `SELECT `+clientCols+`, k.key FROM vetshare.client_keys k JOIN vetshare.clients c ON c.owner_id = k.owner_id AND c.id = k.client_id
+		WHERE k.owner_id = $1 AND k.key >= $2 AND k.key < $3 AND (k.key, k.client_id) > ($4, $5)
+		AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id)
+		ORDER BY k.key, k.client_id LIMIT $6`, string(owner), prefix, upper(prefix), afterKey, string(afterClient), limit)
+	return out, err
+}
+
+// PutDuplicatePairs implements [driver.Tx]: one statement for all the pairs.
+func (t *dtx) PutDuplicatePairs(ctx context.Context, pairs []driver.DuplicatePair) error {
+	if len(pairs) == 0 {
+		return nil
+	}
+	owner := pairs[0].Owner
+	n := len(pairs)
+	as, bs, grades, agrees := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	scores, found := make([]int64, n), make([]int64, n)
+	for i, p := range pairs {
+		if p.Owner != owner {
+			return vetshare.Invalid("pairs", "every pair must be of one owner")
+		}
+		if p.A >= p.B {
+			return vetshare.Invalid("pairs", "a pair needs A < B")
+		}
+		as[i], bs[i], scores[i], grades[i], agrees[i], found[i] = string(p.A), string(p.B), int64(p.Score), p.Grade, strings.Join(p.Agree, ","), vetshare.Time(p.Found).UnixMicro()
+	}
+	if err := t.use(ctx, string(owner)); err != nil {
+		return err
+	}
+	return t.write(ctx, func() error {
+		_, err := t.exec(ctx, `INSERT INTO vetshare.duplicate_pairs (owner_id, client_a, client_b, score, grade, agree, found_at)
+			SELECT $1, p.a, p.b, p.score, p.grade, p.agree, p.found
+			FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS p (a, b, score, grade, agree, found)
+			WHERE NOT EXISTS (SELECT 1 FROM vetshare.not_same n WHERE n.owner_id = $1 AND n.client_a = p.a AND n.client_b = p.b)
+			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, grade = excluded.grade,
+				agree = excluded.agree, found_at = excluded.found_at`,
+			string(owner), as, bs, scores, grades, agrees, found)
+		return err
+	})
+}
+
+// ClearDuplicatePairs implements [driver.Tx].
+func (t *dtx) ClearDuplicatePairs(ctx context.Context, owner vetshare.OwnerID) error {
+	if err := t.use(ctx, string(owner)); err != nil {
+		return err
+	}
+	return t.write(ctx, func() error {
+		_, err := t.exec(ctx, `DELETE FROM vetshare.duplicate_pairs WHERE owner_id = $1`, string(owner))
+		return err
+	})
+}
+
+// DuplicatePairs implements [driver.Tx]: one range read of the best-first index from the
+// cursor, in the owner's partition, joined to both clients.
+func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after *driver.DuplicatePair, limit int) ([]driver.StoredPair, error) {
+	if limit < 1 {
+		return nil, vetshare.Invalid("limit", "must be at least 1")
+	}
+	if err := t.use(ctx, string(owner)); err != nil {
+		return nil, err
+	}
+	score, a, b := int64(math.MaxInt32), "", ""
+	if after != nil {
+		score, a, b = int64(after.Score), string(after.A), string(after.B)
+	}
+	var out []driver.StoredPair
+	err := t.each(ctx, func(r pgx.Rows) error {
+		var p driver.StoredPair
+		var agree string
+		var found, bCreated, bUpdated int64
+		var sc int32
+		cb := &p.ClientB
+		err := scanClient(r, &p.ClientA, &p.Owner, &p.A, &p.B, &sc, &p.Grade, &agree, &found,
+			&cb.ID, &cb.OwnerID, &cb.FirstName, &cb.LastName, &cb.Email, &cb.Phone, &cb.Address,
+			&cb.OriginAccount, &cb.HomeAccount, &bCreated, &bUpdated, &cb.Version)
+		p.Score = int(sc)
+		if agree != "" {
+			p.Agree = strings.Split(agree, ",")
+		}
+		p.Found = fromMicros(found)
+		cb.CreatedAt, cb.UpdatedAt = fromMicros(bCreated), fromMicros(bUpdated)
+		out = append(out, p)
+		return err
+	}, `SELECT `+clientCols+`, x.owner_id, x.client_a, x.client_b, x.score, x.grade, x.agree, x.found_at, `+strings.ReplaceAll(clientCols, "c.", "d.")+`
+		FROM vetshare.duplicate_pairs x
+		JOIN vetshare.clients c ON c.owner_id = x.owner_id AND c.id = x.client_a
+		JOIN vetshare.clients d ON d.owner_id = x.owner_id AND d.id = x.client_b
+		WHERE x.owner_id = $1 AND (x.score < $2 OR (x.score = $2 AND (x.client_a, x.client_b) > ($3, $4)))
+		ORDER BY x.score DESC, x.client_a, x.client_b LIMIT $5`, string(owner), score, a, b, limit)
+	return out, err
 }

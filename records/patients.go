@@ -82,15 +82,20 @@ func Patient(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vets
 	}
 	p, err := txn.D(tx).Patient(ctx, actor.Account, id)
 	if errors.Is(err, vetshare.ErrNotFound) {
-		// R13.5: a patient merged away resolves to the patient that replaced it.
-		if a, aerr := txn.D(tx).Account(ctx, actor.Account); aerr == nil {
-			if pm, perr := txn.PatientMerger(tx); perr == nil {
-				if s, rerr := pm.PatientReplacedBy(ctx, a.OwnerID, id); rerr == nil {
-					if sp, serr := txn.D(tx).Patient(ctx, actor.Account, s); serr == nil {
-						return sp, nil
-					}
-				}
-			}
+		// R13.5: a patient merged away resolves to the patient that replaced it. A failure of
+		// the store on the way is that failure, not "not found".
+		a, aerr := txn.D(tx).Account(ctx, actor.Account)
+		if aerr != nil {
+			return p, vetshare.Op(op, aerr)
+		}
+		s, rerr := txn.D(tx).PatientReplacedBy(ctx, a.OwnerID, id)
+		switch {
+		case errors.Is(rerr, vetshare.ErrNotFound):
+			// not merged away: the patient is not found
+		case rerr != nil:
+			err = rerr
+		default:
+			p, err = txn.D(tx).Patient(ctx, actor.Account, s)
 		}
 	}
 	return p, vetshare.Op(op, err)

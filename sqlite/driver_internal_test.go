@@ -16,11 +16,6 @@ func TestR12_5StoreImplementsTheDriverOnly(t *testing.T) {
 	for i := range dt.NumMethod() {
 		contract[dt.Method(i).Name] = true
 	}
-	// The optional contracts beside Tx, which the store implements too.
-	pm := reflect.TypeFor[driver.PatientMergeTx]()
-	for i := range pm.NumMethod() {
-		contract[pm.Method(i).Name] = true
-	}
 	st := reflect.TypeFor[*dtx]()
 	for i := range st.NumMethod() {
 		if m := st.Method(i); !contract[m.Name] {

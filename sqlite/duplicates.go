@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -151,6 +152,10 @@ func itoa(n int) string {
 func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {
 	_, err := t.exec(ctx, `INSERT INTO vetshare_not_same (owner_id, client_a, client_b, account_id, user_id, reason, decided_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, d.Owner, d.A, d.B, d.Account, d.User, d.Reason, micros(d.At))
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `DELETE FROM vetshare_duplicate_pairs WHERE owner_id = ? AND client_a = ? AND client_b = ?`, d.Owner, d.A, d.B)
 	return err
 }
 
@@ -220,6 +225,7 @@ func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
 		`UPDATE vetshare_patients SET client_id = ?1 WHERE client_id = ?2`,
 		`UPDATE vetshare_tasks SET client_id = ?1 WHERE client_id = ?2`,
 		`DELETE FROM vetshare_client_keys WHERE owner_id = ?3 AND client_id = ?2`,
+		`DELETE FROM vetshare_duplicate_pairs WHERE owner_id = ?3 AND (client_a = ?2 OR client_b = ?2)`,
 		`UPDATE vetshare_client_replaced SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
 		`INSERT INTO vetshare_client_replaced (owner_id, client_id, survivor_id, merged_at) VALUES (?3, ?2, ?1, ?4)`,
 	}
@@ -282,4 +288,87 @@ func (t *dtx) PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id 
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return r.Scan(&s) },
 		`SELECT survivor_id FROM vetshare_patient_replaced WHERE owner_id = ? AND patient_id = ?`, owner, id)
 	return s, err
+}
+
+// KeyedClients implements [driver.Tx]: one range read of the keys index from the cursor,
+// joined to each client.
+func (t *dtx) KeyedClients(ctx context.Context, owner vetshare.OwnerID, prefix, afterKey string, afterClient vetshare.ClientID, limit int) ([]driver.KeyedClient, error) {
+	if prefix == "" {
+		return nil, vetshare.Invalid("prefix", "a key prefix is required")
+	}
+	if limit < 1 {
+		return nil, vetshare.Invalid("limit", "must be at least 1")
+	}
+	var out []driver.KeyedClient
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var k driver.KeyedClient
+		err := scanClient(r, &k.Client, &k.Key)
+		out = append(out, k)
+		return err
+	}, `SELECT `+clientCols+`, k.key FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.owner_id = ?1 AND k.key >= ?2 AND k.key < ?3 AND (k.key, k.client_id) > (?4, ?5)
+		AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)
+		ORDER BY k.key, k.client_id LIMIT ?6`, owner, prefix, upper(prefix), afterKey, afterClient, limit)
+	return out, err
+}
+
+// PutDuplicatePairs implements [driver.Tx].
+func (t *dtx) PutDuplicatePairs(ctx context.Context, pairs []driver.DuplicatePair) error {
+	for _, p := range pairs {
+		if p.A >= p.B {
+			return vetshare.Invalid("pairs", "a pair needs A < B")
+		}
+		_, err := t.exec(ctx, `INSERT INTO vetshare_duplicate_pairs (owner_id, client_a, client_b, score, grade, agree, found_at)
+			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+			WHERE NOT EXISTS (SELECT 1 FROM vetshare_not_same n WHERE n.owner_id = ?1 AND n.client_a = ?2 AND n.client_b = ?3)
+			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, grade = excluded.grade,
+				agree = excluded.agree, found_at = excluded.found_at`,
+			p.Owner, p.A, p.B, p.Score, p.Grade, strings.Join(p.Agree, ","), micros(p.Found))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClearDuplicatePairs implements [driver.Tx].
+func (t *dtx) ClearDuplicatePairs(ctx context.Context, owner vetshare.OwnerID) error {
+	_, err := t.exec(ctx, `DELETE FROM vetshare_duplicate_pairs WHERE owner_id = ?`, owner)
+	return err
+}
+
+// DuplicatePairs implements [driver.Tx]: one range read of the best-first index from the
+// cursor, joined to both clients.
+func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after *driver.DuplicatePair, limit int) ([]driver.StoredPair, error) {
+	if limit < 1 {
+		return nil, vetshare.Invalid("limit", "must be at least 1")
+	}
+	// The index orders score descending: "after" is a lower score, or the same score and
+	// greater ids. Without a cursor, start above every score.
+	score, a, b := math.MaxInt32, vetshare.ClientID(""), vetshare.ClientID("")
+	if after != nil {
+		score, a, b = after.Score, after.A, after.B
+	}
+	var out []driver.StoredPair
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var p driver.StoredPair
+		var agree string
+		var found int64
+		var bCreated, bUpdated int64
+		cb := &p.ClientB
+		err := scanClient(r, &p.ClientA, &p.Owner, &p.A, &p.B, &p.Score, &p.Grade, &agree, &found,
+			&cb.ID, &cb.OwnerID, &cb.FirstName, &cb.LastName, &cb.Email, &cb.Phone, &cb.Address,
+			&cb.OriginAccount, &cb.HomeAccount, &bCreated, &bUpdated, &cb.Version)
+		if agree != "" {
+			p.Agree = strings.Split(agree, ",")
+		}
+		p.Found = time.UnixMicro(found).UTC()
+		cb.CreatedAt, cb.UpdatedAt = time.UnixMicro(bCreated).UTC(), time.UnixMicro(bUpdated).UTC()
+		out = append(out, p)
+		return err
+	}, `SELECT `+clientCols+`, x.owner_id, x.client_a, x.client_b, x.score, x.grade, x.agree, x.found_at, `+strings.ReplaceAll(clientCols, "c.", "d.")+`
+		FROM vetshare_duplicate_pairs x JOIN vetshare_clients c ON c.id = x.client_a JOIN vetshare_clients d ON d.id = x.client_b
+		WHERE x.owner_id = ?1 AND (x.score < ?2 OR (x.score = ?2 AND (x.client_a, x.client_b) > (?3, ?4)))
+		ORDER BY x.score DESC, x.client_a, x.client_b LIMIT ?5`, owner, score, a, b, limit)
+	return out, err
 }

@@ -192,10 +192,7 @@ func testPatientMerge(t *testing.T, h Harness) {
 	a := w.accounts[0].ID
 	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		d := txn.D(tx)
-		pm, err := txn.PatientMerger(tx)
-		if err != nil {
-			return err
-		}
+		pm := d
 		cl, err := w.client(ctx, tx, 0, "Doo", "Scooby")
 		if err != nil {
 			return err

@@ -99,7 +99,13 @@ func run(ctx context.Context) error {
 	fmt.Printf("%s and %s now share, and each had clients of its own.\n\n", north.Name, south.Name)
 	atNorth := vetshare.Actor{User: admin.ID, Account: north.ID}
 
-	// The group's duplicate report, best first.
+	// The day the group starts sharing, a scan finds the likely pairs once (in batches, each in
+	// its own transaction, resumable); the report then pages through them best first.
+	scan, err := duplicates.Scan(ctx, store, atNorth, duplicates.ScanOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("The duplicate scan read the %d search keys of the owner's clients.\n", scan.Keys)
 	var pairs []duplicates.Pair
 	err = store.View(ctx, func(tx *vetshare.Tx) error {
 		pairs, _, err = duplicates.Report(ctx, tx, atNorth, vetshare.Page{})

@@ -60,6 +60,14 @@ func (h Hooked) AuditEntries(a0 context.Context, a1 vetshare.OwnerID, a2 int64, 
 	return h.Tx.AuditEntries(a0, a1, a2, a3)
 }
 
+// ClearDuplicatePairs calls Before, then the wrapped transaction's ClearDuplicatePairs.
+func (h Hooked) ClearDuplicatePairs(a0 context.Context, a1 vetshare.OwnerID) (err error) {
+	if err = h.Before("ClearDuplicatePairs"); err != nil {
+		return
+	}
+	return h.Tx.ClearDuplicatePairs(a0, a1)
+}
+
 // Client calls Before, then the wrapped transaction's Client.
 func (h Hooked) Client(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.ClientID) (r0 vetshare.Client, err error) {
 	if err = h.Before("Client"); err != nil {
@@ -186,6 +194,14 @@ func (h Hooked) DueReminders(a0 context.Context, a1 vetshare.AccountID, a2 time.
 		return
 	}
 	return h.Tx.DueReminders(a0, a1, a2, a3, a4, a5, a6)
+}
+
+// DuplicatePairs calls Before, then the wrapped transaction's DuplicatePairs.
+func (h Hooked) DuplicatePairs(a0 context.Context, a1 vetshare.OwnerID, a2 *driver.DuplicatePair, a3 int) (r0 []driver.StoredPair, err error) {
+	if err = h.Before("DuplicatePairs"); err != nil {
+		return
+	}
+	return h.Tx.DuplicatePairs(a0, a1, a2, a3)
 }
 
 // DuplicateReminders calls Before, then the wrapped transaction's DuplicateReminders.
@@ -452,6 +468,14 @@ func (h Hooked) JoinGroup(a0 context.Context, a1 vetshare.GroupMember) (err erro
 	return h.Tx.JoinGroup(a0, a1)
 }
 
+// KeyedClients calls Before, then the wrapped transaction's KeyedClients.
+func (h Hooked) KeyedClients(a0 context.Context, a1 vetshare.OwnerID, a2 string, a3 string, a4 vetshare.ClientID, a5 int) (r0 []driver.KeyedClient, err error) {
+	if err = h.Before("KeyedClients"); err != nil {
+		return
+	}
+	return h.Tx.KeyedClients(a0, a1, a2, a3, a4, a5)
+}
+
 // LeaveGroup calls Before, then the wrapped transaction's LeaveGroup.
 func (h Hooked) LeaveGroup(a0 context.Context, a1 vetshare.AccountID, a2 time.Time) (err error) {
 	if err = h.Before("LeaveGroup"); err != nil {
@@ -482,6 +506,14 @@ func (h Hooked) MergeClients(a0 context.Context, a1 driver.ClientMerge) (err err
 		return
 	}
 	return h.Tx.MergeClients(a0, a1)
+}
+
+// MergePatients calls Before, then the wrapped transaction's MergePatients.
+func (h Hooked) MergePatients(a0 context.Context, a1 driver.PatientMerge) (err error) {
+	if err = h.Before("MergePatients"); err != nil {
+		return
+	}
+	return h.Tx.MergePatients(a0, a1)
 }
 
 // NotSameOf calls Before, then the wrapped transaction's NotSameOf.
@@ -543,6 +575,14 @@ func (h Hooked) PatientReminders(a0 context.Context, a1 vetshare.PatientID, a2 v
 	return h.Tx.PatientReminders(a0, a1, a2)
 }
 
+// PatientReplacedBy calls Before, then the wrapped transaction's PatientReplacedBy.
+func (h Hooked) PatientReplacedBy(a0 context.Context, a1 vetshare.OwnerID, a2 vetshare.PatientID) (r0 vetshare.PatientID, err error) {
+	if err = h.Before("PatientReplacedBy"); err != nil {
+		return
+	}
+	return h.Tx.PatientReplacedBy(a0, a1, a2)
+}
+
 // PatientUsages calls Before, then the wrapped transaction's PatientUsages.
 func (h Hooked) PatientUsages(a0 context.Context, a1 vetshare.PatientID, a2 time.Time) (r0 []vetshare.Usage, err error) {
 	if err = h.Before("PatientUsages"); err != nil {
@@ -573,6 +613,14 @@ func (h Hooked) PaymentByKey(a0 context.Context, a1 vetshare.AccountID, a2 strin
 		return
 	}
 	return h.Tx.PaymentByKey(a0, a1, a2)
+}
+
+// PutDuplicatePairs calls Before, then the wrapped transaction's PutDuplicatePairs.
+func (h Hooked) PutDuplicatePairs(a0 context.Context, a1 []driver.DuplicatePair) (err error) {
+	if err = h.Before("PutDuplicatePairs"); err != nil {
+		return
+	}
+	return h.Tx.PutDuplicatePairs(a0, a1)
 }
 
 // PutMembership calls Before, then the wrapped transaction's PutMembership.

@@ -39,6 +39,11 @@ func (noTx) AuditEntries(_ context.Context, _ vetshare.OwnerID, _ int64, _ int) 
 	return
 }
 
+func (noTx) ClearDuplicatePairs(_ context.Context, _ vetshare.OwnerID) (err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) Client(_ context.Context, _ vetshare.AccountID, _ vetshare.ClientID) (r0 vetshare.Client, err error) {
 	err = ErrNoTx
 	return
@@ -112,6 +117,11 @@ func (noTx) DisableActions(_ context.Context, _ vetshare.ItemID) (r0 []vetshare.
 }
 
 func (noTx) DueReminders(_ context.Context, _ vetshare.AccountID, _ time.Time, _ time.Time, _ time.Time, _ vetshare.ReminderID, _ int) (r0 []vetshare.DueReminder, err error) {
+	err = ErrNoTx
+	return
+}
+
+func (noTx) DuplicatePairs(_ context.Context, _ vetshare.OwnerID, _ *driver.DuplicatePair, _ int) (r0 []driver.StoredPair, err error) {
 	err = ErrNoTx
 	return
 }
@@ -233,6 +243,11 @@ func (noTx) ItemsWithReminders(_ context.Context, _ []vetshare.AccountID) (r0 []
 
 func (noTx) JoinGroup(_ context.Context, _ vetshare.GroupMember) (err error) { err = ErrNoTx; return }
 
+func (noTx) KeyedClients(_ context.Context, _ vetshare.OwnerID, _ string, _ string, _ vetshare.ClientID, _ int) (r0 []driver.KeyedClient, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) LeaveGroup(_ context.Context, _ vetshare.AccountID, _ time.Time) (err error) {
 	err = ErrNoTx
 	return
@@ -249,6 +264,11 @@ func (noTx) Memberships(_ context.Context, _ vetshare.UserID) (r0 []vetshare.Mem
 }
 
 func (noTx) MergeClients(_ context.Context, _ driver.ClientMerge) (err error) { err = ErrNoTx; return }
+
+func (noTx) MergePatients(_ context.Context, _ driver.PatientMerge) (err error) {
+	err = ErrNoTx
+	return
+}
 
 func (noTx) NotSameOf(_ context.Context, _ vetshare.OwnerID, _ vetshare.ClientID) (r0 []driver.NotSame, err error) {
 	err = ErrNoTx
@@ -287,6 +307,11 @@ func (noTx) PatientReminders(_ context.Context, _ vetshare.PatientID, _ vetshare
 	return
 }
 
+func (noTx) PatientReplacedBy(_ context.Context, _ vetshare.OwnerID, _ vetshare.PatientID) (r0 vetshare.PatientID, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) PatientUsages(_ context.Context, _ vetshare.PatientID, _ time.Time) (r0 []vetshare.Usage, err error) {
 	err = ErrNoTx
 	return
@@ -303,6 +328,11 @@ func (noTx) PatientsOf(_ context.Context, _ []vetshare.ClientID) (r0 []vetshare.
 }
 
 func (noTx) PaymentByKey(_ context.Context, _ vetshare.AccountID, _ string) (r0 vetshare.Payment, err error) {
+	err = ErrNoTx
+	return
+}
+
+func (noTx) PutDuplicatePairs(_ context.Context, _ []driver.DuplicatePair) (err error) {
 	err = ErrNoTx
 	return
 }

@@ -4,8 +4,6 @@
 package txn
 
 import (
-	"context"
-
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txhook"
@@ -39,39 +37,4 @@ type noTx struct{}
 type Hooked struct {
 	Tx     driver.Tx
 	Before func(method string) error
-}
-
-// PatientMerger returns the patient-merge methods of tx's driver transaction (R13.5), or an
-// [*vetshare.InvalidError] when its store has none.
-func PatientMerger(tx *vetshare.Tx) (driver.PatientMergeTx, error) {
-	d := D(tx)
-	before := func(string) error { return nil }
-	if h, ok := d.(Hooked); ok {
-		d, before = h.Tx, h.Before
-	}
-	pm, ok := d.(driver.PatientMergeTx)
-	if !ok {
-		return nil, vetshare.Invalid("tx", "this store cannot merge patients")
-	}
-	return hookedMerger{pm, before}, nil
-}
-
-// hookedMerger calls before with a method's name before each call, as [Hooked] does.
-type hookedMerger struct {
-	pm     driver.PatientMergeTx
-	before func(string) error
-}
-
-func (h hookedMerger) MergePatients(ctx context.Context, m driver.PatientMerge) error {
-	if err := h.before("MergePatients"); err != nil {
-		return err
-	}
-	return h.pm.MergePatients(ctx, m)
-}
-
-func (h hookedMerger) PatientReplacedBy(ctx context.Context, owner vetshare.OwnerID, id vetshare.PatientID) (vetshare.PatientID, error) {
-	if err := h.before("PatientReplacedBy"); err != nil {
-		return "", err
-	}
-	return h.pm.PatientReplacedBy(ctx, owner, id)
 }
