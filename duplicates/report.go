@@ -63,7 +63,8 @@ func Report(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page vet
 		key driver.DuplicatePair // the stored order, for the cursor
 	}
 	var rows []shownPair
-	batch := min(max(2*limit+1, 64), vetshare.MaxLimit)
+	// The page and one more, then more at a time while pairs are left out.
+	batch := limit + 1
 	for len(rows) <= limit {
 		stored, err := d.DuplicatePairs(ctx, owner, after, batch)
 		if err != nil {
@@ -97,6 +98,7 @@ func Report(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page vet
 		if len(stored) < batch {
 			break
 		}
+		batch = min(2*batch, vetshare.MaxLimit+1)
 	}
 	var next vetshare.Cursor
 	if len(rows) > limit {

@@ -360,11 +360,11 @@ func (t *dtx) PutDuplicatePairs(ctx context.Context, pairs []driver.DuplicatePai
 		return err
 	}
 	return t.write(ctx, func() error {
-		_, err := t.exec(ctx, `INSERT INTO vetshare.duplicate_pairs (owner_id, client_a, client_b, score, grade, agree, found_at)
-			SELECT $1, p.a, p.b, p.score, p.grade, p.agree, p.found
+		_, err := t.exec(ctx, `INSERT INTO vetshare.duplicate_pairs (owner_id, client_a, client_b, score, rank, grade, agree, found_at)
+			SELECT $1, p.a, p.b, p.score, -p.score, p.grade, p.agree, p.found
 			FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::bigint[]) AS p (a, b, score, grade, agree, found)
 			WHERE NOT EXISTS (SELECT 1 FROM vetshare.not_same n WHERE n.owner_id = $1 AND n.client_a = p.a AND n.client_b = p.b)
-			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, grade = excluded.grade,
+			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, rank = excluded.rank, grade = excluded.grade,
 				agree = excluded.agree, found_at = excluded.found_at`,
 			string(owner), as, bs, scores, grades, agrees, found)
 		return err
@@ -391,9 +391,11 @@ func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after 
 	if err := t.use(ctx, string(owner)); err != nil {
 		return nil, err
 	}
-	score, a, b := int64(math.MaxInt32), "", ""
+	// The index orders by rank (minus the score), then ids: one row-value range from the
+	// cursor. Without a cursor, start before every rank.
+	rank, a, b := int64(math.MinInt32), "", ""
 	if after != nil {
-		score, a, b = int64(after.Score), string(after.A), string(after.B)
+		rank, a, b = -int64(after.Score), string(after.A), string(after.B)
 	}
 	var out []driver.StoredPair
 	err := t.each(ctx, func(r pgx.Rows) error {
@@ -417,7 +419,7 @@ func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after 
 		FROM vetshare.duplicate_pairs x
 		JOIN vetshare.clients c ON c.owner_id = x.owner_id AND c.id = x.client_a
 		JOIN vetshare.clients d ON d.owner_id = x.owner_id AND d.id = x.client_b
-		WHERE x.owner_id = $1 AND (x.score < $2 OR (x.score = $2 AND (x.client_a, x.client_b) > ($3, $4)))
-		ORDER BY x.score DESC, x.client_a, x.client_b LIMIT $5`, string(owner), score, a, b, limit)
+		WHERE x.owner_id = $1 AND (x.rank, x.client_a, x.client_b) > ($2, $3, $4)
+		ORDER BY x.rank, x.client_a, x.client_b LIMIT $5`, string(owner), rank, a, b, limit)
 	return out, err
 }

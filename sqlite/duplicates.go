@@ -318,10 +318,10 @@ func (t *dtx) PutDuplicatePairs(ctx context.Context, pairs []driver.DuplicatePai
 		if p.A >= p.B {
 			return vetshare.Invalid("pairs", "a pair needs A < B")
 		}
-		_, err := t.exec(ctx, `INSERT INTO vetshare_duplicate_pairs (owner_id, client_a, client_b, score, grade, agree, found_at)
-			SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+		_, err := t.exec(ctx, `INSERT INTO vetshare_duplicate_pairs (owner_id, client_a, client_b, score, rank, grade, agree, found_at)
+			SELECT ?1, ?2, ?3, ?4, -?4, ?5, ?6, ?7
 			WHERE NOT EXISTS (SELECT 1 FROM vetshare_not_same n WHERE n.owner_id = ?1 AND n.client_a = ?2 AND n.client_b = ?3)
-			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, grade = excluded.grade,
+			ON CONFLICT (owner_id, client_a, client_b) DO UPDATE SET score = excluded.score, rank = excluded.rank, grade = excluded.grade,
 				agree = excluded.agree, found_at = excluded.found_at`,
 			p.Owner, p.A, p.B, p.Score, p.Grade, strings.Join(p.Agree, ","), micros(p.Found))
 		if err != nil {
@@ -343,11 +343,11 @@ func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after 
 	if limit < 1 {
 		return nil, vetshare.Invalid("limit", "must be at least 1")
 	}
-	// The index orders score descending: "after" is a lower score, or the same score and
-	// greater ids. Without a cursor, start above every score.
-	score, a, b := math.MaxInt32, vetshare.ClientID(""), vetshare.ClientID("")
+	// The index orders by rank (minus the score), then ids: one row-value range from the
+	// cursor. Without a cursor, start before every rank.
+	rank, a, b := math.MinInt32, vetshare.ClientID(""), vetshare.ClientID("")
 	if after != nil {
-		score, a, b = after.Score, after.A, after.B
+		rank, a, b = -after.Score, after.A, after.B
 	}
 	var out []driver.StoredPair
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -368,7 +368,7 @@ func (t *dtx) DuplicatePairs(ctx context.Context, owner vetshare.OwnerID, after 
 		return err
 	}, `SELECT `+clientCols+`, x.owner_id, x.client_a, x.client_b, x.score, x.grade, x.agree, x.found_at, `+strings.ReplaceAll(clientCols, "c.", "d.")+`
 		FROM vetshare_duplicate_pairs x JOIN vetshare_clients c ON c.id = x.client_a JOIN vetshare_clients d ON d.id = x.client_b
-		WHERE x.owner_id = ?1 AND (x.score < ?2 OR (x.score = ?2 AND (x.client_a, x.client_b) > (?3, ?4)))
-		ORDER BY x.score DESC, x.client_a, x.client_b LIMIT ?5`, owner, score, a, b, limit)
+		WHERE x.owner_id = ?1 AND (x.rank, x.client_a, x.client_b) > (?2, ?3, ?4)
+		ORDER BY x.rank, x.client_a, x.client_b LIMIT ?5`, owner, rank, a, b, limit)
 	return out, err
 }

@@ -196,7 +196,7 @@ func run() error {
 	if err := p.prepare(ctx, p.w, append(append(writeQueries, domainWriteQueries...), limitWriteQueries...)...); err != nil {
 		return err
 	}
-	if err := p.prepare(ctx, p.r, append(append(readQueries, domainReadQueries...), limitReadQueries...)...); err != nil {
+	if err := p.prepare(ctx, p.r, append(append(append(readQueries, domainReadQueries...), limitReadQueries...), qDupPage, qDupEntries, qDupPatients)...); err != nil {
 		return err
 	}
 	rep.Calibration, err = calibrate(ctx, d)

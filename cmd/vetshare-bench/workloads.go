@@ -34,7 +34,7 @@ type env struct {
 // workloadNames are the workloads, in the order they run.
 var workloadNames = []string{"create-client-auto10", "share-client-small", "share-client-huge", "candidates-prefix3", "history-non-origin",
 	"usage", "payment", "assigned-to-me", "report-new-clients", "report-new-engaged-clients", "report-active-clients",
-	"report-active-engaged-clients", "report-inactive-clients", "report-lapsed-clients", "backfill"}
+	"report-active-engaged-clients", "report-inactive-clients", "report-lapsed-clients", "backfill", "duplicate-scan", "duplicate-report"}
 
 // workload is one hot operation and its baseline. Each run times iters operations, then iters
 // baseline operations; i counts a side's operations over all runs, so that workloads that
@@ -76,6 +76,7 @@ func (e *env) workloads() []*workload {
 		e.candidates(), e.history())
 	ws = append(ws, e.domainWorkloads()...)
 	ws = append(ws, e.backfill())
+	ws = append(ws, e.duplicateWorkloads()...)
 	return ws
 }
 

@@ -9,6 +9,7 @@ CREATE TABLE vetshare.duplicate_pairs (
 	client_a text COLLATE "C" NOT NULL,
 	client_b text COLLATE "C" NOT NULL,
 	score    integer NOT NULL,
+	rank     integer NOT NULL, -- minus the score
 	grade    text NOT NULL,
 	agree    text NOT NULL,
 	found_at bigint NOT NULL,
@@ -16,7 +17,8 @@ CREATE TABLE vetshare.duplicate_pairs (
 	FOREIGN KEY (owner_id, client_a) REFERENCES vetshare.clients (owner_id, id),
 	FOREIGN KEY (owner_id, client_b) REFERENCES vetshare.clients (owner_id, id)
 ) PARTITION BY HASH (owner_id);
--- The report's order: best first, then by the ids.
-CREATE INDEX ON vetshare.duplicate_pairs (owner_id, score DESC, client_a, client_b);
+-- The report's order: best first (rank is minus the score), then by the ids; one row-value
+-- range read from a page's cursor, however many pairs share its score.
+CREATE INDEX ON vetshare.duplicate_pairs (owner_id, rank, client_a, client_b);
 -- Removing the pairs of a client merged away.
 CREATE INDEX ON vetshare.duplicate_pairs (owner_id, client_b);

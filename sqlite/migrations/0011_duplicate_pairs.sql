@@ -8,12 +8,14 @@ CREATE TABLE vetshare_duplicate_pairs (
 	client_a TEXT NOT NULL REFERENCES vetshare_clients (id),
 	client_b TEXT NOT NULL REFERENCES vetshare_clients (id),
 	score    INTEGER NOT NULL,
+	rank     INTEGER NOT NULL, -- minus the score
 	grade    TEXT NOT NULL,
 	agree    TEXT NOT NULL,
 	found_at INTEGER NOT NULL,
 	PRIMARY KEY (owner_id, client_a, client_b)
 ) STRICT, WITHOUT ROWID;
--- The report's order: best first, then by the ids.
-CREATE INDEX vetshare_duplicate_pairs_best ON vetshare_duplicate_pairs (owner_id, score DESC, client_a, client_b);
+-- The report's order: best first (rank is minus the score), then by the ids; one row-value
+-- range read from a page's cursor, however many pairs share its score.
+CREATE INDEX vetshare_duplicate_pairs_best ON vetshare_duplicate_pairs (owner_id, rank, client_a, client_b);
 -- Removing the pairs of a client merged away.
 CREATE INDEX vetshare_duplicate_pairs_b ON vetshare_duplicate_pairs (owner_id, client_b);
