@@ -149,5 +149,9 @@ func (e *env) usage() *workload {
 				return nil
 			})
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			a, p, item := pick(i + 2) // another account than the operation's and the baseline's at the same step
+			return 5, e.p.update(ctx, func(q *ptx) error { return q.limitUsage(a, p, item) })
+		},
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/internal/search"
+	"github.com/vetshare/vetshare/reminders"
 )
 
 // The limits (issue 16): what tuned raw SQL does with the fewest statements, on the same file
@@ -79,7 +81,8 @@ const qLimitPaymentRead = `SELECT m.active AND u.active, a.owner_id, i.account_i
 	JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_invoices i ON i.id = ?3
 	WHERE m.user_id = ?1 AND m.account_id = ?2`
 
-var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1), qLimitPaymentRead}
+var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1), qLimitPaymentRead,
+	qLimitUsageRead, qLimitTargets, qLimitComplete, qLimitAudits(1), qLimitAudits(2)}
 var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory}
 
 // limitHistory reads the first page of a patient's history as a: one statement.
@@ -233,5 +236,255 @@ func (q *ptx) limitPayment(a vetshare.Actor, inv vetshare.Invoice, key string) e
 	}
 	_, err := q.exec(qInsPayment, vetshare.NewID[vetshare.PaymentID](q.now), owner, key, acct, inv.ID, client,
 		string(vetshare.ChannelCounter), inv.Total, currency, a.Account, a.User, "card", "", micros(q.now))
+	return err
+}
+
+// candLimitQuery is the limit of sharing.Candidates: one statement. Its first row (tier 0) is
+// the actor's active membership with the account's owner and group; then each tier of the
+// plan is an arm of a UNION ALL, in plan order, as the store's candidate probe (the keys by
+// owner and key, not in the actor's account, in another current member), each candidate with
+// its accounts in the group (name and number) and its patients as JSON arrays, in the store's
+// orders. SQLite runs the arms as the rows are read; the caller stops at a page and one more.
+func candLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
+	var b strings.Builder
+	args := []any{a.User, a.Account}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	b.WriteString(`WITH me AS MATERIALIZED (SELECT a.owner_id AS owner, g.group_id AS grp FROM vetshare_memberships m
+	JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+	JOIN vetshare_group_members g ON g.account_id = m.account_id AND g.left_at IS NULL
+	WHERE m.user_id = ?1 AND m.account_id = ?2 AND m.active AND u.active),
+grp AS MATERIALIZED (SELECT o.account_id FROM me JOIN vetshare_group_members o ON o.group_id = me.grp AND o.left_at IS NULL)
+SELECT 0, '', '', '', '', '', '', '', '', '', 0, 0, 0, '[]', '[]' FROM me`)
+	for i, t := range tiers {
+		fmt.Fprintf(&b, `
+UNION ALL SELECT * FROM (SELECT %d, %s,
+	(SELECT json_group_array(json_array(e.account_id, ac.name, e.number) ORDER BY e.created_at, e.seq)
+		FROM vetshare_client_entries e JOIN vetshare_accounts ac ON ac.id = e.account_id
+		WHERE e.client_id = k.client_id AND e.account_id IN (SELECT account_id FROM grp)),
+	(SELECT json_group_array(json_array(p.id, p.name, p.species) ORDER BY p.created_at, p.name, p.id)
+		FROM vetshare_patients p WHERE p.client_id = k.client_id
+		AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id))
+	FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id
+	WHERE k.owner_id = (SELECT owner FROM me) AND `, i+1, storeClientCols)
+		if t.Exact {
+			b.WriteString(`k.key = ` + arg(t.Probe))
+		} else {
+			b.WriteString(`k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
+		}
+		for _, alts := range t.Also {
+			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
+			for j, p := range alts {
+				if j > 0 {
+					b.WriteString(` OR `)
+				}
+				b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
+			}
+			b.WriteString(`))`)
+		}
+		fmt.Fprintf(&b, `
+	AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
+	AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id <> ?2
+		AND e.account_id IN (SELECT account_id FROM grp))
+	ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
+	}
+	return b.String(), args
+}
+
+// storeClientCols are the store's client columns (sqlite/clients.go).
+const storeClientCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phone, c.address,
+	c.origin_account, c.home_account, c.created_at, c.updated_at, c.version`
+
+// limitCandidates reads the first page of candidates for typed in a's account: one statement
+// (candLimitQuery). Each candidate is given as its id, its accounts and its patients' ids.
+func (q *ptx) limitCandidates(a vetshare.Actor, typed string) ([]string, error) {
+	tiers, _, ok := search.Plan(typed)
+	if !ok {
+		return nil, errors.New("limit: nothing to search")
+	}
+	query, args := candLimitQuery(a, tiers)
+	var out []string
+	seen := map[vetshare.ClientID]bool{}
+	member := false
+	err := q.each(query, args, func(r *sql.Rows) error {
+		var tier, created, updated int64
+		var c vetshare.Client
+		var accounts, patients []byte
+		if err := r.Scan(&tier, &c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
+			&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version, &accounts, &patients); err != nil {
+			return err
+		}
+		if tier == 0 {
+			member = true
+			return nil
+		}
+		if seen[c.ID] {
+			return nil
+		}
+		seen[c.ID] = true
+		var as, ps [][3]any
+		if err := json.Unmarshal(accounts, &as); err != nil {
+			return err
+		}
+		if err := json.Unmarshal(patients, &ps); err != nil {
+			return err
+		}
+		out = append(out, candKey(c.ID, as, ps))
+		if len(out) >= taN {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && err != errEnough {
+		return nil, err
+	}
+	if !member {
+		return nil, errors.New("limit: no active membership in a group")
+	}
+	return out[:min(len(out), taPage)], nil
+}
+
+// candKey is a candidate as the sides compare it: its id, its accounts and numbers, its
+// patients.
+func candKey(id vetshare.ClientID, accounts, patients [][3]any) string {
+	var b strings.Builder
+	b.WriteString(string(id))
+	for _, a := range accounts {
+		fmt.Fprintf(&b, " %v=%v#%v", a[0], a[1], a[2])
+	}
+	b.WriteString(" |")
+	for _, p := range patients {
+		fmt.Fprintf(&b, " %v", p[0])
+	}
+	return b.String()
+}
+
+// The limit of a usage: one read of everything it decides on (the actor; the patient's client
+// in the actor's account, its origin and owner; the item's account, tracking and reminder rules;
+// the item's disable actions; the patient's open reminders of the item and of the targets; the
+// owner's last audit entry), then the writes, each kind of row in one statement: the record, its
+// targets, the stock count and the ledger row (a tracked item), the reminders completed, the
+// reminder scheduled, the audit entries.
+const (
+	qLimitUsageRead = `SELECT m.active AND u.active, c.id, c.origin_account, c.owner_id, i.account_id, i.tracked, i.reminders,
+		(SELECT json_group_array(target_item_id) FROM vetshare_disable_actions WHERE item_id = ?4 AND account_id = ?2),
+		(SELECT json_group_array(json_array(r.id, r.account_id)) FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
+			WHERE r.patient_id = ?3 AND r.status = 'open'
+			AND r.item_id IN (SELECT ?4 UNION ALL SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ?4 AND account_id = ?2)),
+		(SELECT seq FROM vetshare_audit_log WHERE owner_id = c.owner_id ORDER BY seq DESC LIMIT 1),
+		(SELECT hash FROM vetshare_audit_log WHERE owner_id = c.owner_id ORDER BY seq DESC LIMIT 1)
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+		JOIN vetshare_patients p ON p.id = ?3
+		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = m.account_id
+		JOIN vetshare_clients c ON c.id = p.client_id
+		JOIN vetshare_items i ON i.id = ?4
+		WHERE m.user_id = ?1 AND m.account_id = ?2`
+	qLimitTargets  = `INSERT INTO vetshare_usage_targets (usage_id, target_item_id) SELECT ?1, value FROM json_each(?2)`
+	qLimitComplete = `UPDATE vetshare_reminders SET status = 'completed', completed_by = ?1, completed_at = ?2
+		WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'open'`
+)
+
+// qLimitAudits inserts n audit entries in one statement.
+func qLimitAudits(n int) string {
+	return `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+}
+
+// limitUsage records a usage of item for patient p at a's account: one read, then one
+// statement per kind of row written.
+func (q *ptx) limitUsage(a vetshare.Actor, p vetshare.PatientID, item vetshare.ItemID) error {
+	var (
+		active, tracked          bool
+		client                   vetshare.ClientID
+		origin, itemAcct         vetshare.AccountID
+		owner                    vetshare.OwnerID
+		rulesJSON, actions, open string
+		seq                      sql.NullInt64
+		prev                     []byte
+	)
+	if err := q.row(qLimitUsageRead, []any{a.User, a.Account, p, item}, &active, &client, &origin, &owner, &itemAcct, &tracked, &rulesJSON,
+		&actions, &open, &seq, &prev); err != nil {
+		return err
+	}
+	if !active || itemAcct != a.Account {
+		return fmt.Errorf("limit: usage: actor active %v, item of %s", active, itemAcct)
+	}
+	var rules []vetshare.ReminderRule
+	if err := json.Unmarshal([]byte(rulesJSON), &rules); err != nil {
+		return err
+	}
+	var targets []vetshare.ItemID
+	if err := json.Unmarshal([]byte(actions), &targets); err != nil {
+		return err
+	}
+	targets = append([]vetshare.ItemID{item}, targets...)
+	var opens [][2]string
+	if err := json.Unmarshal([]byte(open), &opens); err != nil {
+		return err
+	}
+	now := micros(q.now)
+	rec := vetshare.NewID[vetshare.RecordID](q.now)
+	if _, err := q.exec(qInsRecord, rec, p, a.Account, a.User, item, 1, now); err != nil {
+		return err
+	}
+	tj, _ := json.Marshal(targets)
+	if _, err := q.exec(qLimitTargets, rec, string(tj)); err != nil {
+		return err
+	}
+	if tracked {
+		if _, err := q.exec(qOnHand, -1, item, a.Account); err != nil {
+			return err
+		}
+		if _, err := q.exec(qInsMovement, vetshare.NewID[vetshare.MovementID](q.now), item, a.Account, item, -1, rec, a.User, now); err != nil {
+			return err
+		}
+	}
+	var ids, others []string
+	var accts []string
+	for _, o := range opens {
+		ids = append(ids, o[0])
+		if o[1] != string(a.Account) {
+			others, accts = append(others, o[0]), append(accts, o[1])
+		}
+	}
+	if len(ids) > 0 {
+		ij, _ := json.Marshal(ids)
+		if _, err := q.exec(qLimitComplete, rec, now, string(ij)); err != nil {
+			return err
+		}
+	}
+	for _, rule := range rules {
+		if _, err := q.exec(qInsReminder, vetshare.NewID[vetshare.ReminderID](q.now), p, a.Account, item, rec, rule.Kind,
+			vetshare.FoldName(rule.Kind), micros(reminders.DueAfter(q.now, rule.Interval)), now); err != nil {
+			return err
+		}
+	}
+	var entries []vetshare.AuditEntry
+	add := func(action string, detail any) {
+		d, _ := json.Marshal(detail)
+		if prev == nil {
+			prev = []byte{}
+		}
+		e := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: action,
+			Subject: "record:" + string(rec), Outcome: "ok", Detail: string(d), PrevHash: prev}
+		e.Hash = vetshare.AuditHash(e)
+		entries, seq.Int64, prev = append(entries, e), e.Seq, e.Hash
+	}
+	if len(others) > 0 {
+		add("reminders.complete", map[string]any{"patient": p, "reminders": others, "accounts": accts})
+	}
+	if a.Account != origin {
+		add("record.add", map[string]any{"patient": p, "kind": vetshare.RecordUsage, "item": item, "quantity": 1})
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 11*len(entries))
+	for _, e := range entries {
+		args = append(args, e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	}
+	_, err := q.exec(qLimitAudits(len(entries)), args...)
 	return err
 }

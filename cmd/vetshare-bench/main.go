@@ -70,6 +70,8 @@ type result struct {
 	Met           bool    `json:"met"`
 	Note          string  `json:"note,omitempty"`
 	Rows          int     `json:"rows_per_op,omitempty"`
+	// afterWrite is the row of the samples taken right after a write (workload.afterWrite).
+	afterWrite *result
 }
 
 type report struct {
@@ -83,6 +85,7 @@ type report struct {
 	Results     []*result      `json:"results"`
 	At          time.Time      `json:"at"`
 	Extra       map[string]any `json:"extra,omitempty"`
+	Plans       []queryPlan    `json:"query_plans,omitempty"`
 }
 
 type generation struct {
@@ -237,15 +240,25 @@ func run() error {
 		if w.judge != nil {
 			res.Met, res.Note = w.judge(res, all)
 		}
-		fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
-			dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
-		fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
-		if res.Limit != nil {
-			fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
+		if res.afterWrite != nil {
+			rep.Results = append(rep.Results, res.afterWrite)
+		}
+		for _, res := range []*result{res, res.afterWrite} {
+			if res == nil {
+				continue
+			}
+			fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
+				dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
+			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
+			if res.Limit != nil {
+				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
+			}
 		}
 	}
 	rep.Extra = e.extra
+	rep.Plans = e.plans
 	writeTable(os.Stdout, rep)
+	writePlans(os.Stdout, rep)
 	if *jsonOut != "" {
 		b, _ := json.MarshalIndent(rep, "", "  ")
 		if err := os.WriteFile(*jsonOut, append(b, '\n'), 0o644); err != nil {
@@ -318,6 +331,11 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		// prepare runs before a side's first block of the run, not before every side's (a
 		// backfill's prepare adds the account that the next side fills).
 		prepared := map[string]bool{}
+		if w.verify != nil {
+			if err := w.verify(ctx, oi); err != nil {
+				return nil, fmt.Errorf("run %d: %w", run, err)
+			}
+		}
 		for done := 0; done < w.iters; done += block {
 			k := min(block, w.iters-done)
 			first := nblock % len(sides)
@@ -342,7 +360,52 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 			}
 		}
 	}
-	res := &result{Name: w.name, Desc: w.desc, Target: w.target, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
+	res := e.summarizeSides(w, w.name, w.desc, opT, baseT, limT, opRows, baseRows, limRows, opTotal, baseTotal, limTotal, opA, baseA, limA)
+	res.Target = w.target
+	if !w.afterWrite {
+		return res, nil
+	}
+	// After a write: the same sides and blocks again, each sample taken right after a one-row
+	// write transaction committed on the store's file (untimed), so that every read meets what
+	// a commit leaves: read connections whose page cache the commit emptied, a WAL grown by a
+	// frame. The allocations count the reads only.
+	opT, baseT, limT = nil, nil, nil
+	opRows, baseRows, limRows = 0, 0, 0
+	opTotal, baseTotal, limTotal = 0, 0, 0
+	opA, baseA, limA = 0, 0, 0
+	writes := 0
+	for range e.runs {
+		for done := 0; done < w.iters; done += block {
+			k := min(block, w.iters-done)
+			first := nblock % len(sides)
+			nblock++
+			for j := range sides {
+				sd := sides[(first+j)%len(sides)]
+				for range k {
+					if err := e.oneWrite(ctx, writes); err != nil {
+						return nil, fmt.Errorf("write before a sample: %w", err)
+					}
+					writes++
+					runtime.ReadMemStats(&ms)
+					before := ms.Mallocs
+					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
+						return nil, err
+					}
+					runtime.ReadMemStats(&ms)
+					*sd.allocs += ms.Mallocs - before
+				}
+			}
+		}
+	}
+	res.afterWrite = e.summarizeSides(w, w.name+"-after-write", w.desc+"; each sample right after a one-row write transaction committed on the store",
+		opT, baseT, limT, opRows, baseRows, limRows, opTotal, baseTotal, limTotal, opA, baseA, limA)
+	return res, nil
+}
+
+// summarizeSides makes a result of the samples of the sides.
+func (e *env) summarizeSides(w *workload, name, desc string, opT, baseT, limT []sample, opRows, baseRows, limRows int,
+	opTotal, baseTotal, limTotal time.Duration, opA, baseA, limA uint64) *result {
+	res := &result{Name: name, Desc: desc, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
 	res.Op.Allocs, res.Base.Allocs = float64(opA)/float64(max(len(opT), 1)), float64(baseA)/float64(max(len(baseT), 1))
 	if w.iters == 1 {
 		res.Ratio = res.Op.Mean / res.Base.Mean
@@ -354,7 +417,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		l.Allocs = float64(limA) / float64(max(len(limT), 1))
 		res.Limit, res.LimitRatio, res.LimitP99Ratio = &l, res.Op.P50/l.P50, res.Op.P99/l.P99
 	}
-	return res, nil
+	return res
 }
 
 // sample is one timed operation; ckpt is set when the store's checkpointer ran a checkpoint
@@ -506,6 +569,7 @@ func writeMarkdown(path string, rep *report) error {
 			fmt.Fprintf(&b, "- %s: %v\n", k, rep.Extra[k])
 		}
 	}
+	writePlans(&b, rep)
 	b.WriteString(endMark + "\n")
 	section := b.String()
 

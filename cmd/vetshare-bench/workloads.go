@@ -29,10 +29,15 @@ type env struct {
 	extra map[string]any
 	// reportEntries is the number of client entries of the account the reports list.
 	reportEntries int
+	// taInputs are the typed texts of each type-ahead workload (typeahead.go).
+	taInputs map[string][]taInput
+	// plans are the query plans the report shows (plans.go).
+	plans []queryPlan
 }
 
 // workloadNames are the workloads, in the order they run.
 var workloadNames = []string{"create-client-auto10", "share-client-small", "share-client-huge", "candidates-prefix3", "history-non-origin",
+	"typeahead-surname", "typeahead-last-first", "typeahead-first-last", "typeahead-phone", "typeahead-email",
 	"usage", "payment", "assigned-to-me", "report-new-clients", "report-new-engaged-clients", "report-active-clients",
 	"report-active-engaged-clients", "report-inactive-clients", "report-lapsed-clients", "backfill", "duplicate-scan", "duplicate-report"}
 
@@ -55,6 +60,12 @@ type workload struct {
 	limit func(ctx context.Context, i int) (rows int, err error)
 	// judge says whether the target is met, given this workload's result and the others'.
 	judge func(r *result, all map[string]*result) (bool, string)
+	// verify, when set, runs untimed before each run with the index of the run's first
+	// operation, and fails when the sides do not give the same result for that input.
+	verify func(ctx context.Context, i int) error
+	// afterWrite, when set, adds a second row, name-after-write: the same sides, each sample
+	// taken right after a one-row write transaction committed on the store's file (measure).
+	afterWrite bool
 }
 
 func ratioAtMost(limit float64) func(r *result, _ map[string]*result) (bool, string) {
@@ -74,6 +85,9 @@ func (e *env) workloads() []*workload {
 	var ws []*workload
 	ws = append(ws, e.createClient(), e.shareClient("share-client-small", e.m.ShareSmall), e.shareClient("share-client-huge", e.m.ShareHuge),
 		e.candidates(), e.history())
+	for _, k := range taKinds {
+		ws = append(ws, e.typeahead(k))
+	}
 	ws = append(ws, e.domainWorkloads()...)
 	ws = append(ws, e.backfill())
 	ws = append(ws, e.duplicateWorkloads()...)
@@ -343,6 +357,49 @@ func (e *env) candidates() *workload {
 				return nil
 			})
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			var n int
+			return n, e.p.view(ctx, func(q *ptx) error {
+				out, err := q.limitCandidates(actor(i), prefix(i))
+				n = len(out)
+				return err
+			})
+		},
+		// The limit must find the candidates the operation does (the baseline searches the
+		// clients' name columns, not the keys, and is not compared).
+		verify: func(ctx context.Context, i int) error {
+			var want []string
+			err := e.st.View(ctx, func(tx *vetshare.Tx) error {
+				cs, _, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), vetshare.Page{Limit: 10})
+				for _, c := range cs {
+					var as, ps [][3]any
+					for _, a := range c.Accounts {
+						as = append(as, [3]any{string(a.ID), a.Name, float64(a.Number)})
+					}
+					for _, p := range c.Patients {
+						ps = append(ps, [3]any{string(p.ID), p.Name, p.Species})
+					}
+					want = append(want, candKey(c.Client.ID, as, ps))
+				}
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			var got []string
+			err = e.p.view(ctx, func(q *ptx) error {
+				var err error
+				got, err = q.limitCandidates(actor(i), prefix(i))
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("limit: %w", err)
+			}
+			if len(want) == 0 || !slices.Equal(got, want) {
+				return fmt.Errorf("limit found other candidates for %q than the operation:\n  op    %v\n  limit %v", prefix(i), want, got)
+			}
+			return nil
+		},
 	}
 }
 
@@ -356,7 +413,7 @@ func (e *env) history() *workload {
 	}
 	return &workload{
 		name: "history-non-origin", desc: "vetshare_records.History (first page) of a patient, from an account that did not create it",
-		target: "ratio ≤ 1.3", iters: e.n(3000), warm: 50, judge: ratioAtMost(1.3),
+		target: "ratio ≤ 1.3", iters: e.n(3000), warm: 50, judge: ratioAtMost(1.3), afterWrite: true,
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p := ref(i)
 			var n int
@@ -510,6 +567,12 @@ func (e *env) domainWorkloads() []*workload {
 // setupDomains prepares what the domain workloads need, untimed.
 func (e *env) setupDomains(ctx context.Context) error {
 	e.extra = map[string]any{}
+	if err := e.setupTypeahead(ctx); err != nil {
+		return err
+	}
+	if err := e.explainPlans(ctx); err != nil {
+		return err
+	}
 	return e.reportsSetup(ctx)
 }
 

@@ -1,0 +1,181 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/gen"
+	"github.com/vetshare/vetshare/internal/search"
+)
+
+// queryPlan is SQLite's EXPLAIN QUERY PLAN of one statement of a workload, run on the read
+// pool with the arguments of the workload's first input.
+type queryPlan struct {
+	Workload string   `json:"workload"`
+	Side     string   `json:"side"`  // store, baseline or limit
+	Tiers    string   `json:"tiers"` // the tiers of the search plan that run this text
+	Input    string   `json:"input"`
+	SQL      string   `json:"sql"`
+	Plan     []string `json:"plan"`
+}
+
+// storeSearchSQL is the statement sqlite's SearchClients (sqlite/duplicates.go) runs for q, built
+// the same way: keep the two in step.
+func storeSearchSQL(q driver.ClientSearch) (string, []any) {
+	var b strings.Builder
+	args := []any{q.Owner}
+	b.WriteString(`SELECT ` + storeClientCols + ` FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id WHERE k.owner_id = ?1`)
+	if q.Exact {
+		b.WriteString(` AND k.key = ?2`)
+		args = append(args, q.Probe)
+	} else {
+		b.WriteString(` AND k.key >= ?2 AND k.key < ?3`)
+		args = append(args, q.Probe, q.Probe+"\xff")
+	}
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	for _, alts := range q.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
+		for i, p := range alts {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
+		}
+		b.WriteString(`))`)
+	}
+	switch {
+	case q.Account != "":
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id)`)
+	case q.To != "":
+		from, _ := json.Marshal(q.From)
+		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.To) + ` AND e.client_id = k.client_id)`)
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(` + arg(string(from)) + `)))`)
+	}
+	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
+	return b.String(), args
+}
+
+// explainPlans records the plans of the type-ahead workloads' statements (the store's, the
+// baseline's, the limit's) and of the candidates' search, for their first input.
+func (e *env) explainPlans(ctx context.Context) error {
+	o := e.m.Owners[e.m.Big]
+	type stmt struct {
+		side, sql string
+		args      []any
+	}
+	add := func(workload, input string, stmts []stmt, tierOf []int) error {
+		byText := map[string]int{}
+		for i, s := range stmts {
+			if k, ok := byText[s.side+s.sql]; ok {
+				if tierOf[i] > 0 {
+					e.plans[k].Tiers += fmt.Sprintf(", %d", tierOf[i])
+				}
+				continue
+			}
+			plan, err := e.explain(ctx, s.sql, s.args)
+			if err != nil {
+				return fmt.Errorf("explain %s %s: %w", workload, s.side, err)
+			}
+			tiers := "all"
+			if tierOf[i] > 0 {
+				tiers = fmt.Sprint(tierOf[i])
+			}
+			byText[s.side+s.sql] = len(e.plans)
+			e.plans = append(e.plans, queryPlan{Workload: workload, Side: s.side, Tiers: tiers, Input: input, SQL: s.sql, Plan: plan})
+		}
+		return nil
+	}
+	for _, k := range taKinds {
+		x := e.taInputs[k.name][0]
+		tiers, _, _ := search.Plan(x.typed)
+		var stmts []stmt
+		var tierOf []int
+		for side := range 2 {
+			for i, t := range tiers {
+				var s stmt
+				if side == 0 {
+					s.sql, s.args = storeSearchSQL(driver.ClientSearch{Owner: o.ID, Account: x.actor.Account, Probe: t.Probe, Exact: t.Exact, Also: t.Also, Limit: taN})
+					s.side = "store"
+				} else {
+					s.sql, s.args = taBaseQuery(o.ID, x.actor.Account, t)
+					s.side = "baseline"
+				}
+				stmts, tierOf = append(stmts, s), append(tierOf, i+1)
+			}
+		}
+		q, args := taLimitQuery(x.actor, tiers)
+		stmts, tierOf = append(stmts, stmt{"limit", q, args}), append(tierOf, 0)
+		if err := add(k.name, x.typed, stmts, tierOf); err != nil {
+			return err
+		}
+	}
+	typed := gen.Prefixes()[0]
+	tiers, _, _ := search.Plan(typed)
+	actor := o.Actor(0)
+	var from []vetshare.AccountID
+	for _, a := range o.Accounts[1:o.Grouped] {
+		from = append(from, a)
+	}
+	var stmts []stmt
+	var tierOf []int
+	for i, t := range tiers {
+		q, args := storeSearchSQL(driver.ClientSearch{Owner: o.ID, To: actor.Account, From: from, Probe: t.Probe, Exact: t.Exact, Also: t.Also, Limit: taN})
+		stmts, tierOf = append(stmts, stmt{"store", q, args}), append(tierOf, i+1)
+	}
+	q, args := candLimitQuery(actor, tiers)
+	stmts, tierOf = append(stmts, stmt{"limit", q, args}), append(tierOf, 0)
+	return add("candidates-prefix3", typed, stmts, tierOf)
+}
+
+// explain returns EXPLAIN QUERY PLAN of query as an indented tree.
+func (e *env) explain(ctx context.Context, query string, args []any) ([]string, error) {
+	rows, err := e.p.r.QueryContext(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	depth := map[int64]int{}
+	var out []string
+	for rows.Next() {
+		var id, parent, notused int64
+		var detail string
+		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+			return nil, err
+		}
+		d := 0
+		if parent != 0 {
+			d = depth[parent] + 1
+		}
+		depth[id] = d
+		out = append(out, strings.Repeat("  ", d)+detail)
+	}
+	return out, rows.Err()
+}
+
+// writePlans prints the plans of the workloads that ran.
+func writePlans(w io.Writer, rep *report) {
+	ran := map[string]bool{}
+	for _, r := range rep.Results {
+		ran[r.Name] = true
+	}
+	first := true
+	for _, p := range rep.Plans {
+		if !ran[p.Workload] {
+			continue
+		}
+		if first {
+			fmt.Fprintf(w, "\n#### Query plans\n\nEXPLAIN QUERY PLAN of each distinct statement text, with the arguments of the workload's first input "+
+				"(the store's: sqlite.SearchClients' text rebuilt by the bench; tiers: the tiers of internal/search.Plan that run it).\n")
+			first = false
+		}
+		fmt.Fprintf(w, "\n`%s`, %s, tiers %s, typed %q:\n\n```\n%s\n```\n", p.Workload, p.Side, p.Tiers, p.Input, strings.Join(p.Plan, "\n"))
+	}
+}

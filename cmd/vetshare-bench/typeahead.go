@@ -1,0 +1,405 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/gen"
+	"github.com/vetshare/vetshare/internal/search"
+	"github.com/vetshare/vetshare/records"
+)
+
+// Type-ahead search in an account's own clients (issue 14, R2.3): records.Clients with what a
+// front desk types, first page of 10, from an account of the big owner (its 10-account manual
+// group holds the 1M clients of the 1M set). The inputs are drawn from the data set at setup
+// with plain SQL: the first clients by number of each of the ten accounts, typed as a person
+// would (see typeaheadInput).
+
+// taKind is what is typed.
+type taKind struct {
+	name, desc string
+	// make returns what is typed for a client, or "" when the client has nothing to type.
+	make func(last, first, phone, email string, j int) string
+}
+
+var taKinds = []taKind{
+	{"typeahead-surname", "3 or 4 letters of a surname", func(last, _, _, _ string, j int) string {
+		w := driver.SplitWords(last)
+		if len(w) == 0 || len([]rune(w[0])) < 4 {
+			return ""
+		}
+		return string([]rune(w[0])[:3+j%2])
+	}},
+	{"typeahead-last-first", `"smith, jo": a surname, a comma and 2 letters of the first name`, func(last, first, _, _ string, _ int) string {
+		l, f := driver.SplitWords(last), driver.SplitWords(first)
+		if len(l) == 0 || len(f) == 0 || len([]rune(f[0])) < 2 {
+			return ""
+		}
+		return l[0] + ", " + string([]rune(f[0])[:2])
+	}},
+	{"typeahead-first-last", `"john smi": a first name, a space and 3 letters of the surname`, func(last, first, _, _ string, _ int) string {
+		l, f := driver.SplitWords(last), driver.SplitWords(first)
+		if len(l) == 0 || len(f) == 0 || len([]rune(l[0])) < 3 {
+			return ""
+		}
+		return f[0] + " " + string([]rune(l[0])[:3])
+	}},
+	{"typeahead-phone", `the last 10 digits of a client's phone typed as "(555) 012-3456"`, func(_, _, phone, _ string, _ int) string {
+		d := driver.PhoneDigits(phone)
+		if len(d) < 10 {
+			return ""
+		}
+		d = d[len(d)-10:]
+		return "(" + d[:3] + ") " + d[3:6] + "-" + d[6:]
+	}},
+	{"typeahead-email", `the start of a client's email: its local part, the @ and 2 letters of the domain`, func(_, _, _, email string, _ int) string {
+		e := strings.ToLower(strings.TrimSpace(email))
+		at := strings.IndexByte(e, '@')
+		if at < 1 || len(e) < at+3 {
+			return ""
+		}
+		return e[:at+3]
+	}},
+}
+
+// taInput is one typed text in one account.
+type taInput struct {
+	actor vetshare.Actor
+	typed string
+}
+
+// taPage is the page size, and taN how many clients are looked for (a page and one more, as
+// records.Clients does to know whether there is a next page).
+const taPage, taN = 10, taPage + 1
+
+// setupTypeahead draws the inputs of every type-ahead workload from the data set: for each of
+// the big owner's ten accounts, its first 50 clients by number, interleaved by account. It also
+// makes the one-row write of the after-write samples and prepares every statement.
+func (e *env) setupTypeahead(ctx context.Context) error {
+	o := e.m.Owners[e.m.Big]
+	nacct := min(10, len(o.Accounts))
+	type person struct{ last, first, phone, email string }
+	per := make([][]person, nacct)
+	for a := range nacct {
+		rows, err := e.p.r.QueryContext(ctx, `SELECT c.last_name, c.first_name, c.phone, c.email FROM vetshare_client_entries e
+			JOIN vetshare_clients c ON c.id = e.client_id WHERE e.account_id = ? ORDER BY e.number LIMIT 50`, o.Accounts[a])
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var p person
+			if err := rows.Scan(&p.last, &p.first, &p.phone, &p.email); err != nil {
+				rows.Close()
+				return err
+			}
+			per[a] = append(per[a], p)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	e.taInputs = map[string][]taInput{}
+	for _, k := range taKinds {
+		var ins []taInput
+		for j := range 50 {
+			for a := range nacct {
+				if j < len(per[a]) {
+					p := per[a][j]
+					if t := k.make(p.last, p.first, p.phone, p.email, j); t != "" {
+						ins = append(ins, taInput{actor: o.Actor(a), typed: t})
+					}
+				}
+			}
+		}
+		if len(ins) == 0 {
+			return fmt.Errorf("%s: no input in the data set", k.name)
+		}
+		e.taInputs[k.name] = ins
+	}
+	// The statements of every input's plan, prepared once like every baseline statement.
+	var reads []string
+	for _, ins := range e.taInputs {
+		for _, in := range ins {
+			tiers, _, _ := search.Plan(in.typed)
+			for _, t := range tiers {
+				q, _ := taBaseQuery("", "", t)
+				reads = append(reads, q)
+			}
+			q, _ := taLimitQuery(in.actor, tiers)
+			reads = append(reads, q)
+		}
+	}
+	for _, p := range gen.Prefixes() {
+		tiers, _, _ := search.Plan(p)
+		q, _ := candLimitQuery(vetshare.Actor{}, tiers)
+		reads = append(reads, q)
+	}
+	if err := e.p.prepare(ctx, e.p.r, reads...); err != nil {
+		return err
+	}
+	if _, err := e.p.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS vetshare_bench_writes (id INTEGER PRIMARY KEY, v INTEGER NOT NULL)`); err != nil {
+		return err
+	}
+	return e.p.prepare(ctx, e.p.w, qBenchWrite)
+}
+
+// qBenchWrite is the one-row write committed before each after-write sample: a row of a table
+// of the bench's own in the store's file, the kind of write the calibration times.
+const qBenchWrite = `INSERT INTO vetshare_bench_writes (v) VALUES (?)`
+
+// oneWrite commits a one-row write transaction on the store's write connection.
+func (e *env) oneWrite(ctx context.Context, i int) error {
+	return e.p.update(ctx, func(q *ptx) error {
+		_, err := q.exec(qBenchWrite, i)
+		return err
+	})
+}
+
+// taRows are a page of found clients as compared between the sides: id and client number.
+type taRows []string
+
+func (r *taRows) add(id vetshare.ClientID, number int64) {
+	*r = append(*r, fmt.Sprintf("%s#%d", id, number))
+}
+
+// typeahead: records.Clients for one kind of typed text, with its baseline and its limit.
+func (e *env) typeahead(k taKind) *workload {
+	o := e.m.Owners[e.m.Big]
+	ins := e.taInputs[k.name]
+	in := func(i int) taInput { return ins[i%len(ins)] }
+	op := func(ctx context.Context, x taInput) (taRows, error) {
+		var out taRows
+		return out, e.st.View(ctx, func(tx *vetshare.Tx) error {
+			rows, _, err := records.Clients(ctx, tx, x.actor, x.typed, vetshare.Page{Limit: taPage})
+			for _, r := range rows {
+				out.add(r.ID, r.Entry.Number)
+			}
+			return err
+		})
+	}
+	base := func(ctx context.Context, x taInput) (taRows, error) {
+		var out taRows
+		return out, e.p.view(ctx, func(q *ptx) error {
+			var err error
+			out, err = q.baseTypeahead(x)
+			return err
+		})
+	}
+	limit := func(ctx context.Context, x taInput) (taRows, error) {
+		var out taRows
+		return out, e.p.view(ctx, func(q *ptx) error {
+			var err error
+			out, err = q.limitTypeahead(x)
+			return err
+		})
+	}
+	count := func(f func(context.Context, taInput) (taRows, error)) func(context.Context, int) (int, error) {
+		return func(ctx context.Context, i int) (int, error) {
+			r, err := f(ctx, in(i))
+			return len(r), err
+		}
+	}
+	return &workload{
+		name: k.name, desc: fmt.Sprintf("records.Clients typed with %s, first page of 10, in an account of a 10-account manual group of %d clients", k.desc, o.Clients),
+		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500), afterWrite: true,
+		op: count(op), base: count(base), limit: count(limit),
+		// The sides must find the same page: checked before each run on the input the run
+		// starts with.
+		verify: func(ctx context.Context, i int) error {
+			x := in(i)
+			want, err := op(ctx, x)
+			if err != nil {
+				return err
+			}
+			if len(want) == 0 {
+				return fmt.Errorf("%q in %s found nothing", x.typed, x.actor.Account)
+			}
+			for side, f := range map[string]func(context.Context, taInput) (taRows, error){"baseline": base, "limit": limit} {
+				got, err := f(ctx, x)
+				if err != nil {
+					return fmt.Errorf("%s: %w", side, err)
+				}
+				if !slices.Equal(got, want) {
+					return fmt.Errorf("%s found another page for %q than the operation:\n  op   %v\n  %s %v", side, x.typed, want, side, got)
+				}
+			}
+			return nil
+		},
+	}
+}
+
+// taEntryCols are the columns of a found client as records.Clients reads them: the store's
+// client columns (sqlite/clients.go) and the account's entry.
+const taEntryCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phone, c.address,
+	c.origin_account, c.home_account, c.created_at, c.updated_at, c.version, e.number, e.via, e.created_at`
+
+func scanTA(r *sql.Rows, more ...any) (vetshare.Client, int64, error) {
+	var c vetshare.Client
+	var created, updated, entryCreated, number int64
+	var via string
+	err := r.Scan(append(more, &c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
+		&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version, &number, &via, &entryCreated)...)
+	return c, number, err
+}
+
+// taBaseQuery is the baseline's statement of one tier: the keys index probed by owner and key
+// (equal, or in the prefix's range), each further word a probe of the client's keys, and the
+// client and its entry in the account joined in the same statement (where the store reads each
+// entry apart). Rows by key, then client, as many as the store asks for.
+func taBaseQuery(owner vetshare.OwnerID, account vetshare.AccountID, t search.Tier) (string, []any) {
+	var b strings.Builder
+	args := []any{owner, account}
+	b.WriteString(`SELECT ` + taEntryCols + ` FROM vetshare_client_keys k
+		JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id
+		JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.owner_id = ?1`)
+	if t.Exact {
+		args = append(args, t.Probe)
+		b.WriteString(` AND k.key = ?3`)
+	} else {
+		args = append(args, t.Probe, t.Probe+"\xff")
+		b.WriteString(` AND k.key >= ?3 AND k.key < ?4`)
+	}
+	for _, alts := range t.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
+		for i, p := range alts {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			args = append(args, p, p+"\xff")
+			fmt.Fprintf(&b, `(a.key >= ?%d AND a.key < ?%d)`, len(args)-1, len(args))
+		}
+		b.WriteString(`))`)
+	}
+	args = append(args, taN*2+2)
+	fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT ?%d`, len(args))
+	return b.String(), args
+}
+
+// baseTypeahead is the baseline: the actor's membership with the account's owner, then one
+// statement per tier of the plan until a page and one more are found. The tiers (which probes,
+// in which order: the ranking R2.3 asks for) come from internal/search.Plan, pure Go; the SQL is
+// the baseline's own.
+func (q *ptx) baseTypeahead(x taInput) (taRows, error) {
+	_, owner, err := q.actor(x.actor)
+	if err != nil {
+		return nil, err
+	}
+	tiers, _, ok := search.Plan(x.typed)
+	if !ok {
+		return nil, errors.New("baseline: nothing to search")
+	}
+	var out taRows
+	seen := map[vetshare.ClientID]bool{}
+	for _, t := range tiers {
+		if len(out) >= taN {
+			break
+		}
+		query, args := taBaseQuery(owner, x.actor.Account, t)
+		err := q.each(query, args, func(r *sql.Rows) error {
+			c, n, err := scanTA(r)
+			if err == nil && !seen[c.ID] && len(out) < taN {
+				seen[c.ID] = true
+				out.add(c.ID, n)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out[:min(len(out), taPage)], nil
+}
+
+// qLimitMe is the actor's active membership and the account's owner, as a common table
+// expression of the limits' one statement.
+const qLimitMe = `WITH me AS MATERIALIZED (SELECT a.owner_id AS owner FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+	JOIN vetshare_accounts a ON a.id = m.account_id WHERE m.user_id = ?1 AND m.account_id = ?2 AND m.active AND u.active)`
+
+// taLimitQuery is the limit's one statement for a plan: the membership as its first row (tier
+// 0), then every tier as an arm of a UNION ALL, in plan order, each as the baseline's tier
+// statement. SQLite runs the arms one after the other as the rows are read, so the caller stops
+// reading once it has a page and one more, and the tiers after are never run.
+// The owner is a scalar subquery of the membership, not a join with it: joined, SQLite could not
+// tell that it gives one row, and sorted each tier's whole key range (a temporary B-tree,
+// 20–30 ms on the small set) instead of reading the keys index in order.
+func taLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
+	var b strings.Builder
+	args := []any{a.User, a.Account}
+	b.WriteString(qLimitMe + "\nSELECT 0, '', '', '', '', '', '', '', '', '', 0, 0, 0, 0, '', 0 FROM me")
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	for i, t := range tiers {
+		fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s FROM vetshare_client_keys k\n"+
+			"JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id JOIN vetshare_clients c ON c.id = k.client_id\n"+
+			"WHERE k.owner_id = (SELECT owner FROM me) AND ",
+			i+1, taEntryCols)
+		if t.Exact {
+			b.WriteString(`k.key = ` + arg(t.Probe))
+		} else {
+			b.WriteString(`k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
+		}
+		for _, alts := range t.Also {
+			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
+			for j, p := range alts {
+				if j > 0 {
+					b.WriteString(` OR `)
+				}
+				b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
+			}
+			b.WriteString(`))`)
+		}
+		fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
+	}
+	return b.String(), args
+}
+
+// errEnough stops reading a statement's rows.
+var errEnough = errors.New("enough rows")
+
+// limitTypeahead is the limit: one statement (taLimitQuery).
+func (q *ptx) limitTypeahead(x taInput) (taRows, error) {
+	tiers, _, ok := search.Plan(x.typed)
+	if !ok {
+		return nil, errors.New("limit: nothing to search")
+	}
+	query, args := taLimitQuery(x.actor, tiers)
+	var out taRows
+	seen := map[vetshare.ClientID]bool{}
+	member := false
+	err := q.each(query, args, func(r *sql.Rows) error {
+		var tier int64
+		c, n, err := scanTA(r, &tier)
+		if err != nil {
+			return err
+		}
+		if tier == 0 {
+			member = true
+			return nil
+		}
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			out.add(c.ID, n)
+		}
+		if len(out) >= taN {
+			return errEnough
+		}
+		return nil
+	})
+	if err != nil && err != errEnough {
+		return nil, err
+	}
+	if !member {
+		return nil, errors.New("limit: no active membership")
+	}
+	return out[:min(len(out), taPage)], nil
+}
