@@ -47,12 +47,26 @@ func TestScripts(t *testing.T) {
 func fixtureMain(args []string) int {
 	fs := flag.NewFlagSet("vetshare-fixture", flag.ContinueOnError)
 	extra := fs.Int("clients", 0, "more historical clients at North")
+	dups := fs.Bool("duplicates", false, "add clitest.PopulateDuplicates's clients")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if err := makeFixture(context.Background(), ".", *extra); err != nil {
 		fmt.Fprintln(os.Stderr, "vetshare-fixture:", err)
 		return 1
+	}
+	if *dups {
+		s, err := sqlite.Open(context.Background(), "clinic.db")
+		if err == nil {
+			err = clitest.PopulateDuplicates(context.Background(), s)
+			if cerr := s.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "vetshare-fixture:", err)
+			return 1
+		}
 	}
 	return 0
 }

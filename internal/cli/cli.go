@@ -73,6 +73,7 @@ func commands() []command {
 		{"group", "show a clinic's share group: mode, members, join and leave dates", runGroup},
 		{"setup-report", "the missing disable-reminder actions and today's duplicate reminders", runSetupReport},
 		{"backfill", "share a group's historical clients, resumable after Ctrl-C", runBackfill},
+		{"duplicates", "find the group's likely duplicate clients (scan), and list them best first", runDuplicates},
 		{"report", "one of the six client reports, as a table or CSV", runReport},
 		{"audit", "verify the audit log's chain, or list its entries with their evidence", runAudit},
 		{"doctor", "check the database's integrity", runDoctor},

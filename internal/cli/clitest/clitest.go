@@ -37,6 +37,28 @@ import (
 	"github.com/vetshare/vetshare/records"
 )
 
+// PopulateDuplicates adds, to a store [Populate] filled, the same person twice, Mary Walsh at
+// North and at South with the phone written two ways (a match), and a namesake, Jonas Müller at
+// South with another phone (a possible match of North's), for the duplicate tests.
+func PopulateDuplicates(ctx context.Context, s vetshare.Store) error {
+	return s.Update(ctx, func(tx *vetshare.Tx) error {
+		north, south := vetshare.Actor{User: "alice", Account: "north"}, vetshare.Actor{User: "alice", Account: "south"}
+		for _, c := range []struct {
+			at vetshare.Actor
+			c  vetshare.Client
+		}{
+			{north, vetshare.Client{LastName: "Walsh", FirstName: "Mary", Phone: "555 123 4567"}},
+			{south, vetshare.Client{LastName: "walsh", FirstName: "mary", Phone: "(555) 123-4567"}},
+			{south, vetshare.Client{LastName: "Muller", FirstName: "Jonas", Phone: "555 000 9999"}},
+		} {
+			if _, _, err := records.CreateClient(ctx, tx, c.at, c.c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Populate fills s, a new store, with the package comment's owners, clinics, users and clients,
 // and extra more historical clients at North (for backfill tests). It returns the first error
 // an operation returned.
