@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strconv"
@@ -92,17 +93,29 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 	if err != nil {
 		return nil, err
 	}
+	// Rows stop being read (and SQLite stops probing) once Limit distinct clients are found.
 	var out []vetshare.Client
 	err = t.each(ctx, func(r *sql.Rows) error {
 		var c vetshare.Client
-		err := scanClient(r, &c)
-		if err == nil && len(out) < q.Limit && !slices.ContainsFunc(out, func(o vetshare.Client) bool { return o.ID == c.ID }) {
+		if err := scanClient(r, &c); err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(out, func(o vetshare.Client) bool { return o.ID == c.ID }) {
 			out = append(out, c)
 		}
-		return err
+		if len(out) == q.Limit {
+			return errEnough
+		}
+		return nil
 	}, query, args...)
+	if err == errEnough {
+		err = nil
+	}
 	return out, err
 }
+
+// errEnough stops reading the rows of a statement that has given what was asked.
+var errEnough = errors.New("enough rows")
 
 // searchSQL is the statement of SearchClients for q, and its arguments. cmd/vetshare-bench
 // keeps a copy (storeSearchSQL) to explain its plan: keep the two in step.
