@@ -70,7 +70,8 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 
 // SearchClients implements [driver.Tx]: one probe of the keys index by owner and key, and for
 // each key in range a probe of the client's keys for each further condition and of its
-// entries for the scope, all in the owner's partition.
+// entries for the scope, all in the owner's partition; then the rows of the clients kept, and
+// of no other (most keys in range in a group's account belong to clients of the others).
 func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
 	if q.Probe == "" {
 		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
@@ -87,8 +88,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	b.WriteString(`SELECT ` + clientCols + ` FROM vetshare.client_keys k JOIN vetshare.clients c ON c.owner_id = k.owner_id AND c.id = k.client_id
-		WHERE k.owner_id = $1`)
+	b.WriteString(`SELECT k.key, k.client_id FROM vetshare.client_keys k WHERE k.owner_id = $1`)
 	if q.Exact {
 		b.WriteString(` AND k.key = ` + arg(q.Probe))
 	} else {
@@ -117,8 +117,12 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id)`)
 	}
 	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
+	// The keys that pass every condition first, from the keys and entries indexes; then the
+	// rows of those clients only (a LIMIT keeps the planner from joining them in earlier).
+	query := `SELECT ` + clientCols + ` FROM (` + b.String() + `) m
+		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = m.client_id ORDER BY m.key, m.client_id`
 	var found []vetshare.Client
-	if err := t.clients(ctx, &found, b.String(), args...); err != nil {
+	if err := t.clients(ctx, &found, query, args...); err != nil {
 		return nil, err
 	}
 	var out []vetshare.Client

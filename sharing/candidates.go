@@ -3,6 +3,7 @@ package sharing
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -96,7 +97,12 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if len(clients) > limit {
 		clients, next = clients[:limit], cursor.MakeOffset(op, prefix, offset+limit)
 	}
-	// The details of every candidate in two reads, whatever their number.
+	if len(clients) == 0 {
+		return []Candidate{}, "", nil
+	}
+	// The details of the page in three reads, whatever its size: the entries of every
+	// candidate, their patients, and the names of the owner's accounts (one read of a few rows,
+	// where reading each account apart took up to one read per member).
 	ids := make([]vetshare.ClientID, len(clients))
 	for i, c := range clients {
 		ids[i] = c.ID
@@ -109,27 +115,26 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
+	accts, err := txn.D(tx).Accounts(ctx, group.OwnerID)
+	if err != nil {
+		return nil, "", vetshare.Op(op, err)
+	}
 	byID := make(map[vetshare.ClientID]*Candidate, len(clients))
 	out := make([]Candidate, len(clients))
 	for i, c := range clients {
 		out[i].Client = c
 		byID[c.ID] = &out[i]
 	}
-	names := map[vetshare.AccountID]string{}
 	for _, e := range entries {
 		if !isMember(members, e.AccountID) {
 			continue // an account that left the group: not shown
 		}
-		name, ok := names[e.AccountID]
-		if !ok {
-			a, err := txn.D(tx).Account(ctx, e.AccountID)
-			if err != nil {
-				return nil, "", vetshare.Op(op, err)
-			}
-			name, names[e.AccountID] = a.Name, a.Name
+		i := slices.IndexFunc(accts, func(a vetshare.Account) bool { return a.ID == e.AccountID })
+		if i < 0 {
+			return nil, "", vetshare.Op(op, vetshare.NotFound("account", e.AccountID))
 		}
 		cand := byID[e.ClientID]
-		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: name, Number: e.Number})
+		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: accts[i].Name, Number: e.Number})
 	}
 	for _, p := range patients {
 		cand := byID[p.ClientID]

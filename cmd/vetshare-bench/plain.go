@@ -124,26 +124,17 @@ const (
 		WHERE me.account_id = ? AND me.left_at IS NULL ORDER BY o.joined_at, o.account_id`
 	qInsEntry = `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at)
 		SELECT ?1, ?2, COALESCE(MAX(number), 0) + 1, ?3, ?4 FROM vetshare_client_entries WHERE account_id = ?1 RETURNING number`
-	qEntries      = `SELECT account_id, number FROM vetshare_client_entries WHERE client_id = ? ORDER BY created_at, account_id`
-	qEntriesNamed = `SELECT e.account_id, e.number, a.name FROM vetshare_client_entries e JOIN vetshare_accounts a ON a.id = e.account_id
-		WHERE e.client_id = ? ORDER BY e.created_at, e.account_id`
+	qEntries   = `SELECT account_id, number FROM vetshare_client_entries WHERE client_id = ? ORDER BY created_at, account_id`
 	qInsClient = `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qLastAudit = `SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
 	qInsAudit  = `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qPatientIn = `SELECT p.client_id FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
-	qPatients  = `SELECT p.id, p.name, p.species FROM vetshare_patients p WHERE p.client_id = ? ORDER BY p.id`
 	// A patient's records in the order History lists them: by time given, then recording order.
 	qRecords = `SELECT r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.created_at,
 		r.removed_at, r.removed_by, r.removed_account, r.removed_reason
 		FROM vetshare_records r WHERE r.patient_id = ? AND r.id > ? AND (? OR r.removed_at IS NULL) ORDER BY r.given_at, r.seq LIMIT ?`
-	clientCols    = `c.id, c.first_name, c.last_name, c.email, c.phone, c.address, c.origin_account, c.home_account, c.created_at, c.version`
-	qCandidatesBy = `SELECT ` + clientCols + ` FROM vetshare_clients c
-		WHERE c.owner_id = ?1 AND c.%[1]s >= ?2 AND c.%[1]s < ?3
-		  AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?4 AND e.client_id = c.id)
-		  AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?5)))
-		ORDER BY c.%[1]s, c.id LIMIT ?6`
 	qUnshared = `SELECT c.id FROM vetshare_clients c
 		WHERE c.owner_id = ?1 AND c.id > ?2
 		  AND (SELECT count(*) FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?3)))
@@ -151,13 +142,8 @@ const (
 		ORDER BY c.id LIMIT ?5`
 )
 
-var (
-	qCandidatesName  = fmt.Sprintf(qCandidatesBy, "name_key")
-	qCandidatesFirst = fmt.Sprintf(qCandidatesBy, "first_key")
-)
-
 var writeQueries = []string{qActor, qGroup, qInsEntry, qEntries, qInsClient, qLastAudit, qInsAudit, qPatientIn, qUnshared}
-var readQueries = []string{qActor, qEntriesNamed, qGroup, qEntries, qPatientIn, qPatients, qRecords, qCandidatesName, qCandidatesFirst}
+var readQueries = []string{qActor, qGroup, qEntries, qPatientIn, qRecords}
 
 // actor is the authorization read of every operation: the actor's active membership, with the
 // account's owner.

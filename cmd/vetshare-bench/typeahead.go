@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -138,9 +139,14 @@ func (e *env) setupTypeahead(ctx context.Context) error {
 	}
 	for _, p := range gen.Prefixes() {
 		tiers, _, _ := search.Plan(p)
+		for _, t := range tiers {
+			q, _ := candBaseQuery("", "", "", t)
+			reads = append(reads, q)
+		}
 		q, _ := candLimitQuery(vetshare.Actor{}, tiers)
 		reads = append(reads, q)
 	}
+	reads = append(reads, qCandEntries, qCandPatients)
 	if err := e.p.prepare(ctx, e.p.r, reads...); err != nil {
 		return err
 	}
@@ -402,4 +408,142 @@ func (q *ptx) limitTypeahead(x taInput) (taRows, error) {
 		return nil, errors.New("limit: no active membership")
 	}
 	return out[:min(len(out), taPage)], nil
+}
+
+// candBaseQuery is the baseline's statement of one tier of sharing.Candidates: the keys index
+// probed by owner and key (equal, or in the prefix's range), each further word a probe of the
+// client's keys, the client joined in the same statement, kept when it has no entry in the
+// actor's account (?2) and one in another member of the group (?3, a JSON array). Rows by key,
+// then client, as many as the store asks for.
+func candBaseQuery(owner vetshare.OwnerID, to vetshare.AccountID, from string, t search.Tier) (string, []any) {
+	var b strings.Builder
+	args := []any{owner, to, from}
+	b.WriteString(`SELECT ` + storeClientCols + ` FROM vetshare_client_keys k
+		JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.owner_id = ?1`)
+	if t.Exact {
+		args = append(args, t.Probe)
+		b.WriteString(` AND k.key = ?4`)
+	} else {
+		args = append(args, t.Probe, t.Probe+"\xff")
+		b.WriteString(` AND k.key >= ?4 AND k.key < ?5`)
+	}
+	for _, alts := range t.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
+		for i, p := range alts {
+			if i > 0 {
+				b.WriteString(` OR `)
+			}
+			args = append(args, p, p+"\xff")
+			fmt.Fprintf(&b, `(a.key >= ?%d AND a.key < ?%d)`, len(args)-1, len(args))
+		}
+		b.WriteString(`))`)
+	}
+	args = append(args, taN*2+2)
+	fmt.Fprintf(&b, ` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
+		AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(?3)))
+		ORDER BY k.key, k.client_id LIMIT ?%d`, len(args))
+	return b.String(), args
+}
+
+// The baseline's reads of a page of candidates' details, each one statement for the page (ids
+// as a JSON array): the accounts that have each, with their names and numbers, and the
+// patients, in the store's orders.
+const (
+	qCandEntries = `SELECT e.client_id, e.account_id, a.name, e.number FROM json_each(?1) j
+		JOIN vetshare_client_entries e ON e.client_id = j.value JOIN vetshare_accounts a ON a.id = e.account_id
+		ORDER BY j.key, e.created_at, e.seq`
+	qCandPatients = `SELECT p.client_id, p.id, p.name, p.species FROM json_each(?1) j
+		JOIN vetshare_patients p ON p.client_id = j.value
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
+		ORDER BY j.key, p.created_at, p.name, p.id`
+)
+
+// baseCandidates is the baseline of sharing.Candidates: the actor's membership with the
+// account's owner, the group's current members, then one statement per tier of the plan until a
+// page and one more are found, then the page's accounts and patients in one statement each.
+// The tiers come from internal/search.Plan, pure Go; the SQL is the baseline's own. Each
+// candidate is given as limitCandidates gives it.
+func (q *ptx) baseCandidates(a vetshare.Actor, typed string) ([]string, error) {
+	_, owner, err := q.actor(a)
+	if err != nil {
+		return nil, err
+	}
+	_, _, _, members, err := q.group(a.Account)
+	if err != nil {
+		return nil, err
+	}
+	from := make([]vetshare.AccountID, 0, len(members))
+	for _, m := range members {
+		if m != a.Account {
+			from = append(from, m)
+		}
+	}
+	list, err := json.Marshal(from)
+	if err != nil {
+		return nil, err
+	}
+	tiers, _, ok := search.Plan(typed)
+	if !ok {
+		return nil, errors.New("baseline: nothing to search")
+	}
+	var ids []vetshare.ClientID
+	for _, t := range tiers {
+		if len(ids) >= taN {
+			break
+		}
+		query, args := candBaseQuery(owner, a.Account, string(list), t)
+		err := q.each(query, args, func(r *sql.Rows) error {
+			var c vetshare.Client
+			var created, updated int64
+			err := r.Scan(&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
+				&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version)
+			if err == nil && !slices.Contains(ids, c.ID) && len(ids) < taN {
+				ids = append(ids, c.ID)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	ids = ids[:min(len(ids), taPage)]
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	page, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	accounts := make(map[vetshare.ClientID][][3]any, len(ids))
+	err = q.each(qCandEntries, []any{string(page)}, func(r *sql.Rows) error {
+		var c vetshare.ClientID
+		var acct vetshare.AccountID
+		var name string
+		var number int64
+		err := r.Scan(&c, &acct, &name, &number)
+		if err == nil && slices.Contains(members, acct) {
+			accounts[c] = append(accounts[c], [3]any{string(acct), name, float64(number)})
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	patients := make(map[vetshare.ClientID][][3]any, len(ids))
+	err = q.each(qCandPatients, []any{string(page)}, func(r *sql.Rows) error {
+		var c vetshare.ClientID
+		var id, name, species string
+		err := r.Scan(&c, &id, &name, &species)
+		patients[c] = append(patients[c], [3]any{id, name, species})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = candKey(id, accounts[id], patients[id])
+	}
+	return out, nil
 }

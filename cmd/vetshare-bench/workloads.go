@@ -282,79 +282,11 @@ func (e *env) candidates() *workload {
 			})
 		},
 		base: func(ctx context.Context, i int) (int, error) {
-			a, typed := actor(i), vetshare.FoldName(prefix(i))
 			var n int
 			return n, e.p.view(ctx, func(q *ptx) error {
-				_, owner, err := q.actor(a)
-				if err != nil {
-					return err
-				}
-				_, _, _, members, err := q.group(a.Account)
-				if err != nil {
-					return err
-				}
-				var from []vetshare.AccountID
-				for _, m := range members {
-					if m != a.Account {
-						from = append(from, m)
-					}
-				}
-				list, _ := json.Marshal(from)
-				type cand struct {
-					c        vetshare.Client
-					accounts []string
-					patients []string
-				}
-				var out []cand
-				seen := map[vetshare.ClientID]bool{}
-				for _, query := range []string{qCandidatesName, qCandidatesFirst} {
-					err := q.each(query, []any{owner, typed, typed + "\xff", a.Account, string(list), 10}, func(r *sql.Rows) error {
-						var c vetshare.Client
-						var created int64
-						if err := r.Scan(&c.ID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address, &c.OriginAccount, &c.HomeAccount, &created, &c.Version); err != nil {
-							return err
-						}
-						if !seen[c.ID] && len(out) < 10 {
-							seen[c.ID] = true
-							out = append(out, cand{c: c})
-						}
-						return nil
-					})
-					if err != nil {
-						return err
-					}
-					if len(out) >= 10 {
-						break
-					}
-				}
-				for k := range out {
-					err := q.each(qEntriesNamed, []any{out[k].c.ID}, func(r *sql.Rows) error {
-						var acct vetshare.AccountID
-						var num int64
-						var name string
-						if err := r.Scan(&acct, &num, &name); err != nil {
-							return err
-						}
-						if slices.Contains(members, acct) {
-							out[k].accounts = append(out[k].accounts, name)
-						}
-						return nil
-					})
-					if err != nil {
-						return err
-					}
-					err = q.each(qPatients, []any{out[k].c.ID}, func(r *sql.Rows) error {
-						var id, name, species string
-						err := r.Scan(&id, &name, &species)
-						out[k].patients = append(out[k].patients, name)
-						return err
-					})
-					if err != nil {
-						return err
-					}
-				}
+				out, err := q.baseCandidates(actor(i), prefix(i))
 				n = len(out)
-				return nil
+				return err
 			})
 		},
 		limit: func(ctx context.Context, i int) (int, error) {
@@ -365,8 +297,8 @@ func (e *env) candidates() *workload {
 				return err
 			})
 		},
-		// The limit must find the candidates the operation does (the baseline searches the
-		// clients' name columns, not the keys, and is not compared).
+		// The sides must find the same page, accounts and patients included: checked before
+		// each run on the input the run starts with.
 		verify: func(ctx context.Context, i int) error {
 			var want []string
 			err := e.st.View(ctx, func(tx *vetshare.Tx) error {
@@ -386,17 +318,26 @@ func (e *env) candidates() *workload {
 			if err != nil {
 				return err
 			}
-			var got []string
-			err = e.p.view(ctx, func(q *ptx) error {
-				var err error
-				got, err = q.limitCandidates(actor(i), prefix(i))
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("limit: %w", err)
+			if len(want) == 0 {
+				return fmt.Errorf("%q in %s found no candidate", prefix(i), actor(i).Account)
 			}
-			if len(want) == 0 || !slices.Equal(got, want) {
-				return fmt.Errorf("limit found other candidates for %q than the operation:\n  op    %v\n  limit %v", prefix(i), want, got)
+			sides := map[string]func(q *ptx) ([]string, error){
+				"baseline": func(q *ptx) ([]string, error) { return q.baseCandidates(actor(i), prefix(i)) },
+				"limit":    func(q *ptx) ([]string, error) { return q.limitCandidates(actor(i), prefix(i)) },
+			}
+			for side, f := range sides {
+				var got []string
+				err := e.p.view(ctx, func(q *ptx) error {
+					var err error
+					got, err = f(q)
+					return err
+				})
+				if err != nil {
+					return fmt.Errorf("%s: %w", side, err)
+				}
+				if !slices.Equal(got, want) {
+					return fmt.Errorf("%s found other candidates for %q than the operation:\n  op   %v\n  %s %v", side, prefix(i), want, side, got)
+				}
 			}
 			return nil
 		},
