@@ -109,9 +109,6 @@ type SharingTx interface {
 // ClientListQuery selects a page of one account's clients, by name key (see [vetshare.NameKey]).
 type ClientListQuery struct {
 	Account vetshare.AccountID
-	// Prefix, when set, keeps the clients whose folded last name, first name or "last, first"
-	// starts with it (already folded by [vetshare.FoldName]).
-	Prefix string
 	// After, when set, starts after this client (keyset paging, as returned in the last row).
 	AfterKey string
 	AfterID  vetshare.ClientID
@@ -124,15 +121,6 @@ type ClientRow struct {
 	Entry vetshare.ClientEntry
 	// Key is the client's name key, for paging with [ClientListQuery.AfterKey].
 	Key string
-}
-
-// CandidateQuery selects the clients of other accounts of a group that an account may share
-// (R2.3): clients with an entry in one of From, none in To, matching Prefix.
-type CandidateQuery struct {
-	To     vetshare.AccountID
-	From   []vetshare.AccountID
-	Prefix string // folded by [vetshare.FoldName]; must not be empty
-	Limit  int
 }
 
 // ClientsTx keeps client profiles and client entries.
@@ -158,9 +146,6 @@ type ClientsTx interface {
 	ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error)
 	// Clients lists a page of the account's clients by name key.
 	Clients(ctx context.Context, q ClientListQuery) ([]ClientRow, error)
-	// ShareCandidates returns the clients q selects, those whose "last, first" key starts with
-	// the prefix first, then those whose first name does, each group by key.
-	ShareCandidates(ctx context.Context, q CandidateQuery) ([]vetshare.Client, error)
 	// UnsharedClients returns, by id after the cursor, up to limit clients that have an entry
 	// in one of accounts and lack one in another of them.
 	UnsharedClients(ctx context.Context, accounts []vetshare.AccountID, after vetshare.ClientID, limit int) ([]vetshare.Client, error)

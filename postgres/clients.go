@@ -209,43 +209,10 @@ func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.C
 	const cols = clientCols + `, c.name_key, e.number, e.via, e.created_at`
 	err = t.each(ctx, scan, `SELECT `+cols+` FROM vetshare.client_entries e JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = e.client_id
 		WHERE e.owner_id = $1 AND e.account_id = $2
-		  AND ($3 = '' OR (c.name_key >= $3 AND c.name_key < $4) OR (c.first_key >= $3 AND c.first_key < $4))
-		  AND (c.name_key > $5 OR (c.name_key = $5 AND c.id > $6))
-		ORDER BY c.name_key, c.id LIMIT $7`,
-		o, q.Account, q.Prefix, upper(q.Prefix), q.AfterKey, q.AfterID, limitArg(q.Limit))
+		  AND (c.name_key, c.id) > ($3, $4)
+		ORDER BY c.name_key, c.id LIMIT $5`,
+		o, q.Account, q.AfterKey, q.AfterID, limitArg(q.Limit))
 	return out, err
-}
-
-// ShareCandidates implements [driver.Tx].
-func (t *dtx) ShareCandidates(ctx context.Context, q driver.CandidateQuery) ([]vetshare.Client, error) {
-	o, err := t.acct(ctx, q.To)
-	if err != nil || o == "" {
-		return nil, err
-	}
-	var out []vetshare.Client
-	seen := map[vetshare.ClientID]bool{}
-	for _, col := range []string{"name_key", "first_key"} {
-		var cs []vetshare.Client
-		err := t.clients(ctx, &cs, `SELECT `+clientCols+` FROM vetshare.clients c
-			WHERE c.owner_id = $1 AND c.`+col+` >= $3 AND c.`+col+` < $4
-			  AND NOT EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = c.id)
-			  AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = c.id AND e.account_id = ANY ($5))
-			ORDER BY c.`+col+`, c.id LIMIT $6`,
-			o, q.To, q.Prefix, upper(q.Prefix), strs(q.From), q.Limit)
-		if err != nil {
-			return out, err
-		}
-		for _, c := range cs {
-			if !seen[c.ID] && len(out) < q.Limit {
-				seen[c.ID] = true
-				out = append(out, c)
-			}
-		}
-		if len(out) >= q.Limit {
-			break
-		}
-	}
-	return out, nil
 }
 
 // UnsharedClients implements [driver.Tx].

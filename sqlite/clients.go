@@ -158,49 +158,14 @@ func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.C
 		out = append(out, row)
 		return err
 	}
-	// Keyset paging on (name_key, id); the prefix applies to "last, first" and to the first name.
+	// Keyset paging on (name_key, id).
 	const cols = clientCols + `, c.name_key, e.number, e.via, e.created_at`
 	err := t.each(ctx, scan, `SELECT `+cols+` FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id
 		WHERE e.account_id = ?1
-		  AND (?2 = '' OR (c.name_key >= ?2 AND c.name_key < ?3) OR (c.first_key >= ?2 AND c.first_key < ?3))
-		  AND (c.name_key > ?4 OR (c.name_key = ?4 AND c.id > ?5))
-		ORDER BY c.name_key, c.id LIMIT ?6`,
-		q.Account, q.Prefix, upper(q.Prefix), q.AfterKey, q.AfterID, q.Limit)
+		  AND (c.name_key, c.id) > (?2, ?3)
+		ORDER BY c.name_key, c.id LIMIT ?4`,
+		q.Account, q.AfterKey, q.AfterID, q.Limit)
 	return out, err
-}
-
-// ShareCandidates implements [*vetshare.Tx].
-func (t *dtx) ShareCandidates(ctx context.Context, q driver.CandidateQuery) ([]vetshare.Client, error) {
-	from, err := json.Marshal(q.From)
-	if err != nil {
-		return nil, err
-	}
-	var out []vetshare.Client
-	seen := map[vetshare.ClientID]bool{}
-	scan := func(r *sql.Rows) error {
-		var c vetshare.Client
-		err := scanClient(r, &c)
-		if !seen[c.ID] && len(out) < q.Limit {
-			seen[c.ID] = true
-			out = append(out, c)
-		}
-		return err
-	}
-	// Two range scans of the owner's name indexes, "last, first" first; for each client in
-	// range, one probe that it is not shared with To and one that a From account has it.
-	for _, col := range []string{"name_key", "first_key"} {
-		err := t.each(ctx, scan, `SELECT `+clientCols+` FROM vetshare_clients c
-			WHERE c.owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?1)
-			  AND c.`+col+` >= ?2 AND c.`+col+` < ?3
-			  AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?1 AND e.client_id = c.id)
-			  AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT value FROM json_each(?4)))
-			ORDER BY c.`+col+`, c.id LIMIT ?5`,
-			q.To, q.Prefix, upper(q.Prefix), string(from), q.Limit)
-		if err != nil || len(out) >= q.Limit {
-			return out, err
-		}
-	}
-	return out, nil
 }
 
 // UnsharedClients implements [*vetshare.Tx].

@@ -695,14 +695,6 @@ func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []
 	return h.Tx.SearchClients(a0, a1)
 }
 
-// ShareCandidates calls Before, then the wrapped transaction's ShareCandidates.
-func (h Hooked) ShareCandidates(a0 context.Context, a1 driver.CandidateQuery) (r0 []vetshare.Client, err error) {
-	if err = h.Before("ShareCandidates"); err != nil {
-		return
-	}
-	return h.Tx.ShareCandidates(a0, a1)
-}
-
 // SharedEntries calls Before, then the wrapped transaction's SharedEntries.
 func (h Hooked) SharedEntries(a0 context.Context, a1 vetshare.AccountID) (r0 int, err error) {
 	if err = h.Before("SharedEntries"); err != nil {

@@ -382,11 +382,6 @@ func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []vetsha
 	return
 }
 
-func (noTx) ShareCandidates(_ context.Context, _ driver.CandidateQuery) (r0 []vetshare.Client, err error) {
-	err = ErrNoTx
-	return
-}
-
 func (noTx) SharedEntries(_ context.Context, _ vetshare.AccountID) (r0 int, err error) {
 	err = ErrNoTx
 	return
