@@ -489,6 +489,9 @@ func (e *env) backfill() *workload {
 			p, err := sharing.Backfill(ctx, e.st, actor, sharing.BackfillOptions{})
 			return p.Shared, err
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			return e.limitBackfill(ctx, actor)
+		},
 		base: func(ctx context.Context, i int) (int, error) {
 			shared := 0
 			var cursor vetshare.ClientID
