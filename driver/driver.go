@@ -135,6 +135,12 @@ type ClientsTx interface {
 	// InsertClientEntry gives e.AccountID's next client number to e, sets e.Number and stores
 	// it; ErrConflict when the account already has an entry for the client.
 	InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error
+	// InsertClientEntries stores the entries as InsertClientEntry would one after the other, in
+	// a batch (a backfill's): each gets its account's next client number, the entries of one
+	// account in the order given, and each e.Number is set. Entries of one client are listed by
+	// ClientEntries in the order given. It returns ErrConflict, and stores none, when an account
+	// already has an entry for a client or when two entries are of the same account and client.
+	InsertClientEntries(ctx context.Context, entries []vetshare.ClientEntry) error
 	ClientEntry(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) (vetshare.ClientEntry, error)
 	ClientEntryByNumber(ctx context.Context, account vetshare.AccountID, number int64) (vetshare.ClientEntry, error)
 	// ClientEntries returns every entry of the client, in every account, oldest first: by

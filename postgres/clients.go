@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -114,6 +115,89 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 		return err
 	}
 	e.Number = n
+	return nil
+}
+
+// InsertClientEntries implements [driver.Tx]. Per owner of the entries' accounts (a backfill's
+// are all of one), in one savepoint: one statement takes as many numbers from each account's
+// counter as it gets entries (the counter rows locked in account order, so two batches never
+// wait on each other in a cycle), one INSERT … SELECT from arrays stores the entries, seq
+// taken in the order given.
+func (t *dtx) InsertClientEntries(ctx context.Context, entries []vetshare.ClientEntry) error {
+	var owners []string
+	byOwner := map[string][]int{}
+	for i, e := range entries {
+		o, err := t.acct(ctx, e.AccountID)
+		if err != nil || o == "" {
+			return orNotFound(err, vetshare.NotFound("account", e.AccountID))
+		}
+		if byOwner[o] == nil {
+			owners = append(owners, o)
+		}
+		byOwner[o] = append(byOwner[o], i)
+	}
+	numbers := make([]int64, len(entries))
+	for _, o := range owners {
+		if err := t.use(ctx, o); err != nil {
+			return err
+		}
+		idx := byOwner[o]
+		count := map[vetshare.AccountID]int64{}
+		var accounts []string
+		var counts []int64
+		for _, i := range idx {
+			if count[entries[i].AccountID] == 0 {
+				accounts = append(accounts, string(entries[i].AccountID))
+			}
+			count[entries[i].AccountID]++
+		}
+		slices.Sort(accounts)
+		for _, a := range accounts {
+			counts = append(counts, count[vetshare.AccountID(a)])
+		}
+		acc, cli, via := make([]string, len(idx)), make([]string, len(idx)), make([]string, len(idx))
+		at, num := make([]*int64, len(idx)), make([]int64, len(idx))
+		err := t.write(ctx, func() error {
+			next := map[vetshare.AccountID]int64{}
+			err := t.each(ctx, func(r pgx.Rows) error {
+				var a string
+				var last int64
+				err := r.Scan(&a, &last)
+				next[vetshare.AccountID(a)] = last - count[vetshare.AccountID(a)] + 1
+				return err
+			}, `INSERT INTO vetshare.counters AS k (owner_id, scope, name, value)
+				SELECT $1, j.a, 'client', j.n FROM unnest($2::text[], $3::bigint[]) AS j (a, n) ORDER BY j.a
+				ON CONFLICT (owner_id, scope, name) DO UPDATE SET value = k.value + excluded.value RETURNING scope, value`,
+				o, accounts, counts)
+			if err != nil {
+				return err
+			}
+			for k, i := range idx {
+				e := entries[i]
+				num[k] = next[e.AccountID]
+				next[e.AccountID]++
+				acc[k], cli[k], via[k] = string(e.AccountID), string(e.ClientID), string(e.Via)
+				if !e.CreatedAt.IsZero() {
+					us := vetshare.Time(e.CreatedAt).UnixMicro()
+					at[k] = &us
+				}
+			}
+			_, err = t.exec(ctx, `INSERT INTO vetshare.client_entries (owner_id, account_id, client_id, number, via, created_at, seq)
+				SELECT $1, j.a, j.c, j.num, j.v, j.at, nextval('vetshare.seq')
+				FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[]) WITH ORDINALITY AS j (a, c, num, v, at, i)
+				ORDER BY j.i`, o, acc, cli, num, via, at)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for k, i := range idx {
+			numbers[i] = num[k]
+		}
+	}
+	for i := range entries {
+		entries[i].Number = numbers[i]
+	}
 	return nil
 }
 

@@ -106,36 +106,43 @@ func backfillBatch(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, o
 	if len(clients) < opts.BatchSize {
 		p.Done = true
 	}
+	// The batch's entries are read in one call and written in one (R2.7: an account that has
+	// the client already is passed over), each with its account's next number.
 	var shared []vetshare.ClientID
 	for _, c := range clients {
 		p.Clients++
 		p.Cursor = c.ID
-		if opts.Filter != nil && !opts.Filter(c) {
-			continue
+		if opts.Filter == nil || opts.Filter(c) {
+			shared = append(shared, c.ID)
 		}
-		entries, err := txn.D(tx).ClientEntries(ctx, c.ID)
-		if err != nil {
-			return err
-		}
-		has := make(map[vetshare.AccountID]bool, len(entries))
-		for _, e := range entries {
-			has[e.AccountID] = true
-		}
-		for _, a := range ids {
-			if has[a] {
-				continue
-			}
-			e := vetshare.ClientEntry{AccountID: a, ClientID: c.ID, Via: vetshare.ViaBackfill, CreatedAt: tx.Now()}
-			if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
-				return err
-			}
-			p.Shared++
-		}
-		shared = append(shared, c.ID)
 	}
 	if len(shared) == 0 {
 		return nil
 	}
+	entries, err := txn.D(tx).ClientEntriesOf(ctx, shared)
+	if err != nil {
+		return err
+	}
+	type key struct {
+		account vetshare.AccountID
+		client  vetshare.ClientID
+	}
+	has := make(map[key]bool, len(entries))
+	for _, e := range entries {
+		has[key{e.AccountID, e.ClientID}] = true
+	}
+	var add []vetshare.ClientEntry
+	for _, c := range shared {
+		for _, a := range ids {
+			if !has[key{a, c}] {
+				add = append(add, vetshare.ClientEntry{AccountID: a, ClientID: c, Via: vetshare.ViaBackfill, CreatedAt: tx.Now()})
+			}
+		}
+	}
+	if err := txn.D(tx).InsertClientEntries(ctx, add); err != nil {
+		return err
+	}
+	p.Shared += len(add)
 	return auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "group:"+string(g.ID), audit.OK,
 		map[string]any{"via": vetshare.ViaBackfill, "clients": shared})
 }

@@ -107,6 +107,82 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 	return nil
 }
 
+// InsertClientEntries implements [*vetshare.Tx]. One statement when the transaction knows the
+// next number of every account of the batch, two otherwise, whatever the batch's size: a read
+// of the next number of each account not known yet (as InsertClientEntry reads it, aliases
+// counted), then one INSERT … SELECT of every row from a JSON array, numbers counted on from
+// those in the order given, and each entry's seq its client's highest plus its rank among
+// the batch's entries of that client. (The highest is read by a subquery of the INSERT: SQLite
+// computes a SELECT that reads the table it inserts into before inserting, and were it not to,
+// the seq would still grow in the order given, which is all ClientEntries needs.) A backfill
+// of 500 clients into ten accounts was some 5,000 statements.
+func (t *dtx) InsertClientEntries(ctx context.Context, entries []vetshare.ClientEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	next := map[vetshare.AccountID]int64{}
+	var accounts []vetshare.AccountID
+	for _, e := range entries {
+		if _, ok := next[e.AccountID]; !ok {
+			n, known := t.nextNumber[e.AccountID]
+			next[e.AccountID] = n
+			if !known {
+				accounts = append(accounts, e.AccountID)
+			}
+		}
+	}
+	if len(accounts) > 0 {
+		list, err := json.Marshal(accounts)
+		if err != nil {
+			return err
+		}
+		err = t.each(ctx, func(r *sql.Rows) error {
+			var id vetshare.AccountID
+			var n int64
+			err := r.Scan(&id, &n)
+			next[id] = n
+			return err
+		}, `SELECT j.value, MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = j.value),
+				(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = j.value)) + 1 FROM json_each(?) j`,
+			string(list))
+		if err != nil {
+			return err
+		}
+	}
+	rank := make(map[vetshare.ClientID]int64, len(entries))
+	rows := make([][6]any, len(entries))
+	numbers := make([]int64, len(entries))
+	for i, e := range entries {
+		numbers[i] = next[e.AccountID]
+		next[e.AccountID]++
+		rank[e.ClientID]++
+		rows[i] = [6]any{e.AccountID, e.ClientID, numbers[i], string(e.Via), micros(e.CreatedAt), rank[e.ClientID]}
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
+		SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4,
+			(SELECT COALESCE(MAX(seq), 0) FROM vetshare_client_entries WHERE client_id = value ->> 1) + (value ->> 5)
+		FROM json_each(?)`, string(list)); err != nil {
+		return err
+	}
+	// As in InsertClientEntry: only the store's own transactions remember.
+	if !t.host {
+		if t.nextNumber == nil {
+			t.nextNumber = map[vetshare.AccountID]int64{}
+		}
+		for a, n := range next {
+			t.nextNumber[a] = n
+		}
+	}
+	for i := range entries {
+		entries[i].Number = numbers[i]
+	}
+	return nil
+}
+
 const entryCols = `e.account_id, e.client_id, e.number, e.via, e.created_at`
 
 func scanEntry(r *sql.Rows, e *vetshare.ClientEntry) error {

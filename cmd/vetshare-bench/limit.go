@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/vetshare/vetshare"
@@ -82,8 +84,8 @@ const qLimitPaymentRead = `SELECT m.active AND u.active, a.owner_id, i.account_i
 	WHERE m.user_id = ?1 AND m.account_id = ?2`
 
 var limitWriteQueries = []string{qLimitCreateRead, qLimitEntries(10), qInsClient, qInsAudit, qLimitShareRead, qLimitEntries(1), qLimitPaymentRead,
-	qLimitUsageRead, qLimitTargets, qLimitComplete, qLimitAudits(1), qLimitAudits(2)}
-var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory}
+	qLimitUsageRead, qLimitTargets, qLimitComplete, qLimitAudits(1), qLimitAudits(2), qLimitBackfillRead, qLimitBackfillInsert}
+var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory, qLimitReportRead}
 
 // limitHistory reads the first page of a patient's history as a: one statement.
 func (q *ptx) limitHistory(a vetshare.Actor, p vetshare.PatientID) (int, error) {
@@ -488,3 +490,109 @@ func (q *ptx) limitUsage(a vetshare.Actor, p vetshare.PatientID, item vetshare.I
 	_, err := q.exec(qLimitAudits(len(entries)), args...)
 	return err
 }
+
+// The backfill's limit: per batch of 500 clients, one read (the actor, its group's current
+// members as a JSON array, the owner's last audit entry), one INSERT … SELECT that picks the
+// batch's unshared clients and writes every missing entry with its account's next number and
+// its client's next seq (window functions over the batch), returning the clients, and the
+// audit entry.
+const (
+	qLimitBackfillRead = `SELECT m.role, m.active AND u.active, a.owner_id, me.group_id,
+		(SELECT json_group_array(account_id) FROM (SELECT o.account_id FROM vetshare_group_members o
+			WHERE o.group_id = me.group_id AND o.left_at IS NULL ORDER BY o.joined_at, o.account_id)),
+		(SELECT seq FROM vetshare_audit_log WHERE owner_id = a.owner_id ORDER BY seq DESC LIMIT 1),
+		(SELECT hash FROM vetshare_audit_log WHERE owner_id = a.owner_id ORDER BY seq DESC LIMIT 1)
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+		JOIN vetshare_accounts a ON a.id = m.account_id
+		JOIN vetshare_group_members me ON me.account_id = m.account_id AND me.left_at IS NULL
+		WHERE m.user_id = ?1 AND m.account_id = ?2`
+	// ?1 owner, ?2 cursor, ?3 members (JSON), ?4 their count, ?5 batch size, ?6 now.
+	qLimitBackfillInsert = `WITH m (a) AS (SELECT value FROM json_each(?3)),
+		b AS (SELECT c.id FROM vetshare_clients c WHERE c.owner_id = ?1 AND c.id > ?2
+			AND (SELECT count(*) FROM vetshare_client_entries e WHERE e.client_id = c.id AND e.account_id IN (SELECT a FROM m))
+				BETWEEN 1 AND ?4 - 1
+			ORDER BY c.id LIMIT ?5),
+		x AS (SELECT b.id AS client, m.a AS account FROM b CROSS JOIN m
+			WHERE NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = m.a AND e.client_id = b.id)),
+		n AS (SELECT m.a AS account, MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = m.a),
+			(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = m.a)) AS base FROM m)
+		INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
+		SELECT x.account, x.client, n.base + row_number() OVER (PARTITION BY x.account ORDER BY x.client), 'backfill', ?6,
+			(SELECT COALESCE(MAX(seq), 0) FROM vetshare_client_entries WHERE client_id = x.client)
+				+ row_number() OVER (PARTITION BY x.client ORDER BY x.account)
+		FROM x JOIN n ON n.account = x.account
+		RETURNING client_id`
+)
+
+// limitBackfill shares every unshared client of a's group in batches of 500, one transaction
+// each: three statements a batch.
+func (e *env) limitBackfill(ctx context.Context, a vetshare.Actor) (int, error) {
+	shared := 0
+	var cursor vetshare.ClientID
+	for done := false; !done; {
+		err := e.p.update(ctx, func(q *ptx) error {
+			var role vetshare.Role
+			var active bool
+			var owner vetshare.OwnerID
+			var group vetshare.GroupID
+			var members string
+			var seq sql.NullInt64
+			var prev []byte
+			if err := q.row(qLimitBackfillRead, []any{a.User, a.Account}, &role, &active, &owner, &group, &members, &seq, &prev); err != nil {
+				return err
+			}
+			if !active || (role != vetshare.RoleOwner && role != vetshare.RoleAdmin) {
+				return fmt.Errorf("limit: backfill: active %v, role %s", active, role)
+			}
+			var ms []vetshare.AccountID
+			if err := json.Unmarshal([]byte(members), &ms); err != nil {
+				return err
+			}
+			seen := map[vetshare.ClientID]bool{}
+			var ids []vetshare.ClientID
+			err := q.each(qLimitBackfillInsert, []any{owner, cursor, members, len(ms), 500, micros(q.now)}, func(r *sql.Rows) error {
+				var c vetshare.ClientID
+				if err := r.Scan(&c); err != nil {
+					return err
+				}
+				shared++
+				if !seen[c] {
+					seen[c] = true
+					ids = append(ids, c)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			done = len(ids) < 500
+			if len(ids) == 0 {
+				return nil
+			}
+			slices.Sort(ids)
+			cursor = ids[len(ids)-1]
+			d, _ := json.Marshal(map[string]any{"via": vetshare.ViaBackfill, "clients": ids})
+			if prev == nil {
+				prev = []byte{}
+			}
+			ae := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
+				Subject: "group:" + string(group), Outcome: "ok", Detail: string(d), PrevHash: prev}
+			ae.Hash = vetshare.AuditHash(ae)
+			_, err = q.exec(qInsAudit, ae.OwnerID, ae.Seq, micros(ae.At), ae.UserID, ae.AccountID, ae.Action, ae.Subject, ae.Outcome, ae.Detail, ae.PrevHash, ae.Hash)
+			return err
+		})
+		if err != nil {
+			return shared, err
+		}
+	}
+	return shared, nil
+}
+
+// A report's limit: one read of the actor with its account's time zone, whether the account
+// is in a group and, then, the names of the owner's accounts (one row each); then the report's
+// statement, the store's own.
+const qLimitReportRead = `SELECT m.active AND u.active, a.time_zone,
+	EXISTS (SELECT 1 FROM vetshare_group_members g WHERE g.account_id = a.id) AS home, oa.id, oa.name
+	FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+	JOIN vetshare_accounts oa ON oa.owner_id = a.owner_id
+	WHERE m.user_id = ?1 AND m.account_id = ?2`

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"runtime"
 	"time"
@@ -108,55 +109,91 @@ func (e *env) report(kind vetshare.ReportKind) *workload {
 						return err
 					}
 				}
-				p := e.reportParams(kind).WithDefaults()
-				b := reports.ReportBounds(p, loc)
-				rq := reports.Query(actor.Account, kind, b)
-				from, before := int64(-1<<63), int64(1<<63-1)
-				if !rq.CreatedFrom.IsZero() {
-					from = rq.CreatedFrom.UnixMicro()
-				}
-				if !rq.CreatedBefore.IsZero() {
-					before = rq.CreatedBefore.UnixMicro()
-				}
-				query := qReportByNumber
-				if rq.ByCreation {
-					query = qReportByCreation
-				}
-				var visitsBefore, paidBefore any
-				if !rq.VisitsBefore.IsZero() {
-					visitsBefore = rq.VisitsBefore.UnixMicro()
-				}
-				if !rq.PaidBefore.IsZero() {
-					paidBefore = rq.PaidBefore.UnixMicro()
-				}
-				var row vetshare.ReportRow
-				var created int64
-				var visit, invoice, paid sql.NullInt64
-				return q.each(query, []any{actor.Account, from, before, visitsBefore, paidBefore}, func(r *sql.Rows) error {
-					if err := r.Scan(&row.ClientID, &row.Number, &created, &row.FirstName, &row.LastName, &row.Email, &row.Phone,
-						&row.Address, &row.HomeAccount, &visit, &invoice, &paid); err != nil {
-						return err
-					}
-					row.ClientSince = time.UnixMicro(created).UTC()
-					row.LastVisit, row.LastPaid = time.Time{}, time.Time{}
-					if visit.Valid {
-						row.LastVisit = time.UnixMicro(visit.Int64).UTC()
-					}
-					if invoice.Valid && (!visit.Valid || invoice.Int64 > visit.Int64) {
-						row.LastVisit = time.UnixMicro(invoice.Int64).UTC()
-					}
-					if paid.Valid {
-						row.LastPaid = time.UnixMicro(paid.Int64).UTC()
-					}
-					if reports.Includes(kind, b, row) {
-						row.HomeName = names[row.HomeAccount]
-						n++
-					}
-					return nil
-				})
+				return e.reportRows(q, actor, kind, loc, names, &n)
 			})
 		},
+		limit: func(ctx context.Context, i int) (int, error) {
+			n := 0
+			err := e.p.view(ctx, func(q *ptx) error {
+				var active, home bool
+				var tz string
+				names := map[vetshare.AccountID]string{}
+				err := q.each(qLimitReportRead, []any{actor.User, actor.Account}, func(r *sql.Rows) error {
+					var id vetshare.AccountID
+					var name string
+					err := r.Scan(&active, &tz, &home, &id, &name)
+					names[id] = name
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if !active {
+					return errors.New("limit: report: no active membership")
+				}
+				if !home {
+					clear(names)
+				}
+				loc, err := time.LoadLocation(tz)
+				if err != nil {
+					return err
+				}
+				return e.reportRows(q, actor, kind, loc, names, &n)
+			})
+			return n, err
+		},
 	}
+}
+
+// reportRows runs the report's statement (the store's own) and counts in n the rows the
+// report's rule keeps.
+func (e *env) reportRows(q *ptx, actor vetshare.Actor, kind vetshare.ReportKind, loc *time.Location, names map[vetshare.AccountID]string, n *int) error {
+	p := e.reportParams(kind).WithDefaults()
+	b := reports.ReportBounds(p, loc)
+	rq := reports.Query(actor.Account, kind, b)
+	from, before := int64(-1<<63), int64(1<<63-1)
+	if !rq.CreatedFrom.IsZero() {
+		from = rq.CreatedFrom.UnixMicro()
+	}
+	if !rq.CreatedBefore.IsZero() {
+		before = rq.CreatedBefore.UnixMicro()
+	}
+	query := qReportByNumber
+	if rq.ByCreation {
+		query = qReportByCreation
+	}
+	var visitsBefore, paidBefore any
+	if !rq.VisitsBefore.IsZero() {
+		visitsBefore = rq.VisitsBefore.UnixMicro()
+	}
+	if !rq.PaidBefore.IsZero() {
+		paidBefore = rq.PaidBefore.UnixMicro()
+	}
+	var row vetshare.ReportRow
+	var created int64
+	var visit, invoice, paid sql.NullInt64
+	return q.each(query, []any{actor.Account, from, before, visitsBefore, paidBefore}, func(r *sql.Rows) error {
+		if err := r.Scan(&row.ClientID, &row.Number, &created, &row.FirstName, &row.LastName, &row.Email, &row.Phone,
+			&row.Address, &row.HomeAccount, &visit, &invoice, &paid); err != nil {
+			return err
+		}
+		row.ClientSince = time.UnixMicro(created).UTC()
+		row.LastVisit, row.LastPaid = time.Time{}, time.Time{}
+		if visit.Valid {
+			row.LastVisit = time.UnixMicro(visit.Int64).UTC()
+		}
+		if invoice.Valid && (!visit.Valid || invoice.Int64 > visit.Int64) {
+			row.LastVisit = time.UnixMicro(invoice.Int64).UTC()
+		}
+		if paid.Valid {
+			row.LastPaid = time.UnixMicro(paid.Int64).UTC()
+		}
+		if reports.Includes(kind, b, row) {
+			row.HomeName = names[row.HomeAccount]
+			(*n)++
+		}
+		return nil
+	})
 }
 
 // reportsMemory streams the Active Client List of an account with many entries and of one with

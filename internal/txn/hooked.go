@@ -284,6 +284,14 @@ func (h Hooked) InsertClient(a0 context.Context, a1 vetshare.Client) (err error)
 	return h.Tx.InsertClient(a0, a1)
 }
 
+// InsertClientEntries calls Before, then the wrapped transaction's InsertClientEntries.
+func (h Hooked) InsertClientEntries(a0 context.Context, a1 []vetshare.ClientEntry) (err error) {
+	if err = h.Before("InsertClientEntries"); err != nil {
+		return
+	}
+	return h.Tx.InsertClientEntries(a0, a1)
+}
+
 // InsertClientEntry calls Before, then the wrapped transaction's InsertClientEntry.
 func (h Hooked) InsertClientEntry(a0 context.Context, a1 *vetshare.ClientEntry) (err error) {
 	if err = h.Before("InsertClientEntry"); err != nil {

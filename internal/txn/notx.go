@@ -167,6 +167,11 @@ func (noTx) InsertAccount(_ context.Context, _ vetshare.Account) (err error) { e
 
 func (noTx) InsertClient(_ context.Context, _ vetshare.Client) (err error) { err = ErrNoTx; return }
 
+func (noTx) InsertClientEntries(_ context.Context, _ []vetshare.ClientEntry) (err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) InsertClientEntry(_ context.Context, _ *vetshare.ClientEntry) (err error) {
 	err = ErrNoTx
 	return
