@@ -250,10 +250,6 @@ func (q *ptx) limitPayment(a vetshare.Actor, inv vetshare.Invoice, key string) e
 func candLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
 	var b strings.Builder
 	args := []any{a.User, a.Account}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("?%d", len(args))
-	}
 	b.WriteString(`WITH me AS MATERIALIZED (SELECT a.owner_id AS owner, g.group_id AS grp FROM vetshare_memberships m
 	JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
 	JOIN vetshare_group_members g ON g.account_id = m.account_id AND g.left_at IS NULL
@@ -270,22 +266,8 @@ UNION ALL SELECT * FROM (SELECT %d, %s,
 		FROM vetshare_patients p WHERE p.client_id = k.client_id
 		AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id))
 	FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id
-	WHERE k.owner_id = (SELECT owner FROM me) AND `, i+1, storeClientCols)
-		if t.Exact {
-			b.WriteString(`k.key = ` + arg(t.Probe))
-		} else {
-			b.WriteString(`k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
-		}
-		for _, alts := range t.Also {
-			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
-			for j, p := range alts {
-				if j > 0 {
-					b.WriteString(` OR `)
-				}
-				b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
-			}
-			b.WriteString(`))`)
-		}
+	WHERE k.owner_id = (SELECT owner FROM me)`, i+1, storeClientCols)
+		args = tierSQL(&b, args, t)
 		fmt.Fprintf(&b, `
 	AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
 	AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id <> ?2

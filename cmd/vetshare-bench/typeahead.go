@@ -266,24 +266,7 @@ func taBaseQuery(owner vetshare.OwnerID, account vetshare.AccountID, t search.Ti
 		JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id
 		JOIN vetshare_clients c ON c.id = k.client_id
 		WHERE k.owner_id = ?1`)
-	if t.Exact {
-		args = append(args, t.Probe)
-		b.WriteString(` AND k.key = ?3`)
-	} else {
-		args = append(args, t.Probe, t.Probe+"\xff")
-		b.WriteString(` AND k.key >= ?3 AND k.key < ?4`)
-	}
-	for _, alts := range t.Also {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
-		for i, p := range alts {
-			if i > 0 {
-				b.WriteString(` OR `)
-			}
-			args = append(args, p, p+"\xff")
-			fmt.Fprintf(&b, `(a.key >= ?%d AND a.key < ?%d)`, len(args)-1, len(args))
-		}
-		b.WriteString(`))`)
-	}
+	args = tierSQL(&b, args, t)
 	args = append(args, taN*2+2)
 	fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT ?%d`, len(args))
 	return b.String(), args
@@ -340,30 +323,12 @@ func taLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
 	var b strings.Builder
 	args := []any{a.User, a.Account}
 	b.WriteString(qLimitMe + "\nSELECT 0, '', '', '', '', '', '', '', '', '', 0, 0, 0, 0, '', 0 FROM me")
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("?%d", len(args))
-	}
 	for i, t := range tiers {
 		fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s FROM vetshare_client_keys k\n"+
 			"JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id JOIN vetshare_clients c ON c.id = k.client_id\n"+
-			"WHERE k.owner_id = (SELECT owner FROM me) AND ",
+			"WHERE k.owner_id = (SELECT owner FROM me)",
 			i+1, taEntryCols)
-		if t.Exact {
-			b.WriteString(`k.key = ` + arg(t.Probe))
-		} else {
-			b.WriteString(`k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
-		}
-		for _, alts := range t.Also {
-			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
-			for j, p := range alts {
-				if j > 0 {
-					b.WriteString(` OR `)
-				}
-				b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
-			}
-			b.WriteString(`))`)
-		}
+		args = tierSQL(&b, args, t)
 		fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
 	}
 	return b.String(), args
@@ -421,24 +386,7 @@ func candBaseQuery(owner vetshare.OwnerID, to vetshare.AccountID, from string, t
 	b.WriteString(`SELECT ` + storeClientCols + ` FROM vetshare_client_keys k
 		JOIN vetshare_clients c ON c.id = k.client_id
 		WHERE k.owner_id = ?1`)
-	if t.Exact {
-		args = append(args, t.Probe)
-		b.WriteString(` AND k.key = ?4`)
-	} else {
-		args = append(args, t.Probe, t.Probe+"\xff")
-		b.WriteString(` AND k.key >= ?4 AND k.key < ?5`)
-	}
-	for _, alts := range t.Also {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
-		for i, p := range alts {
-			if i > 0 {
-				b.WriteString(` OR `)
-			}
-			args = append(args, p, p+"\xff")
-			fmt.Fprintf(&b, `(a.key >= ?%d AND a.key < ?%d)`, len(args)-1, len(args))
-		}
-		b.WriteString(`))`)
-	}
+	args = tierSQL(&b, args, t)
 	args = append(args, taN*2+2)
 	fmt.Fprintf(&b, ` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
 		AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(?3)))
@@ -546,4 +494,30 @@ func (q *ptx) baseCandidates(a vetshare.Actor, typed string) ([]string, error) {
 		out[i] = candKey(id, accounts[id], patients[id])
 	}
 	return out, nil
+}
+
+// tierSQL appends the conditions of tier t on the keys table k to b: the probe, equal or a
+// prefix's range, and for each further word a probe of the client's keys. Its arguments are
+// appended to args and numbered after those already there.
+func tierSQL(b *strings.Builder, args []any, t search.Tier) []any {
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	if t.Exact {
+		b.WriteString(` AND k.key = ` + arg(t.Probe))
+	} else {
+		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
+	}
+	for _, alts := range t.Also {
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
+		for j, p := range alts {
+			if j > 0 {
+				b.WriteString(` OR `)
+			}
+			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
+		}
+		b.WriteString(`))`)
+	}
+	return args
 }
