@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"math"
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // noDue is the due column of a task without a due date: after every real one.
@@ -200,3 +202,59 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 		sql.Named("n", q.Limit))
 	return out, err
 }
+
+// taskScope is TaskScope's one statement: its first row (kind 0) the user, the membership, the
+// account and its owner's task sharing; then (kind 1) each linked clinic, oldest first, when
+// task sharing is on. Each row fills its kind's columns and leaves the other kind's empty, so
+// that every row scans into the same targets.
+const taskScope = `SELECT 0, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
+	a.owner_id, a.name, a.email, a.email_verified, a.time_zone, a.currency, a.created_at, o.task_sharing, '', '', 0, 0, 0
+	FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
+	JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_owners o ON o.id = a.owner_id
+	WHERE m.user_id = ?1 AND m.account_id = ?2
+UNION ALL
+SELECT 1, '', '', '', 0, 0, 0, '', 0, 0, '', '', '', 0, '', '', 0, 0, la.id, la.name, l.permissions, la.created_at, la.seq
+	FROM vetshare_accounts a JOIN vetshare_owners o ON o.id = a.owner_id AND o.task_sharing
+	JOIN vetshare_memberships l ON l.user_id = ?1 AND l.active
+	JOIN vetshare_accounts la ON la.id = l.account_id AND la.owner_id = a.owner_id
+	WHERE a.id = ?2 AND la.id <> ?2
+ORDER BY 1, 22, 23`
+
+// TaskScope implements [driver.Tx].
+func (t *dtx) TaskScope(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (driver.TaskScope, error) {
+	var s driver.TaskScope
+	var kind, perms, uCreated, aCreated, lPerms, lCreated, lSeq int64
+	var uID, uName, uEmail, role, owner, aName, aEmail, zone, currency, lID, lName string
+	var uVerified, uActive, mActive, aVerified, sharing bool
+	dest := []any{&kind, &uID, &uName, &uEmail, &uVerified, &uActive, &uCreated, &role, &perms, &mActive,
+		&owner, &aName, &aEmail, &aVerified, &zone, &currency, &aCreated, &sharing, &lID, &lName, &lPerms, &lCreated, &lSeq}
+	first := true
+	err := t.each(ctx, func(r *sql.Rows) error {
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		if first != (kind == 0) {
+			return errNoScope
+		}
+		if first {
+			first = false
+			s.User = vetshare.User{ID: vetshare.UserID(uID), Name: uName, Email: uEmail, EmailVerified: uVerified, Active: uActive,
+				CreatedAt: time.UnixMicro(uCreated).UTC()}
+			s.Membership = vetshare.Membership{UserID: user, AccountID: account, Role: vetshare.Role(role),
+				Permissions: vetshare.Permissions(perms), Active: mActive}
+			s.Account = vetshare.Account{ID: account, OwnerID: vetshare.OwnerID(owner), Name: aName, Email: aEmail,
+				EmailVerified: aVerified, TimeZone: zone, Currency: currency, CreatedAt: time.UnixMicro(aCreated).UTC()}
+			s.TaskSharing = sharing
+			return nil
+		}
+		s.Linked = append(s.Linked, driver.LinkedClinic{ID: vetshare.AccountID(lID), Name: lName, Permissions: vetshare.Permissions(lPerms)})
+		return nil
+	}, taskScope, string(user), string(account))
+	if errors.Is(err, errNoScope) || err == nil && first {
+		return driver.TaskScope{}, vetshare.NotFound("membership", string(user)+"@"+string(account))
+	}
+	return s, err
+}
+
+// errNoScope stops TaskScope's read when the membership row is missing.
+var errNoScope = errors.New("sqlite: no membership row")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/txn"
 )
@@ -351,45 +352,40 @@ func refusal(actor vetshare.Actor, account vetshare.AccountID, name, what string
 
 // reach checks the actor and returns what it can reach.
 func reach(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (*scope, error) {
-	m, err := accounts.Check(ctx, tx, actor)
-	if err != nil {
-		return nil, err
+	// One read decides (issue 16); a refused or malformed actor goes through accounts.Check,
+	// whose error it is, and which reads again what the refusal names: not a hot path.
+	var d driver.TaskScope
+	err := vetshare.ErrNotPermitted
+	if vetshare.ValidID(actor.User) && vetshare.ValidID(actor.Account) &&
+		accounts.CheckText("Actor.RequestID", actor.RequestID, accounts.MaxRequestID, false) == nil {
+		d, err = txn.D(tx).TaskScope(ctx, actor.User, actor.Account)
+		if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+			return nil, err
+		}
 	}
-	login, err := txn.D(tx).Account(ctx, actor.Account)
-	if err != nil {
-		return nil, err
+	if err != nil || !d.Membership.Active || !d.User.Active {
+		m, err := accounts.Check(ctx, tx, actor)
+		if err != nil {
+			return nil, err
+		}
+		if d.Account.ID == "" { // cannot happen: Check found the membership TaskScope did not
+			return nil, vetshare.NotFound("membership", string(actor.User)+"@"+string(actor.Account))
+		}
+		d.Membership = m
 	}
-	owner, err := txn.D(tx).Owner(ctx, login.OwnerID)
-	if err != nil {
-		return nil, err
-	}
+	login := d.Account
 	s := &scope{
-		actor: actor, login: login, sharing: owner.TaskSharing,
-		clinics: map[vetshare.AccountID]Clinic{login.ID: {ID: login.ID, Name: login.Name}},
-		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
+		actor: actor, login: login, sharing: d.TaskSharing, linked: make([]vetshare.AccountID, 1, 1+len(d.Linked)),
+		clinics: make(map[vetshare.AccountID]Clinic, 1+len(d.Linked)),
+		perms:   make(map[vetshare.AccountID]vetshare.Permissions, 1+len(d.Linked)),
 	}
-	if !owner.TaskSharing {
-		s.linked = []vetshare.AccountID{login.ID}
+	s.linked[0], s.clinics[login.ID], s.perms[login.ID] = login.ID, Clinic{ID: login.ID, Name: login.Name}, d.Membership.Permissions
+	if !d.TaskSharing {
 		return s, nil
 	}
-	ms, err := txn.D(tx).Memberships(ctx, actor.User)
-	if err != nil {
-		return nil, err
-	}
-	accts, err := txn.D(tx).Accounts(ctx, login.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	s.linked = Linked(login, true, ms, accts)
-	for _, a := range accts {
-		if slices.Contains(s.linked, a.ID) {
-			s.clinics[a.ID] = Clinic{ID: a.ID, Name: a.Name}
-		}
-	}
-	for _, m := range ms {
-		if m.Active && slices.Contains(s.linked, m.AccountID) {
-			s.perms[m.AccountID] = m.Permissions
-		}
+	for _, l := range d.Linked {
+		s.linked = append(s.linked, l.ID)
+		s.clinics[l.ID], s.perms[l.ID] = Clinic{ID: l.ID, Name: l.Name}, l.Permissions
 	}
 	return s, nil
 }
