@@ -21,7 +21,11 @@ type TasksTx interface {
 	UpdateTask(ctx context.Context, t vetshare.Task) error
 	// DeleteTask deletes the task; ErrNotFound when there is none.
 	DeleteTask(ctx context.Context, id vetshare.TaskID) error
-	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. It returns an
+	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. Each row
+	// holds the fields a task list shows and decides on: ID, AccountID, Kind, Title, Assignee,
+	// Due, Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat, CreatedBy,
+	// UpdatedAt, CompletedAt, Previous, Next and Version are left zero (Task reads them), so
+	// that a list reads one covering index range (issue 16). It returns an
 	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
 	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
 	// TaskScope returns, in one read, what the task operations decide on for user acting in

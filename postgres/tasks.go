@@ -79,6 +79,35 @@ func (t *dtx) tasks(ctx context.Context, query string, args ...any) ([]vetshare.
 	return out, err
 }
 
+// listCols are the columns a task list shows ([driver.TasksTx.Tasks]), which the (owner,
+// assignee) index includes (0005).
+const listCols = `t.id, t.account_id, t.kind, t.title, t.assignee_id, t.due, t.priority, t.status, t.client_id, t.patient_id, t.created_at`
+
+// list reads the rows of a task list query of listCols and the shared flag, each scanned into
+// the same targets.
+func (t *dtx) list(ctx context.Context, limit int, query string, args ...any) ([]vetshare.TaskRow, error) {
+	out := make([]vetshare.TaskRow, 0, min(limit, 256))
+	var id, account, kind, title, assignee, status string
+	var due, priority, created int64
+	var client, patient *string
+	var shared bool
+	dest := []any{&id, &account, &kind, &title, &assignee, &due, &priority, &status, &client, &patient, &created, &shared}
+	err := t.each(ctx, func(r pgx.Rows) error {
+		client, patient = nil, nil
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		out = append(out, vetshare.TaskRow{ClientShared: shared, Task: vetshare.Task{
+			ID: vetshare.TaskID(id), AccountID: vetshare.AccountID(account), Kind: vetshare.TaskKind(kind), Title: title,
+			Assignee: vetshare.UserID(assignee), Due: fromDueCol(due), Priority: vetshare.Priority(priority),
+			Status: vetshare.TaskStatus(status), ClientID: vetshare.ClientID(deref(client)),
+			PatientID: vetshare.PatientID(deref(patient)), CreatedAt: fromMicros(created),
+		}})
+		return nil
+	}, query, args...)
+	return out, err
+}
+
 // Task implements [driver.Tx].
 func (t *dtx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
 	notFound := vetshare.NotFound("task", id)
@@ -135,7 +164,7 @@ func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
 // The task lists, in (done, due, priority DESC, id) order, started after the keyset
 // ($d, $p, $i). shared is true when the task has no client or its client has an entry in the
 // account the list is shared with.
-const taskList = `SELECT ` + taskCols + `,
+const taskList = `SELECT ` + listCols + `,
 	t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = t.client_id)
 	FROM vetshare.tasks t
 	WHERE t.owner_id = $1 AND t.account_id = ANY ($3) AND ($4 = '' OR t.assignee_id = $4) AND ($5 = '' OR t.patient_id = $5)
@@ -166,7 +195,7 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 		after = *q.After
 		afterDue = dueCol(after.Due)
 	}
-	return t.tasks(ctx, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
+	return t.list(ctx, q.Limit, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
 		q.Completed, afterDue, int64(after.Priority), string(after.ID), q.Limit)
 }
 
