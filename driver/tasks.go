@@ -29,8 +29,9 @@ type TasksTx interface {
 	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
 	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
 	// TaskScope returns, in one read, what the task operations decide on for user acting in
-	// account (R9.2, R9.5, R9.9): the user, their membership of the account, the account, its
-	// owner's task sharing switch and, when that is on, the user's linked clinics. It returns
+	// account (R9.2, R9.5, R9.9): whether the user and their membership of the account are
+	// active, the account's owner and its task sharing switch, the account and, when task
+	// sharing is on, the user's linked clinics, each with the user's permissions. It returns
 	// ErrNotFound when the user has no membership of the account (active or not) or the
 	// account does not exist.
 	TaskScope(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (TaskScope, error)
@@ -38,19 +39,18 @@ type TasksTx interface {
 
 // TaskScope is what [TasksTx.TaskScope] reads.
 type TaskScope struct {
-	User vetshare.User
-	// Membership is the user's membership of Account, active or not.
-	Membership vetshare.Membership
-	Account    vetshare.Account
-	// TaskSharing is the switch of Account's owner (R1.8).
+	// Active reports whether the user is active and so is their membership of the account.
+	Active bool
+	// Owner is the account's owner; TaskSharing is its switch (R1.8).
+	Owner       vetshare.OwnerID
 	TaskSharing bool
-	// Linked are the other accounts of Account's owner in which the user has an active
-	// membership, oldest first (the order of [DirectoryTx.Accounts]); none when TaskSharing is
-	// off.
-	Linked []LinkedClinic
+	// Clinics are the account, first, then the other accounts of Owner in which the user has
+	// an active membership, oldest first (the order of [DirectoryTx.Accounts]); those only
+	// when TaskSharing is on.
+	Clinics []LinkedClinic
 }
 
-// LinkedClinic is an account of [TaskScope.Linked] with the user's permissions in it.
+// LinkedClinic is an account of [TaskScope.Clinics] with the user's permissions in it.
 type LinkedClinic struct {
 	ID          vetshare.AccountID
 	Name        string

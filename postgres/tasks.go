@@ -199,19 +199,18 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 		q.Completed, afterDue, int64(after.Priority), string(after.ID), q.Limit)
 }
 
-// taskScope is TaskScope's one statement, under the account's owner: its first row (kind 0)
-// the user, the membership, the account and the owner's task sharing; then (kind 1) each
-// linked clinic, oldest first, when task sharing is on. Each row fills its kind's columns and
-// leaves the other kind's empty, so that every row scans into the same targets.
-const taskScope = `SELECT 0 AS kind, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
-	a.name, a.email, a.email_verified, a.time_zone, a.currency, a.created_at, o.task_sharing,
-	'' AS l_id, '' AS l_name, 0::bigint AS l_perms, 0::bigint AS l_created, 0::bigint AS l_seq
+// taskScope is TaskScope's one statement, under the account's owner ($1): a row (kind 0) of
+// the account with the membership's permissions, whether it and the user are active, and the
+// owner's task sharing; then (kind 1), when task sharing is on, a row of each linked clinic
+// with the permissions there, in the owner's account order.
+const taskScope = `SELECT 0 AS kind, a.id, a.name, m.permissions, m.active AND u.active, o.task_sharing,
+	0::bigint AS l_created, 0::bigint AS l_seq
 	FROM vetshare.memberships m JOIN vetshare.users u ON u.id = m.user_id
 	JOIN vetshare.accounts a ON a.owner_id = $1 AND a.id = m.account_id
 	JOIN vetshare.owners o ON o.owner_id = $1
 	WHERE m.user_id = $2 AND m.account_id = $3
 UNION ALL
-SELECT 1, '', '', '', false, false, 0, '', 0, false, '', '', false, '', '', 0, false, la.id, la.name, l.permissions, la.created_at, la.seq
+SELECT 1, la.id, la.name, l.permissions, true, false, la.created_at, la.seq
 	FROM vetshare.owners o JOIN vetshare.memberships l ON l.user_id = $2 AND l.active
 	JOIN vetshare.accounts la ON la.owner_id = $1 AND la.id = l.account_id
 	WHERE o.owner_id = $1 AND o.task_sharing AND la.id <> $3
@@ -224,39 +223,33 @@ func (t *dtx) TaskScope(ctx context.Context, user vetshare.UserID, account vetsh
 	if err != nil || o == "" {
 		return driver.TaskScope{}, orNotFound(err, notFound)
 	}
-	var s driver.TaskScope
+	s := driver.TaskScope{Owner: vetshare.OwnerID(o)}
 	var kind int32
-	var perms, uCreated, aCreated, lPerms, lCreated, lSeq int64
-	var uID, uName, uEmail, role, aName, aEmail, zone, currency, lID, lName string
-	var uVerified, uActive, mActive, aVerified, sharing bool
-	dest := []any{&kind, &uID, &uName, &uEmail, &uVerified, &uActive, &uCreated, &role, &perms, &mActive,
-		&aName, &aEmail, &aVerified, &zone, &currency, &aCreated, &sharing, &lID, &lName, &lPerms, &lCreated, &lSeq}
-	first := true
+	var perms, created, seq int64
+	var id, name string
+	var active, sharing bool
+	dest := []any{&kind, &id, &name, &perms, &active, &sharing, &created, &seq}
 	err = t.each(ctx, func(r pgx.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		if first != (kind == 0) {
+		if (kind == 0) != (len(s.Clinics) == 0) {
 			return errNoScope
 		}
-		if first {
-			first = false
-			s.User = vetshare.User{ID: vetshare.UserID(uID), Name: uName, Email: uEmail, EmailVerified: uVerified, Active: uActive,
-				CreatedAt: fromMicros(uCreated)}
-			s.Membership = vetshare.Membership{UserID: user, AccountID: account, Role: vetshare.Role(role),
-				Permissions: vetshare.Permissions(perms), Active: mActive}
-			s.Account = vetshare.Account{ID: account, OwnerID: vetshare.OwnerID(o), Name: aName, Email: aEmail,
-				EmailVerified: aVerified, TimeZone: zone, Currency: currency, CreatedAt: fromMicros(aCreated)}
-			s.TaskSharing = sharing
-			return nil
+		if kind == 0 {
+			s.Active, s.TaskSharing = active, sharing
+			s.Clinics = make([]driver.LinkedClinic, 0, 16)
 		}
-		s.Linked = append(s.Linked, driver.LinkedClinic{ID: vetshare.AccountID(lID), Name: lName, Permissions: vetshare.Permissions(lPerms)})
+		s.Clinics = append(s.Clinics, driver.LinkedClinic{ID: vetshare.AccountID(id), Name: name, Permissions: vetshare.Permissions(perms)})
 		return nil
 	}, taskScope, o, string(user), string(account))
-	if errors.Is(err, errNoScope) || err == nil && first {
+	if errors.Is(err, errNoScope) || err == nil && len(s.Clinics) == 0 {
 		return driver.TaskScope{}, notFound
 	}
-	return s, err
+	if err != nil {
+		return driver.TaskScope{}, err
+	}
+	return s, nil
 }
 
 // errNoScope stops TaskScope's read when the membership row is missing.

@@ -1,11 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -235,58 +236,92 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 	return out, err
 }
 
-// taskScope is TaskScope's one statement: its first row (kind 0) the user, the membership, the
-// account and its owner's task sharing; then (kind 1) each linked clinic, oldest first, when
-// task sharing is on. Each row fills its kind's columns and leaves the other kind's empty, so
-// that every row scans into the same targets.
-const taskScope = `SELECT 0, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
-	a.owner_id, a.name, a.email, a.email_verified, a.time_zone, a.currency, a.created_at, o.task_sharing, '', '', 0, 0, 0
+// taskScope is TaskScope's one statement: a row (kind 0) of the account with the membership's
+// permissions, whether it and the user are active, the owner and its task sharing; then (kind
+// 1), when task sharing is on, a row of each linked clinic with the permissions there and its
+// place in the owner's accounts, which TaskScope sorts by (a handful of rows: cheaper in Go than
+// a temporary B-tree).
+const taskScope = `SELECT 0, a.id, a.name, m.permissions, m.active AND u.active, a.owner_id, o.task_sharing, 0, 0
 	FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
 	JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_owners o ON o.id = a.owner_id
 	WHERE m.user_id = ?1 AND m.account_id = ?2
 UNION ALL
-SELECT 1, '', '', '', 0, 0, 0, '', 0, 0, '', '', '', 0, '', '', 0, 0, la.id, la.name, l.permissions, la.created_at, la.seq
+SELECT 1, la.id, la.name, l.permissions, 1, '', 0, la.created_at, la.seq
 	FROM vetshare_accounts a JOIN vetshare_owners o ON o.id = a.owner_id AND o.task_sharing
 	JOIN vetshare_memberships l ON l.user_id = ?1 AND l.active
 	JOIN vetshare_accounts la ON la.id = l.account_id AND la.owner_id = a.owner_id
-	WHERE a.id = ?2 AND la.id <> ?2
-ORDER BY 1, 22, 23`
+	WHERE a.id = ?2 AND la.id <> ?2`
 
 // TaskScope implements [driver.Tx].
 func (t *dtx) TaskScope(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (driver.TaskScope, error) {
-	var s driver.TaskScope
-	var kind, perms, uCreated, aCreated, lPerms, lCreated, lSeq int64
-	var uID, uName, uEmail, role, owner, aName, aEmail, zone, currency, lID, lName string
-	var uVerified, uActive, mActive, aVerified, sharing bool
-	dest := []any{&kind, &uID, &uName, &uEmail, &uVerified, &uActive, &uCreated, &role, &perms, &mActive,
-		&owner, &aName, &aEmail, &aVerified, &zone, &currency, &aCreated, &sharing, &lID, &lName, &lPerms, &lCreated, &lSeq}
-	first := true
+	var b scopeBuilder
 	err := t.each(ctx, func(r *sql.Rows) error {
-		if err := r.Scan(dest...); err != nil {
+		if err := r.Scan(b.dest()...); err != nil {
 			return err
 		}
-		if first != (kind == 0) {
-			return errNoScope
-		}
-		if first {
-			first = false
-			s.User = vetshare.User{ID: vetshare.UserID(uID), Name: uName, Email: uEmail, EmailVerified: uVerified, Active: uActive,
-				CreatedAt: time.UnixMicro(uCreated).UTC()}
-			s.Membership = vetshare.Membership{UserID: user, AccountID: account, Role: vetshare.Role(role),
-				Permissions: vetshare.Permissions(perms), Active: mActive}
-			s.Account = vetshare.Account{ID: account, OwnerID: vetshare.OwnerID(owner), Name: aName, Email: aEmail,
-				EmailVerified: aVerified, TimeZone: zone, Currency: currency, CreatedAt: time.UnixMicro(aCreated).UTC()}
-			s.TaskSharing = sharing
-			return nil
-		}
-		s.Linked = append(s.Linked, driver.LinkedClinic{ID: vetshare.AccountID(lID), Name: lName, Permissions: vetshare.Permissions(lPerms)})
+		b.add()
 		return nil
 	}, taskScope, string(user), string(account))
-	if errors.Is(err, errNoScope) || err == nil && first {
+	if err != nil {
+		return driver.TaskScope{}, err
+	}
+	if !b.found {
 		return driver.TaskScope{}, vetshare.NotFound("membership", string(user)+"@"+string(account))
 	}
-	return s, err
+	return b.scope(), nil
 }
 
-// errNoScope stops TaskScope's read when the membership row is missing.
-var errNoScope = errors.New("sqlite: no membership row")
+// scopeBuilder gathers the rows of taskScope.
+type scopeBuilder struct {
+	kind, perms, created, seq int64
+	id, name, owner           string
+	active, sharing           bool
+	targets                   []any
+
+	found   bool
+	s       driver.TaskScope
+	account driver.LinkedClinic
+	linked  []linkedRow
+}
+
+type linkedRow struct {
+	c            driver.LinkedClinic
+	created, seq int64
+}
+
+func (b *scopeBuilder) dest() []any {
+	if b.targets == nil {
+		b.targets = []any{&b.kind, &b.id, &b.name, &b.perms, &b.active, &b.owner, &b.sharing, &b.created, &b.seq}
+	}
+	return b.targets
+}
+
+// add keeps the row last scanned.
+func (b *scopeBuilder) add() {
+	c := driver.LinkedClinic{ID: vetshare.AccountID(b.id), Name: b.name, Permissions: vetshare.Permissions(b.perms)}
+	if b.kind != 0 {
+		if b.linked == nil {
+			b.linked = make([]linkedRow, 0, 16)
+		}
+		b.linked = append(b.linked, linkedRow{c, b.created, b.seq})
+		return
+	}
+	b.found = true
+	b.s.Active, b.s.Owner, b.s.TaskSharing = b.active, vetshare.OwnerID(b.owner), b.sharing
+	b.account = c
+}
+
+// scope returns the scope read: the account, then the linked clinics by creation time, then
+// the order the owner's accounts were inserted in.
+func (b *scopeBuilder) scope() driver.TaskScope {
+	slices.SortFunc(b.linked, func(x, y linkedRow) int {
+		return cmp.Or(cmp.Compare(x.created, y.created), cmp.Compare(x.seq, y.seq))
+	})
+	s := b.s
+	s.Clinics = make([]driver.LinkedClinic, 1, 1+len(b.linked))
+	s.Clinics[0] = b.account
+	for _, l := range b.linked {
+		s.Clinics = append(s.Clinics, l.c)
+	}
+	return s
+}

@@ -327,7 +327,8 @@ func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare
 // scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the
 // actor's permissions in each.
 type scope struct {
-	actor   vetshare.Actor
+	actor vetshare.Actor
+	// login is the logged-in account: its ID, OwnerID and Name.
 	login   vetshare.Account
 	sharing bool
 	linked  []vetshare.AccountID
@@ -363,29 +364,23 @@ func reach(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (*scope, 
 			return nil, err
 		}
 	}
-	if err != nil || !d.Membership.Active || !d.User.Active {
-		m, err := accounts.Check(ctx, tx, actor)
-		if err != nil {
+	if err != nil || !d.Active || len(d.Clinics) == 0 {
+		if _, err := accounts.Check(ctx, tx, actor); err != nil {
 			return nil, err
 		}
-		if d.Account.ID == "" { // cannot happen: Check found the membership TaskScope did not
-			return nil, vetshare.NotFound("membership", string(actor.User)+"@"+string(actor.Account))
-		}
-		d.Membership = m
+		// Check found the active membership TaskScope did not: the store is inconsistent.
+		return nil, vetshare.NotFound("membership", string(actor.User)+"@"+string(actor.Account))
 	}
-	login := d.Account
+	login := d.Clinics[0]
 	s := &scope{
-		actor: actor, login: login, sharing: d.TaskSharing, linked: make([]vetshare.AccountID, 1, 1+len(d.Linked)),
-		clinics: make(map[vetshare.AccountID]Clinic, 1+len(d.Linked)),
-		perms:   make(map[vetshare.AccountID]vetshare.Permissions, 1+len(d.Linked)),
+		actor: actor, login: vetshare.Account{ID: login.ID, OwnerID: d.Owner, Name: login.Name}, sharing: d.TaskSharing,
+		linked:  make([]vetshare.AccountID, 0, len(d.Clinics)),
+		clinics: make(map[vetshare.AccountID]Clinic, len(d.Clinics)),
+		perms:   make(map[vetshare.AccountID]vetshare.Permissions, len(d.Clinics)),
 	}
-	s.linked[0], s.clinics[login.ID], s.perms[login.ID] = login.ID, Clinic{ID: login.ID, Name: login.Name}, d.Membership.Permissions
-	if !d.TaskSharing {
-		return s, nil
-	}
-	for _, l := range d.Linked {
-		s.linked = append(s.linked, l.ID)
-		s.clinics[l.ID], s.perms[l.ID] = Clinic{ID: l.ID, Name: l.Name}, l.Permissions
+	for _, c := range d.Clinics {
+		s.linked = append(s.linked, c.ID)
+		s.clinics[c.ID], s.perms[c.ID] = Clinic{ID: c.ID, Name: c.Name}, c.Permissions
 	}
 	return s, nil
 }
