@@ -21,7 +21,38 @@ type TasksTx interface {
 	UpdateTask(ctx context.Context, t vetshare.Task) error
 	// DeleteTask deletes the task; ErrNotFound when there is none.
 	DeleteTask(ctx context.Context, id vetshare.TaskID) error
-	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. It returns an
+	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. Each row
+	// holds the fields a task list shows and decides on: ID, AccountID, Kind, Title, Assignee,
+	// Due, Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat, CreatedBy,
+	// UpdatedAt, CompletedAt, Previous, Next and Version are left zero (Task reads them), so
+	// that a list reads one covering index range (issue 16). It returns an
 	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
 	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
+	// TaskScope returns, in one read, what the task operations decide on for user acting in
+	// account (R9.2, R9.5, R9.9): whether the user and their membership of the account are
+	// active, the account's owner and its task sharing switch, the account and, when task
+	// sharing is on, the user's linked clinics, each with the user's permissions. It returns
+	// ErrNotFound when the user has no membership of the account (active or not) or the
+	// account does not exist.
+	TaskScope(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (TaskScope, error)
+}
+
+// TaskScope is what [TasksTx.TaskScope] reads.
+type TaskScope struct {
+	// Active reports whether the user is active and so is their membership of the account.
+	Active bool
+	// Owner is the account's owner; TaskSharing is its switch (R1.8).
+	Owner       vetshare.OwnerID
+	TaskSharing bool
+	// Clinics are the account, first, then the other accounts of Owner in which the user has
+	// an active membership, oldest first (the order of [DirectoryTx.Accounts]); those only
+	// when TaskSharing is on.
+	Clinics []LinkedClinic
+}
+
+// LinkedClinic is an account of [TaskScope.Clinics] with the user's permissions in it.
+type LinkedClinic struct {
+	ID          vetshare.AccountID
+	Name        string
+	Permissions vetshare.Permissions
 }

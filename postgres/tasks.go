@@ -2,12 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // noDue is the due column of a task without a due date: after every real one.
@@ -77,6 +79,35 @@ func (t *dtx) tasks(ctx context.Context, query string, args ...any) ([]vetshare.
 	return out, err
 }
 
+// listCols are the columns a task list shows ([driver.TasksTx.Tasks]), which the (owner,
+// assignee) index includes (0005).
+const listCols = `t.id, t.account_id, t.kind, t.title, t.assignee_id, t.due, t.priority, t.status, t.client_id, t.patient_id, t.created_at`
+
+// list reads the rows of a task list query of listCols and the shared flag, each scanned into
+// the same targets.
+func (t *dtx) list(ctx context.Context, limit int, query string, args ...any) ([]vetshare.TaskRow, error) {
+	out := make([]vetshare.TaskRow, 0, min(limit, 256))
+	var id, account, kind, title, assignee, status string
+	var due, priority, created int64
+	var client, patient *string
+	var shared bool
+	dest := []any{&id, &account, &kind, &title, &assignee, &due, &priority, &status, &client, &patient, &created, &shared}
+	err := t.each(ctx, func(r pgx.Rows) error {
+		client, patient = nil, nil
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		out = append(out, vetshare.TaskRow{ClientShared: shared, Task: vetshare.Task{
+			ID: vetshare.TaskID(id), AccountID: vetshare.AccountID(account), Kind: vetshare.TaskKind(kind), Title: title,
+			Assignee: vetshare.UserID(assignee), Due: fromDueCol(due), Priority: vetshare.Priority(priority),
+			Status: vetshare.TaskStatus(status), ClientID: vetshare.ClientID(deref(client)),
+			PatientID: vetshare.PatientID(deref(patient)), CreatedAt: fromMicros(created),
+		}})
+		return nil
+	}, query, args...)
+	return out, err
+}
+
 // Task implements [driver.Tx].
 func (t *dtx) Task(ctx context.Context, id vetshare.TaskID) (vetshare.Task, error) {
 	notFound := vetshare.NotFound("task", id)
@@ -133,7 +164,7 @@ func (t *dtx) DeleteTask(ctx context.Context, id vetshare.TaskID) error {
 // The task lists, in (done, due, priority DESC, id) order, started after the keyset
 // ($d, $p, $i). shared is true when the task has no client or its client has an entry in the
 // account the list is shared with.
-const taskList = `SELECT ` + taskCols + `,
+const taskList = `SELECT ` + listCols + `,
 	t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = t.client_id)
 	FROM vetshare.tasks t
 	WHERE t.owner_id = $1 AND t.account_id = ANY ($3) AND ($4 = '' OR t.assignee_id = $4) AND ($5 = '' OR t.patient_id = $5)
@@ -164,6 +195,62 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 		after = *q.After
 		afterDue = dueCol(after.Due)
 	}
-	return t.tasks(ctx, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
+	return t.list(ctx, q.Limit, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
 		q.Completed, afterDue, int64(after.Priority), string(after.ID), q.Limit)
 }
+
+// taskScope is TaskScope's one statement, under the account's owner ($1): a row (kind 0) of
+// the account with the membership's permissions, whether it and the user are active, and the
+// owner's task sharing; then (kind 1), when task sharing is on, a row of each linked clinic
+// with the permissions there, in the owner's account order.
+const taskScope = `SELECT 0 AS kind, a.id, a.name, m.permissions, m.active AND u.active, o.task_sharing,
+	0::bigint AS l_created, 0::bigint AS l_seq
+	FROM vetshare.memberships m JOIN vetshare.users u ON u.id = m.user_id
+	JOIN vetshare.accounts a ON a.owner_id = $1 AND a.id = m.account_id
+	JOIN vetshare.owners o ON o.owner_id = $1
+	WHERE m.user_id = $2 AND m.account_id = $3
+UNION ALL
+SELECT 1, la.id, la.name, l.permissions, true, false, la.created_at, la.seq
+	FROM vetshare.owners o JOIN vetshare.memberships l ON l.user_id = $2 AND l.active
+	JOIN vetshare.accounts la ON la.owner_id = $1 AND la.id = l.account_id
+	WHERE o.owner_id = $1 AND o.task_sharing AND la.id <> $3
+ORDER BY kind, l_created, l_seq`
+
+// TaskScope implements [driver.Tx].
+func (t *dtx) TaskScope(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (driver.TaskScope, error) {
+	notFound := vetshare.NotFound("membership", string(user)+"@"+string(account))
+	o, err := t.acct(ctx, account)
+	if err != nil || o == "" {
+		return driver.TaskScope{}, orNotFound(err, notFound)
+	}
+	s := driver.TaskScope{Owner: vetshare.OwnerID(o)}
+	var kind int32
+	var perms, created, seq int64
+	var id, name string
+	var active, sharing bool
+	dest := []any{&kind, &id, &name, &perms, &active, &sharing, &created, &seq}
+	err = t.each(ctx, func(r pgx.Rows) error {
+		if err := r.Scan(dest...); err != nil {
+			return err
+		}
+		if (kind == 0) != (len(s.Clinics) == 0) {
+			return errNoScope
+		}
+		if kind == 0 {
+			s.Active, s.TaskSharing = active, sharing
+			s.Clinics = make([]driver.LinkedClinic, 0, 16)
+		}
+		s.Clinics = append(s.Clinics, driver.LinkedClinic{ID: vetshare.AccountID(id), Name: name, Permissions: vetshare.Permissions(perms)})
+		return nil
+	}, taskScope, o, string(user), string(account))
+	if errors.Is(err, errNoScope) || err == nil && len(s.Clinics) == 0 {
+		return driver.TaskScope{}, notFound
+	}
+	if err != nil {
+		return driver.TaskScope{}, err
+	}
+	return s, nil
+}
+
+// errNoScope stops TaskScope's read when the membership row is missing.
+var errNoScope = errors.New("postgres: no membership row")

@@ -121,7 +121,7 @@ func testTasks(t *testing.T, h Harness) {
 					for i, k := range all {
 						if k.ID == r.ID {
 							ids, shared = append(ids, i), append(shared, r.ClientShared)
-							if diff := cmp.Diff(k, r.Task); diff != "" {
+							if diff := cmp.Diff(listed(k), r.Task); diff != "" {
 								t.Errorf("row %d (-want +got):\n%s", i, diff)
 							}
 						}
@@ -181,3 +181,9 @@ func testTasks(t *testing.T, h Harness) {
 }
 
 func keyOf(k vetshare.TaskKey) *vetshare.TaskKey { return &k }
+
+// listed returns the fields of k that [driver.TasksTx.Tasks] fills.
+func listed(k vetshare.Task) vetshare.Task {
+	return vetshare.Task{ID: k.ID, AccountID: k.AccountID, Kind: k.Kind, Title: k.Title, Assignee: k.Assignee, Due: k.Due,
+		Priority: k.Priority, Status: k.Status, ClientID: k.ClientID, PatientID: k.PatientID, CreatedAt: k.CreatedAt}
+}

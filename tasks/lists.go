@@ -14,6 +14,11 @@ import (
 
 // Row is a task as a list shows it.
 type Row struct {
+	// Task is the whole task from [Get]. From a list ([AssignedToMe], [AccountTasks],
+	// [PatientTasks]) it holds what a list shows: ID, AccountID, Kind, Title, Assignee, Due,
+	// Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat, CreatedBy, UpdatedAt,
+	// CompletedAt, Previous, Next and Version are zero, and [Get] reads them. So a list is one
+	// read of an index that holds its columns (issue 16).
 	Task vetshare.Task
 	// Clinic is the account the task belongs to (R9.4).
 	Clinic Clinic

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/txn"
 )
@@ -326,7 +327,8 @@ func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare
 // scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the
 // actor's permissions in each.
 type scope struct {
-	actor   vetshare.Actor
+	actor vetshare.Actor
+	// login is the logged-in account: its ID, OwnerID and Name.
 	login   vetshare.Account
 	sharing bool
 	linked  []vetshare.AccountID
@@ -351,45 +353,34 @@ func refusal(actor vetshare.Actor, account vetshare.AccountID, name, what string
 
 // reach checks the actor and returns what it can reach.
 func reach(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (*scope, error) {
-	m, err := accounts.Check(ctx, tx, actor)
-	if err != nil {
-		return nil, err
+	// One read decides (issue 16); a refused or malformed actor goes through accounts.Check,
+	// whose error it is, and which reads again what the refusal names: not a hot path.
+	var d driver.TaskScope
+	err := vetshare.ErrNotPermitted
+	if vetshare.ValidID(actor.User) && vetshare.ValidID(actor.Account) &&
+		accounts.CheckText("Actor.RequestID", actor.RequestID, accounts.MaxRequestID, false) == nil {
+		d, err = txn.D(tx).TaskScope(ctx, actor.User, actor.Account)
+		if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
+			return nil, err
+		}
 	}
-	login, err := txn.D(tx).Account(ctx, actor.Account)
-	if err != nil {
-		return nil, err
+	if err != nil || !d.Active || len(d.Clinics) == 0 {
+		if _, err := accounts.Check(ctx, tx, actor); err != nil {
+			return nil, err
+		}
+		// Check found the active membership TaskScope did not: the store is inconsistent.
+		return nil, vetshare.NotFound("membership", string(actor.User)+"@"+string(actor.Account))
 	}
-	owner, err := txn.D(tx).Owner(ctx, login.OwnerID)
-	if err != nil {
-		return nil, err
-	}
+	login := d.Clinics[0]
 	s := &scope{
-		actor: actor, login: login, sharing: owner.TaskSharing,
-		clinics: map[vetshare.AccountID]Clinic{login.ID: {ID: login.ID, Name: login.Name}},
-		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
+		actor: actor, login: vetshare.Account{ID: login.ID, OwnerID: d.Owner, Name: login.Name}, sharing: d.TaskSharing,
+		linked:  make([]vetshare.AccountID, 0, len(d.Clinics)),
+		clinics: make(map[vetshare.AccountID]Clinic, len(d.Clinics)),
+		perms:   make(map[vetshare.AccountID]vetshare.Permissions, len(d.Clinics)),
 	}
-	if !owner.TaskSharing {
-		s.linked = []vetshare.AccountID{login.ID}
-		return s, nil
-	}
-	ms, err := txn.D(tx).Memberships(ctx, actor.User)
-	if err != nil {
-		return nil, err
-	}
-	accts, err := txn.D(tx).Accounts(ctx, login.OwnerID)
-	if err != nil {
-		return nil, err
-	}
-	s.linked = Linked(login, true, ms, accts)
-	for _, a := range accts {
-		if slices.Contains(s.linked, a.ID) {
-			s.clinics[a.ID] = Clinic{ID: a.ID, Name: a.Name}
-		}
-	}
-	for _, m := range ms {
-		if m.Active && slices.Contains(s.linked, m.AccountID) {
-			s.perms[m.AccountID] = m.Permissions
-		}
+	for _, c := range d.Clinics {
+		s.linked = append(s.linked, c.ID)
+		s.clinics[c.ID], s.perms[c.ID] = Clinic{ID: c.ID, Name: c.Name}, c.Permissions
 	}
 	return s, nil
 }

@@ -212,12 +212,12 @@ func (q *ptx) limitAssigned(a vetshare.Actor) (int, error) {
 	err = q.each(qAssigned, []any{sql.Named("s", string(a.Account)), sql.Named("u", string(a.User)), sql.Named("a", string(list)),
 		sql.Named("d", int64(math.MinInt64)), sql.Named("p", int64(math.MaxInt32)), sql.Named("i", ""), sql.Named("n", 51)},
 		func(r *sql.Rows) error {
-			var id, acct, kind, title, notes, assignee, status string
+			var id, acct, kind, title, assignee, status string
 			var due, prio, created int64
 			var client, patient sql.NullString
 			var shared bool
 			n++
-			return r.Scan(&id, &acct, &kind, &title, &notes, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
+			return r.Scan(&id, &acct, &kind, &title, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
 		})
 	return min(n, 50), err
 }

@@ -19,7 +19,8 @@ const (
 		JOIN vetshare_accounts a ON a.id = m.account_id JOIN vetshare_owners o ON o.id = a.owner_id WHERE m.user_id = ? AND m.account_id = ?`
 	qLinked = `SELECT a.id, a.name, m.permissions FROM vetshare_memberships m JOIN vetshare_accounts a ON a.id = m.account_id
 		WHERE m.user_id = ? AND m.active AND a.owner_id = ? ORDER BY a.created_at, a.id`
-	qAssigned = `SELECT t.id, t.account_id, t.kind, t.title, t.notes, t.assignee_id, t.due, t.priority, t.status,
+	// The columns a task list shows (driver.TasksTx.Tasks), which vetshare_tasks_assignee holds.
+	qAssigned = `SELECT t.id, t.account_id, t.kind, t.title, t.assignee_id, t.due, t.priority, t.status,
 		t.client_id, t.patient_id, t.created_at,
 		t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = :s AND e.client_id = t.client_id)
 		FROM vetshare_tasks t INDEXED BY vetshare_tasks_assignee
@@ -75,12 +76,12 @@ func (e *env) assignedToMe() *workload {
 				err = q.each(qAssigned, []any{sql.Named("s", string(a.Account)), sql.Named("u", string(a.User)), sql.Named("a", string(list)),
 					sql.Named("d", int64(math.MinInt64)), sql.Named("p", int64(math.MaxInt32)), sql.Named("i", ""), sql.Named("n", 51)},
 					func(r *sql.Rows) error {
-						var id, acct, kind, title, notes, assignee, status string
+						var id, acct, kind, title, assignee, status string
 						var due, prio, created int64
 						var client, patient sql.NullString
 						var shared bool
 						n++
-						return r.Scan(&id, &acct, &kind, &title, &notes, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
+						return r.Scan(&id, &acct, &kind, &title, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
 					})
 				n = min(n, 50)
 				return err

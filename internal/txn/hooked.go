@@ -727,6 +727,14 @@ func (h Hooked) Task(a0 context.Context, a1 vetshare.TaskID) (r0 vetshare.Task, 
 	return h.Tx.Task(a0, a1)
 }
 
+// TaskScope calls Before, then the wrapped transaction's TaskScope.
+func (h Hooked) TaskScope(a0 context.Context, a1 vetshare.UserID, a2 vetshare.AccountID) (r0 driver.TaskScope, err error) {
+	if err = h.Before("TaskScope"); err != nil {
+		return
+	}
+	return h.Tx.TaskScope(a0, a1, a2)
+}
+
 // Tasks calls Before, then the wrapped transaction's Tasks.
 func (h Hooked) Tasks(a0 context.Context, a1 vetshare.TaskQuery) (r0 []vetshare.TaskRow, err error) {
 	if err = h.Before("Tasks"); err != nil {

@@ -402,6 +402,11 @@ func (noTx) Task(_ context.Context, _ vetshare.TaskID) (r0 vetshare.Task, err er
 	return
 }
 
+func (noTx) TaskScope(_ context.Context, _ vetshare.UserID, _ vetshare.AccountID) (r0 driver.TaskScope, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) Tasks(_ context.Context, _ vetshare.TaskQuery) (r0 []vetshare.TaskRow, err error) {
 	err = ErrNoTx
 	return

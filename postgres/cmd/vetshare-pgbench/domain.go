@@ -52,7 +52,8 @@ const (
 		JOIN vetshare.owners w ON w.owner_id = o.owner_id WHERE o.account_id = $2`
 	qLinked = `SELECT a.id, a.name, m.permissions FROM vetshare.memberships m JOIN vetshare.accounts a ON a.owner_id = $1 AND a.id = m.account_id
 		WHERE m.user_id = $2 AND m.active ORDER BY a.created_at, a.seq`
-	qAssigned = `SELECT t.id, t.account_id, t.kind, t.title, t.notes, t.assignee_id, t.due, t.priority, t.status, t.client_id, t.patient_id, t.created_at,
+	// The columns a task list shows (driver.TasksTx.Tasks), which the assignee index includes.
+	qAssigned = `SELECT t.id, t.account_id, t.kind, t.title, t.assignee_id, t.due, t.priority, t.status, t.client_id, t.patient_id, t.created_at,
 		t.client_id IS NULL OR EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = $2 AND e.client_id = t.client_id)
 		FROM vetshare.tasks t WHERE t.owner_id = $1 AND t.account_id = ANY ($3) AND t.assignee_id = $4 AND t.done = false
 		  AND t.due >= $5 AND (t.due > $5 OR t.priority < $6 OR (t.priority = $6 AND t.id > $7))
@@ -432,12 +433,12 @@ func (e *env) assignedToMe() *workload {
 				}
 				err = q.each(qAssigned, []any{owner, a.Account, linked, a.User, int64(math.MinInt64), int64(math.MaxInt32), "", 51},
 					func(r pgx.Rows) error {
-						var id, acct, kind, title, notes, assignee, status string
+						var id, acct, kind, title, assignee, status string
 						var due, prio, created int64
 						var client, patient *string
 						var shared bool
 						n++
-						return r.Scan(&id, &acct, &kind, &title, &notes, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
+						return r.Scan(&id, &acct, &kind, &title, &assignee, &due, &prio, &status, &client, &patient, &created, &shared)
 					})
 				n = min(n, 50)
 				return err
