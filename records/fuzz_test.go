@@ -70,7 +70,7 @@ func FuzzTimeRoundTrip(f *testing.F) {
 			task, err = tasks.Create(ctx, tx, actor, tasks.Draft{Title: "Call back", Assignee: fx.Admin.ID, Due: at})
 			return err
 		})
-		var row tasks.Row
+		var row tasks.Detail
 		fx.View(t, func(tx *vetshare.Tx) error { row, err = tasks.Get(ctx, tx, actor, task.ID); return err })
 		if want := storedTime(at); row.Task.Due != want {
 			t.Fatalf("due date %v reads back as %v, want %v", at, row.Task.Due, want)

@@ -14,12 +14,8 @@ import (
 
 // Row is a task as a list shows it.
 type Row struct {
-	// Task is the whole task from [Get]. From a list ([AssignedToMe], [AccountTasks],
-	// [PatientTasks]) it holds what a list shows: ID, AccountID, Kind, Title, Assignee, Due,
-	// Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat, CreatedBy, UpdatedAt,
-	// CompletedAt, Previous, Next and Version are zero, and [Get] reads them. So a list is one
-	// read of an index that holds its columns (issue 16).
-	Task vetshare.Task
+	// Task is what a list shows of the task; [Get] returns the whole of it.
+	Task Listed
 	// Clinic is the account the task belongs to (R9.4).
 	Clinic Clinic
 	// Overdue is set when the task is not completed and its due date has passed.
@@ -29,6 +25,25 @@ type Row struct {
 	// Warning is set when the task's client is not shared with the account the user is
 	// logged into (R9.7).
 	Warning *Warning
+}
+
+// Listed is what a task list ([AssignedToMe], [AccountTasks], [PatientTasks]) shows of a
+// task: the fields its index holds, so that a list is one read of that index with no read of
+// the tasks themselves (issue 16). The notes, the repeat rule, who created it, when it was last
+// updated or completed, its occurrences and its version are [Get]'s: an edit from a list
+// without a version ([Change] with Version 0) is not checked against one.
+type Listed struct {
+	ID        vetshare.TaskID
+	AccountID vetshare.AccountID
+	Kind      vetshare.TaskKind
+	Title     string
+	Assignee  vetshare.UserID
+	Due       time.Time // zero when it has no due date
+	Priority  vetshare.Priority
+	Status    vetshare.TaskStatus
+	ClientID  vetshare.ClientID
+	PatientID vetshare.PatientID
+	CreatedAt time.Time
 }
 
 // Assigned is a page of [AssignedToMe].
@@ -216,8 +231,10 @@ func (s *scope) page(list string, rows []vetshare.TaskRow, limit int, now time.T
 
 func (s *scope) row(r vetshare.TaskRow, now time.Time) Row {
 	c := s.clinics[r.AccountID]
+	t := r.Task
 	return Row{
-		Task:    r.Task,
+		Task: Listed{ID: t.ID, AccountID: t.AccountID, Kind: t.Kind, Title: t.Title, Assignee: t.Assignee, Due: t.Due,
+			Priority: t.Priority, Status: t.Status, ClientID: t.ClientID, PatientID: t.PatientID, CreatedAt: t.CreatedAt},
 		Clinic:  c,
 		Overdue: r.Overdue(now),
 		Actions: Allowed(s.perms[r.AccountID], r.Status),

@@ -174,8 +174,10 @@ func TestR9_2_R9_5_AssignedToMeProperty(t *testing.T) {
 		}
 		for i := 1; i < len(p.Rows); i++ {
 			a, b := p.Rows[i-1].Task, p.Rows[i].Task
-			if !keyBefore(a.Key(), b.Key()) {
-				rt.Fatalf("rows out of order: %+v before %+v", a.Key(), b.Key())
+			ka := vetshare.TaskKey{Due: a.Due, Priority: a.Priority, ID: a.ID}
+			kb := vetshare.TaskKey{Due: b.Due, Priority: b.Priority, ID: b.ID}
+			if !keyBefore(ka, kb) {
+				rt.Fatalf("rows out of order: %+v before %+v", ka, kb)
 			}
 		}
 	})

@@ -304,24 +304,34 @@ func Delete(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetsh
 	return vetshare.Op(op, audit(ctx, tx, s, t, "task.delete", map[string]any{"title": t.Title}))
 }
 
-// Get returns the task as a row of a list made in the account actor is logged into: a task of
-// that account, or a task assigned to the actor in one of their linked clinics (R9.2). Any
-// other task answers [vetshare.ErrNotFound].
-func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (Row, error) {
+// Detail is the whole of a task, as [Get] returns it, with what a list's [Row] says of it.
+type Detail struct {
+	Task    vetshare.Task
+	Clinic  Clinic   // the account the task belongs to (R9.4)
+	Overdue bool     // not completed, and its due date has passed
+	Actions Actions  // what the user may do to it (R9.5)
+	Warning *Warning // set when its client is not shared with the logged-in account (R9.7)
+}
+
+// Get returns the whole task, with what a list made in the account actor is logged into says of
+// it: a task of that account, or a task assigned to the actor in one of their linked clinics
+// (R9.2). Any other task answers [vetshare.ErrNotFound].
+func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.TaskID) (Detail, error) {
 	const op = "vetshare_tasks.Get"
 	s, t, err := load(ctx, tx, actor, id)
 	if err != nil {
-		return Row{}, vetshare.Op(op, err)
+		return Detail{}, vetshare.Op(op, err)
 	}
 	shared := true
 	if t.ClientID != "" && t.AccountID != actor.Account {
 		_, err := txn.D(tx).ClientEntry(ctx, actor.Account, t.ClientID)
 		if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
-			return Row{}, vetshare.Op(op, err)
+			return Detail{}, vetshare.Op(op, err)
 		}
 		shared = err == nil
 	}
-	return s.row(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now()), nil
+	r := s.row(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now())
+	return Detail{Task: t, Clinic: r.Clinic, Overdue: r.Overdue, Actions: r.Actions, Warning: r.Warning}, nil
 }
 
 // scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the

@@ -152,7 +152,7 @@ func run() error {
 	}
 
 	// Edit a South task from North: the title is refused, notes are accepted (R9.6).
-	var southTask vetshare.Task
+	var southTask tasks.Listed
 	for _, r := range p.Rows {
 		if r.Clinic.ID == south.ID && r.Task.PatientID == "" {
 			southTask = r.Task
