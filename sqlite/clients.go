@@ -234,13 +234,35 @@ func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.C
 		out = append(out, row)
 		return err
 	}
-	// Keyset paging on (name_key, id).
+	// Keyset paging on (name_key, id), by one of two plans, the cheaper by an estimate read
+	// first (two index seeks per account of the owner): n, the account's entries (its highest
+	// number), and total, the entries of all the owner's accounts. Reading the account's
+	// entries and sorting them costs about n rows a page; walking the owner's clients in name
+	// order (vetshare_clients_name) and keeping those with an entry in the account costs about
+	// Limit * total / n. A clinic holding a large share of a large owner's clients lists by the
+	// walk, a small clinic by the sort. Measured on the 1M set, a clinic with 58,632 of its
+	// owner's 1,052,083 entries: a page of 50 took 310 ms by the sort, 4 to 13 ms by the walk.
+	var n, total int64
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n, &total) },
+		`SELECT (SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
+			(SELECT COALESCE(SUM((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries e WHERE e.account_id = a.id)), 0)
+			 FROM vetshare_accounts a WHERE a.owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?1))`, q.Account)
+	if err != nil {
+		return nil, err
+	}
 	const cols = clientCols + `, c.name_key, e.number, e.via, e.created_at`
-	err := t.each(ctx, scan, `SELECT `+cols+` FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id
+	query := `SELECT ` + cols + ` FROM vetshare_client_entries e JOIN vetshare_clients c ON c.id = e.client_id
 		WHERE e.account_id = ?1
 		  AND (c.name_key, c.id) > (?2, ?3)
-		ORDER BY c.name_key, c.id LIMIT ?4`,
-		q.Account, q.AfterKey, q.AfterID, q.Limit)
+		ORDER BY c.name_key, c.id LIMIT ?4`
+	if n > 0 && int64(q.Limit)*total < n*n {
+		query = `SELECT ` + cols + ` FROM vetshare_clients c INDEXED BY vetshare_clients_name
+		CROSS JOIN vetshare_client_entries e ON e.account_id = ?1 AND e.client_id = c.id
+		WHERE c.owner_id = (SELECT owner_id FROM vetshare_accounts WHERE id = ?1)
+		  AND (c.name_key, c.id) > (?2, ?3)
+		ORDER BY c.name_key, c.id LIMIT ?4`
+	}
+	err = t.each(ctx, scan, query, q.Account, q.AfterKey, q.AfterID, q.Limit)
 	return out, err
 }
 
