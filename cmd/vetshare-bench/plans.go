@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
-	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/gen"
 	"github.com/vetshare/vetshare/internal/search"
@@ -129,10 +129,7 @@ func (e *env) explainPlans(ctx context.Context) error {
 	typed := gen.Prefixes()[0]
 	tiers, _, _ := search.Plan(typed)
 	actor := o.Actor(0)
-	var from []vetshare.AccountID
-	for _, a := range o.Accounts[1:o.Grouped] {
-		from = append(from, a)
-	}
+	from := slices.Clone(o.Accounts[1:o.Grouped])
 	var stmts []stmt
 	var tierOf []int
 	for i, t := range tiers {
