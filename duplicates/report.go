@@ -29,7 +29,7 @@ const reportList = "duplicates.Report"
 // page is one range read of the stored pairs, however many clients the group has; without a
 // scan it is empty. Each pair is shown only when both clients are shared with the actor's
 // account or its group, and graded again with [Score] on the clients and patients as they are
-// now (a pair no longer graded is left out; the order stays the scan's score). Pairs decided not
+// now (a pair no longer likely, as [Scan] says, is left out; the order stays the scan's score). Pairs decided not
 // the same (R13.2) and pairs with a client merged away are gone. Clients created after the scan
 // are matched when they are created (records.CreateClientChecked, [FindFor]) and by the next
 // scan. [vetshare.ErrInvalid] for a page limit out of bounds or a cursor of another list.
@@ -88,7 +88,7 @@ func Report(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, page vet
 				continue
 			}
 			r := match.Score(match.ProfileOf(p.ClientA, byClient[p.A]), match.ProfileOf(p.ClientB, byClient[p.B]))
-			if r.Grade == "" {
+			if !likely(r) {
 				continue
 			}
 			rows = append(rows, shownPair{Pair{A: p.ClientA, B: p.ClientB, Result: fromMatch(r)}, p.DuplicatePair})

@@ -53,7 +53,9 @@ const scanBlock = 50
 // every pair: clients with the same email, with the same last 7 digits of a phone, and with the
 // same last and first names (folded, without punctuation). Each block compares at most its first
 // 50 clients by id, so a very common name costs no more than a rare one. Each pair is graded
-// with [Score] and stored unless decided not the same (R13.2).
+// with [Score] and stored, unless decided not the same (R13.2), when it is likely: graded a
+// match, or possible with the phone, the email or the address in common. Namesakes with nothing
+// else in common are left to [Find] of either client: in a large owner they are most pairs.
 //
 // A scan started without a cursor forgets the pairs the last scan found; one resumed with
 // ScanOptions.After (the Cursor of the progress reported, also when Scan returns an error or ctx
@@ -252,6 +254,20 @@ func scanGroups(prefix string, rows []driver.KeyedClient) [][]vetshare.Client {
 	return groups
 }
 
+// likely reports whether a pair graded r belongs in the group's report: graded a match, or
+// possible with a way to reach the person in common (phone, email or address). Namesakes with
+// nothing else in common are graded possible too, and [Find] shows them for one client, but in
+// a large owner they are most pairs (on the 1M data set, millions of pairs of common names), so
+// the report leaves them out.
+func likely(r match.Result) bool {
+	if r.Grade == match.GradeMatch {
+		return true
+	}
+	return r.Grade == match.GradePossible && slices.ContainsFunc(r.Agree, func(f string) bool {
+		return f == match.FieldPhone || f == match.FieldEmail || f == match.FieldAddress
+	})
+}
+
 // joinedName is a name folded, without punctuation or spaces, as [Score] compares names.
 func joinedName(name string) string { return strings.Join(driver.SplitWords(name), "") }
 
@@ -294,7 +310,7 @@ func scoreGroups(ctx context.Context, d driver.Tx, owner vetshare.OwnerID, group
 				}
 				seen[k] = true
 				r := match.Score(profiles[i], profiles[j])
-				if r.Grade == "" {
+				if !likely(r) {
 					continue
 				}
 				out = append(out, driver.DuplicatePair{Owner: owner, A: k[0], B: k[1], Score: r.Score, Grade: string(r.Grade), Agree: r.Agree, Found: now})

@@ -73,9 +73,9 @@ func run(ctx context.Context) error {
 			pet string
 		}{
 			{atNorth, vetshare.Client{LastName: "O'Brien", FirstName: "Mary", Phone: "+1 555 123 4567", Email: "mary@example.com"}, "Rex"},
-			{atNorth, vetshare.Client{LastName: "Müller", FirstName: "Hans", Phone: "555 222 0101"}, "Mia"},
+			{atNorth, vetshare.Client{LastName: "Müller", FirstName: "Hans", Phone: "555 222 0101", Address: "4 Elm Street"}, "Mia"},
 			{atSouth, vetshare.Client{LastName: "OBrien", FirstName: "mary", Phone: "(555) 123-4567"}, "Rex"},
-			{atSouth, vetshare.Client{LastName: "Muller", FirstName: "Hans", Phone: "555 909 7777"}, "Bello"},
+			{atSouth, vetshare.Client{LastName: "Muller", FirstName: "Hans", Phone: "555 909 7777", Address: "4 elm street"}, "Bello"},
 		} {
 			cl, _, err := records.CreateClient(ctx, tx, c.at, c.c)
 			if err != nil {
@@ -125,8 +125,8 @@ func run(ctx context.Context) error {
 	}
 	fmt.Println()
 
-	// The two Hans Müllers have other phones and other dogs: South's front desk calls and they are
-	// two people. The decision is kept with who and why, and the pair is not proposed again.
+	// The two Hans Müllers live at one address, with other phones and other dogs: South's front
+	// desk calls, and they are father and son. The decision is kept with who and why, and the pair is not proposed again.
 	var mary, maryAgain vetshare.Client
 	err = store.Update(ctx, func(tx *vetshare.Tx) error {
 		for _, p := range pairs {

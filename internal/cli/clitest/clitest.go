@@ -38,8 +38,10 @@ import (
 )
 
 // PopulateDuplicates adds, to a store [Populate] filled, the same person twice, Mary Walsh at
-// North and at South with the phone written two ways (a match), and a namesake, Jonas Müller at
-// South with another phone (a possible match of North's), for the duplicate tests.
+// North and at South with the phone written two ways (a match); Tom and Ana Reyes, one at each,
+// with one email (a possible match: a family); and a namesake, Jonas Müller at South with a
+// phone North's has not (graded possible, but with nothing else in common, not in the report),
+// for the duplicate tests.
 func PopulateDuplicates(ctx context.Context, s vetshare.Store) error {
 	return s.Update(ctx, func(tx *vetshare.Tx) error {
 		north, south := vetshare.Actor{User: "alice", Account: "north"}, vetshare.Actor{User: "alice", Account: "south"}
@@ -50,6 +52,8 @@ func PopulateDuplicates(ctx context.Context, s vetshare.Store) error {
 			{north, vetshare.Client{LastName: "Walsh", FirstName: "Mary", Phone: "555 123 4567"}},
 			{south, vetshare.Client{LastName: "walsh", FirstName: "mary", Phone: "(555) 123-4567"}},
 			{south, vetshare.Client{LastName: "Muller", FirstName: "Jonas", Phone: "555 000 9999"}},
+			{north, vetshare.Client{LastName: "Reyes", FirstName: "Tom", Email: "reyes@home.example"}},
+			{south, vetshare.Client{LastName: "Reyes", FirstName: "Ana", Email: "reyes@home.example"}},
 		} {
 			if _, _, err := records.CreateClient(ctx, tx, c.at, c.c); err != nil {
 				return err
