@@ -1,7 +1,8 @@
 # Benchmarks of vetshare against plain SQL on the same SQLite file (see BENCHMARKS.md), and the
 # fuzz targets run for longer than CI runs them (see FUZZING.md).
 
-RUNS ?= 5
+RUNS ?= 2
+SCALE ?= 0.25
 SEED ?= 1
 FUZZTIME ?= 5m
 
@@ -10,7 +11,7 @@ FUZZTIME ?= 5m
 # bench generates the 1M-client data set (many minutes) and measures every workload on it,
 # writing the table into BENCHMARKS.md and the figures into bench.json.
 bench:
-	go run ./cmd/vetshare-bench -size 1M -seed $(SEED) -runs $(RUNS) -markdown BENCHMARKS.md -json bench.json
+	go run ./cmd/vetshare-bench -size 1M -seed $(SEED) -runs $(RUNS) -scale $(SCALE) -markdown BENCHMARKS.md -json bench.json
 
 # bench-small is a quick run on the small data set; it writes nothing but its table.
 bench-small:
