@@ -122,12 +122,19 @@ func (q *ptx) limitShare(a vetshare.Actor, c vetshare.ClientID) error {
 	if _, err := q.exec(qLimitEntries(1), a.Account, c, next, string(vetshare.ViaManual), now, cseq); err != nil {
 		return err
 	}
-	d, _ := json.Marshal(map[string]any{"via": vetshare.ViaManual, "to": []vetshare.AccountID{a.Account}, "number": next})
+	return q.limitAudit(owner, seq.Int64, prev, a, "client:"+string(c),
+		map[string]any{"via": vetshare.ViaManual, "to": []vetshare.AccountID{a.Account}, "number": next})
+}
+
+// limitAudit writes the "client.share" audit entry a limit's transaction ends with: the
+// owner's next after seq, chained after prev (the last entry's hash), as the store writes it.
+func (q *ptx) limitAudit(owner vetshare.OwnerID, seq int64, prev []byte, a vetshare.Actor, subject string, detail any) error {
+	d, _ := json.Marshal(detail)
 	if prev == nil {
 		prev = []byte{}
 	}
-	e := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
-		Subject: "client:" + string(c), Outcome: "ok", Detail: string(d), PrevHash: prev}
+	e := vetshare.AuditEntry{OwnerID: owner, Seq: seq + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
+		Subject: subject, Outcome: "ok", Detail: string(d), PrevHash: prev}
 	e.Hash = vetshare.AuditHash(e)
 	_, err := q.exec(qInsAudit, e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
 	return err
@@ -180,15 +187,7 @@ func (q *ptx) limitCreateClient(a vetshare.Actor, c vetshare.Client) error {
 	if _, err := q.exec(qLimitEntries(10), args...); err != nil {
 		return err
 	}
-	d, _ := json.Marshal(map[string]any{"via": vetshare.ViaAutomatic, "to": to})
-	if prev == nil {
-		prev = []byte{}
-	}
-	e := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
-		Subject: "client:" + string(id), Outcome: "ok", Detail: string(d), PrevHash: prev}
-	e.Hash = vetshare.AuditHash(e)
-	_, err = q.exec(qInsAudit, e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
-	return err
+	return q.limitAudit(owner, seq.Int64, prev, a, "client:"+string(id), map[string]any{"via": vetshare.ViaAutomatic, "to": to})
 }
 
 // limitAssigned reads the first page of a's tasks over its linked clinics: two reads.
@@ -553,15 +552,7 @@ func (e *env) limitBackfill(ctx context.Context, a vetshare.Actor) (int, error) 
 			}
 			slices.Sort(ids)
 			cursor = ids[len(ids)-1]
-			d, _ := json.Marshal(map[string]any{"via": vetshare.ViaBackfill, "clients": ids})
-			if prev == nil {
-				prev = []byte{}
-			}
-			ae := vetshare.AuditEntry{OwnerID: owner, Seq: seq.Int64 + 1, At: q.now, UserID: a.User, AccountID: a.Account, Action: "client.share",
-				Subject: "group:" + string(group), Outcome: "ok", Detail: string(d), PrevHash: prev}
-			ae.Hash = vetshare.AuditHash(ae)
-			_, err = q.exec(qInsAudit, ae.OwnerID, ae.Seq, micros(ae.At), ae.UserID, ae.AccountID, ae.Action, ae.Subject, ae.Outcome, ae.Detail, ae.PrevHash, ae.Hash)
-			return err
+			return q.limitAudit(owner, seq.Int64, prev, a, "group:"+string(group), map[string]any{"via": vetshare.ViaBackfill, "clients": ids})
 		})
 		if err != nil {
 			return shared, err
