@@ -130,17 +130,15 @@ func scanBatch(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, size 
 	if err != nil {
 		return 0, 0, err
 	}
+	// The account once: its owner is what the scan covers, its name what a refusal says.
 	d := txn.D(tx)
-	if m.Role != vetshare.RoleOwner && m.Role != vetshare.RoleAdmin {
-		e := &vetshare.NotPermittedError{User: actor.User, Account: actor.Account, Reason: "a duplicate scan needs an owner or admin of the clinic"}
-		if a, err := d.Account(ctx, actor.Account); err == nil {
-			e.AccountName, e.Reason = a.Name, "a duplicate scan needs an owner or admin of "+a.Name
-		}
-		return 0, 0, e
-	}
 	acc, err := d.Account(ctx, actor.Account)
 	if err != nil {
 		return 0, 0, err
+	}
+	if m.Role != vetshare.RoleOwner && m.Role != vetshare.RoleAdmin {
+		return 0, 0, &vetshare.NotPermittedError{User: actor.User, Account: actor.Account, AccountName: acc.Name,
+			Reason: "a duplicate scan needs an owner or admin of " + acc.Name}
 	}
 	owner := acc.OwnerID
 	if first {

@@ -230,11 +230,21 @@ func (s *scope) page(list string, rows []vetshare.TaskRow, limit int, now time.T
 }
 
 func (s *scope) row(r vetshare.TaskRow, now time.Time) Row {
-	c := s.clinics[r.AccountID]
-	t := r.Task
+	d := s.detail(r, now)
+	t := d.Task
 	return Row{
 		Task: Listed{ID: t.ID, AccountID: t.AccountID, Kind: t.Kind, Title: t.Title, Assignee: t.Assignee, Due: t.Due,
 			Priority: t.Priority, Status: t.Status, ClientID: t.ClientID, PatientID: t.PatientID, CreatedAt: t.CreatedAt},
+		Clinic: d.Clinic, Overdue: d.Overdue, Actions: d.Actions, Warning: d.Warning,
+	}
+}
+
+// detail is what the actor's lists say of the task r: its clinic, whether it is overdue, what
+// the actor may do to it and the warning of a client not shared with the logged-in account.
+func (s *scope) detail(r vetshare.TaskRow, now time.Time) Detail {
+	c := s.clinics[r.AccountID]
+	return Detail{
+		Task:    r.Task,
 		Clinic:  c,
 		Overdue: r.Overdue(now),
 		Actions: Allowed(s.perms[r.AccountID], r.Status),

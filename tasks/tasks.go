@@ -330,8 +330,7 @@ func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare
 		}
 		shared = err == nil
 	}
-	r := s.row(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now())
-	return Detail{Task: t, Clinic: r.Clinic, Overdue: r.Overdue, Actions: r.Actions, Warning: r.Warning}, nil
+	return s.detail(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now()), nil
 }
 
 // scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the
