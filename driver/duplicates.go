@@ -16,18 +16,37 @@ import (
 //
 //	l:obrien            a word of the last name, and all its words joined ("l:vanderberg")
 //	f:mary              a word of the first name, and all its words joined
+//	n:obrien mary ann   the last name, a space, the first name ("last, first" typed)
+//	m:mary ann obrien   the first name, a space, the last name ("first last" typed)
 //	p:5551234567        the digits of the phone, and each of their tails of 7 digits or more
 //	e:mary@example.com  the email, lower-cased
 //
 // Names are folded with [vetshare.FoldName] and split into words at spaces, hyphens and
 // commas; every other character that is not a letter or digit (an apostrophe, a full stop, the
-// LIKE wildcards % and _) is dropped, so "O'Brien" is "l:obrien".
+// LIKE wildcards % and _) is dropped, so "O'Brien" is "l:obrien". In the n: and m: keys each
+// name is its words joined by spaces, or one of its words alone, so that "smith, jo" (a whole
+// last name and the start of a first) and "john smi" are each one range of keys.
+//
+// The name keys (l:, f:, n:, m:) are the ones a person types into an account's search; a store
+// may keep them a second time by account, for each account the client has an entry in, so that
+// a search scoped to an account reads only that account's keys ([ClientSearch]).
 const (
-	KeyLast  = "l:"
-	KeyFirst = "f:"
-	KeyPhone = "p:"
-	KeyEmail = "e:"
+	KeyLast      = "l:"
+	KeyFirst     = "f:"
+	KeyLastFirst = "n:"
+	KeyFirstLast = "m:"
+	KeyPhone     = "p:"
+	KeyEmail     = "e:"
 )
+
+// IsNameKey reports whether key is a key of a client's names (l:, f:, n: or m:).
+func IsNameKey(key string) bool {
+	return strings.HasPrefix(key, KeyLast) || strings.HasPrefix(key, KeyFirst) ||
+		strings.HasPrefix(key, KeyLastFirst) || strings.HasPrefix(key, KeyFirstLast)
+}
+
+// maxPairWords bounds the words of a name that get an n: or m: key of their own.
+const maxPairWords = 3
 
 // NameWords returns the search words of a name: folded, split at spaces, hyphens and commas,
 // without punctuation, and, when there are several, all of them joined as one more word.
@@ -62,6 +81,16 @@ func SplitWords(s string) []string {
 	return words
 }
 
+// nameForms returns a name's words joined by spaces, then, when there are several, each of its
+// first maxPairWords words alone.
+func nameForms(words []string) []string {
+	forms := []string{strings.Join(words, " ")}
+	if len(words) > 1 {
+		forms = append(forms, words[:min(len(words), maxPairWords)]...)
+	}
+	return forms
+}
+
 // PhoneDigits returns the ASCII digits of a phone number, at most the last 20.
 func PhoneDigits(phone string) string {
 	var b strings.Builder
@@ -92,6 +121,21 @@ func ClientSearchKeys(c vetshare.Client) []string {
 	}
 	for _, w := range NameWords(c.FirstName) {
 		add(KeyFirst + w)
+	}
+	// Both names in either order: each name whole, and each of its first words alone.
+	last, first := SplitWords(c.LastName), SplitWords(c.FirstName)
+	if len(last) > 0 && len(first) > 0 {
+		lasts, firsts := nameForms(last), nameForms(first)
+		for _, l := range lasts {
+			for _, f := range firsts {
+				add(KeyLastFirst + l + " " + f)
+			}
+		}
+		for _, f := range firsts {
+			for _, l := range lasts {
+				add(KeyFirstLast + f + " " + l)
+			}
+		}
 	}
 	if d := PhoneDigits(c.Phone); len(d) >= 4 {
 		add(KeyPhone + d)

@@ -16,6 +16,7 @@ import (
 // its script, by the version the script brings the schema to.
 var goSteps = map[int]func(ctx context.Context, tx pgx.Tx) error{
 	2: backfillClientKeys,
+	7: backfillClientKeys, // the n: and m: keys; it adds only the keys a client lacks
 }
 
 // backfillClientKeys gives every client its search keys (driver.ClientSearchKeys), which fold

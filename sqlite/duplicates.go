@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"math"
 	"slices"
@@ -13,16 +12,19 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/sqlitesearch"
 )
 
 // goSteps are the steps of a migration that SQL cannot do, run in its transaction right after
 // its script, by the version the script brings the schema to.
 var goSteps = map[int]func(ctx context.Context, conn *sql.Conn) error{
-	9: backfillClientKeys,
+	9:  backfillClientKeys,
+	14: backfillClientKeys, // the n: and m: keys; the triggers of 0014 copy them by account
 }
 
 // backfillClientKeys gives every client its search keys (driver.ClientSearchKeys), which fold
-// names in Go (vetshare.FoldName) and so cannot be computed by the migration's SQL.
+// names in Go (vetshare.FoldName) and so cannot be computed by the migration's SQL. It adds
+// only the keys a client lacks, so a later version that adds a kind of key runs it again.
 func backfillClientKeys(ctx context.Context, conn *sql.Conn) error {
 	rows, err := conn.QueryContext(ctx, `SELECT id, owner_id, first_name, last_name, email, phone FROM vetshare_clients`)
 	if err != nil {
@@ -56,7 +58,9 @@ func backfillClientKeys(ctx context.Context, conn *sql.Conn) error {
 	return nil
 }
 
-// IndexClient implements [driver.Tx].
+// IndexClient implements [driver.Tx]: it deletes the keys the client no longer has and adds
+// the new ones, so that a change of phone leaves the name keys, and their copies by account
+// (vetshare_account_keys, kept by triggers), as they are.
 func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 	var n int
 	err := t.queryRow(ctx, vetshare.NotFound("client", c.ID), func(r *sql.Rows) error { return r.Scan(&n) },
@@ -64,24 +68,44 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `DELETE FROM vetshare_client_keys WHERE owner_id = ? AND client_id = ?`, c.OwnerID, c.ID); err != nil {
+	var had []string
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var k string
+		err := r.Scan(&k)
+		had = append(had, k)
+		return err
+	}, `SELECT key FROM vetshare_client_keys WHERE owner_id = ? AND client_id = ?`, c.OwnerID, c.ID)
+	if err != nil {
 		return err
 	}
-	for _, k := range driver.ClientSearchKeys(c) {
-		if _, err := t.exec(ctx, `INSERT INTO vetshare_client_keys (owner_id, key, client_id) VALUES (?, ?, ?)`, c.OwnerID, k, c.ID); err != nil {
-			return err
+	keys := driver.ClientSearchKeys(c)
+	for _, k := range had {
+		if !slices.Contains(keys, k) {
+			if _, err := t.exec(ctx, `DELETE FROM vetshare_client_keys WHERE owner_id = ? AND key = ? AND client_id = ?`, c.OwnerID, k, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range keys {
+		if !slices.Contains(had, k) {
+			if _, err := t.exec(ctx, `INSERT INTO vetshare_client_keys (owner_id, key, client_id) VALUES (?, ?, ?)`, c.OwnerID, k, c.ID); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// SearchClients implements [driver.Tx]: one range (or equality) probe of the keys index by
-// owner and key; for each key in range, a probe of the client's keys for each further condition
-// and of the entries indexes for the scope; then the client's row, for the clients kept only.
-// The client is joined last (CROSS JOIN fixes the order): in a group of ten accounts most keys
-// in range belong to clients of the other nine, and reading their rows first was most of the
-// work. The entry of the scope's account is a join, not an EXISTS, for the same reason: SQLite
-// turns such an EXISTS into a join of its own choosing, after the client.
+// SearchClients implements [driver.Tx]. A search in an account for a name key (the type-ahead
+// of R2.3) is one range of the account's own keys (vetshare_account_keys), checked for each
+// further condition in the client's keys, then the client rows of the kept keys only. Any other
+// search is one range (or equality) probe of the owner's keys, with, for each key in range, a
+// probe of the client's keys for each further condition and of the entries indexes for the
+// scope; then the client's row, for the clients kept only. The client is joined last (CROSS
+// JOIN fixes the order): most keys in range may belong to clients out of scope, and reading
+// their rows first was most of the work. The entry of the scope's account is a join, not an
+// EXISTS, for the same reason: SQLite turns such an EXISTS into a join of its own choosing,
+// after the client.
 func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
 	if q.Probe == "" {
 		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
@@ -89,7 +113,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 	if q.Limit < 1 {
 		return nil, vetshare.Invalid("Limit", "must be at least 1")
 	}
-	query, args, err := searchSQL(q)
+	query, args, err := sqlitesearch.SQL(q, clientCols)
 	if err != nil {
 		return nil, err
 	}
@@ -116,68 +140,6 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 
 // errEnough stops reading the rows of a statement that has given what was asked.
 var errEnough = errors.New("enough rows")
-
-// searchSQL is the statement of SearchClients for q, and its arguments. cmd/vetshare-bench
-// keeps a copy (storeSearchSQL) to explain its plan: keep the two in step.
-func searchSQL(q driver.ClientSearch) (string, []any, error) {
-	var b strings.Builder
-	args := make([]any, 1, 8)
-	args[0] = q.Owner
-	arg := func(v any) string {
-		args = append(args, v)
-		return "?" + itoa(len(args))
-	}
-	b.WriteString(`SELECT k.key, k.client_id FROM vetshare_client_keys k`)
-	if q.Account != "" {
-		b.WriteString(` CROSS JOIN vetshare_client_entries e ON e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id`)
-	}
-	b.WriteString(` WHERE k.owner_id = ?1`)
-	if q.Exact {
-		b.WriteString(` AND k.key = ` + arg(q.Probe))
-	} else {
-		b.WriteString(` AND k.key >= ` + arg(q.Probe) + ` AND k.key < ` + arg(upper(q.Probe)))
-	}
-	for _, alts := range q.Also {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
-		for i, p := range alts {
-			if i > 0 {
-				b.WriteString(` OR `)
-			}
-			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(upper(p)) + `)`)
-		}
-		b.WriteString(`))`)
-	}
-	if q.Not != "" {
-		b.WriteString(` AND k.client_id <> ` + arg(q.Not))
-	}
-	switch {
-	case q.Account != "":
-	case q.To != "":
-		from, err := json.Marshal(q.From)
-		if err != nil {
-			return "", nil, err
-		}
-		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.To) + ` AND e.client_id = k.client_id)`)
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(` + arg(string(from)) + `)))`)
-	default:
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)`)
-	}
-	// A client may hold several keys in range ("l:smith", "l:smithjones"): ask for enough rows
-	// to give Limit distinct clients in the usual case, and keep the first of each.
-	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
-	inner := b.String()
-	b.Reset()
-	b.WriteString(`SELECT ` + clientCols + ` FROM (` + inner + `) m CROSS JOIN vetshare_clients c ON c.id = m.client_id ORDER BY m.key, m.client_id`)
-	return b.String(), args, nil
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n < 10 {
-		return digits[n : n+1]
-	}
-	return itoa(n/10) + digits[n%10:n%10+1]
-}
 
 // InsertNotSame implements [driver.Tx].
 func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {

@@ -4,6 +4,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -31,6 +32,9 @@ const maxWords = 4
 //   - One word: an exact last name, a last name starting with it, an exact first name, a first
 //     name starting with it, then an email address starting with it.
 //   - Several words (at spaces, hyphens, commas; "last, first" or "first last"): a client whose
+//     last name is one word and whose first name starts with the others ("smith, jo", "jo
+//     smith"); a client whose first name is one word and whose last name starts with the
+//     others ("john smi"); then a client whose
 //     last name is one word exactly and whose names start with each of the others; then a last
 //     name starting with one word and names starting with each of the others; the words joined
 //     as one last name ("o brien"); then first names only; then the clients matching one word
@@ -82,6 +86,20 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 		}
 		return tiers, norm, true
 	}
+	// One word whole and the others, in the order typed, the start of the other name: "smith,
+	// jo" and "jo smith" are n:smith jo, "john smi" and "smi john" m:john smi. Each is one range
+	// of keys, the clinic's own where the store keeps them by account.
+	var pairs []Tier
+	for _, kind := range []string{driver.KeyLastFirst, driver.KeyFirstLast} {
+		for i, w := range words {
+			rest := slices.Delete(slices.Clone(words), i, i+1)
+			p := Tier{Probe: kind + w + " " + strings.Join(rest, " ")}
+			if !slices.ContainsFunc(pairs, func(q Tier) bool { return q.Probe == p.Probe }) {
+				pairs = append(pairs, p)
+			}
+		}
+	}
+	tiers = append(tiers, pairs...)
 	others := func(i int) [][]string {
 		var also [][]string
 		for j, w := range words {

@@ -1,0 +1,82 @@
+package search
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+)
+
+// TestR2_3TwoWordsAreOneRange, R2.3: what a person types as "last, first" or "first last",
+// one word whole and the start of the other, is first probed as one range of the n: and m:
+// keys, which every client with both names holds; the tiers that check a word per client come
+// after, for what those do not find.
+func TestR2_3TwoWordsAreOneRange(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		first []string // the probes of the first tiers, in order
+	}{
+		{"smith, jo", []string{"n:smith jo", "n:jo smith", "m:smith jo", "m:jo smith"}},
+		{"John Smi", []string{"n:john smi", "n:smi john", "m:john smi", "m:smi john"}},
+		{"O'Brien, Seán", []string{"n:obrien sean", "n:sean obrien", "m:obrien sean", "m:sean obrien"}},
+		{"van der berg", []string{"n:van der berg", "n:der van berg", "n:berg van der", "m:van der berg"}},
+	} {
+		tiers, _, ok := Plan(tc.typed)
+		if !ok || len(tiers) < len(tc.first) {
+			t.Fatalf("Plan(%q): %v %v", tc.typed, tiers, ok)
+		}
+		var got []string
+		for _, tr := range tiers[:len(tc.first)] {
+			if tr.Exact || tr.Also != nil {
+				t.Errorf("Plan(%q): tier %q is not one plain range", tc.typed, tr.Probe)
+			}
+			got = append(got, tr.Probe)
+		}
+		if !slices.Equal(got, tc.first) {
+			t.Errorf("Plan(%q) first probes %q, want %q", tc.typed, got, tc.first)
+		}
+	}
+}
+
+// TestR2_3PairKeys: every client with both names holds the keys the two-word tiers probe, for
+// each name whole and for each of its first words alone.
+func TestR2_3PairKeys(t *testing.T) {
+	keys := driver.ClientSearchKeys(vetshare.Client{LastName: "O'Brien-Smith", FirstName: "Mary Ann"})
+	for _, want := range []string{
+		"n:obrien smith mary ann", "n:smith mary ann", "n:obrien mary", "n:smith ann",
+		"m:mary ann obrien smith", "m:mary smith", "m:ann obrien smith",
+	} {
+		if !slices.Contains(keys, want) {
+			t.Errorf("keys %q lack %q", keys, want)
+		}
+	}
+	for _, c := range []vetshare.Client{{LastName: "Smith"}, {FirstName: "John"}} {
+		for _, k := range driver.ClientSearchKeys(c) {
+			if k[:2] == driver.KeyLastFirst || k[:2] == driver.KeyFirstLast {
+				t.Errorf("%+v: a pair key %q with one name missing", c, k)
+			}
+		}
+	}
+	// Typed as a person would, each client is in the range of what was typed.
+	for _, tc := range []struct {
+		c     vetshare.Client
+		typed string
+	}{
+		{vetshare.Client{LastName: "Smith", FirstName: "John"}, "smith, jo"},
+		{vetshare.Client{LastName: "Smith", FirstName: "John"}, "john smi"},
+		{vetshare.Client{LastName: "Smith", FirstName: "John"}, "jo smith"},
+		{vetshare.Client{LastName: "van der Berg", FirstName: "Piet"}, "piet van der"},
+		{vetshare.Client{LastName: "van der Berg", FirstName: "Piet"}, "berg, p"},
+		{vetshare.Client{LastName: "Nguyễn", FirstName: "Thị Mai"}, "mai nguy"},
+	} {
+		tiers, _, _ := Plan(tc.typed)
+		keys := driver.ClientSearchKeys(tc.c)
+		found := slices.ContainsFunc(tiers[:4], func(tr Tier) bool {
+			return slices.ContainsFunc(keys, func(k string) bool { return len(k) >= len(tr.Probe) && k[:len(tr.Probe)] == tr.Probe })
+		})
+		if !found {
+			t.Errorf("%q: none of the pair probes reaches %+v (keys %q)", tc.typed, tc.c, keys)
+		}
+	}
+}
