@@ -266,7 +266,7 @@ UNION ALL SELECT * FROM (SELECT %d, %s,
 		AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id))
 	FROM vetshare_client_keys k JOIN vetshare_clients c ON c.id = k.client_id
 	WHERE k.owner_id = (SELECT owner FROM me)`, i+1, storeClientCols)
-		args = tierSQL(&b, args, t)
+		args = tierSQL(&b, args, t, "k.owner_id")
 		fmt.Fprintf(&b, `
 	AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
 	AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id <> ?2

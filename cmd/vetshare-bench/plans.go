@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -11,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/gen"
 	"github.com/vetshare/vetshare/internal/search"
+	"github.com/vetshare/vetshare/internal/sqlitesearch"
 )
 
 // queryPlan is SQLite's EXPLAIN QUERY PLAN of one statement of a workload, run on the read
@@ -24,52 +24,10 @@ type queryPlan struct {
 	Plan     []string `json:"plan"`
 }
 
-// storeSearchSQL is the statement sqlite's SearchClients (searchSQL in sqlite/duplicates.go)
-// runs for q, built the same way: keep the two in step.
+// storeSearchSQL is the statement sqlite's SearchClients runs for q.
 func storeSearchSQL(q driver.ClientSearch) (string, []any) {
-	var b strings.Builder
-	args := []any{q.Owner}
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("?%d", len(args))
-	}
-	b.WriteString(`SELECT k.key, k.client_id FROM vetshare_client_keys k`)
-	if q.Account != "" {
-		b.WriteString(` CROSS JOIN vetshare_client_entries e ON e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id`)
-	}
-	b.WriteString(` WHERE k.owner_id = ?1`)
-	if q.Exact {
-		b.WriteString(` AND k.key = ` + arg(q.Probe))
-	} else {
-		b.WriteString(` AND k.key >= ` + arg(q.Probe) + ` AND k.key < ` + arg(q.Probe+"\xff"))
-	}
-	for _, alts := range q.Also {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
-		for i, p := range alts {
-			if i > 0 {
-				b.WriteString(` OR `)
-			}
-			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
-		}
-		b.WriteString(`))`)
-	}
-	if q.Not != "" {
-		b.WriteString(` AND k.client_id <> ` + arg(q.Not))
-	}
-	switch {
-	case q.Account != "":
-	case q.To != "":
-		from, _ := json.Marshal(q.From)
-		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ` + arg(q.To) + ` AND e.client_id = k.client_id)`)
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(` + arg(string(from)) + `)))`)
-	default:
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)`)
-	}
-	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
-	inner := b.String()
-	b.Reset()
-	b.WriteString(`SELECT ` + storeClientCols + ` FROM (` + inner + `) m CROSS JOIN vetshare_clients c ON c.id = m.client_id ORDER BY m.key, m.client_id`)
-	return b.String(), args
+	query, args, _ := sqlitesearch.SQL(q, storeClientCols)
+	return query, args
 }
 
 // explainPlans records the plans of the type-ahead workloads' statements (the store's, the

@@ -255,21 +255,34 @@ func scanTA(r *sql.Rows, more ...any) (vetshare.Client, int64, error) {
 	return c, number, err
 }
 
-// taBaseQuery is the baseline's statement of one tier: the keys index probed by owner and key
-// (equal, or in the prefix's range), each further word a probe of the client's keys, and the
-// client and its entry in the account joined in the same statement (where the store reads each
-// entry apart). Rows by key, then client, as many as the store asks for.
+// taBaseQuery is the baseline's statement of one tier: a name probed on the account's keys
+// (vetshare_account_keys, by account and key), any other key on the owner's keys with the
+// client's entry in the account joined; equal, or in the prefix's range; each further word a
+// probe of the client's keys; the client joined in the same statement (where the store reads it
+// apart). Rows by key, then client, as many as the store asks for.
 func taBaseQuery(owner vetshare.OwnerID, account vetshare.AccountID, t search.Tier) (string, []any) {
 	var b strings.Builder
 	args := []any{owner, account}
-	b.WriteString(`SELECT ` + taEntryCols + ` FROM vetshare_client_keys k
-		JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id
-		JOIN vetshare_clients c ON c.id = k.client_id
-		WHERE k.owner_id = ?1`)
-	args = tierSQL(&b, args, t)
+	b.WriteString(`SELECT ` + taEntryCols + taKeysFrom(t, "?1"))
+	args = tierSQL(&b, args, t, "?1")
 	args = append(args, taN*2+2)
 	fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT ?%d`, len(args))
 	return b.String(), args
+}
+
+// taKeysFrom is the FROM and WHERE of a type-ahead tier in the account ?2 of the owner (an SQL
+// expression): the account's own name keys, or the owner's keys with the account's entry.
+func taKeysFrom(t search.Tier, owner string) string {
+	if driver.IsNameKey(t.Probe) {
+		return ` FROM vetshare_account_keys k
+		JOIN vetshare_client_entries e ON e.account_id = k.account_id AND e.client_id = k.client_id
+		JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.account_id = ?2 AND c.owner_id = ` + owner
+	}
+	return ` FROM vetshare_client_keys k
+		JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id
+		JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.owner_id = ` + owner
 }
 
 // baseTypeahead is the baseline: the actor's membership with the account's owner, then one
@@ -324,11 +337,8 @@ func taLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
 	args := []any{a.User, a.Account}
 	b.WriteString(qLimitMe + "\nSELECT 0, '', '', '', '', '', '', '', '', '', 0, 0, 0, 0, '', 0 FROM me")
 	for i, t := range tiers {
-		fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s FROM vetshare_client_keys k\n"+
-			"JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = k.client_id JOIN vetshare_clients c ON c.id = k.client_id\n"+
-			"WHERE k.owner_id = (SELECT owner FROM me)",
-			i+1, taEntryCols)
-		args = tierSQL(&b, args, t)
+		fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s%s", i+1, taEntryCols, taKeysFrom(t, "(SELECT owner FROM me)"))
+		args = tierSQL(&b, args, t, "(SELECT owner FROM me)")
 		fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
 	}
 	return b.String(), args
@@ -386,7 +396,7 @@ func candBaseQuery(owner vetshare.OwnerID, to vetshare.AccountID, from string, t
 	b.WriteString(`SELECT ` + storeClientCols + ` FROM vetshare_client_keys k
 		JOIN vetshare_clients c ON c.id = k.client_id
 		WHERE k.owner_id = ?1`)
-	args = tierSQL(&b, args, t)
+	args = tierSQL(&b, args, t, "k.owner_id")
 	args = append(args, taN*2+2)
 	fmt.Fprintf(&b, ` AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
 		AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id IN (SELECT value FROM json_each(?3)))
@@ -497,9 +507,9 @@ func (q *ptx) baseCandidates(a vetshare.Actor, typed string) ([]string, error) {
 }
 
 // tierSQL appends the conditions of tier t on the keys table k to b: the probe, equal or a
-// prefix's range, and for each further word a probe of the client's keys. Its arguments are
-// appended to args and numbered after those already there.
-func tierSQL(b *strings.Builder, args []any, t search.Tier) []any {
+// prefix's range, and for each further word a probe of the client's keys by owner (the SQL
+// expression owner). Its arguments are appended to args and numbered after those already there.
+func tierSQL(b *strings.Builder, args []any, t search.Tier, owner string) []any {
 	arg := func(v any) string {
 		args = append(args, v)
 		return fmt.Sprintf("?%d", len(args))
@@ -510,7 +520,7 @@ func tierSQL(b *strings.Builder, args []any, t search.Tier) []any {
 		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
 	}
 	for _, alts := range t.Also {
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = k.owner_id AND a.client_id = k.client_id AND (`)
+		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ` + owner + ` AND a.client_id = k.client_id AND (`)
 		for j, p := range alts {
 			if j > 0 {
 				b.WriteString(` OR `)
