@@ -39,6 +39,22 @@ const (
 	KeyEmail     = "e:"
 )
 
+// CheckSearch returns an [*vetshare.InvalidError] when q cannot be run: no Probe, a Limit below
+// 1, or a Then without a pair key to continue.
+func CheckSearch(q ClientSearch) error {
+	if q.Probe == "" {
+		return vetshare.Invalid("Probe", "a search needs a key to probe")
+	}
+	if q.Limit < 1 {
+		return vetshare.Invalid("Limit", "must be at least 1")
+	}
+	if q.Then != "" && (q.Exact || !(strings.HasPrefix(q.Probe, KeyLastFirst) || strings.HasPrefix(q.Probe, KeyFirstLast)) ||
+		strings.Contains(q.Probe, " ")) {
+		return vetshare.Invalid("Then", "continues the first name of an n: or m: key probed by its start")
+	}
+	return nil
+}
+
 // IsNameKey reports whether key is a key of a client's names (l:, f:, n: or m:).
 func IsNameKey(key string) bool {
 	return strings.HasPrefix(key, KeyLast) || strings.HasPrefix(key, KeyFirst) ||
@@ -162,6 +178,12 @@ type ClientSearch struct {
 	// starts with it. It must not be empty.
 	Probe string
 	Exact bool
+	// Then, when set, makes Probe the start of the first name of a pair key (an n: or m: key
+	// and the start of its first word, "n:smi") and Then the start of what follows that name's
+	// space: "n:smi" then "jo" selects the clients holding "n:smith john" or "n:smithers joan",
+	// both names cut short as in "smi jo". Probe must then be an n: or m: key without a space,
+	// and Exact false.
+	Then string
 	// Also are further conditions: for each, the client must hold a key that starts with one of
 	// its alternatives.
 	Also [][]string
@@ -228,8 +250,7 @@ type DuplicatesTx interface {
 	// ErrNotFound when there is no such client of c.OwnerID.
 	IndexClient(ctx context.Context, c vetshare.Client) error
 	// SearchClients returns up to q.Limit distinct clients q selects, by the key that matched
-	// Probe, then by id. It returns an [*vetshare.InvalidError] when q.Probe is empty or q.Limit
-	// is below 1.
+	// Probe, then by id. It returns the error of [CheckSearch] for a q that cannot be run.
 	SearchClients(ctx context.Context, q ClientSearch) ([]vetshare.Client, error)
 	// InsertNotSame stores d (d.A < d.B) and removes the stored duplicate pair of the two
 	// clients; ErrConflict when the pair is already decided.

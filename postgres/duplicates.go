@@ -69,16 +69,14 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 	})
 }
 
-// SearchClients implements [driver.Tx]: one probe of the keys index by owner and key, and for
+// SearchClients implements [driver.Tx]: one probe of the keys index by owner and key (for a
+// search with Then, the range of Probe filtered on what follows the space), and for
 // each key in range a probe of the client's keys for each further condition and of its
 // entries for the scope, all in the owner's partition; then the rows of the clients kept, and
 // of no other (most keys in range in a group's account belong to clients of the others).
 func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
-	if q.Probe == "" {
-		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
-	}
-	if q.Limit < 1 {
-		return nil, vetshare.Invalid("Limit", "must be at least 1")
+	if err := driver.CheckSearch(q); err != nil {
+		return nil, err
 	}
 	if err := t.use(ctx, string(q.Owner)); err != nil {
 		return nil, err
@@ -94,6 +92,10 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 		b.WriteString(` AND k.key = ` + arg(q.Probe))
 	} else {
 		b.WriteString(` AND k.key >= ` + arg(q.Probe) + ` AND k.key < ` + arg(upper(q.Probe)))
+	}
+	if q.Then != "" {
+		// What follows the first name's space starts with Then: a filter on the range.
+		b.WriteString(` AND starts_with(substr(k.key, strpos(k.key, ' ') + 1), ` + arg(q.Then) + `)`)
 	}
 	for _, alts := range q.Also {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_keys a WHERE a.owner_id = $1 AND a.client_id = k.client_id AND (`)

@@ -107,11 +107,8 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 // EXISTS, for the same reason: SQLite turns such an EXISTS into a join of its own choosing,
 // after the client.
 func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
-	if q.Probe == "" {
-		return nil, vetshare.Invalid("Probe", "a search needs a key to probe")
-	}
-	if q.Limit < 1 {
-		return nil, vetshare.Invalid("Limit", "must be at least 1")
+	if err := driver.CheckSearch(q); err != nil {
+		return nil, err
 	}
 	query, args, err := sqlitesearch.SQL(q, clientCols)
 	if err != nil {

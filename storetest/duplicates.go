@@ -79,6 +79,12 @@ func testDuplicates(t *testing.T, h Harness) {
 			{"not", driver.ClientSearch{Probe: "l:ob", Not: obrien.ID}, []vetshare.ClientID{obrecht.ID}},
 			{"candidates", driver.ClientSearch{To: b, From: []vetshare.AccountID{a}, Probe: "l:"}, []vetshare.ClientID{smith.ID}},
 			{"limit", driver.ClientSearch{Probe: "l:", Limit: 1}, []vetshare.ClientID{obrecht.ID}},
+			{"last, first", driver.ClientSearch{Account: b, Probe: "n:obrecht z"}, []vetshare.ClientID{obrecht.ID}},
+			{"both cut short", driver.ClientSearch{Account: b, Probe: "n:obr", Then: "z"}, []vetshare.ClientID{obrecht.ID}},
+			{"both cut short, owner", driver.ClientSearch{Probe: "n:obr", Then: "se"}, []vetshare.ClientID{obrien.ID}},
+			{"any first name", driver.ClientSearch{Account: a, Probe: "m:", Then: "smi"}, []vetshare.ClientID{smith.ID}},
+			{"any first name, all", driver.ClientSearch{Probe: "m:", Then: "o"}, []vetshare.ClientID{obrien.ID, obrecht.ID}},
+			{"candidates cut short", driver.ClientSearch{To: b, From: []vetshare.AccountID{a}, Probe: "m:an", Then: "s"}, []vetshare.ClientID{smith.ID}},
 		} {
 			q := tc.q
 			q.Owner = w.owner.ID
@@ -93,6 +99,15 @@ func testDuplicates(t *testing.T, h Harness) {
 		wantErr(t, "SearchClients without probe", err, vetshare.ErrInvalid)
 		_, err = d.SearchClients(ctx, driver.ClientSearch{Owner: w.owner.ID, Probe: "l:", Limit: 0})
 		wantErr(t, "SearchClients limit 0", err, vetshare.ErrInvalid)
+		for _, q := range []driver.ClientSearch{
+			{Probe: "l:obr", Then: "s"},
+			{Probe: "n:obr", Then: "s", Exact: true},
+			{Probe: "n:obrien s", Then: "s"},
+		} {
+			q.Owner, q.Limit = w.owner.ID, 5
+			_, err = d.SearchClients(ctx, q)
+			wantErr(t, "SearchClients Then on "+q.Probe, err, vetshare.ErrInvalid)
+		}
 
 		// Decisions.
 		x, y := min(obrien.ID, obrecht.ID), max(obrien.ID, obrecht.ID)

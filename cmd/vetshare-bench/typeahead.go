@@ -337,11 +337,38 @@ func taLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
 	args := []any{a.User, a.Account}
 	b.WriteString(qLimitMe + "\nSELECT 0, '', '', '', '', '', '', '', '', '', 0, 0, 0, 0, '', 0 FROM me")
 	for i, t := range tiers {
-		fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s%s", i+1, taEntryCols, taKeysFrom(t, "(SELECT owner FROM me)"))
-		args = tierSQL(&b, args, t, "(SELECT owner FROM me)")
+		if t.Then != "" {
+			// Both names cut short: the skip scan the store runs (internal/sqlitesearch), the
+			// fewest rows read.
+			fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s", i+1, taEntryCols)
+			args = taSkipFrom(&b, args, t, "(SELECT owner FROM me)")
+		} else {
+			fmt.Fprintf(&b, "\nUNION ALL SELECT * FROM (SELECT %d, %s%s", i+1, taEntryCols, taKeysFrom(t, "(SELECT owner FROM me)"))
+			args = tierSQL(&b, args, t, "(SELECT owner FROM me)")
+		}
 		fmt.Fprintf(&b, ` ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
 	}
 	return b.String(), args
+}
+
+// taSkipFrom appends the FROM and WHERE of a tier with Then in the account ?2 of the owner (an
+// SQL expression) to b: the distinct first names of the account's pair keys in the probe's
+// range, one seek each, then one range per name continued by Then.
+func taSkipFrom(b *strings.Builder, args []any, t search.Tier, owner string) []any {
+	arg := func(v any) string {
+		args = append(args, v)
+		return fmt.Sprintf("?%d", len(args))
+	}
+	lo, hi, ff, then := arg(t.Probe), arg(t.Probe+"\xff"), arg("\xff"), arg(t.Then)
+	b.WriteString(` FROM (WITH RECURSIVE names(n) AS (
+		SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM vetshare_account_keys WHERE account_id = ?2 AND key >= ` + lo + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)
+		UNION ALL SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM vetshare_account_keys WHERE account_id = ?2 AND key > names.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)
+		FROM names WHERE names.n <> '') SELECT n FROM names WHERE n <> '') nm
+		CROSS JOIN vetshare_account_keys k
+		JOIN vetshare_client_entries e ON e.account_id = k.account_id AND e.client_id = k.client_id
+		JOIN vetshare_clients c ON c.id = k.client_id
+		WHERE k.account_id = ?2 AND c.owner_id = ` + owner + ` AND k.key >= nm.n || ` + then + ` AND k.key < nm.n || ` + then + ` || ` + ff)
+	return args
 }
 
 // errEnough stops reading a statement's rows.
@@ -514,9 +541,15 @@ func tierSQL(b *strings.Builder, args []any, t search.Tier, owner string) []any 
 		args = append(args, v)
 		return fmt.Sprintf("?%d", len(args))
 	}
-	if t.Exact {
+	switch {
+	case t.Then != "":
+		// Both names cut short: the plain way, the probe's range filtered on what follows the
+		// first name's space.
+		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff") +
+			` AND substr(k.key, instr(k.key, ' ') + 1) >= ` + arg(t.Then) + ` AND substr(k.key, instr(k.key, ' ') + 1) < ` + arg(t.Then+"\xff"))
+	case t.Exact:
 		b.WriteString(` AND k.key = ` + arg(t.Probe))
-	} else {
+	default:
 		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
 	}
 	for _, alts := range t.Also {

@@ -16,6 +16,7 @@ import (
 type Tier struct {
 	Probe string
 	Exact bool
+	Then  string // see driver.ClientSearch
 	Also  [][]string
 }
 
@@ -34,11 +35,12 @@ const maxWords = 4
 //   - Several words (at spaces, hyphens, commas; "last, first" or "first last"): a client whose
 //     last name is one word and whose first name starts with the others ("smith, jo", "jo
 //     smith"); a client whose first name is one word and whose last name starts with the
-//     others ("john smi"); then a client whose
-//     last name is one word exactly and whose names start with each of the others; then a last
-//     name starting with one word and names starting with each of the others; the words joined
-//     as one last name ("o brien"); then first names only; then the clients matching one word
-//     as a last name.
+//     others ("john smi"); the words joined as one last name ("o brien"), then as one first
+//     name ("anne marie"); a client whose last name starts with one word and whose first name
+//     starts with the others, then the same with first and last swapped ("smi jo"); then the
+//     clients matching one word as a last name, exactly, then by its start. A match of a word
+//     to another word of the same name ("jones smith" for Smith-Jones) is found only as the
+//     names joined in the order typed.
 //
 // Characters other than letters, digits and separators are dropped (O'Brien is obrien); the
 // LIKE wildcards %, _ and \ are such characters, never patterns.
@@ -86,42 +88,35 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 		}
 		return tiers, norm, true
 	}
-	// One word whole and the others, in the order typed, the start of the other name: "smith,
-	// jo" and "jo smith" are n:smith jo, "john smi" and "smi john" m:john smi. Each is one range
-	// of keys, the clinic's own where the store keeps them by account.
-	var pairs []Tier
+	// Both names. One word whole and the others, in the order typed, the start of the other
+	// name: "smith, jo" and "jo smith" are n:smith jo, "john smi" and "smi john" m:john smi.
+	// Then the words joined as one name ("o brien", "mary ann"). Then both cut short, "smi jo":
+	// the first names of the pair keys that start with one word, each continued by the others.
+	// Each tier is one range of keys, or one range for each name that starts with the word.
+	rest := func(i int) string { return strings.Join(slices.Delete(slices.Clone(words), i, i+1), " ") }
+	add := func(t Tier) {
+		if !slices.ContainsFunc(tiers, func(u Tier) bool { return u.Probe == t.Probe && u.Then == t.Then && u.Exact == t.Exact }) {
+			tiers = append(tiers, t)
+		}
+	}
 	for _, kind := range []string{driver.KeyLastFirst, driver.KeyFirstLast} {
 		for i, w := range words {
-			rest := slices.Delete(slices.Clone(words), i, i+1)
-			p := Tier{Probe: kind + w + " " + strings.Join(rest, " ")}
-			if !slices.ContainsFunc(pairs, func(q Tier) bool { return q.Probe == p.Probe }) {
-				pairs = append(pairs, p)
-			}
+			add(Tier{Probe: kind + w + " " + rest(i)})
 		}
 	}
-	tiers = append(tiers, pairs...)
-	others := func(i int) [][]string {
-		var also [][]string
-		for j, w := range words {
-			if j != i {
-				also = append(also, []string{driver.KeyLast + w, driver.KeyFirst + w})
-			}
+	add(Tier{Probe: driver.KeyLast + strings.Join(words, "")})
+	add(Tier{Probe: driver.KeyFirst + strings.Join(words, "")})
+	for _, kind := range []string{driver.KeyLastFirst, driver.KeyFirstLast} {
+		for i, w := range words {
+			add(Tier{Probe: kind + w, Then: rest(i)})
 		}
-		return also
 	}
-	for i, w := range words {
-		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Exact: true, Also: others(i)})
-	}
-	tiers = append(tiers, Tier{Probe: driver.KeyLast + strings.Join(words, "")})
-	for i, w := range words {
-		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Also: others(i)})
-	}
-	tiers = append(tiers, Tier{Probe: driver.KeyFirst + words[0], Also: others(0)})
+	// Then the clients matching one word as a last name, exactly, then by its start.
 	for _, w := range words {
-		tiers = append(tiers, Tier{Probe: driver.KeyLast + w, Exact: true})
+		add(Tier{Probe: driver.KeyLast + w, Exact: true})
 	}
 	for _, w := range words {
-		tiers = append(tiers, Tier{Probe: driver.KeyLast + w})
+		add(Tier{Probe: driver.KeyLast + w})
 	}
 	return tiers, norm, true
 }
@@ -137,7 +132,7 @@ func Find(ctx context.Context, d driver.Tx, scope driver.ClientSearch, tiers []T
 			break
 		}
 		q := scope
-		q.Probe, q.Exact, q.Also, q.Limit = t.Probe, t.Exact, t.Also, n
+		q.Probe, q.Exact, q.Then, q.Also, q.Limit = t.Probe, t.Exact, t.Then, t.Also, n
 		found, err := d.SearchClients(ctx, q)
 		if err != nil {
 			return nil, err

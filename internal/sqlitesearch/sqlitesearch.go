@@ -21,20 +21,37 @@ func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
 		return "?" + strconv.Itoa(len(args))
 	}
 	byAccount := q.Account != "" && driver.IsNameKey(q.Probe)
-	switch {
-	case byAccount:
-		b.WriteString(`SELECT k.key, k.client_id FROM vetshare_account_keys k WHERE k.account_id = ` + arg(q.Account))
-	case q.Account != "":
-		b.WriteString(`SELECT k.key, k.client_id FROM vetshare_client_keys k`)
-		b.WriteString(` CROSS JOIN vetshare_client_entries e ON e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id`)
-		b.WriteString(` WHERE k.owner_id = ?1`)
-	default:
-		b.WriteString(`SELECT k.key, k.client_id FROM vetshare_client_keys k WHERE k.owner_id = ?1`)
+	table, scope := "vetshare_client_keys", "owner_id = ?1"
+	if byAccount {
+		table, scope = "vetshare_account_keys", "account_id = "+arg(q.Account)
 	}
-	if q.Exact {
-		b.WriteString(` AND k.key = ` + arg(q.Probe))
+	lo, hi := arg(q.Probe), arg(upper(q.Probe))
+	var ff string
+	if q.Then != "" {
+		// Both names cut short ("smi jo"): a skip scan. The recursive names are the distinct
+		// first names of the pair keys in Probe's range, each found with one seek past the
+		// last ("n:smith ", "n:smithers "); each is then one range, name and Then.
+		ff = arg("\xff")
+		b.WriteString(`WITH RECURSIVE names(n) AS (SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
+			` WHERE ` + scope + ` AND key >= ` + lo + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)` +
+			` UNION ALL SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
+			` WHERE ` + scope + ` AND key > names.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1) FROM names WHERE names.n <> '')`)
+		b.WriteString(` SELECT k.key, k.client_id FROM names CROSS JOIN ` + table + ` k`)
 	} else {
-		b.WriteString(` AND k.key >= ` + arg(q.Probe) + ` AND k.key < ` + arg(upper(q.Probe)))
+		b.WriteString(`SELECT k.key, k.client_id FROM ` + table + ` k`)
+	}
+	if q.Account != "" && !byAccount {
+		b.WriteString(` CROSS JOIN vetshare_client_entries e ON e.account_id = ` + arg(q.Account) + ` AND e.client_id = k.client_id`)
+	}
+	b.WriteString(` WHERE k.` + scope)
+	switch {
+	case q.Then != "":
+		then := arg(q.Then)
+		b.WriteString(` AND names.n <> '' AND k.key >= names.n || ` + then + ` AND k.key < names.n || ` + then + ` || ` + ff)
+	case q.Exact:
+		b.WriteString(` AND k.key = ` + lo)
+	default:
+		b.WriteString(` AND k.key >= ` + lo + ` AND k.key < ` + hi)
 	}
 	for _, alts := range q.Also {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
