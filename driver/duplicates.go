@@ -40,8 +40,19 @@ const (
 )
 
 // CheckSearch returns an [*vetshare.InvalidError] when q cannot be run: no Probe, a Limit below
-// 1, or a Then without a pair key to continue.
+// 1, a Then without a pair key to continue, or Tiers beside a probe of q's own.
 func CheckSearch(q ClientSearch) error {
+	if len(q.Tiers) > 0 {
+		if q.Probe != "" || q.Exact || q.Then != "" || q.Also != nil {
+			return vetshare.Invalid("Tiers", "a search with tiers takes its probes from them alone")
+		}
+		for _, t := range q.Tiers {
+			if err := CheckSearch(q.Tier(t)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if q.Probe == "" {
 		return vetshare.Invalid("Probe", "a search needs a key to probe")
 	}
@@ -190,6 +201,28 @@ type ClientSearch struct {
 	// Not, when set, leaves out this client.
 	Not   vetshare.ClientID
 	Limit int
+	// Tiers, when set, make the search each tier in turn, best match first, in place of
+	// Probe, Exact, Then and Also (which must then be empty): the clients the first tier
+	// selects (up to Limit, as a search with its Probe, Exact, Then and Also would return
+	// them), then those of the second not found already, and so on, up to Limit in all. A store
+	// may answer them in one statement that stops once Limit clients are found.
+	Tiers []SearchTier
+}
+
+// SearchTier is one probe of a [ClientSearch] with Tiers; its fields are those of
+// ClientSearch.
+type SearchTier struct {
+	Probe string
+	Exact bool
+	Then  string
+	Also  [][]string
+}
+
+// Tier returns q searching with tier t alone.
+func (q ClientSearch) Tier(t SearchTier) ClientSearch {
+	q.Tiers = nil
+	q.Probe, q.Exact, q.Then, q.Also = t.Probe, t.Exact, t.Then, t.Also
+	return q
 }
 
 // KeyedClient is a client with one of its search keys, as [DuplicatesTx.KeyedClients]

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,31 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 	if err := t.use(ctx, string(q.Owner)); err != nil {
 		return nil, err
 	}
+	if len(q.Tiers) == 0 {
+		return t.searchTier(ctx, q)
+	}
+	// One statement a tier, until Limit clients are found: PostgreSQL runs a statement to its
+	// end before pgx reads its rows, so one UNION ALL would run every tier.
+	var out []vetshare.Client
+	for _, tier := range q.Tiers {
+		found, err := t.searchTier(ctx, q.Tier(tier))
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range found {
+			if len(out) < q.Limit && !slices.ContainsFunc(out, func(o vetshare.Client) bool { return o.ID == c.ID }) {
+				out = append(out, c)
+			}
+		}
+		if len(out) == q.Limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// searchTier is SearchClients for a search without tiers.
+func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
 	var b strings.Builder
 	args := []any{string(q.Owner)}
 	arg := func(v any) string {

@@ -44,7 +44,8 @@ type CandidatePatient struct {
 // O'Brien); the digits of a phone number in any format; or the start of an email address. The
 // LIKE wildcards %, _ and \ are plain characters. Best match first: an exact last name before
 // a last name that starts with what is typed, clients matching every word before those matching
-// one, each tier by name, then id. Every tier is one probe of the owner's search-key index.
+// one, each tier by name, then id. Every tier is one range of the owner's search-key index;
+// both names cut short ("smi jo") are one range for each name that starts with the first.
 //
 // It pages with [vetshare.Page]; next is the cursor of the next page, empty after the last.
 // Best-first order has no key to page by, so a cursor keeps what was typed and how many

@@ -110,17 +110,33 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 	if err := driver.CheckSearch(q); err != nil {
 		return nil, err
 	}
-	query, args, err := sqlitesearch.SQL(q, clientCols)
+	stmts, err := sqlitesearch.SQL(q, clientCols)
 	if err != nil {
 		return nil, err
 	}
-	// Rows stop being read (and SQLite stops probing) once Limit distinct clients are found.
+	// Rows stop being read (and SQLite stops probing, and runs no further tier) once Limit
+	// distinct clients are found. A tier gives at most Limit distinct clients, found before or
+	// not, as a search of it alone would.
 	var out []vetshare.Client
-	err = t.each(ctx, func(r *sql.Rows) error {
+	tier, inTier := -1, map[vetshare.ClientID]bool{}
+	var i int
+	var more []any
+	if len(q.Tiers) > 0 {
+		more = []any{&i}
+	}
+	scan := func(r *sql.Rows) error {
 		var c vetshare.Client
-		if err := scanClient(r, &c); err != nil {
+		if err := scanClient(r, &c, more...); err != nil {
 			return err
 		}
+		if i != tier {
+			tier = i
+			clear(inTier)
+		}
+		if inTier[c.ID] || len(inTier) == q.Limit {
+			return nil
+		}
+		inTier[c.ID] = true
 		if !slices.ContainsFunc(out, func(o vetshare.Client) bool { return o.ID == c.ID }) {
 			out = append(out, c)
 		}
@@ -128,7 +144,12 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 			return errEnough
 		}
 		return nil
-	}, query, args...)
+	}
+	for _, st := range stmts {
+		if err = t.each(ctx, scan, st.Query, st.Args...); err != nil {
+			break
+		}
+	}
 	if err == errEnough {
 		err = nil
 	}

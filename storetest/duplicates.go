@@ -85,6 +85,10 @@ func testDuplicates(t *testing.T, h Harness) {
 			{"any first name", driver.ClientSearch{Account: a, Probe: "m:", Then: "smi"}, []vetshare.ClientID{smith.ID}},
 			{"any first name, all", driver.ClientSearch{Probe: "m:", Then: "o"}, []vetshare.ClientID{obrien.ID, obrecht.ID}},
 			{"candidates cut short", driver.ClientSearch{To: b, From: []vetshare.AccountID{a}, Probe: "m:an", Then: "s"}, []vetshare.ClientID{smith.ID}},
+			{"tiers in order", driver.ClientSearch{Tiers: []driver.SearchTier{{Probe: "l:smith", Exact: true}, {Probe: "l:obrien", Exact: true}, {Probe: "l:"}}},
+				[]vetshare.ClientID{smith.ID, obrien.ID, obrecht.ID}},
+			{"tiers in an account", driver.ClientSearch{Account: a, Tiers: []driver.SearchTier{{Probe: "n:obr", Then: "s"}, {Probe: "l:"}}}, []vetshare.ClientID{obrien.ID, smith.ID}},
+			{"tiers stop at limit", driver.ClientSearch{Limit: 2, Tiers: []driver.SearchTier{{Probe: "l:obrecht"}, {Probe: "l:"}}}, []vetshare.ClientID{obrecht.ID, obrien.ID}},
 		} {
 			q := tc.q
 			q.Owner = w.owner.ID
@@ -103,10 +107,12 @@ func testDuplicates(t *testing.T, h Harness) {
 			{Probe: "l:obr", Then: "s"},
 			{Probe: "n:obr", Then: "s", Exact: true},
 			{Probe: "n:obrien s", Then: "s"},
+			{Probe: "l:o", Tiers: []driver.SearchTier{{Probe: "l:o"}}},
+			{Tiers: []driver.SearchTier{{Probe: "l:o"}, {Probe: ""}}},
 		} {
 			q.Owner, q.Limit = w.owner.ID, 5
 			_, err = d.SearchClients(ctx, q)
-			wantErr(t, "SearchClients Then on "+q.Probe, err, vetshare.ErrInvalid)
+			wantErr(t, fmt.Sprintf("SearchClients %+v", q), err, vetshare.ErrInvalid)
 		}
 
 		// Decisions.

@@ -24,10 +24,10 @@ type queryPlan struct {
 	Plan     []string `json:"plan"`
 }
 
-// storeSearchSQL is the statement sqlite's SearchClients runs for q.
-func storeSearchSQL(q driver.ClientSearch) (string, []any) {
-	query, args, _ := sqlitesearch.SQL(q, storeClientCols)
-	return query, args
+// storeSearchSQL is the statements sqlite's SearchClients runs for q.
+func storeSearchSQL(q driver.ClientSearch) []sqlitesearch.Stmt {
+	stmts, _ := sqlitesearch.SQL(q, storeClientCols)
+	return stmts
 }
 
 // explainPlans records the plans of the type-ahead workloads' statements (the store's, the
@@ -63,20 +63,15 @@ func (e *env) explainPlans(ctx context.Context) error {
 	for _, k := range taKinds {
 		x := e.taInputs[k.name][0]
 		tiers, _, _ := search.Plan(x.typed)
+		// The store's statements for every tier, then the baseline's one a tier.
 		var stmts []stmt
 		var tierOf []int
-		for side := range 2 {
-			for i, t := range tiers {
-				var s stmt
-				if side == 0 {
-					s.sql, s.args = storeSearchSQL(driver.ClientSearch{Owner: o.ID, Account: x.actor.Account, Probe: t.Probe, Exact: t.Exact, Also: t.Also, Limit: taN})
-					s.side = "store"
-				} else {
-					s.sql, s.args = taBaseQuery(o.ID, x.actor.Account, t)
-					s.side = "baseline"
-				}
-				stmts, tierOf = append(stmts, s), append(tierOf, i+1)
-			}
+		for _, st := range storeSearchSQL(driver.ClientSearch{Owner: o.ID, Account: x.actor.Account, Tiers: tiers, Limit: taN}) {
+			stmts, tierOf = append(stmts, stmt{"store", st.Query, st.Args}), append(tierOf, 0)
+		}
+		for i, t := range tiers {
+			q, args := taBaseQuery(o.ID, x.actor.Account, t)
+			stmts, tierOf = append(stmts, stmt{"baseline", q, args}), append(tierOf, i+1)
 		}
 		q, args := taLimitQuery(x.actor, tiers)
 		stmts, tierOf = append(stmts, stmt{"limit", q, args}), append(tierOf, 0)
@@ -90,9 +85,8 @@ func (e *env) explainPlans(ctx context.Context) error {
 	from := slices.Clone(o.Accounts[1:o.Grouped])
 	var stmts []stmt
 	var tierOf []int
-	for i, t := range tiers {
-		q, args := storeSearchSQL(driver.ClientSearch{Owner: o.ID, To: actor.Account, From: from, Probe: t.Probe, Exact: t.Exact, Also: t.Also, Limit: taN})
-		stmts, tierOf = append(stmts, stmt{"store", q, args}), append(tierOf, i+1)
+	for _, st := range storeSearchSQL(driver.ClientSearch{Owner: o.ID, To: actor.Account, From: from, Tiers: tiers, Limit: taN}) {
+		stmts, tierOf = append(stmts, stmt{"store", st.Query, st.Args}), append(tierOf, 0)
 	}
 	q, args := candLimitQuery(actor, tiers)
 	stmts, tierOf = append(stmts, stmt{"limit", q, args}), append(tierOf, 0)
@@ -137,7 +131,7 @@ func writePlans(w io.Writer, rep *report) {
 		}
 		if first {
 			fmt.Fprintf(w, "\n#### Query plans\n\nEXPLAIN QUERY PLAN of each distinct statement text, with the arguments of the workload's first input "+
-				"(the store's: sqlite.SearchClients' text rebuilt by the bench; tiers: the tiers of internal/search.Plan that run it).\n")
+				"(the store's: the statements of sqlite.SearchClients for every tier, from internal/sqlitesearch; tiers: the tiers of internal/search.Plan that run it).\n")
 			first = false
 		}
 		fmt.Fprintf(w, "\n`%s`, %s, tiers %s, typed %q:\n\n```\n%s\n```\n", p.Workload, p.Side, p.Tiers, p.Input, strings.Join(p.Plan, "\n"))

@@ -355,11 +355,9 @@ func taLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
 // SQL expression) to b: the distinct first names of the account's pair keys in the probe's
 // range, one seek each, then one range per name continued by Then.
 func taSkipFrom(b *strings.Builder, args []any, t search.Tier, owner string) []any {
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("?%d", len(args))
-	}
-	lo, hi, ff, then := arg(t.Probe), arg(t.Probe+"\xff"), arg("\xff"), arg(t.Then)
+	arg := argFunc(&args)
+	lo, ff, then := arg(t.Probe), arg("\xff"), arg(t.Then)
+	hi := lo + ` || ` + ff
 	b.WriteString(` FROM (WITH RECURSIVE names(n) AS (
 		SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM vetshare_account_keys WHERE account_id = ?2 AND key >= ` + lo + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)
 		UNION ALL SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM vetshare_account_keys WHERE account_id = ?2 AND key > names.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)
@@ -369,6 +367,19 @@ func taSkipFrom(b *strings.Builder, args []any, t search.Tier, owner string) []a
 		JOIN vetshare_clients c ON c.id = k.client_id
 		WHERE k.account_id = ?2 AND c.owner_id = ` + owner + ` AND k.key >= nm.n || ` + then + ` AND k.key < nm.n || ` + then + ` || ` + ff)
 	return args
+}
+
+// argFunc returns a function that gives the parameter of a value, appending it to *args the
+// first time: a value used twice is one parameter. SQLite prepared a statement of 33 parameters
+// or more again on every run, as internal/sqlitesearch notes; the limits keep under that too.
+func argFunc(args *[]any) func(v any) string {
+	return func(v any) string {
+		if i := slices.Index(*args, v); i >= 0 {
+			return fmt.Sprintf("?%d", i+1)
+		}
+		*args = append(*args, v)
+		return fmt.Sprintf("?%d", len(*args))
+	}
 }
 
 // errEnough stops reading a statement's rows.
@@ -537,20 +548,17 @@ func (q *ptx) baseCandidates(a vetshare.Actor, typed string) ([]string, error) {
 // prefix's range, and for each further word a probe of the client's keys by owner (the SQL
 // expression owner). Its arguments are appended to args and numbered after those already there.
 func tierSQL(b *strings.Builder, args []any, t search.Tier, owner string) []any {
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("?%d", len(args))
-	}
+	arg := argFunc(&args)
 	switch {
 	case t.Then != "":
 		// Both names cut short: the plain way, the probe's range filtered on what follows the
 		// first name's space.
-		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff") +
-			` AND substr(k.key, instr(k.key, ' ') + 1) >= ` + arg(t.Then) + ` AND substr(k.key, instr(k.key, ' ') + 1) < ` + arg(t.Then+"\xff"))
+		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe) + ` || ` + arg("\xff") +
+			` AND substr(k.key, instr(k.key, ' ') + 1) >= ` + arg(t.Then) + ` AND substr(k.key, instr(k.key, ' ') + 1) < ` + arg(t.Then) + ` || ` + arg("\xff"))
 	case t.Exact:
 		b.WriteString(` AND k.key = ` + arg(t.Probe))
 	default:
-		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe+"\xff"))
+		b.WriteString(` AND k.key >= ` + arg(t.Probe) + ` AND k.key < ` + arg(t.Probe) + ` || ` + arg("\xff"))
 	}
 	for _, alts := range t.Also {
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ` + owner + ` AND a.client_id = k.client_id AND (`)
@@ -558,7 +566,7 @@ func tierSQL(b *strings.Builder, args []any, t search.Tier, owner string) []any 
 			if j > 0 {
 				b.WriteString(` OR `)
 			}
-			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p+"\xff") + `)`)
+			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(p) + ` || ` + arg("\xff") + `)`)
 		}
 		b.WriteString(`))`)
 	}

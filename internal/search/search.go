@@ -13,12 +13,7 @@ import (
 )
 
 // Tier is one probe of the search keys; the tiers of a plan come best match first.
-type Tier struct {
-	Probe string
-	Exact bool
-	Then  string // see driver.ClientSearch
-	Also  [][]string
-}
+type Tier = driver.SearchTier
 
 // maxWords bounds the words of a typed text that take part in a search.
 const maxWords = 4
@@ -122,27 +117,11 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 }
 
 // Find runs the tiers in scope (a [driver.ClientSearch] without Probe, Also and Limit) and
-// returns up to n distinct clients, best match first: one index probe a tier, stopping when n
-// are found.
+// returns up to n distinct clients, best match first: the clients of the first tier, then those
+// of the next not found already, stopping when n are found. The store gets every tier in one
+// search ([driver.ClientSearch] Tiers), which it may answer with one statement.
 func Find(ctx context.Context, d driver.Tx, scope driver.ClientSearch, tiers []Tier, n int) ([]vetshare.Client, error) {
-	var out []vetshare.Client
-	seen := map[vetshare.ClientID]bool{}
-	for _, t := range tiers {
-		if len(out) >= n {
-			break
-		}
-		q := scope
-		q.Probe, q.Exact, q.Then, q.Also, q.Limit = t.Probe, t.Exact, t.Then, t.Also, n
-		found, err := d.SearchClients(ctx, q)
-		if err != nil {
-			return nil, err
-		}
-		for _, c := range found {
-			if !seen[c.ID] && len(out) < n {
-				seen[c.ID] = true
-				out = append(out, c)
-			}
-		}
-	}
-	return out, nil
+	q := scope
+	q.Limit, q.Tiers = n, tiers
+	return d.SearchClients(ctx, q)
 }

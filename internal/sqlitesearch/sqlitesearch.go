@@ -4,19 +4,73 @@ package sqlitesearch
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/vetshare/vetshare/driver"
 )
 
-// SQL is the statement of the SQLite store's SearchClients for q, and its arguments; cols are
-// the client columns it selects (of vetshare_clients as c). cmd/vetshare-bench explains its plan.
-func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
+// Stmt is one statement of a search, and its arguments.
+type Stmt struct {
+	Query string
+	Args  []any
+}
+
+// maxArgs is the most parameters a statement of a search takes. Measured: a statement of 33
+// parameters or more was prepared again by SQLite on every run, its parse costing ten times
+// its execution.
+const maxArgs = 31
+
+// SQL returns the statements of the SQLite store's SearchClients for q, to run in order; cols are
+// the client columns they select (of vetshare_clients as c). cmd/vetshare-bench explains their
+// plans.
+//
+// Without q.Tiers it is one statement. With q.Tiers, a statement holds one arm per tier, in
+// order, joined by UNION ALL, each row ending with its tier's number (from 0): SQLite runs the
+// arms one after the other as the rows are read, so a caller that stops reading once it has
+// found enough never runs the tiers after. A statement holds as many tiers as maxArgs allows,
+// the next statement the tiers after; an argument used twice is one parameter.
+func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
+	if len(q.Tiers) == 0 {
+		s, args, err := arm(q, cols, []any{q.Owner}, "names")
+		return []Stmt{{s, args}}, err
+	}
+	var out []Stmt
 	var b strings.Builder
-	args := make([]any, 1, 8)
-	args[0] = q.Owner
+	args := []any{q.Owner}
+	for i, t := range q.Tiers {
+		s, more, err := arm(q.Tier(t), cols+", "+strconv.Itoa(i), slices.Clone(args), "names"+strconv.Itoa(i))
+		if err != nil {
+			return nil, err
+		}
+		if len(more) > maxArgs && b.Len() > 0 {
+			out = append(out, Stmt{b.String(), args})
+			b.Reset()
+			args = []any{q.Owner}
+			s, more, err = arm(q.Tier(t), cols+", "+strconv.Itoa(i), slices.Clone(args), "names"+strconv.Itoa(i))
+			if err != nil {
+				return nil, err
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteString("\nUNION ALL ")
+		}
+		b.WriteString("SELECT * FROM (" + s + ")")
+		args = more
+	}
+	return append(out, Stmt{b.String(), args}), nil
+}
+
+// arm is the statement of a search without tiers, its arguments numbered after args (whose
+// first is the owner); names names its recursive table, if any (one per arm: SQLite prepared a
+// statement again on every run when two arms named theirs alike).
+func arm(q driver.ClientSearch, cols string, args []any, names string) (string, []any, error) {
+	var b strings.Builder
 	arg := func(v any) string {
+		if i := slices.Index(args, v); i >= 0 {
+			return "?" + strconv.Itoa(i+1)
+		}
 		args = append(args, v)
 		return "?" + strconv.Itoa(len(args))
 	}
@@ -25,18 +79,18 @@ func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
 	if byAccount {
 		table, scope = "vetshare_account_keys", "account_id = "+arg(q.Account)
 	}
-	lo, hi := arg(q.Probe), arg(upper(q.Probe))
-	var ff string
+	ff := arg("\xff")
+	lo := arg(q.Probe)
+	hi := lo + ` || ` + ff // the least string above every one that starts with Probe
 	if q.Then != "" {
 		// Both names cut short ("smi jo"): a skip scan. The recursive names are the distinct
 		// first names of the pair keys in Probe's range, each found with one seek past the
 		// last ("n:smith ", "n:smithers "); each is then one range, name and Then.
-		ff = arg("\xff")
-		b.WriteString(`WITH RECURSIVE names(n) AS (SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
+		b.WriteString(`WITH RECURSIVE ` + names + `(n) AS (SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
 			` WHERE ` + scope + ` AND key >= ` + lo + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)` +
 			` UNION ALL SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
-			` WHERE ` + scope + ` AND key > names.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1) FROM names WHERE names.n <> '')`)
-		b.WriteString(` SELECT k.key, k.client_id FROM names CROSS JOIN ` + table + ` k`)
+			` WHERE ` + scope + ` AND key > ` + names + `.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1) FROM ` + names + ` WHERE ` + names + `.n <> '')`)
+		b.WriteString(` SELECT k.key, k.client_id FROM ` + names + ` CROSS JOIN ` + table + ` k`)
 	} else {
 		b.WriteString(`SELECT k.key, k.client_id FROM ` + table + ` k`)
 	}
@@ -47,7 +101,7 @@ func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
 	switch {
 	case q.Then != "":
 		then := arg(q.Then)
-		b.WriteString(` AND names.n <> '' AND k.key >= names.n || ` + then + ` AND k.key < names.n || ` + then + ` || ` + ff)
+		b.WriteString(` AND ` + names + `.n <> '' AND k.key >= ` + names + `.n || ` + then + ` AND k.key < ` + names + `.n || ` + then + ` || ` + ff)
 	case q.Exact:
 		b.WriteString(` AND k.key = ` + lo)
 	default:
@@ -59,7 +113,8 @@ func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
 			if i > 0 {
 				b.WriteString(` OR `)
 			}
-			b.WriteString(`(a.key >= ` + arg(p) + ` AND a.key < ` + arg(upper(p)) + `)`)
+			pa := arg(p)
+			b.WriteString(`(a.key >= ` + pa + ` AND a.key < ` + pa + ` || ` + ff + `)`)
 		}
 		b.WriteString(`))`)
 	}
@@ -90,6 +145,3 @@ func SQL(q driver.ClientSearch, cols string) (string, []any, error) {
 	b.WriteString(` ORDER BY m.key, m.client_id`)
 	return b.String(), args, nil
 }
-
-// upper is the smallest string above every string that starts with p.
-func upper(p string) string { return p + "\xff" }
