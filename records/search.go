@@ -41,7 +41,7 @@ func searchClients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, t
 	for i, c := range clients {
 		ids[i] = c.ID
 	}
-	entries, err := txn.D(tx).ClientEntriesOf(ctx, ids)
+	entries, err := txn.D(tx).AccountEntriesOf(ctx, a.ID, ids)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}

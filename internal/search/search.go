@@ -101,9 +101,24 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 	}
 	add(Tier{Probe: driver.KeyLast + strings.Join(words, "")})
 	add(Tier{Probe: driver.KeyFirst + strings.Join(words, "")})
-	for _, kind := range []string{driver.KeyLastFirst, driver.KeyFirstLast} {
-		for i, w := range words {
-			add(Tier{Probe: kind + w, Then: rest(i)})
+	if len(words) == 2 {
+		// A last name starting with one word and a first name starting with the other is the
+		// same set of clients as n:last then first and as m:first then last: probe it by the
+		// longer start, which has the fewer names to skip through ("smith, ro": n:smith then
+		// ro, not m:ro then smith, whose names are every first name in ro).
+		for _, p := range [][2]string{{words[0], words[1]}, {words[1], words[0]}} {
+			last, first := p[0], p[1]
+			if len(last) >= len(first) {
+				add(Tier{Probe: driver.KeyLastFirst + last, Then: first})
+			} else {
+				add(Tier{Probe: driver.KeyFirstLast + first, Then: last})
+			}
+		}
+	} else {
+		for _, kind := range []string{driver.KeyLastFirst, driver.KeyFirstLast} {
+			for i, w := range words {
+				add(Tier{Probe: kind + w, Then: rest(i)})
+			}
 		}
 	}
 	// Then the clients matching one word as a last name, exactly, then by its start.

@@ -40,7 +40,8 @@ func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	var b strings.Builder
 	args := []any{q.Owner}
 	for i, t := range q.Tiers {
-		s, more, err := arm(q.Tier(t), cols+", "+strconv.Itoa(i), slices.Clone(args), "names"+strconv.Itoa(i))
+		// arm appends to args' array, past its length: args itself stays as it was.
+		s, more, err := arm(q.Tier(t), cols+", "+strconv.Itoa(i), args, "names"+strconv.Itoa(i))
 		if err != nil {
 			return nil, err
 		}
@@ -48,7 +49,7 @@ func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 			out = append(out, Stmt{b.String(), args})
 			b.Reset()
 			args = []any{q.Owner}
-			s, more, err = arm(q.Tier(t), cols+", "+strconv.Itoa(i), slices.Clone(args), "names"+strconv.Itoa(i))
+			s, more, err = arm(q.Tier(t), cols+", "+strconv.Itoa(i), args, "names"+strconv.Itoa(i))
 			if err != nil {
 				return nil, err
 			}

@@ -20,6 +20,14 @@ func (h Hooked) Account(a0 context.Context, a1 vetshare.AccountID) (r0 vetshare.
 	return h.Tx.Account(a0, a1)
 }
 
+// AccountEntriesOf calls Before, then the wrapped transaction's AccountEntriesOf.
+func (h Hooked) AccountEntriesOf(a0 context.Context, a1 vetshare.AccountID, a2 []vetshare.ClientID) (r0 []vetshare.ClientEntry, err error) {
+	if err = h.Before("AccountEntriesOf"); err != nil {
+		return
+	}
+	return h.Tx.AccountEntriesOf(a0, a1, a2)
+}
+
 // Accounts calls Before, then the wrapped transaction's Accounts.
 func (h Hooked) Accounts(a0 context.Context, a1 vetshare.OwnerID) (r0 []vetshare.Account, err error) {
 	if err = h.Before("Accounts"); err != nil {

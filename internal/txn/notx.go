@@ -17,6 +17,11 @@ func (noTx) Account(_ context.Context, _ vetshare.AccountID) (r0 vetshare.Accoun
 	return
 }
 
+func (noTx) AccountEntriesOf(_ context.Context, _ vetshare.AccountID, _ []vetshare.ClientID) (r0 []vetshare.ClientEntry, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) Accounts(_ context.Context, _ vetshare.OwnerID) (r0 []vetshare.Account, err error) {
 	err = ErrNoTx
 	return
