@@ -46,6 +46,19 @@
 // a host's pool ([OpenDB]) starts nothing: the host keeps SQLite's automatic checkpoints, or
 // turns them off in its DSN and calls [Store.Checkpoint] from a job of its own.
 //
+// # Search keys by account
+//
+// The name keys of each client (driver.ClientSearchKeys: l:, f:, n:, m:) are kept twice: by
+// owner in vetshare_client_keys, and again for each account the client has an entry in, in
+// vetshare_account_keys, so that what a front desk types in its clinic is one range of that
+// clinic's keys (R2.3) rather than a range of the whole group's filtered clinic by clinic.
+// Triggers on vetshare_client_entries and vetshare_client_keys keep the second table equal to
+// the join of the first with the entries, whatever writes them; its cost is a few more rows for
+// each entry a share or a new client writes (about four in the 1M data set), and 11% more
+// file. A search with many tiers is one statement, each tier an arm of a UNION ALL read until
+// the page is full; statements keep under 32 parameters, past which SQLite prepared them again
+// on every run.
+//
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.
 package sqlite

@@ -22,7 +22,8 @@ const maxWords = 4
 // (the same for inputs that search alike, for cursors); ok is false when typed has no letter or
 // digit.
 //
-//   - With an @, the start of an email address first, then the names, as without it.
+//   - With an @, the start of an email address first, then the names, as without it (the @
+//     dropped, as a name's keys drop it).
 //   - Without letters and with at least 3 digits, the digits of a phone number in any format;
 //     as one word, names holding those digits next.
 //   - One word: an exact last name, a last name starting with it, an exact first name, a first
@@ -47,12 +48,14 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 	words := driver.SplitWords(t)
 	if strings.Contains(lower, "@") {
 		// The start of an email address first; then, as for any text, the names that hold its
-		// words ("0@" may be a first name as much as an address being typed).
+		// words ("0@" may be a first name as much as an address being typed). A name's keys drop
+		// the @ without splitting at it, so the names are searched for the text without it:
+		// "js@ex" is the one word jsex, a few probes, not the many of two words.
 		tiers = append(tiers, Tier{Probe: driver.KeyEmail + lower})
 		if len(words) == 0 {
 			return tiers, "e:" + lower, true
 		}
-		more, _, _ := Plan(strings.ReplaceAll(t, "@", " "))
+		more, _, _ := Plan(strings.ReplaceAll(t, "@", ""))
 		return append(tiers, more...), "e:" + lower, true
 	}
 	if len(words) == 0 {
