@@ -23,13 +23,16 @@ import (
 //
 // Names are folded with [vetshare.FoldName] and split into words at spaces, hyphens and
 // commas; every other character that is not a letter or digit (an apostrophe, a full stop, the
-// LIKE wildcards % and _) is dropped, so "O'Brien" is "l:obrien". In the n: and m: keys each
-// name is its words joined by spaces, or one of its words alone, so that "smith, jo" (a whole
-// last name and the start of a first) and "john smi" are each one range of keys.
+// LIKE wildcards % and _) is dropped, so "O'Brien" is "l:obrien". In the pair keys (n: and m:)
+// each name appears in every form: its words joined by spaces, joined without them, and each of
+// its first words alone ("n:van der berg piet", "n:vanderberg piet", "n:berg piet"); a client
+// with one name has the other empty ("n:smith "). So every name search is a range of pair keys:
+// a last name equal to smith is "n:smith ", one starting with smi "n:smi", "smith, jo" is
+// "n:smith jo", "john smi" "m:john smi". The l: and f: keys serve duplicate matching.
 //
-// The name keys (l:, f:, n:, m:) are the ones a person types into an account's search; a store
-// may keep them a second time by account, for each account the client has an entry in, so that
-// a search scoped to an account reads only that account's keys ([ClientSearch]).
+// The pair keys are the ones a person types into an account's search; a store may keep them a
+// second time by account, for each account the client has an entry in, so that a search scoped
+// to an account reads only that account's keys ([ClientSearch]).
 const (
 	KeyLast      = "l:"
 	KeyFirst     = "f:"
@@ -66,10 +69,9 @@ func CheckSearch(q ClientSearch) error {
 	return nil
 }
 
-// IsNameKey reports whether key is a key of a client's names (l:, f:, n: or m:).
-func IsNameKey(key string) bool {
-	return strings.HasPrefix(key, KeyLast) || strings.HasPrefix(key, KeyFirst) ||
-		strings.HasPrefix(key, KeyLastFirst) || strings.HasPrefix(key, KeyFirstLast)
+// IsPairKey reports whether key is a pair key (n: or m:), the kind a store may keep by account.
+func IsPairKey(key string) bool {
+	return strings.HasPrefix(key, KeyLastFirst) || strings.HasPrefix(key, KeyFirstLast)
 }
 
 // maxPairWords bounds the words of a name that get an n: or m: key of their own.
@@ -108,12 +110,25 @@ func SplitWords(s string) []string {
 	return words
 }
 
-// nameForms returns a name's words joined by spaces, then, when there are several, each of its
-// first maxPairWords words alone.
+// nameForms returns the forms of a name in its pair keys: its words joined by spaces, then,
+// when there are several, joined without them and each of its first maxPairWords words alone.
+// A name without words has none.
 func nameForms(words []string) []string {
+	if len(words) == 0 {
+		return nil
+	}
 	forms := []string{strings.Join(words, " ")}
 	if len(words) > 1 {
+		forms = append(forms, strings.Join(words, ""))
 		forms = append(forms, words[:min(len(words), maxPairWords)]...)
+	}
+	return forms
+}
+
+// orEmpty returns forms, or the one empty form when there are none.
+func orEmpty(forms []string) []string {
+	if len(forms) == 0 {
+		return []string{""}
 	}
 	return forms
 }
@@ -149,19 +164,17 @@ func ClientSearchKeys(c vetshare.Client) []string {
 	for _, w := range NameWords(c.FirstName) {
 		add(KeyFirst + w)
 	}
-	// Both names in either order: each name whole, and each of its first words alone.
-	last, first := SplitWords(c.LastName), SplitWords(c.FirstName)
-	if len(last) > 0 && len(first) > 0 {
-		lasts, firsts := nameForms(last), nameForms(first)
-		for _, l := range lasts {
-			for _, f := range firsts {
-				add(KeyLastFirst + l + " " + f)
-			}
+	// Both names in either order, each in all its forms (whole, joined, each of its first
+	// words); a client with one name has its pair keys with the other empty ("n:smith ").
+	lasts, firsts := nameForms(SplitWords(c.LastName)), nameForms(SplitWords(c.FirstName))
+	for _, l := range lasts {
+		for _, f := range orEmpty(firsts) {
+			add(KeyLastFirst + l + " " + f)
 		}
-		for _, f := range firsts {
-			for _, l := range lasts {
-				add(KeyFirstLast + f + " " + l)
-			}
+	}
+	for _, f := range firsts {
+		for _, l := range orEmpty(lasts) {
+			add(KeyFirstLast + f + " " + l)
 		}
 	}
 	if d := PhoneDigits(c.Phone); len(d) >= 4 {

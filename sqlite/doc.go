@@ -48,14 +48,15 @@
 //
 // # Search keys by account
 //
-// The name keys of each client (driver.ClientSearchKeys: l:, f:, n:, m:) are kept twice: by
-// owner in vetshare_client_keys, and again for each account the client has an entry in, in
+// The pair keys of each client (driver.ClientSearchKeys: n: and m:, the two names in each
+// order, in which every name search is a range) are kept twice: by owner in
+// vetshare_client_keys, and again for each account the client has an entry in, in
 // vetshare_account_keys, so that what a front desk types in its clinic is one range of that
 // clinic's keys (R2.3) rather than a range of the whole group's filtered clinic by clinic.
 // Triggers on vetshare_client_entries and vetshare_client_keys keep the second table equal to
 // the join of the first with the entries, whatever writes them; its cost is a few more rows for
-// each entry a share or a new client writes (about four in the 1M data set), and 11% more
-// file. A search with many tiers is one statement, each tier an arm of a UNION ALL read until
+// each entry a share or a new client writes (two for a client whose names are one word each).
+// A search with many tiers is one statement, each tier an arm of a UNION ALL read until
 // the page is full; statements keep under 32 parameters, past which SQLite prepared them again
 // on every run.
 //

@@ -273,7 +273,7 @@ func taBaseQuery(owner vetshare.OwnerID, account vetshare.AccountID, t search.Ti
 // taKeysFrom is the FROM and WHERE of a type-ahead tier in the account ?2 of the owner (an SQL
 // expression): the account's own name keys, or the owner's keys with the account's entry.
 func taKeysFrom(t search.Tier, owner string) string {
-	if driver.IsNameKey(t.Probe) {
+	if driver.IsPairKey(t.Probe) {
 		return ` FROM vetshare_account_keys k
 		JOIN vetshare_client_entries e ON e.account_id = k.account_id AND e.client_id = k.client_id
 		JOIN vetshare_clients c ON c.id = k.client_id

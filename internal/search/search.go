@@ -74,12 +74,14 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 		}
 	}
 	if len(words) == 1 {
+		// A last name equal to the word ("n:smith " holds every form of the name followed by
+		// the first), one starting with it, then the same of the first name.
 		w := words[0]
 		tiers = append(tiers, []Tier{
-			{Probe: driver.KeyLast + w, Exact: true},
-			{Probe: driver.KeyLast + w},
-			{Probe: driver.KeyFirst + w, Exact: true},
-			{Probe: driver.KeyFirst + w},
+			{Probe: driver.KeyLastFirst + w + " "},
+			{Probe: driver.KeyLastFirst + w},
+			{Probe: driver.KeyFirstLast + w + " "},
+			{Probe: driver.KeyFirstLast + w},
 		}...)
 		if !strings.ContainsFunc(lower, unicode.IsSpace) {
 			tiers = append(tiers, Tier{Probe: driver.KeyEmail + lower})
@@ -102,8 +104,8 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 			add(Tier{Probe: kind + w + " " + rest(i)})
 		}
 	}
-	add(Tier{Probe: driver.KeyLast + strings.Join(words, "")})
-	add(Tier{Probe: driver.KeyFirst + strings.Join(words, "")})
+	add(Tier{Probe: driver.KeyLastFirst + strings.Join(words, "")})
+	add(Tier{Probe: driver.KeyFirstLast + strings.Join(words, "")})
 	if len(words) == 2 {
 		// A last name starting with one word and a first name starting with the other is the
 		// same set of clients as n:last then first and as m:first then last: probe it by the
@@ -126,10 +128,10 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 	}
 	// Then the clients matching one word as a last name, exactly, then by its start.
 	for _, w := range words {
-		add(Tier{Probe: driver.KeyLast + w, Exact: true})
+		add(Tier{Probe: driver.KeyLastFirst + w + " "})
 	}
 	for _, w := range words {
-		add(Tier{Probe: driver.KeyLast + w})
+		add(Tier{Probe: driver.KeyLastFirst + w})
 	}
 	return tiers, norm, true
 }

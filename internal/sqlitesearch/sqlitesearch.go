@@ -75,7 +75,7 @@ func arm(q driver.ClientSearch, cols string, args []any, names string) (string, 
 		args = append(args, v)
 		return "?" + strconv.Itoa(len(args))
 	}
-	byAccount := q.Account != "" && driver.IsNameKey(q.Probe)
+	byAccount := q.Account != "" && driver.IsPairKey(q.Probe)
 	table, scope := "vetshare_client_keys", "owner_id = ?1"
 	if byAccount {
 		table, scope = "vetshare_account_keys", "account_id = "+arg(q.Account)
