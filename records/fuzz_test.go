@@ -9,6 +9,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/records"
 	"github.com/vetshare/vetshare/sharing"
@@ -107,6 +108,11 @@ func FuzzClientSearch(f *testing.F) {
 		last, first = strings.TrimSpace(last), strings.TrimSpace(first)
 		for _, whole := range []string{last, first, last + ", " + first} {
 			typed := runePrefix(whole, int(cut))
+			if len(driver.SplitWords(typed)) == 0 && !strings.Contains(typed, "@") {
+				// Nothing to search yet ("!" of "!0"): Clients refuses it, as R2.3's typed
+				// errors ask, and the next letter or digit typed finds the client.
+				continue
+			}
 			for _, q := range []string{typed, asciiUpper(typed)} {
 				if !found(t, fx, q, c.ID) {
 					t.Fatalf("client %q, %q not found by %q (folded %q; its key %q)", last, first, q,
