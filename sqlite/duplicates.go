@@ -62,21 +62,24 @@ func backfillClientKeys(ctx context.Context, conn *sql.Conn) error {
 // the new ones, so that a change of phone leaves the name keys, and their copies by account
 // (vetshare_account_keys, kept by triggers), as they are.
 func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
-	var n int
-	err := t.queryRow(ctx, vetshare.NotFound("client", c.ID), func(r *sql.Rows) error { return r.Scan(&n) },
-		`SELECT 1 FROM vetshare_clients WHERE id = ? AND owner_id = ?`, c.ID, c.OwnerID)
+	// The client's existence and its keys in one read: a client without keys is one row with
+	// a NULL key.
+	var had []string
+	found := false
+	err := t.each(ctx, func(r *sql.Rows) error {
+		var k sql.NullString
+		err := r.Scan(&k)
+		if found = true; k.Valid {
+			had = append(had, k.String)
+		}
+		return err
+	}, `SELECT k.key FROM vetshare_clients c LEFT JOIN vetshare_client_keys k ON k.owner_id = c.owner_id AND k.client_id = c.id
+		WHERE c.id = ? AND c.owner_id = ?`, c.ID, c.OwnerID)
 	if err != nil {
 		return err
 	}
-	var had []string
-	err = t.each(ctx, func(r *sql.Rows) error {
-		var k string
-		err := r.Scan(&k)
-		had = append(had, k)
-		return err
-	}, `SELECT key FROM vetshare_client_keys WHERE owner_id = ? AND client_id = ?`, c.OwnerID, c.ID)
-	if err != nil {
-		return err
+	if !found {
+		return vetshare.NotFound("client", c.ID)
 	}
 	keys := driver.ClientSearchKeys(c)
 	for _, k := range had {
@@ -96,7 +99,7 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 	return nil
 }
 
-// SearchClients implements [driver.Tx]. A search in an account for a name key (the type-ahead
+// SearchClients implements [driver.Tx]. A search in an account for a pair key (the type-ahead
 // of R2.3) is one range of the account's own keys (vetshare_account_keys), checked for each
 // further condition in the client's keys, then the client rows of the kept keys only. Any other
 // search is one range (or equality) probe of the owner's keys, with, for each key in range, a

@@ -33,7 +33,7 @@ const maxArgs = 31
 // the next statement the tiers after; an argument used twice is one parameter.
 func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	if len(q.Tiers) == 0 {
-		s, args, err := arm(q, cols, []any{q.Owner}, "names")
+		s, args, err := arm(q, cols, []any{q.Owner})
 		return []Stmt{{s, args}}, err
 	}
 	var out []Stmt
@@ -41,7 +41,7 @@ func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	args := []any{q.Owner}
 	for i, t := range q.Tiers {
 		// arm appends to args' array, past its length: args itself stays as it was.
-		s, more, err := arm(q.Tier(t), cols+", "+strconv.Itoa(i), args, "names"+strconv.Itoa(i))
+		s, more, err := arm(q.Tier(t), cols+", "+strconv.Itoa(i), args)
 		if err != nil {
 			return nil, err
 		}
@@ -49,7 +49,7 @@ func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 			out = append(out, Stmt{b.String(), args})
 			b.Reset()
 			args = []any{q.Owner}
-			s, more, err = arm(q.Tier(t), cols+", "+strconv.Itoa(i), args, "names"+strconv.Itoa(i))
+			s, more, err = arm(q.Tier(t), cols+", "+strconv.Itoa(i), args)
 			if err != nil {
 				return nil, err
 			}
@@ -64,9 +64,8 @@ func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
 }
 
 // arm is the statement of a search without tiers, its arguments numbered after args (whose
-// first is the owner); names names its recursive table, if any (one per arm: SQLite prepared a
-// statement again on every run when two arms named theirs alike).
-func arm(q driver.ClientSearch, cols string, args []any, names string) (string, []any, error) {
+// first is the owner).
+func arm(q driver.ClientSearch, cols string, args []any) (string, []any, error) {
 	var b strings.Builder
 	arg := func(v any) string {
 		if i := slices.Index(args, v); i >= 0 {
@@ -87,11 +86,11 @@ func arm(q driver.ClientSearch, cols string, args []any, names string) (string, 
 		// Both names cut short ("smi jo"): a skip scan. The recursive names are the distinct
 		// first names of the pair keys in Probe's range, each found with one seek past the
 		// last ("n:smith ", "n:smithers "); each is then one range, name and Then.
-		b.WriteString(`WITH RECURSIVE ` + names + `(n) AS (SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
+		b.WriteString(`WITH RECURSIVE names(n) AS (SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
 			` WHERE ` + scope + ` AND key >= ` + lo + ` AND key < ` + hi + ` ORDER BY key LIMIT 1)` +
 			` UNION ALL SELECT (SELECT substr(key, 1, instr(key, ' ')) FROM ` + table +
-			` WHERE ` + scope + ` AND key > ` + names + `.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1) FROM ` + names + ` WHERE ` + names + `.n <> '')`)
-		b.WriteString(` SELECT k.key, k.client_id FROM ` + names + ` CROSS JOIN ` + table + ` k`)
+			` WHERE ` + scope + ` AND key > names.n || ` + ff + ` AND key < ` + hi + ` ORDER BY key LIMIT 1) FROM names WHERE names.n <> '')`)
+		b.WriteString(` SELECT k.key, k.client_id FROM names CROSS JOIN ` + table + ` k`)
 	} else {
 		b.WriteString(`SELECT k.key, k.client_id FROM ` + table + ` k`)
 	}
@@ -102,7 +101,7 @@ func arm(q driver.ClientSearch, cols string, args []any, names string) (string, 
 	switch {
 	case q.Then != "":
 		then := arg(q.Then)
-		b.WriteString(` AND ` + names + `.n <> '' AND k.key >= ` + names + `.n || ` + then + ` AND k.key < ` + names + `.n || ` + then + ` || ` + ff)
+		b.WriteString(` AND names.n <> '' AND k.key >= names.n || ` + then + ` AND k.key < names.n || ` + then + ` || ` + ff)
 	case q.Exact:
 		b.WriteString(` AND k.key = ` + lo)
 	default:
@@ -134,7 +133,7 @@ func arm(q driver.ClientSearch, cols string, args []any, names string) (string, 
 	default:
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)`)
 	}
-	// A client may hold several keys in range ("l:smith", "l:smithjones"): ask for enough rows
+	// A client may hold several keys in range ("n:smith jo", "n:smithjones jo"): ask for enough rows
 	// to give Limit distinct clients in the usual case, and keep the first of each.
 	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
 	inner := b.String()
