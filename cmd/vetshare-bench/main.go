@@ -208,6 +208,7 @@ func run() error {
 	}
 	fmt.Fprintf(os.Stderr, "calibration: %s\n", rep.Calibration)
 	e := &env{m: m, st: st, p: p, runs: *runs, scale: *scale, path: path}
+	defer e.closeReportsPool()
 	if err := e.setupDomains(ctx); err != nil {
 		return err
 	}

@@ -29,6 +29,9 @@ type env struct {
 	extra map[string]any
 	// reportEntries is the number of client entries of the account the reports list.
 	reportEntries int
+	// rst and rp are the reports' store and plain SQL, on one pool (reportsSetup).
+	rst *sqlite.Store
+	rp  *plain
 	// taInputs are the typed texts of each type-ahead workload (typeahead.go).
 	taInputs map[string][]taInput
 	// plans are the query plans the report shows (plans.go).
