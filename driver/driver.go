@@ -119,7 +119,8 @@ type ClientListQuery struct {
 type ClientRow struct {
 	vetshare.Client
 	Entry vetshare.ClientEntry
-	// Key is the client's name key, for paging with [ClientListQuery.AfterKey].
+	// Key is the client's name key, for paging with [ClientListQuery.AfterKey]; set by
+	// Clients, not by SearchClients.
 	Key string
 }
 
@@ -150,10 +151,6 @@ type ClientsTx interface {
 	// ClientEntriesOf returns every entry of each of the clients, in every account, by client
 	// then age. Like ClientEntries it is not scoped.
 	ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error)
-	// AccountEntriesOf returns the entries of the account for those of the clients that have
-	// one, in the order of clients: one probe of the account's entries a client, where
-	// ClientEntriesOf reads every account's.
-	AccountEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error)
 	// Clients lists a page of the account's clients by name key.
 	Clients(ctx context.Context, q ClientListQuery) ([]ClientRow, error)
 	// UnsharedClients returns, by id after the cursor, up to limit clients that have an entry

@@ -296,8 +296,10 @@ type DuplicatesTx interface {
 	// ErrNotFound when there is no such client of c.OwnerID.
 	IndexClient(ctx context.Context, c vetshare.Client) error
 	// SearchClients returns up to q.Limit distinct clients q selects, by the key that matched
-	// Probe, then by id. It returns the error of [CheckSearch] for a q that cannot be run.
-	SearchClients(ctx context.Context, q ClientSearch) ([]vetshare.Client, error)
+	// Probe, then by id; with q.Account, each with its entry in that account (read in the same
+	// statement where the store can), and a zero Entry otherwise. Key is not set. It returns
+	// the error of [CheckSearch] for a q that cannot be run.
+	SearchClients(ctx context.Context, q ClientSearch) ([]ClientRow, error)
 	// InsertNotSame stores d (d.A < d.B) and removes the stored duplicate pair of the two
 	// clients; ErrConflict when the pair is already decided.
 	InsertNotSame(ctx context.Context, d NotSame) error

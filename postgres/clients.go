@@ -275,20 +275,6 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		ORDER BY j.n, e.created_at, e.seq`, o, strs(clients))
 }
 
-// AccountEntriesOf implements [driver.Tx].
-func (t *dtx) AccountEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	o, err := t.acct(ctx, account)
-	if err != nil || o == "" {
-		return nil, err
-	}
-	return t.entries(ctx, `SELECT `+entryCols+` FROM unnest($3::text[]) WITH ORDINALITY AS j (id, n)
-		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.account_id = $2 AND e.client_id = j.id
-		ORDER BY j.n`, o, string(account), strs(clients))
-}
-
 // Clients implements [driver.Tx].
 func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.ClientRow, error) {
 	o, err := t.acct(ctx, q.Account)

@@ -75,7 +75,7 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 // each key in range a probe of the client's keys for each further condition and of its
 // entries for the scope, all in the owner's partition; then the rows of the clients kept, and
 // of no other (most keys in range in a group's account belong to clients of the others).
-func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
+func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]driver.ClientRow, error) {
 	if err := driver.CheckSearch(q); err != nil {
 		return nil, err
 	}
@@ -87,14 +87,14 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 	}
 	// One statement a tier, until Limit clients are found: PostgreSQL runs a statement to its
 	// end before pgx reads its rows, so one UNION ALL would run every tier.
-	var out []vetshare.Client
+	var out []driver.ClientRow
 	for _, tier := range q.Tiers {
 		found, err := t.searchTier(ctx, q.Tier(tier))
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range found {
-			if len(out) < q.Limit && !slices.ContainsFunc(out, func(o vetshare.Client) bool { return o.ID == c.ID }) {
+			if len(out) < q.Limit && !slices.ContainsFunc(out, func(o driver.ClientRow) bool { return o.ID == c.ID }) {
 				out = append(out, c)
 			}
 		}
@@ -106,7 +106,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]vetsh
 }
 
 // searchTier is SearchClients for a search without tiers.
-func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]vetshare.Client, error) {
+func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]driver.ClientRow, error) {
 	var b strings.Builder
 	args := []any{string(q.Owner)}
 	arg := func(v any) string {
@@ -147,22 +147,37 @@ func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]vetshare
 	}
 	b.WriteString(` ORDER BY k.key, k.client_id LIMIT ` + arg(q.Limit*2+2))
 	// The keys that pass every condition first, from the keys and entries indexes; then the
-	// rows of those clients only (a LIMIT keeps the planner from joining them in earlier).
-	query := `SELECT ` + clientCols + ` FROM (` + b.String() + `) m
-		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = m.client_id ORDER BY m.key, m.client_id`
-	var found []vetshare.Client
-	if err := t.clients(ctx, &found, query, args...); err != nil {
-		return nil, err
+	// rows of those clients only (a LIMIT keeps the planner from joining them in earlier), with
+	// their entry in the account.
+	cols, join := clientCols, ""
+	if q.Account != "" {
+		cols += ", e.number, e.via, e.created_at"
+		join = ` JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.account_id = ` + arg(string(q.Account)) + ` AND e.client_id = m.client_id`
 	}
-	var out []vetshare.Client
+	query := `SELECT ` + cols + ` FROM (` + b.String() + `) m
+		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = m.client_id` + join + ` ORDER BY m.key, m.client_id`
+	var out []driver.ClientRow
 	seen := map[vetshare.ClientID]bool{}
-	for _, c := range found {
-		if !seen[c.ID] && len(out) < q.Limit {
-			seen[c.ID] = true
-			out = append(out, c)
+	err := t.each(ctx, func(r pgx.Rows) error {
+		var row driver.ClientRow
+		var more []any
+		var created int64
+		if q.Account != "" {
+			more = []any{&row.Entry.Number, &row.Entry.Via, &created}
 		}
-	}
-	return out, nil
+		if err := scanClient(r, &row.Client, more...); err != nil {
+			return err
+		}
+		if q.Account != "" {
+			row.Entry.AccountID, row.Entry.ClientID, row.Entry.CreatedAt = q.Account, row.ID, fromMicros(created)
+		}
+		if !seen[row.ID] && len(out) < q.Limit {
+			seen[row.ID] = true
+			out = append(out, row)
+		}
+		return nil
+	}, query, args...)
+	return out, err
 }
 
 // InsertNotSame implements [driver.Tx].

@@ -2,7 +2,6 @@ package records
 
 import (
 	"context"
-	"slices"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
@@ -36,22 +35,10 @@ func searchClients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, t
 	if len(clients) > limit {
 		clients, next = clients[:limit], cursor.MakeOffset(op, norm, offset+limit)
 	}
-	// The account's entry of every client of the page in one read, not one read each.
-	ids := make([]vetshare.ClientID, len(clients))
+	// Each client comes with its entry in the account, read by the search itself.
+	rows := make([]ClientRow, len(clients))
 	for i, c := range clients {
-		ids[i] = c.ID
-	}
-	entries, err := txn.D(tx).AccountEntriesOf(ctx, a.ID, ids)
-	if err != nil {
-		return nil, "", vetshare.Op(op, err)
-	}
-	rows := make([]ClientRow, 0, len(clients))
-	for _, c := range clients {
-		i := slices.IndexFunc(entries, func(e vetshare.ClientEntry) bool { return e.ClientID == c.ID && e.AccountID == a.ID })
-		if i < 0 {
-			return nil, "", vetshare.Op(op, vetshare.NotFound("client", c.ID))
-		}
-		rows = append(rows, ClientRow{Client: c, Entry: entries[i]})
+		rows[i] = ClientRow{Client: c.Client, Entry: c.Entry}
 	}
 	return rows, next, nil
 }

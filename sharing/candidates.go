@@ -123,7 +123,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	byID := make(map[vetshare.ClientID]*Candidate, len(clients))
 	out := make([]Candidate, len(clients))
 	for i, c := range clients {
-		out[i].Client = c
+		out[i].Client = c.Client
 		byID[c.ID] = &out[i]
 	}
 	for _, e := range entries {

@@ -223,32 +223,6 @@ func (t *dtx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]ve
 // upper returns the least string greater than every string that starts with prefix.
 func upper(prefix string) string { return prefix + "\xff" }
 
-// AccountEntriesOf implements [driver.Tx].
-func (t *dtx) AccountEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
-	return t.entriesOf(ctx, clients, `SELECT `+entryCols+` FROM json_each(?1) j
-		CROSS JOIN vetshare_client_entries e ON e.account_id = ?2 AND e.client_id = j.value ORDER BY j.key`, account)
-}
-
-// entriesOf runs query, whose ?1 is the clients as a JSON array and whose other parameters are
-// more, and returns the entries it selects; none for no client.
-func (t *dtx) entriesOf(ctx context.Context, clients []vetshare.ClientID, query string, more ...any) ([]vetshare.ClientEntry, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	ids, err := json.Marshal(clients)
-	if err != nil {
-		return nil, err
-	}
-	var out []vetshare.ClientEntry
-	err = t.each(ctx, func(r *sql.Rows) error {
-		var e vetshare.ClientEntry
-		err := scanEntry(r, &e)
-		out = append(out, e)
-		return err
-	}, query, append([]any{string(ids)}, more...)...)
-	return out, err
-}
-
 // Clients implements [*vetshare.Tx].
 func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.ClientRow, error) {
 	var out []driver.ClientRow
@@ -317,6 +291,20 @@ func (t *dtx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID
 
 // ClientEntriesOf implements [*vetshare.Tx].
 func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
-	return t.entriesOf(ctx, clients, `SELECT `+entryCols+` FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
-		ORDER BY j.key, e.created_at, e.seq`)
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	ids, err := json.Marshal(clients)
+	if err != nil {
+		return nil, err
+	}
+	var out []vetshare.ClientEntry
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var e vetshare.ClientEntry
+		err := scanEntry(r, &e)
+		out = append(out, e)
+		return err
+	}, `SELECT `+entryCols+` FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
+		ORDER BY j.key, e.created_at, e.seq`, string(ids))
+	return out, err
 }

@@ -2,11 +2,13 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txn"
@@ -52,7 +54,7 @@ func testDuplicates(t *testing.T, h Harness) {
 		}
 		wantErr(t, "IndexClient unknown", d.IndexClient(ctx, vetshare.Client{ID: "nope", OwnerID: w.owner.ID, LastName: "X"}), vetshare.ErrNotFound)
 
-		ids := func(cs []vetshare.Client, err error) []vetshare.ClientID {
+		ids := func(cs []driver.ClientRow, err error) []vetshare.ClientID {
 			t.Helper()
 			if err != nil {
 				t.Errorf("SearchClients: %v", err)
@@ -95,8 +97,28 @@ func testDuplicates(t *testing.T, h Harness) {
 			if q.Limit == 0 {
 				q.Limit = 10
 			}
-			if got := ids(d.SearchClients(ctx, q)); !slices.Equal(got, tc.want) {
+			rows, err := d.SearchClients(ctx, q)
+			if got := ids(rows, err); !slices.Equal(got, tc.want) {
 				t.Errorf("SearchClients %s: got %v, want %v", tc.name, got, tc.want)
+			}
+			// Each row is the stored client, with its entry in q.Account when there is one.
+			for _, r := range rows {
+				var want vetshare.ClientEntry
+				if q.Account != "" {
+					if want, err = d.ClientEntry(ctx, q.Account, r.ID); err != nil {
+						return err
+					}
+				}
+				c, err := d.Client(ctx, a, r.ID)
+				if errors.Is(err, vetshare.ErrNotFound) {
+					c, err = d.Client(ctx, b, r.ID)
+				}
+				if err != nil {
+					return err
+				}
+				if diff := cmp.Diff(driver.ClientRow{Client: c, Entry: want}, r); diff != "" {
+					t.Errorf("SearchClients %s: row of %s (-want +got):\n%s", tc.name, r.ID, diff)
+				}
 			}
 		}
 		_, err = d.SearchClients(ctx, driver.ClientSearch{Owner: w.owner.ID, Probe: "", Limit: 1})
@@ -140,7 +162,11 @@ func testDuplicates(t *testing.T, h Harness) {
 		}
 		want := []vetshare.ClientID{obrien.ID, smith.ID, obrecht.ID}
 		slices.Sort(want)
-		if got := ids(all, nil); !slices.Equal(got, want) {
+		var got []vetshare.ClientID
+		for _, c := range all {
+			got = append(got, c.ID)
+		}
+		if !slices.Equal(got, want) {
 			t.Errorf("OwnerClients: got %v, want %v", got, want)
 		}
 

@@ -438,25 +438,6 @@ func testClients(t *testing.T, h Harness) {
 		if diff := cmp.Diff(want, many); diff != "" {
 			t.Errorf("ClientEntriesOf, by client in the order asked (-want +got):\n%s", diff)
 		}
-		// The account's entries alone, in the order asked.
-		for _, acct := range []vetshare.AccountID{a, b} {
-			got, err := txn.D(tx).AccountEntriesOf(ctx, acct, []vetshare.ClientID{ids[3], "unknown", ids[2]})
-			if err != nil {
-				return err
-			}
-			var wantA []vetshare.ClientEntry
-			for _, e := range want {
-				if e.AccountID == acct {
-					wantA = append(wantA, e)
-				}
-			}
-			if diff := cmp.Diff(wantA, got); diff != "" {
-				t.Errorf("AccountEntriesOf %s, in the order asked (-want +got):\n%s", acct, diff)
-			}
-		}
-		if got, err := txn.D(tx).AccountEntriesOf(ctx, a, nil); err != nil || len(got) != 0 {
-			t.Errorf("AccountEntriesOf of no client: %v, %v", got, err)
-		}
 		n, err := txn.D(tx).SharedEntries(ctx, b)
 		if err != nil {
 			return err

@@ -26,7 +26,11 @@ type queryPlan struct {
 
 // storeSearchSQL is the statements sqlite's SearchClients runs for q.
 func storeSearchSQL(q driver.ClientSearch) []sqlitesearch.Stmt {
-	stmts, _ := sqlitesearch.SQL(q, storeClientCols)
+	cols := storeClientCols
+	if q.Account != "" {
+		cols += ", e.number, e.via, e.created_at" // the entry, as the store reads it with an account
+	}
+	stmts, _ := sqlitesearch.SQL(q, cols)
 	return stmts
 }
 

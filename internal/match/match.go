@@ -233,7 +233,7 @@ func Find(ctx context.Context, tx *vetshare.Tx, owner vetshare.OwnerID, accs []v
 		for _, x := range cs {
 			if !seen[x.ID] {
 				seen[x.ID] = true
-				found = append(found, x)
+				found = append(found, x.Client)
 			}
 		}
 	}

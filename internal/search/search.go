@@ -138,9 +138,10 @@ func Plan(typed string) (tiers []Tier, norm string, ok bool) {
 
 // Find runs the tiers in scope (a [driver.ClientSearch] without Probe, Also and Limit) and
 // returns up to n distinct clients, best match first: the clients of the first tier, then those
-// of the next not found already, stopping when n are found. The store gets every tier in one
-// search ([driver.ClientSearch] Tiers), which it may answer with one statement.
-func Find(ctx context.Context, d driver.Tx, scope driver.ClientSearch, tiers []Tier, n int) ([]vetshare.Client, error) {
+// of the next not found already, stopping when n are found; with scope.Account, each with its
+// entry there. The store gets every tier in one search ([driver.ClientSearch] Tiers), which it
+// may answer with one statement.
+func Find(ctx context.Context, d driver.Tx, scope driver.ClientSearch, tiers []Tier, n int) ([]driver.ClientRow, error) {
 	q := scope
 	q.Limit, q.Tiers = n, tiers
 	return d.SearchClients(ctx, q)

@@ -23,8 +23,8 @@ type Stmt struct {
 const maxArgs = 31
 
 // SQL returns the statements of the SQLite store's SearchClients for q, to run in order; cols are
-// the client columns they select (of vetshare_clients as c). cmd/vetshare-bench explains their
-// plans.
+// the columns they select: of vetshare_clients as c and, when q.Account is set, of the client's
+// entry in that account as e. cmd/vetshare-bench explains their plans.
 //
 // Without q.Tiers it is one statement. With q.Tiers, a statement holds one arm per tier, in
 // order, joined by UNION ALL, each row ending with its tier's number (from 0): SQLite runs the
@@ -139,6 +139,10 @@ func arm(q driver.ClientSearch, cols string, args []any) (string, []any, error) 
 	inner := b.String()
 	b.Reset()
 	b.WriteString(`SELECT ` + cols + ` FROM (` + inner + `) m CROSS JOIN vetshare_clients c ON c.id = m.client_id`)
+	if q.Account != "" {
+		// The entry the page shows, for the kept rows only: one probe of its primary key.
+		b.WriteString(` CROSS JOIN vetshare_client_entries e ON e.account_id = ` + arg(q.Account) + ` AND e.client_id = m.client_id`)
+	}
 	if byAccount {
 		b.WriteString(` WHERE c.owner_id = ?1`) // an account of another owner finds nothing
 	}

@@ -20,14 +20,6 @@ func (h Hooked) Account(a0 context.Context, a1 vetshare.AccountID) (r0 vetshare.
 	return h.Tx.Account(a0, a1)
 }
 
-// AccountEntriesOf calls Before, then the wrapped transaction's AccountEntriesOf.
-func (h Hooked) AccountEntriesOf(a0 context.Context, a1 vetshare.AccountID, a2 []vetshare.ClientID) (r0 []vetshare.ClientEntry, err error) {
-	if err = h.Before("AccountEntriesOf"); err != nil {
-		return
-	}
-	return h.Tx.AccountEntriesOf(a0, a1, a2)
-}
-
 // Accounts calls Before, then the wrapped transaction's Accounts.
 func (h Hooked) Accounts(a0 context.Context, a1 vetshare.OwnerID) (r0 []vetshare.Account, err error) {
 	if err = h.Before("Accounts"); err != nil {
@@ -704,7 +696,7 @@ func (h Hooked) ReportEntries(a0 context.Context, a1 driver.ReportQuery, a2 func
 }
 
 // SearchClients calls Before, then the wrapped transaction's SearchClients.
-func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []vetshare.Client, err error) {
+func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []driver.ClientRow, err error) {
 	if err = h.Before("SearchClients"); err != nil {
 		return
 	}

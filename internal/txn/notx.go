@@ -17,11 +17,6 @@ func (noTx) Account(_ context.Context, _ vetshare.AccountID) (r0 vetshare.Accoun
 	return
 }
 
-func (noTx) AccountEntriesOf(_ context.Context, _ vetshare.AccountID, _ []vetshare.ClientID) (r0 []vetshare.ClientEntry, err error) {
-	err = ErrNoTx
-	return
-}
-
 func (noTx) Accounts(_ context.Context, _ vetshare.OwnerID) (r0 []vetshare.Account, err error) {
 	err = ErrNoTx
 	return
@@ -387,7 +382,7 @@ func (noTx) ReportEntries(_ context.Context, _ driver.ReportQuery, _ func(vetsha
 	return
 }
 
-func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []vetshare.Client, err error) {
+func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []driver.ClientRow, err error) {
 	err = ErrNoTx
 	return
 }
