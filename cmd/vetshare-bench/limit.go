@@ -140,7 +140,8 @@ func (q *ptx) limitAudit(owner vetshare.OwnerID, seq int64, prev []byte, a vetsh
 	return err
 }
 
-// limitCreateClient creates client c as a's in an automatic group: one read, three writes.
+// limitCreateClient creates client c as a's in an automatic group: one read, four writes (the
+// client, its search keys, its entries, the audit entry).
 func (q *ptx) limitCreateClient(a vetshare.Actor, c vetshare.Client) error {
 	type member struct {
 		id   vetshare.AccountID
@@ -171,6 +172,9 @@ func (q *ptx) limitCreateClient(a vetshare.Actor, c vetshare.Client) error {
 	now := micros(q.now)
 	if _, err := q.exec(qInsClient, id, owner, c.FirstName, c.LastName, vetshare.NameKey(c.LastName, c.FirstName), vetshare.FoldName(c.FirstName),
 		c.Email, c.Phone, c.Address, a.Account, a.Account, now, now, 1); err != nil {
+		return err
+	}
+	if err := q.insClientKeys(owner, id, c); err != nil {
 		return err
 	}
 	args := make([]any, 0, 60)

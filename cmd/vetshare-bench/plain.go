@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 )
 
 // plain runs the baselines: the same rows, read and written with plain SQL on the same SQLite
@@ -127,8 +128,12 @@ const (
 	qEntries   = `SELECT account_id, number FROM vetshare_client_entries WHERE client_id = ? ORDER BY created_at, account_id`
 	qInsClient = `INSERT INTO vetshare_clients (id, owner_id, first_name, last_name, name_key, first_key, email, phone, address,
 		origin_account, home_account, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	qLastAudit = `SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
-	qInsAudit  = `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
+	// qInsClientKeys writes a new client's search keys (driver.ClientSearchKeys, ?3 as a JSON
+	// array) as the store's IndexClient does; the schema's triggers copy the pair keys to each
+	// of the client's entries, written before or after.
+	qInsClientKeys = `INSERT INTO vetshare_client_keys (owner_id, key, client_id) SELECT DISTINCT ?1, value, ?2 FROM json_each(?3)`
+	qLastAudit     = `SELECT seq, hash FROM vetshare_audit_log WHERE owner_id = ? ORDER BY seq DESC LIMIT 1`
+	qInsAudit      = `INSERT INTO vetshare_audit_log (owner_id, seq, at, user_id, account_id, action, subject, outcome, detail, prev_hash, hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	qPatientIn = `SELECT p.client_id FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? WHERE p.id = ?`
 	// A patient's records in the order History lists them: by time given, then recording order.
@@ -142,7 +147,7 @@ const (
 		ORDER BY c.id LIMIT ?5`
 )
 
-var writeQueries = []string{qActor, qGroup, qInsEntry, qEntries, qInsClient, qLastAudit, qInsAudit, qPatientIn, qUnshared}
+var writeQueries = []string{qActor, qGroup, qInsEntry, qEntries, qInsClient, qInsClientKeys, qLastAudit, qInsAudit, qPatientIn, qUnshared}
 var readQueries = []string{qActor, qGroup, qEntries, qPatientIn, qRecords}
 
 // actor is the authorization read of every operation: the actor's active membership, with the
@@ -200,5 +205,16 @@ func (q *ptx) audit(owner vetshare.OwnerID, a vetshare.Actor, action, subject st
 	e.Seq, e.PrevHash = seq+1, prev
 	e.Hash = vetshare.AuditHash(e)
 	_, err = q.exec(qInsAudit, e.OwnerID, e.Seq, micros(e.At), e.UserID, e.AccountID, e.Action, e.Subject, e.Outcome, e.Detail, e.PrevHash, e.Hash)
+	return err
+}
+
+// insClientKeys writes the search keys of client c, created with id by owner.
+func (q *ptx) insClientKeys(owner vetshare.OwnerID, id vetshare.ClientID, c vetshare.Client) error {
+	c.ID, c.OwnerID = id, owner
+	keys, err := json.Marshal(driver.ClientSearchKeys(c))
+	if err != nil {
+		return err
+	}
+	_, err = q.exec(qInsClientKeys, owner, id, string(keys))
 	return err
 }

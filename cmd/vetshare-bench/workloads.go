@@ -132,6 +132,9 @@ func (e *env) createClient() *workload {
 					c.Email, c.Phone, c.Address, a.Account, a.Account, micros(q.now), micros(q.now), 1); err != nil {
 					return err
 				}
+				if err := q.insClientKeys(owner, id, c); err != nil {
+					return err
+				}
 				if _, err := q.entry(a.Account, id, vetshare.ViaCreated); err != nil {
 					return err
 				}
