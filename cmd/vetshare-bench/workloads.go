@@ -416,11 +416,22 @@ func (e *env) backfill() *workload {
 	actor := o.Actor(0)
 	joined := 0
 	join := func(ctx context.Context, side string, run int) error {
-		if 2+joined >= len(o.Accounts) {
-			return errors.New("no spare account left for another backfill (lower -runs)")
+		// The next spare account that has never joined: a data set reused with -reuse may have
+		// spent some in an earlier run, and backfilling into one of those would share nothing.
+		k := -1
+		for ; 2+joined < len(o.Accounts) && k < 0; joined++ {
+			var used bool
+			if err := e.p.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM vetshare_group_members WHERE account_id = ?1)
+				OR EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account_id = ?1)`, o.Accounts[2+joined]).Scan(&used); err != nil {
+				return err
+			}
+			if !used {
+				k = 2 + joined
+			}
 		}
-		k := 2 + joined
-		joined++
+		if k < 0 {
+			return errors.New("no spare account left for another backfill (lower -runs, or generate a fresh data set)")
+		}
 		err := e.st.Update(ctx, func(tx *vetshare.Tx) error {
 			d, err := sharing.Enable(ctx, tx, o.EnableRequest(vetshare.ModeManual, 0, k))
 			if err == nil && !d.Approved {
@@ -436,17 +447,28 @@ func (e *env) backfill() *workload {
 		// through the store's DB and do not) copied the previous side's 2,000 entries too.
 		return e.st.Checkpoint(ctx)
 	}
+	// did checks that a side shared every historical client into the joining account: one
+	// entry each, no more, no fewer.
+	did := func(f func(ctx context.Context, i int) (int, error)) func(ctx context.Context, i int) (int, error) {
+		return func(ctx context.Context, i int) (int, error) {
+			n, err := f(ctx, i)
+			if err == nil && n != o.Clients {
+				err = fmt.Errorf("backfill shared %d entries, want %d (one per historical client)", n, o.Clients)
+			}
+			return n, err
+		}
+	}
 	return &workload{
 		name: "backfill", desc: fmt.Sprintf("sharing.Backfill of %d historical clients into an account joining the group", o.Clients),
 		target: "≥ 50% of baseline rows/s (ratio ≤ 2)", iters: 1, rows: o.Clients, judge: ratioAtMost(2), prepare: join,
-		op: func(ctx context.Context, i int) (int, error) {
+		op: did(func(ctx context.Context, i int) (int, error) {
 			p, err := sharing.Backfill(ctx, e.st, actor, sharing.BackfillOptions{})
 			return p.Shared, err
-		},
-		limit: func(ctx context.Context, i int) (int, error) {
+		}),
+		limit: did(func(ctx context.Context, i int) (int, error) {
 			return e.limitBackfill(ctx, actor)
-		},
-		base: func(ctx context.Context, i int) (int, error) {
+		}),
+		base: did(func(ctx context.Context, i int) (int, error) {
 			shared := 0
 			var cursor vetshare.ClientID
 			for done := false; !done; {
@@ -503,7 +525,7 @@ func (e *env) backfill() *workload {
 				}
 			}
 			return shared, nil
-		},
+		}),
 	}
 }
 
