@@ -291,6 +291,13 @@ func (t *dtx) UnsharedClients(ctx context.Context, accounts []vetshare.AccountID
 
 // ClientEntriesOf implements [*vetshare.Tx].
 func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
+	return ofClients(ctx, t, clients, scanEntry, `SELECT `+entryCols+` FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
+		ORDER BY j.key, e.created_at, e.seq`)
+}
+
+// ofClients runs query, whose one parameter is the clients as a JSON array, and returns the
+// rows scan reads; none for no client.
+func ofClients[T any](ctx context.Context, t *dtx, clients []vetshare.ClientID, scan func(*sql.Rows, *T) error, query string) ([]T, error) {
 	if len(clients) == 0 {
 		return nil, nil
 	}
@@ -298,13 +305,12 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 	if err != nil {
 		return nil, err
 	}
-	var out []vetshare.ClientEntry
+	var out []T
 	err = t.each(ctx, func(r *sql.Rows) error {
-		var e vetshare.ClientEntry
-		err := scanEntry(r, &e)
-		out = append(out, e)
+		var x T
+		err := scan(r, &x)
+		out = append(out, x)
 		return err
-	}, `SELECT `+entryCols+` FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
-		ORDER BY j.key, e.created_at, e.seq`, string(ids))
+	}, query, string(ids))
 	return out, err
 }

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -54,23 +53,9 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 
 // PatientsOf implements [*vetshare.Tx].
 func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	ids, err := json.Marshal(clients)
-	if err != nil {
-		return nil, err
-	}
-	var out []vetshare.Patient
-	err = t.each(ctx, func(r *sql.Rows) error {
-		var p vetshare.Patient
-		err := scanPatient(r, &p)
-		out = append(out, p)
-		return err
-	}, `SELECT `+patientCols+` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
+	return ofClients(ctx, t, clients, scanPatient, `SELECT `+patientCols+` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
 		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
-		ORDER BY j.key, p.created_at, p.name, p.id`, string(ids))
-	return out, err
+		ORDER BY j.key, p.created_at, p.name, p.id`)
 }
 
 const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at, r.created_at,
