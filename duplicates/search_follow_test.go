@@ -51,15 +51,7 @@ func TestR2_3TypeAheadFollowsSharesRenamesAndMerges(t *testing.T) {
 	expect("shared", 1, "smith, jo", a.ID)
 	expect("shared", 1, "jo smith", a.ID)
 
-	fx.Update(t, func(tx *vetshare.Tx) error {
-		c, _, err := records.Client(ctx, tx, fx.Actor(1), a.ID)
-		if err != nil {
-			return err
-		}
-		c.LastName = "Smythe"
-		_, err = records.UpdateClient(ctx, tx, fx.Actor(1), c)
-		return err
-	})
+	fx.EditClient(t, 1, a.ID, func(c *vetshare.Client) { c.LastName = "Smythe" })
 	for i := range 2 {
 		expect("renamed", i, "smith, jo")
 		expect("renamed", i, "smythe, jo", a.ID)

@@ -147,15 +147,7 @@ func TestR10_1CrossAccountWritesAudited(t *testing.T) {
 	before := count()
 	f.Note(t, 1, p.ID, "at B")
 	f.Patient(t, 1, c.ID, "Scrappy", "dog")
-	f.Update(t, func(tx *vetshare.Tx) error {
-		cl, _, err := records.Client(ctx, tx, f.Actor(1), c.ID)
-		if err != nil {
-			return err
-		}
-		cl.Phone = "555-0111"
-		_, err = records.UpdateClient(ctx, tx, f.Actor(1), cl)
-		return err
-	})
+	f.EditClient(t, 1, c.ID, func(cl *vetshare.Client) { cl.Phone = "555-0111" })
 	if n := count() - before; n != 3 {
 		t.Errorf("%d audit entries for three cross-account writes, want 3", n)
 	}

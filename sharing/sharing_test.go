@@ -200,15 +200,7 @@ func TestR1_7RemovalStopsNewSharingOnly(t *testing.T) {
 	// R3.5: the shared client keeps syncing both ways.
 	f.Note(t, 1, p.ID, "after removal, from B")
 	p2 := f.Patient(t, 0, c.ID, "Scrappy", "dog")
-	f.Update(t, func(tx *vetshare.Tx) error {
-		cl, _, err := records.Client(ctx, tx, f.Actor(0), c.ID)
-		if err != nil {
-			return err
-		}
-		cl.Phone = "555-0199"
-		_, err = records.UpdateClient(ctx, tx, f.Actor(0), cl)
-		return err
-	})
+	f.EditClient(t, 0, c.ID, func(cl *vetshare.Client) { cl.Phone = "555-0199" })
 	f.View(t, func(tx *vetshare.Tx) error {
 		cl, _, err := records.Client(ctx, tx, f.Actor(1), c.ID)
 		if err != nil || cl.Phone != "555-0199" {
