@@ -114,11 +114,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 	if err := driver.CheckSearch(q); err != nil {
 		return nil, err
 	}
-	cols := clientCols
-	if q.Account != "" {
-		cols += ", e.number, e.via, e.created_at"
-	}
-	stmts, err := sqlitesearch.SQL(q, cols)
+	stmts, err := sqlitesearch.SQL(q, clientCols)
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +128,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 	var created int64
 	var more []any
 	if q.Account != "" {
-		more = append(more, &row.Entry.Number, &row.Entry.Via, &created)
+		more = append(more, &row.Entry.Number, &row.Entry.Via, &created) // sqlitesearch.EntryCols
 	}
 	if len(q.Tiers) > 0 {
 		more = append(more, &i)

@@ -26,11 +26,7 @@ type queryPlan struct {
 
 // storeSearchSQL is the statements sqlite's SearchClients runs for q.
 func storeSearchSQL(q driver.ClientSearch) []sqlitesearch.Stmt {
-	cols := storeClientCols
-	if q.Account != "" {
-		cols += ", e.number, e.via, e.created_at" // the entry, as the store reads it with an account
-	}
-	stmts, _ := sqlitesearch.SQL(q, cols)
+	stmts, _ := sqlitesearch.SQL(q, storeClientCols)
 	return stmts
 }
 

@@ -22,9 +22,13 @@ type Stmt struct {
 // its execution.
 const maxArgs = 31
 
+// EntryCols are the columns of the client's entry a search with an account selects after the
+// caller's, in this order.
+const EntryCols = "e.number, e.via, e.created_at"
+
 // SQL returns the statements of the SQLite store's SearchClients for q, to run in order; cols are
-// the columns they select: of vetshare_clients as c and, when q.Account is set, of the client's
-// entry in that account as e. cmd/vetshare-bench explains their plans.
+// the client columns they select (of vetshare_clients as c), followed, when q.Account is set, by
+// [EntryCols] of the client's entry in that account. cmd/vetshare-bench explains their plans.
 //
 // Without q.Tiers it is one statement. With q.Tiers, a statement holds one arm per tier, in
 // order, joined by UNION ALL, each row ending with its tier's number (from 0): SQLite runs the
@@ -32,6 +36,9 @@ const maxArgs = 31
 // found enough never runs the tiers after. A statement holds as many tiers as maxArgs allows,
 // the next statement the tiers after; an argument used twice is one parameter.
 func SQL(q driver.ClientSearch, cols string) ([]Stmt, error) {
+	if q.Account != "" {
+		cols += ", " + EntryCols
+	}
 	if len(q.Tiers) == 0 {
 		s, args, err := arm(q, cols, []any{q.Owner})
 		return []Stmt{{s, args}}, err
