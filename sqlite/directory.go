@@ -52,6 +52,9 @@ func (t *dtx) InsertAccount(ctx context.Context, a vetshare.Account) error {
 
 // Account implements [*vetshare.Tx].
 func (t *dtx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Account, error) {
+	if a := t.actorAccount; a != nil && a.ID == id {
+		return *a, nil // read by ActorMembership in this transaction
+	}
 	var a vetshare.Account
 	err := t.queryRow(ctx, vetshare.NotFound("account", id), func(r *sql.Rows) error { return scanAccount(r, &a) },
 		`SELECT `+accountCols+` FROM vetshare_accounts WHERE id = ?`, id)
@@ -60,6 +63,7 @@ func (t *dtx) Account(ctx context.Context, id vetshare.AccountID) (vetshare.Acco
 
 // UpdateAccount implements [*vetshare.Tx].
 func (t *dtx) UpdateAccount(ctx context.Context, a vetshare.Account) error {
+	t.actorAccount = nil
 	return mustAffect(t.exec(ctx, `UPDATE vetshare_accounts SET name = ?, email = ?, email_verified = ?, time_zone = ?, currency = ? WHERE id = ?`,
 		a.Name, a.Email, b2i(a.EmailVerified), a.TimeZone, a.Currency, a.ID))(vetshare.NotFound("account", a.ID))
 }
@@ -138,16 +142,27 @@ func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare
 	return out, err
 }
 
-// ActorMembership implements [*vetshare.Tx].
+// ActorMembership implements [*vetshare.Tx]. The same read gives the account, which the
+// transaction keeps: nearly every operation checks its actor and then reads the actor's account
+// (for its owner, its time zone or its currency), and that second read is then no statement at
+// all (Account). UpdateAccount forgets it.
 func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
 	var u vetshare.User
 	var m vetshare.Membership
-	var created, perms int64
+	var a vetshare.Account
+	var created, perms, acctCreated int64
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
-		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
-	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
-		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id WHERE m.user_id = ? AND m.account_id = ?`, user, account)
+		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active,
+			&a.ID, &a.OwnerID, &a.Name, &a.Email, &a.EmailVerified, &a.TimeZone, &a.Currency, &acctCreated)
+	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
+		a.id, a.owner_id, a.name, a.email, a.email_verified, a.time_zone, a.currency, a.created_at
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+		WHERE m.user_id = ? AND m.account_id = ?`, user, account)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
+	if err == nil {
+		a.CreatedAt = time.UnixMicro(acctCreated).UTC()
+		t.actorAccount = &a
+	}
 	return u, m, err
 }

@@ -405,7 +405,10 @@ type dtx struct {
 	// nextNumber is, per account, the next client number, once this transaction has inserted
 	// an entry there (InsertClientEntry).
 	nextNumber map[vetshare.AccountID]int64
-	host       bool // a host's own transaction (Store.Tx): it is never ended here
+	// actorAccount is the account ActorMembership read with the membership, until UpdateAccount
+	// changes an account: Account gives it without a statement.
+	actorAccount *vetshare.Account
+	host         bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // errReadOnly is returned for a write in a View. It matches [vetshare.ErrNotPermitted].

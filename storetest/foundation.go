@@ -228,6 +228,21 @@ func testDirectory(t *testing.T, h Harness) {
 		if err != nil || gotU != w.user || gotAM != m {
 			t.Errorf("ActorMembership = %+v, %+v, %v; want %+v, %+v", gotU, gotAM, err, w.user, m)
 		}
+		// An engine may keep what ActorMembership read of the account (SQLite does): the
+		// account read after it is the stored one, and after an update the updated one.
+		if got, err := txn.D(tx).Account(ctx, a.ID); err != nil || !cmp.Equal(a, got) {
+			t.Errorf("Account after ActorMembership = %+v, %v; want %+v", got, err, a)
+		}
+		if got, err := txn.D(tx).Account(ctx, w.accounts[1].ID); err != nil || !cmp.Equal(w.accounts[1], got) {
+			t.Errorf("another Account after ActorMembership = %+v, %v; want %+v", got, err, w.accounts[1])
+		}
+		a.Name, a.TimeZone, a.Currency = "Renamed again", "Europe/Paris", "EUR"
+		if err := txn.D(tx).UpdateAccount(ctx, a); err != nil {
+			return err
+		}
+		if got, err := txn.D(tx).Account(ctx, a.ID); err != nil || !cmp.Equal(a, got) {
+			t.Errorf("Account after ActorMembership and UpdateAccount = %+v, %v; want %+v", got, err, a)
+		}
 		_, _, err = txn.D(tx).ActorMembership(ctx, w.user.ID, w.accounts[1].ID)
 		wantErr(t, "ActorMembership without a membership", err, vetshare.ErrNotFound)
 		_, _, err = txn.D(tx).ActorMembership(ctx, "nope", a.ID)
