@@ -228,13 +228,7 @@ const MaxRequestID = 200
 // [vetshare.ErrInvalid] for malformed ids or a request id that is not valid UTF-8 of at most
 // [MaxRequestID] bytes.
 func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare.Membership, error) {
-	if !vetshare.ValidID(actor.User) {
-		return vetshare.Membership{}, vetshare.Invalid("Actor.User", "malformed id")
-	}
-	if !vetshare.ValidID(actor.Account) {
-		return vetshare.Membership{}, vetshare.Invalid("Actor.Account", "malformed id")
-	}
-	if err := CheckText("Actor.RequestID", actor.RequestID, MaxRequestID, false); err != nil {
+	if err := CheckActor(actor); err != nil {
 		return vetshare.Membership{}, err
 	}
 	u, m, err := txn.D(tx).ActorMembership(ctx, actor.User, actor.Account)
@@ -248,6 +242,19 @@ func Check(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor) (vetshare
 		return vetshare.Membership{}, refusal(ctx, tx, actor, u, "%s is not an active user, so cannot act at %s")
 	}
 	return m, nil
+}
+
+// CheckActor returns the [vetshare.ErrInvalid] that [Check] returns for actor's malformed ids
+// or request id, reading nothing. A read that checks the membership in its own statement
+// (driver.RecordQuery.Member) calls it first, and Check only when the read found nothing.
+func CheckActor(actor vetshare.Actor) error {
+	if !vetshare.ValidID(actor.User) {
+		return vetshare.Invalid("Actor.User", "malformed id")
+	}
+	if !vetshare.ValidID(actor.Account) {
+		return vetshare.Invalid("Actor.Account", "malformed id")
+	}
+	return CheckText("Actor.RequestID", actor.RequestID, MaxRequestID, false)
 }
 
 // refusal returns the [*vetshare.NotPermittedError] of Check, naming the user and the account

@@ -166,6 +166,9 @@ type RecordQuery struct {
 	IncludeRemoved bool
 	AfterID        vetshare.RecordID // keyset paging: the records after this one in that order
 	Limit          int
+	// Member, when set, makes Records give nothing unless Member is an active user with an
+	// active membership of Account (as [ClientSearch.Member]).
+	Member vetshare.UserID
 }
 
 // RecordsTx keeps patients and their medical records.

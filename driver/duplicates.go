@@ -42,8 +42,9 @@ const (
 	KeyEmail     = "e:"
 )
 
-// CheckSearch returns an [*vetshare.InvalidError] when q cannot be run: no Probe, a Limit below
-// 1, a Then without a pair key to continue, or Tiers beside a probe of q's own.
+// CheckSearch returns an [*vetshare.InvalidError] when q cannot be run: neither Owner nor
+// Account, a Member without Account, no Probe, a Limit below 1, a Then without a pair key to
+// continue, or Tiers beside a probe of q's own.
 func CheckSearch(q ClientSearch) error {
 	if len(q.Tiers) > 0 {
 		if q.Probe != "" || q.Exact || q.Then != "" || q.Also != nil {
@@ -55,6 +56,12 @@ func CheckSearch(q ClientSearch) error {
 			}
 		}
 		return nil
+	}
+	if q.Owner == "" && q.Account == "" {
+		return vetshare.Invalid("Owner", "a search needs an owner, or an account to take it from")
+	}
+	if q.Member != "" && q.Account == "" {
+		return vetshare.Invalid("Member", "a member is checked in an account")
 	}
 	if q.Probe == "" {
 		return vetshare.Invalid("Probe", "a search needs a key to probe")
@@ -191,6 +198,7 @@ func ClientSearchKeys(c vetshare.Client) []string {
 
 // ClientSearch selects clients of an owner by their search keys (R2.3, R13.1).
 type ClientSearch struct {
+	// Owner may be left empty when Account is set: the search is then in the account's owner.
 	Owner vetshare.OwnerID
 	// The scope: with Account, the clients that have an entry in Account; with To and From,
 	// those that have an entry in one of From and none in To (share candidates); with neither,
@@ -214,6 +222,11 @@ type ClientSearch struct {
 	// Not, when set, leaves out this client.
 	Not   vetshare.ClientID
 	Limit int
+	// Member, when set (Account must be), makes the search find nothing unless Member is an
+	// active user with an active membership of Account: an operation checks its actor in the
+	// statement that reads, and reads the membership apart only when nothing was found, to
+	// tell a refusal from an empty page.
+	Member vetshare.UserID
 	// Tiers, when set, make the search each tier in turn, best match first, in place of
 	// Probe, Exact, Then and Also (which must then be empty): the clients the first tier
 	// selects (up to Limit, as a search with its Probe, Exact, Then and Also would return

@@ -187,6 +187,14 @@ func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare
 	return out, err
 }
 
+// memberOf is the condition that the user (an SQL expression) is active and holds an active
+// membership of the account (another): the check of ActorMembership, inside a statement that
+// reads (driver.RecordQuery.Member, driver.ClientSearch.Member).
+func memberOf(user, account string) string {
+	return `EXISTS (SELECT 1 FROM vetshare.memberships mb JOIN vetshare.users mu ON mu.id = mb.user_id
+		WHERE mb.user_id = ` + user + ` AND mb.account_id = ` + account + ` AND mb.active AND mu.active)`
+}
+
 // ActorMembership implements [driver.Tx]. It is where an operation's transaction learns its
 // owner: the owner of the account, which every later statement is routed by.
 func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {

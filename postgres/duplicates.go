@@ -79,6 +79,13 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 	if err := driver.CheckSearch(q); err != nil {
 		return nil, err
 	}
+	if q.Owner == "" {
+		o, err := t.acct(ctx, q.Account)
+		if err != nil || o == "" {
+			return nil, err // no such account: nothing to find
+		}
+		q.Owner = vetshare.OwnerID(o)
+	}
 	if err := t.use(ctx, string(q.Owner)); err != nil {
 		return nil, err
 	}
@@ -135,6 +142,9 @@ func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]driver.C
 	}
 	if q.Not != "" {
 		b.WriteString(` AND k.client_id <> ` + arg(string(q.Not)))
+	}
+	if q.Member != "" {
+		b.WriteString(` AND ` + memberOf(arg(string(q.Member)), arg(string(q.Account))))
 	}
 	switch {
 	case q.Account != "":

@@ -161,8 +161,8 @@ func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Rec
 	return t.records(ctx, `SELECT `+recordCols+recordScope+`
 		WHERE r.owner_id = $1 AND r.patient_id = $3
 		AND ($4 = '' OR (r.given_at, r.seq) > (SELECT x.given_at, x.seq FROM vetshare.records x WHERE x.owner_id = $1 AND x.id = $4))
-		AND ($5 OR r.removed_at IS NULL) ORDER BY r.given_at, r.seq LIMIT $6`,
-		o, q.Account, q.Patient, q.AfterID, q.IncludeRemoved, limitArg(q.Limit))
+		AND ($5 OR r.removed_at IS NULL) AND ($7 = '' OR `+memberOf("$7", "$2")+`) ORDER BY r.given_at, r.seq LIMIT $6`,
+		o, q.Account, q.Patient, q.AfterID, q.IncludeRemoved, limitArg(q.Limit), q.Member)
 }
 
 // RemoveRecord implements [driver.Tx].

@@ -236,10 +236,15 @@ func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q Histo
 	if err := vetshare.CheckID("Patient", q.Patient); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	dq := driver.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, Limit: limit + 1}
+	// The actor's membership is checked by the statement that reads the records (Member): a
+	// page with rows was read by an active member, and Records lists only what the account
+	// sees, so it needs no other read. An empty page reads the membership apart, to refuse a
+	// non-member, then the patient, to tell an empty history from a patient the account cannot
+	// see (or one merged away, whose records moved to the survivor).
+	dq := driver.RecordQuery{Account: actor.Account, Patient: q.Patient, IncludeRemoved: q.IncludeRemoved, Limit: limit + 1, Member: actor.User}
 	if after != nil {
 		dq.AfterID = vetshare.RecordID(after[0])
 	}
@@ -247,10 +252,10 @@ func History(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q Histo
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	// Records lists only what the account sees, so a page with rows needs no other check; an
-	// empty one tells an empty history from a patient the account cannot see (or one merged
-	// away, whose records moved to the survivor) by reading the patient.
 	if len(rows) == 0 {
+		if _, err := accounts.Check(ctx, tx, actor); err != nil {
+			return nil, "", vetshare.Op(op, err)
+		}
 		if _, err := txn.D(tx).Patient(ctx, actor.Account, q.Patient); err != nil {
 			return nil, "", vetshare.Op(op, err)
 		}

@@ -197,11 +197,11 @@ func Clients(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, prefix 
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
+	if strings.TrimSpace(prefix) != "" {
+		return searchClients(ctx, tx, actor, prefix, limit, page) // checks the actor itself
+	}
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
-	}
-	if strings.TrimSpace(prefix) != "" {
-		return searchClients(ctx, tx, actor, prefix, limit, page)
 	}
 	q := driver.ClientListQuery{Account: actor.Account, Limit: limit + 1}
 	after, err := cursor.Read(op, page.After, 2)

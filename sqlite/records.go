@@ -7,6 +7,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/sqlitesearch"
 )
 
 const patientCols = `p.id, p.client_id, p.name, p.species, p.breed, p.birth_date, p.origin_account, p.created_by, p.created_at`
@@ -117,8 +118,8 @@ func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Rec
 		return err
 	}, `SELECT `+recordCols+recordScope+`
 		WHERE r.patient_id = ?2 AND (?3 = '' OR (r.given_at, r.seq) > (SELECT given_at, seq FROM vetshare_records WHERE id = ?3))
-			AND (?4 OR r.removed_at IS NULL) ORDER BY r.given_at, r.seq LIMIT ?5`,
-		q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit)
+			AND (?4 OR r.removed_at IS NULL) AND (?6 = '' OR `+sqlitesearch.MemberOf("?6", "?1")+`) ORDER BY r.given_at, r.seq LIMIT ?5`,
+		q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit, q.Member)
 	return out, err
 }
 

@@ -83,6 +83,15 @@ var shapes struct {
 	m  map[string][]string
 }
 
+// MemberOf is the condition that the user (an SQL expression) is active and holds an active
+// membership of the account (another): the check of the driver's ActorMembership, inside a
+// statement that reads (driver.ClientSearch.Member, driver.RecordQuery.Member). It does not
+// depend on the statement's rows, so SQLite evaluates it once, before the first.
+func MemberOf(user, account string) string {
+	return `EXISTS (SELECT 1 FROM vetshare_memberships mb JOIN vetshare_users mu ON mu.id = mb.user_id
+		WHERE mb.user_id = ` + user + ` AND mb.account_id = ` + account + ` AND mb.active AND mu.active)`
+}
+
 // gen writes the statements of a search: their arguments always; their text when text is set;
 // otherwise their shape, every choice the text depends on and every parameter's number, so that
 // two searches of one shape have one text.
@@ -181,8 +190,14 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any
 		}
 		return "?" + strconv.Itoa(i+1)
 	}
+	// The owner: ?1, or the account's when the search names none. Either is one value for the
+	// whole statement: SQLite evaluates the subquery once.
+	owner := "?1"
+	if g.choose(q.Owner == "") {
+		owner = "(SELECT owner_id FROM vetshare_accounts WHERE id = " + arg(q.Account) + ")"
+	}
 	byAccount := g.choose(q.Account != "" && driver.IsPairKey(q.Probe))
-	table, scope := "vetshare_client_keys", "owner_id = ?1"
+	table, scope := "vetshare_client_keys", "owner_id = "+owner
 	if byAccount {
 		table, scope = "vetshare_account_keys", "account_id = "+arg(q.Account)
 	}
@@ -214,8 +229,11 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any
 	default:
 		w(` AND k.key >= `, lo, ` AND k.key < `, hi)
 	}
+	if g.choose(q.Member != "") {
+		w(` AND `, MemberOf(arg(q.Member), arg(q.Account)))
+	}
 	for _, alts := range q.Also[:g.count(len(q.Also))] {
-		w(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = ?1 AND a.client_id = k.client_id AND (`)
+		w(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = `, owner, ` AND a.client_id = k.client_id AND (`)
 		for i, p := range alts[:g.count(len(alts))] {
 			if i > 0 {
 				w(` OR `)
@@ -251,7 +269,7 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any
 		w(` CROSS JOIN vetshare_client_entries e ON e.account_id = `, arg(q.Account), ` AND e.client_id = m.client_id`)
 	}
 	if byAccount {
-		w(` WHERE c.owner_id = ?1`) // an account of another owner finds nothing
+		w(` WHERE c.owner_id = `, owner) // an account of another owner finds nothing
 	}
 	w(` ORDER BY m.key, m.client_id`)
 	return b.String(), args, nil

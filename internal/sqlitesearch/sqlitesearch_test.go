@@ -79,7 +79,7 @@ func TestKeptTextIsWrittenText(t *testing.T) {
 		q := driver.ClientSearch{Owner: vetshare.OwnerID(pick()), Limit: 1 + r.IntN(3)}
 		switch r.IntN(3) {
 		case 0:
-			q.Account = vetshare.AccountID(pick())
+			q.Account, q.Member = vetshare.AccountID(pick()), vetshare.UserID(pick())
 		case 1:
 			q.To, q.From = vetshare.AccountID(pick()), []vetshare.AccountID{vetshare.AccountID(pick())}
 		}
