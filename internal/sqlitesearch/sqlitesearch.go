@@ -123,17 +123,67 @@ func b2i(b bool) byte {
 	return 0
 }
 
+// arg gives the parameter of v in *args, appending v the first time: a value used twice is one
+// parameter.
+func (g *gen) arg(args *[]any, v any) string {
+	i := slices.Index(*args, v)
+	if i < 0 {
+		*args, i = append(*args, v), len(*args)
+	}
+	if !g.text {
+		g.count(i + 1)
+		return ""
+	}
+	return "?" + strconv.Itoa(i+1)
+}
+
+// me is the common table expression of a search that checks a member or takes the account's
+// owner: one row, the owner, when the account exists (of q.Owner, when set) and, when q.Member
+// is set, Member may act there; no row otherwise. SQLite computes it once a statement, where a
+// condition in each arm was computed once an arm.
+func (g *gen) me(q driver.ClientSearch, args *[]any) string {
+	var b strings.Builder
+	b.WriteString(`WITH me AS MATERIALIZED (SELECT a.owner_id AS owner FROM vetshare_accounts a WHERE a.id = `)
+	account := g.arg(args, q.Account)
+	b.WriteString(account)
+	if g.choose(q.Owner != "") {
+		b.WriteString(` AND a.owner_id = ?1`)
+	}
+	if g.choose(q.Member != "") {
+		b.WriteString(` AND ` + MemberOf(g.arg(args, q.Member), account))
+	}
+	b.WriteString(")\n")
+	if !g.text {
+		return ""
+	}
+	return b.String()
+}
+
 func (g *gen) stmts(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	if g.choose(q.Account != "") && g.text {
 		cols += ", " + EntryCols
 	}
+	// The owner of the arms: ?1, or the one row of me, which is no row (NULL, matching
+	// nothing) for a member who may not act or an unknown account.
+	owner, useMe := "?1", g.choose(q.Account != "" && (q.Member != "" || q.Owner == ""))
+	start := func() (string, []any) {
+		args := []any{q.Owner}
+		if !useMe {
+			return "", args
+		}
+		return g.me(q, &args), args
+	}
+	if useMe {
+		owner = "(SELECT owner FROM me)"
+	}
 	if g.choose(len(q.Tiers) == 0) {
-		s, args, err := g.arm(q, cols, []any{q.Owner})
-		return []Stmt{{s, args}}, err
+		prefix, args := start()
+		s, args, err := g.arm(q, cols, args, owner)
+		return []Stmt{{prefix + s, args}}, err
 	}
 	var out []Stmt
 	var b strings.Builder
-	args := []any{q.Owner}
+	prefix, args := start()
 	tierCols := func(i int) string {
 		if !g.text {
 			return ""
@@ -143,15 +193,16 @@ func (g *gen) stmts(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	n := 0 // the arms of the statement being written
 	for i, t := range q.Tiers {
 		// arm appends to args' array, past its length: args itself stays as it was.
-		s, more, err := g.arm(q.Tier(t), tierCols(i), args)
+		s, more, err := g.arm(q.Tier(t), tierCols(i), args, owner)
 		if err != nil {
 			return nil, err
 		}
 		if g.choose(len(more) > maxArgs && n > 0) {
-			out = append(out, Stmt{b.String(), args})
+			out = append(out, Stmt{prefix + b.String(), args})
 			b.Reset()
-			n, args = 0, []any{q.Owner}
-			s, more, err = g.arm(q.Tier(t), tierCols(i), args)
+			n = 0
+			prefix, args = start()
+			s, more, err = g.arm(q.Tier(t), tierCols(i), args, owner)
 			if err != nil {
 				return nil, err
 			}
@@ -165,12 +216,13 @@ func (g *gen) stmts(q driver.ClientSearch, cols string) ([]Stmt, error) {
 		n++
 		args = more
 	}
-	return append(out, Stmt{b.String(), args}), nil
+	return append(out, Stmt{prefix + b.String(), args}), nil
 }
 
 // arm is the statement of a search without tiers, its arguments numbered after args (whose
-// first is the owner). Without g.text it gives the arguments alone, and records the shape.
-func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any, error) {
+// first is the owner), in the owner given as an SQL expression. Without g.text it gives the
+// arguments alone, and records the shape.
+func (g *gen) arm(q driver.ClientSearch, cols string, args []any, owner string) (string, []any, error) {
 	var b strings.Builder
 	w := func(parts ...string) {
 		if g.text {
@@ -179,23 +231,7 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any
 			}
 		}
 	}
-	arg := func(v any) string {
-		i := slices.Index(args, v)
-		if i < 0 {
-			args, i = append(args, v), len(args)
-		}
-		if !g.text {
-			g.count(i + 1)
-			return ""
-		}
-		return "?" + strconv.Itoa(i+1)
-	}
-	// The owner: ?1, or the account's when the search names none. Either is one value for the
-	// whole statement: SQLite evaluates the subquery once.
-	owner := "?1"
-	if g.choose(q.Owner == "") {
-		owner = "(SELECT owner_id FROM vetshare_accounts WHERE id = " + arg(q.Account) + ")"
-	}
+	arg := func(v any) string { return g.arg(&args, v) }
 	byAccount := g.choose(q.Account != "" && driver.IsPairKey(q.Probe))
 	table, scope := "vetshare_client_keys", "owner_id = "+owner
 	if byAccount {
@@ -228,9 +264,6 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any) (string, []any
 		w(` AND k.key = `, lo)
 	default:
 		w(` AND k.key >= `, lo, ` AND k.key < `, hi)
-	}
-	if g.choose(q.Member != "") {
-		w(` AND `, MemberOf(arg(q.Member), arg(q.Account)))
 	}
 	for _, alts := range q.Also[:g.count(len(q.Also))] {
 		w(` AND EXISTS (SELECT 1 FROM vetshare_client_keys a WHERE a.owner_id = `, owner, ` AND a.client_id = k.client_id AND (`)
