@@ -232,10 +232,10 @@ type ClientRow struct {
 
 // shareOnCreate shares a client that CreateClient has just created in actor.Account with every
 // other current member of the account's group when the group is in automatic mode (R2.1), and
-// returns the entries it made. It does nothing for an account in no group or in a manual group.
-// It is unexported on purpose: it trusts CreateClient to have checked the actor, and it still
-// reads the client as stored and refuses one that was not created in actor.Account or belongs
-// to another owner (R3.3).
+// returns the entries it made, all inserted in one batch. It does nothing for an account in no
+// group or in a manual group. It is unexported on purpose: it trusts CreateClient to have
+// checked the actor, and it still reads the client as stored and refuses one that was not
+// created in actor.Account or belongs to another owner (R3.3).
 func shareOnCreate(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client) ([]vetshare.ClientEntry, error) {
 	c, err := txn.D(tx).Client(ctx, actor.Account, c.ID) // what is stored, not what the caller says
 	if err != nil {
@@ -260,14 +260,15 @@ func shareOnCreate(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c
 	entries := make([]vetshare.ClientEntry, 0, len(members)-1)
 	to := make([]vetshare.AccountID, 0, len(members)-1)
 	for _, m := range members {
-		if m.AccountID == actor.Account {
-			continue
+		if m.AccountID != actor.Account {
+			entries = append(entries, vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()})
+			to = append(to, m.AccountID)
 		}
-		e := vetshare.ClientEntry{AccountID: m.AccountID, ClientID: c.ID, Via: vetshare.ViaAutomatic, CreatedAt: tx.Now()}
-		if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
-			return nil, err
-		}
-		entries, to = append(entries, e), append(to, m.AccountID)
+	}
+	// One batch, which sets each entry's number: two statements for the whole group, where
+	// one entry at a time took two each.
+	if err := txn.D(tx).InsertClientEntries(ctx, entries); err != nil {
+		return nil, err
 	}
 	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(c.ID), audit.OK,
 		map[string]any{"via": vetshare.ViaAutomatic, "to": to})
