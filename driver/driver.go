@@ -7,7 +7,8 @@
 // A store implements [Tx] on its own transaction and hands the host [Wrap] of it; the domain
 // packages reach the driver again through an internal accessor. The methods are storage, not
 // rules: they check neither permissions nor sharing rules beyond the account scoping each one
-// documents; the operations do.
+// documents, and the membership an operation asks a read to check in its own statement
+// ([RecordQuery.Member], [ClientSearch.Member]); the operations decide.
 //
 // # Errors
 //
@@ -34,7 +35,8 @@ import (
 // concurrent use and is valid only inside the function it was passed to.
 //
 // The methods are storage, not rules: they do not check permissions or sharing rules beyond the
-// account scoping their documentation states. The operations of the domain packages do.
+// account scoping their documentation states (and the membership a read's Member field asks
+// for). The operations of the domain packages do.
 type Tx interface {
 	// Now returns the time of the transaction, taken once from the store's clock when it began.
 	Now() time.Time
