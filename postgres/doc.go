@@ -36,7 +36,9 @@
 // Every statement the driver issues on a per-owner table filters by owner_id = $1, so it
 // touches one partition (one shard under Citus). A transaction learns its owner from the first
 // account or owner a statement names: an operation begins by reading the actor's membership
-// (ActorMembership), whose account's owner comes from account_owners (once per transaction).
+// (ActorMembership), or by a read that checks it in its own statement (driver.RecordQuery.Member,
+// driver.ClientSearch.Member, joining the reference tables memberships and users); either names
+// the actor's account, whose owner comes from account_owners (once per transaction).
 // Statements that name a thing by its id alone (an invoice, a task) run under that owner. Only
 // when a transaction has no owner yet, or has worked for several (the conformance suite does;
 // operations do not), is the owner of such a thing found by vetshare.owner_of, a
