@@ -137,7 +137,7 @@ func (e *env) duplicateWorkloads() []*workload {
 		}
 		cursors, keys = []vetshare.Cursor{""}, [][]string{nil}
 		var all []duplicates.Pair
-		err := e.st.View(ctx, func(tx *vetshare.Tx) error {
+		err := e.rst.View(ctx, func(tx *vetshare.Tx) error {
 			for len(cursors) < pages {
 				ps, next, err := duplicates.Report(ctx, tx, actor, vetshare.Page{Limit: limit, After: cursors[len(cursors)-1]})
 				if err != nil {
@@ -189,7 +189,7 @@ func (e *env) duplicateWorkloads() []*workload {
 				return 0, err
 			}
 			n := 0
-			err := e.st.View(ctx, func(tx *vetshare.Tx) error {
+			err := e.rst.View(ctx, func(tx *vetshare.Tx) error {
 				ps, _, err := duplicates.Report(ctx, tx, actor, vetshare.Page{Limit: limit, After: cursors[i%len(cursors)]})
 				n = len(ps)
 				if err == nil && n == 0 {

@@ -14,7 +14,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -187,13 +186,14 @@ func run() error {
 		return err
 	}
 	defer st.Close()
-	r, err := sql.Open("sqlite", sqlite.DSN(path, false))
+	// Every side of a read reads through r: the operation through rst, a store opened over r,
+	// the baseline and the limit through p. See readPool.
+	r, rst, err := readPool(ctx, path)
 	if err != nil {
 		return err
 	}
 	defer r.Close()
-	r.SetMaxOpenConns(sqlite.ReadConns)
-	r.SetMaxIdleConns(sqlite.ReadConns)
+	defer rst.Close()
 	p := &plain{w: st.DB(), r: r}
 	defer p.close()
 	if err := p.prepare(ctx, p.w, append(append(writeQueries, domainWriteQueries...), limitWriteQueries...)...); err != nil {
@@ -207,8 +207,7 @@ func run() error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "calibration: %s\n", rep.Calibration)
-	e := &env{m: m, st: st, p: p, runs: *runs, scale: *scale, path: path}
-	defer e.closeReportsPool()
+	e := &env{m: m, st: st, rst: rst, p: p, runs: *runs, scale: *scale, path: path}
 	if err := e.setupDomains(ctx); err != nil {
 		return err
 	}

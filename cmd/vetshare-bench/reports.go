@@ -86,7 +86,7 @@ func (e *env) report(kind vetshare.ReportKind) *workload {
 		},
 		base: func(ctx context.Context, i int) (int, error) {
 			n := 0
-			return n, e.rp.view(ctx, func(q *ptx) error {
+			return n, e.p.view(ctx, func(q *ptx) error {
 				_, owner, err := q.actor(actor)
 				if err != nil {
 					return err
@@ -118,7 +118,7 @@ func (e *env) report(kind vetshare.ReportKind) *workload {
 		},
 		limit: func(ctx context.Context, i int) (int, error) {
 			n := 0
-			err := e.rp.view(ctx, func(q *ptx) error {
+			err := e.p.view(ctx, func(q *ptx) error {
 				var active, home bool
 				var tz string
 				names := map[vetshare.AccountID]string{}
@@ -244,19 +244,15 @@ func (e *env) reportsMemory(ctx context.Context) error {
 	return nil
 }
 
-// reportsSetup counts the entries of the reports' account, measures the reports' memory, and
-// opens the pool the reports' three sides share.
+// reportsSetup counts the entries of the reports' account and measures the reports' memory.
 //
 // A report reads tens of thousands of pages of a file larger than SQLite maps, so most of its
-// time is page reads, and what it costs depends on which connection's page cache holds them:
-// modernc.org/sqlite gives each connection its own. On separate pools, the store's rotating
-// among its read connections and the plain pool reusing one warm connection, the same
-// statement took from half to twice as long on one side as on the other, depending on what
-// ran before. So the reports' operation runs on a store opened with [sqlite.OpenDB] over the
-// pool the baseline and the limit read through: the same connections, the same pragmas as the
-// store's read connections (mmap_size, temp_store), the same caches.
+// time is page reads, and what it costs depends on which connection's page cache holds them.
+// On separate pools the same statement took from half to twice as long on one side as on the
+// other, depending on what ran before; the reports' three sides, as every read's, share the
+// pool of readPool.
 func (e *env) reportsSetup(ctx context.Context) error {
-	if err := e.openReportsPool(ctx); err != nil {
+	if err := e.p.prepare(ctx, e.p.r, qReportAccount, qOwnerAccounts, qLimitReportRead, qReportByNumber, qReportByCreation, qActor); err != nil {
 		return err
 	}
 	o := e.m.Owners[e.m.Big]
@@ -266,38 +262,33 @@ func (e *env) reportsSetup(ctx context.Context) error {
 	return e.reportsMemory(ctx)
 }
 
-// openReportsPool opens e.rp and e.rst on one pool of sqlite.ReadConns connections with the
-// DSN of the store's read connections. Its connections are not query_only, which would refuse
-// the transaction OpenDB checks the schema in; nothing on this pool writes.
-func (e *env) openReportsPool(ctx context.Context) error {
-	u, err := url.Parse(sqlite.DSN(e.path, false))
+// readPool opens the pool every side of a read workload reads through, and a store over it:
+// sqlite.ReadConns connections with the DSN of the store's read connections, but not
+// query_only, which would refuse the transaction sqlite.OpenDB checks the schema in; nothing
+// writes through it. A read of a file larger than SQLite maps costs what its page reads cost,
+// and modernc.org/sqlite gives each connection its own page cache: with the operation on the
+// store's own pool and the baseline and the limit on another, the sides sharing a pool found
+// the pages the other had just read, and the operation did not (the same statement took 1.3
+// times as long through the store's pool at 1M). On one pool no side has a cache the others
+// lack.
+func readPool(ctx context.Context, path string) (*sql.DB, *sqlite.Store, error) {
+	u, err := url.Parse(sqlite.DSN(path, false))
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	q := u.Query()
 	q["_pragma"] = slices.DeleteFunc(q["_pragma"], func(p string) bool { return strings.HasPrefix(p, "query_only") })
 	u.RawQuery = q.Encode()
 	db, err := sql.Open("sqlite", u.String())
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	db.SetMaxOpenConns(sqlite.ReadConns)
 	db.SetMaxIdleConns(sqlite.ReadConns)
 	st, err := sqlite.OpenDB(ctx, db)
 	if err != nil {
 		db.Close()
-		return err
+		return nil, nil, err
 	}
-	e.rst, e.rp = st, &plain{w: e.p.w, r: db}
-	return e.rp.prepare(ctx, db, qReportAccount, qOwnerAccounts, qLimitReportRead, qReportByNumber, qReportByCreation, qActor)
-}
-
-// closeReportsPool closes what openReportsPool opened.
-func (e *env) closeReportsPool() {
-	if e.rst == nil {
-		return
-	}
-	e.rst.Close()
-	e.rp.close()
-	e.rp.r.Close()
+	return db, st, nil
 }

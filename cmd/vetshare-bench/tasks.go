@@ -41,7 +41,7 @@ func (e *env) assignedToMe() *workload {
 		target: "p99 ≤ 1 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(1000), afterWrite: true,
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int
-			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
+			return n, e.rst.View(ctx, func(tx *vetshare.Tx) error {
 				p, err := tasks.AssignedToMe(ctx, tx, actor(i), tasks.AssignedQuery{Clinics: tasks.Selection{All: true}}, vetshare.Page{Limit: 50})
 				n = len(p.Rows)
 				if err == nil && n == 0 {

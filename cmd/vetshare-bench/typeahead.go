@@ -182,7 +182,7 @@ func (e *env) typeahead(k taKind) *workload {
 	in := func(i int) taInput { return ins[i%len(ins)] }
 	op := func(ctx context.Context, x taInput) (taRows, error) {
 		var out taRows
-		return out, e.st.View(ctx, func(tx *vetshare.Tx) error {
+		return out, e.rst.View(ctx, func(tx *vetshare.Tx) error {
 			rows, _, err := records.Clients(ctx, tx, x.actor, x.typed, vetshare.Page{Limit: taPage})
 			for _, r := range rows {
 				out.add(r.ID, r.Entry.Number)

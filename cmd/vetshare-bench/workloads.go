@@ -29,9 +29,9 @@ type env struct {
 	extra map[string]any
 	// reportEntries is the number of client entries of the account the reports list.
 	reportEntries int
-	// rst and rp are the reports' store and plain SQL, on one pool (reportsSetup).
+	// rst is a store over p.r, the pool every side of a read reads through (readPool): the
+	// read workloads' operations run on it, their writes (-after-write) on st.
 	rst *sqlite.Store
-	rp  *plain
 	// taInputs are the typed texts of each type-ahead workload (typeahead.go).
 	taInputs map[string][]taInput
 	// plans are the query plans the report shows (plans.go).
@@ -281,7 +281,7 @@ func (e *env) candidates() *workload {
 		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500),
 		op: func(ctx context.Context, i int) (int, error) {
 			var n int
-			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
+			return n, e.rst.View(ctx, func(tx *vetshare.Tx) error {
 				cs, _, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), vetshare.Page{Limit: 10})
 				n = len(cs)
 				return err
@@ -307,7 +307,7 @@ func (e *env) candidates() *workload {
 		// each run on the input the run starts with.
 		verify: func(ctx context.Context, i int) error {
 			var want []string
-			err := e.st.View(ctx, func(tx *vetshare.Tx) error {
+			err := e.rst.View(ctx, func(tx *vetshare.Tx) error {
 				cs, _, err := sharing.Candidates(ctx, tx, actor(i), prefix(i), vetshare.Page{Limit: 10})
 				for _, c := range cs {
 					var as, ps [][3]any
@@ -364,7 +364,7 @@ func (e *env) history() *workload {
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p := ref(i)
 			var n int
-			return n, e.st.View(ctx, func(tx *vetshare.Tx) error {
+			return n, e.rst.View(ctx, func(tx *vetshare.Tx) error {
 				rs, _, err := records.History(ctx, tx, a, records.HistoryQuery{Patient: p}, vetshare.Page{})
 				n = len(rs)
 				return err
