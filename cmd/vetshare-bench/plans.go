@@ -66,7 +66,7 @@ func (e *env) explainPlans(ctx context.Context) error {
 		// The store's statements for every tier, then the baseline's one a tier.
 		var stmts []stmt
 		var tierOf []int
-		for _, st := range storeSearchSQL(driver.ClientSearch{Owner: o.ID, Account: x.actor.Account, Tiers: tiers, Limit: taN}) {
+		for _, st := range storeSearchSQL(driver.ClientSearch{Account: x.actor.Account, Member: x.actor.User, Tiers: tiers, Limit: taN}) {
 			stmts, tierOf = append(stmts, stmt{"store", st.Query, st.Args}), append(tierOf, 0)
 		}
 		for i, t := range tiers {
