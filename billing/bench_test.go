@@ -106,7 +106,9 @@ func plainTables(b *testing.B, db *sql.DB, id vetshare.InvoiceID) {
 	rename := strings.NewReplacer(
 		"TABLE vetshare_invoices", "TABLE plain_invoices", "TABLE vetshare_payments", "TABLE plain_payments", "TABLE vetshare_balances", "TABLE plain_balances",
 		"ON vetshare_invoices", "ON plain_invoices", "ON vetshare_payments", "ON plain_payments", "REFERENCES vetshare_invoices", "REFERENCES plain_invoices",
-		"INDEX invoices_", "INDEX plain_invoices_", "INDEX payments_", "INDEX plain_payments_")
+		"INDEX invoices_", "INDEX plain_invoices_", "INDEX payments_", "INDEX plain_payments_",
+		"INDEX vetshare_invoices_", "INDEX plain_invoices_", "INDEX vetshare_payments_", "INDEX plain_payments_",
+		"INDEX vetshare_balances_", "INDEX plain_balances_")
 	for _, s := range append(ddl,
 		`INSERT INTO plain_invoices SELECT * FROM vetshare_invoices WHERE id = '`+string(id)+`'`,
 		`INSERT INTO plain_balances SELECT * FROM vetshare_balances`) {

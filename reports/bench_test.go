@@ -141,15 +141,17 @@ func buildBench(ctx context.Context, s *sqlite.Store) error {
 		// second patient where there is one) and 400 days before; one in ten last visits removed.
 		{seq + `, k(j, off) AS (VALUES (0, 0), (1, 90), (2, 400))
 		INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at, removed_at, removed_by,
-			removed_account, removed_reason)
+			removed_account, removed_reason, given_at, seq)
 		SELECT printf('R%d%024d', j, i), CASE WHEN j = 1 AND i % 3 = 0 THEN printf('Q%025d', i) ELSE printf('P%025d', i) END,
 			` + acct + `, ?2, 'note', 'exam', NULL, 0, ?3 - (` + last + ` + off) * ?4,
 			CASE WHEN j = 0 AND i % 10 = 0 THEN ?3 END, CASE WHEN j = 0 AND i % 10 = 0 THEN ?2 END,
-			CASE WHEN j = 0 AND i % 10 = 0 THEN ` + acct + ` END, CASE WHEN j = 0 AND i % 10 = 0 THEN 'wrong patient' END
+			CASE WHEN j = 0 AND i % 10 = 0 THEN ` + acct + ` END, CASE WHEN j = 0 AND i % 10 = 0 THEN 'wrong patient' END,
+			?3 - (` + last + ` + off) * ?4, 3 * i + j + 1
 		FROM n, k`, []any{benchBig + benchSmall, benchUser, asOf, day}},
 		{`WITH RECURSIVE n(i) AS (SELECT 110000 UNION ALL SELECT i + 1 FROM n WHERE i < ?1 - 1)
-		INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at)
-		SELECT printf('R9%024d', i), printf('P%025d', i), ` + acct + `, ?2, 'note', 'exam', NULL, 0, ?3 - ` + last + ` * ?4 FROM n`,
+		INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at, given_at, seq)
+		SELECT printf('R9%024d', i), printf('P%025d', i), ` + acct + `, ?2, 'note', 'exam', NULL, 0, ?3 - ` + last + ` * ?4,
+			?3 - ` + last + ` * ?4, 10000000 + i FROM n`,
 			[]any{benchClients, benchUser, asOf, day}},
 		// Two invoices per client of big and small: one paid five days after it was issued, 10
 		// days before the last visit; one open (void for one in five) issued up to 700 days back.

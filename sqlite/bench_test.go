@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/fixture"
 	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/records"
@@ -167,8 +168,12 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, created_at)
-		SELECT ?, p.id, ?, ?, 'note', 'history', ? FROM vetshare_patients p WHERE p.client_id = ?`)
+	// Three patients each get a record: ids differ by the patient id suffix; given when
+	// recorded, and numbered in the recording order (R12.4) after every record there is.
+	st, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, created_at, given_at, seq)
+		SELECT ?1 || substr(p.id, 17), p.id, ?2, ?3, 'note', 'history', ?4, ?4,
+			(SELECT coalesce(max(seq), 0) FROM vetshare_records) + row_number() OVER (ORDER BY p.id)
+		FROM vetshare_patients p WHERE p.client_id = ?5`)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -176,10 +181,7 @@ func shareFixture(b *testing.B, clients, recs int) (*fixture.Fixture, []vetshare
 	for _, c := range ids {
 		for range recs {
 			t = t.Add(time.Microsecond)
-			// Three patients each get a record: ids differ by the patient id suffix.
-			if _, err := tx.ExecContext(bctx, `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, created_at)
-				SELECT ? || substr(p.id, 17), p.id, ?, ?, 'note', 'history', ? FROM vetshare_patients p WHERE p.client_id = ?`,
-				string(vetshare.NewID[vetshare.RecordID](t))[:16], f.Accounts[0].ID, f.Admin.ID, t.UnixMicro(), c); err != nil {
+			if _, err := st.ExecContext(bctx, string(vetshare.NewID[vetshare.RecordID](t))[:16], f.Accounts[0].ID, f.Admin.ID, t.UnixMicro(), c); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -336,6 +338,12 @@ func bulkClients(f *fixture.Fixture, n int) error {
 	if err != nil {
 		return err
 	}
+	// The search keys the store's IndexClient writes, before the entry whose insert copies the
+	// pair keys to the account (vetshare_account_keys).
+	key, err := tx.PrepareContext(bctx, `INSERT INTO vetshare_client_keys (owner_id, key, client_id) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
 	t := fixture.Start().Add(-24 * time.Hour * 365)
 	for i := range n {
 		t = t.Add(time.Microsecond)
@@ -344,6 +352,11 @@ func bulkClients(f *fixture.Fixture, n int) error {
 		id := vetshare.NewID[vetshare.ClientID](t)
 		if _, err := ins.ExecContext(bctx, id, f.Owner.ID, first, last, vetshare.NameKey(last, first), vetshare.FoldName(first), a, a, t.UnixMicro(), t.UnixMicro()); err != nil {
 			return err
+		}
+		for _, k := range driver.ClientSearchKeys(vetshare.Client{FirstName: first, LastName: last}) {
+			if _, err := key.ExecContext(bctx, f.Owner.ID, k, id); err != nil {
+				return err
+			}
 		}
 		if _, err := ent.ExecContext(bctx, a, id, i/len(f.Accounts)+1, t.UnixMicro()); err != nil {
 			return err
