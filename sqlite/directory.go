@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -34,9 +35,13 @@ func (t *dtx) UpdateOwner(ctx context.Context, o vetshare.Owner) error {
 
 const accountCols = `id, owner_id, name, email, email_verified, time_zone, currency, created_at`
 
-func scanAccount(r *sql.Rows, a *vetshare.Account) error {
+// accountColsOfA are accountCols of vetshare_accounts as a, for a statement that joins it.
+var accountColsOfA = "a." + strings.ReplaceAll(accountCols, ", ", ", a.")
+
+// scanAccount scans accountCols into a, then the columns after them into more.
+func scanAccount(r *sql.Rows, a *vetshare.Account, more ...any) error {
 	var created int64
-	err := r.Scan(&a.ID, &a.OwnerID, &a.Name, &a.Email, &a.EmailVerified, &a.TimeZone, &a.Currency, &created)
+	err := r.Scan(append([]any{&a.ID, &a.OwnerID, &a.Name, &a.Email, &a.EmailVerified, &a.TimeZone, &a.Currency, &created}, more...)...)
 	a.CreatedAt = time.UnixMicro(created).UTC()
 	return err
 }
@@ -150,18 +155,15 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	var u vetshare.User
 	var m vetshare.Membership
 	var a vetshare.Account
-	var created, perms, acctCreated int64
+	var created, perms int64
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
-		return r.Scan(&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active,
-			&a.ID, &a.OwnerID, &a.Name, &a.Email, &a.EmailVerified, &a.TimeZone, &a.Currency, &acctCreated)
-	}, `SELECT u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
-		a.id, a.owner_id, a.name, a.email, a.email_verified, a.time_zone, a.currency, a.created_at
+		return scanAccount(r, &a, &u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
+	}, `SELECT `+accountColsOfA+`, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
 		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
 		WHERE m.user_id = ? AND m.account_id = ?`, user, account)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
 	if err == nil {
-		a.CreatedAt = time.UnixMicro(acctCreated).UTC()
 		t.actorAccount = &a
 	}
 	return u, m, err
