@@ -142,21 +142,23 @@ func (g *gen) arg(args *[]any, v any) string {
 // is set, Member may act there; no row otherwise. SQLite computes it once a statement, where a
 // condition in each arm was computed once an arm.
 func (g *gen) me(q driver.ClientSearch, args *[]any) string {
-	var b strings.Builder
-	b.WriteString(`WITH me AS MATERIALIZED (SELECT a.owner_id AS owner FROM vetshare_accounts a WHERE a.id = `)
 	account := g.arg(args, q.Account)
-	b.WriteString(account)
-	if g.choose(q.Owner != "") {
-		b.WriteString(` AND a.owner_id = ?1`)
+	owner, member := g.choose(q.Owner != ""), g.choose(q.Member != "")
+	var user string
+	if member {
+		user = g.arg(args, q.Member)
 	}
-	if g.choose(q.Member != "") {
-		b.WriteString(` AND ` + MemberOf(g.arg(args, q.Member), account))
-	}
-	b.WriteString(")\n")
 	if !g.text {
 		return ""
 	}
-	return b.String()
+	s := `WITH me AS MATERIALIZED (SELECT a.owner_id AS owner FROM vetshare_accounts a WHERE a.id = ` + account
+	if owner {
+		s += ` AND a.owner_id = ?1`
+	}
+	if member {
+		s += ` AND ` + MemberOf(user, account)
+	}
+	return s + ")\n"
 }
 
 func (g *gen) stmts(q driver.ClientSearch, cols string) ([]Stmt, error) {
