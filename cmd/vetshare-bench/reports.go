@@ -5,15 +5,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"runtime"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/reports"
-	"github.com/vetshare/vetshare/sqlite"
 )
 
 // The baseline of a report: its one statement, the same as the store's (sqlite/reports.go:
@@ -53,10 +49,10 @@ func (e *env) reportParams(kind vetshare.ReportKind) vetshare.ReportParams {
 	return vetshare.ReportParams{Kind: kind, PeriodFrom: vetshare.DateOf(end.AddDate(-1, 0, 1)), PeriodTo: vetshare.DateOf(end), AsOf: vetshare.DateOf(end)}
 }
 
-// streamReport runs a report through the operation on st, calling each for every row.
-func (e *env) streamReport(ctx context.Context, st *sqlite.Store, actor vetshare.Actor, kind vetshare.ReportKind, each func(vetshare.ReportRow)) (int, error) {
+// streamReport runs a report through the operation, calling each for every row.
+func (e *env) streamReport(ctx context.Context, actor vetshare.Actor, kind vetshare.ReportKind, each func(vetshare.ReportRow)) (int, error) {
 	n := 0
-	err := st.View(ctx, func(tx *vetshare.Tx) error {
+	err := e.rst.View(ctx, func(tx *vetshare.Tx) error {
 		r, err := reports.Open(ctx, tx, actor, e.reportParams(kind))
 		if err != nil {
 			return err
@@ -82,7 +78,7 @@ func (e *env) report(kind vetshare.ReportKind) *workload {
 		// reportsMemory.
 		iters: 1, warm: 1,
 		op: func(ctx context.Context, i int) (int, error) {
-			return e.streamReport(ctx, e.rst, actor, kind, nil)
+			return e.streamReport(ctx, actor, kind, nil)
 		},
 		base: func(ctx context.Context, i int) (int, error) {
 			n := 0
@@ -210,13 +206,13 @@ func (e *env) reportsMemory(ctx context.Context) error {
 		runtime.GC()
 		runtime.ReadMemStats(&ms)
 		base, peak := ms.HeapAlloc, uint64(0)
-		n, err := e.streamReport(ctx, e.st, actor, kind, nil)
+		n, err := e.streamReport(ctx, actor, kind, nil)
 		if err != nil {
 			return 0, 0, err
 		}
 		// Sample during a second pass, twenty times.
 		i, every := 0, max(n/20, 50)
-		_, err = e.streamReport(ctx, e.st, actor, kind, func(vetshare.ReportRow) {
+		_, err = e.streamReport(ctx, actor, kind, func(vetshare.ReportRow) {
 			i++
 			if i%every == 0 {
 				runtime.GC()
@@ -245,12 +241,7 @@ func (e *env) reportsMemory(ctx context.Context) error {
 }
 
 // reportsSetup counts the entries of the reports' account and measures the reports' memory.
-//
-// A report reads tens of thousands of pages of a file larger than SQLite maps, so most of its
-// time is page reads, and what it costs depends on which connection's page cache holds them.
-// On separate pools the same statement took from half to twice as long on one side as on the
-// other, depending on what ran before; the reports' three sides, as every read's, share the
-// pool of readPool.
+// The reports' three sides read through one pool, as every read's (readPool).
 func (e *env) reportsSetup(ctx context.Context) error {
 	if err := e.p.prepare(ctx, e.p.r, qReportAccount, qOwnerAccounts, qLimitReportRead, qReportByNumber, qReportByCreation, qActor); err != nil {
 		return err
@@ -260,35 +251,4 @@ func (e *env) reportsSetup(ctx context.Context) error {
 		return err
 	}
 	return e.reportsMemory(ctx)
-}
-
-// readPool opens the pool every side of a read workload reads through, and a store over it:
-// sqlite.ReadConns connections with the DSN of the store's read connections, but not
-// query_only, which would refuse the transaction sqlite.OpenDB checks the schema in; nothing
-// writes through it. A read of a file larger than SQLite maps costs what its page reads cost,
-// and modernc.org/sqlite gives each connection its own page cache: with the operation on the
-// store's own pool and the baseline and the limit on another, the sides sharing a pool found
-// the pages the other had just read, and the operation did not (the same statement took 1.3
-// times as long through the store's pool at 1M). On one pool no side has a cache the others
-// lack.
-func readPool(ctx context.Context, path string) (*sql.DB, *sqlite.Store, error) {
-	u, err := url.Parse(sqlite.DSN(path, false))
-	if err != nil {
-		return nil, nil, err
-	}
-	q := u.Query()
-	q["_pragma"] = slices.DeleteFunc(q["_pragma"], func(p string) bool { return strings.HasPrefix(p, "query_only") })
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("sqlite", u.String())
-	if err != nil {
-		return nil, nil, err
-	}
-	db.SetMaxOpenConns(sqlite.ReadConns)
-	db.SetMaxIdleConns(sqlite.ReadConns)
-	st, err := sqlite.OpenDB(ctx, db)
-	if err != nil {
-		db.Close()
-		return nil, nil, err
-	}
-	return db, st, nil
 }
