@@ -92,3 +92,27 @@ func TestR2_3PairKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestR2_3DigitsArePhoneThenNamesAsTyped, R2.3: digits without letters are the digits of a phone
+// number first. Several words of them are then names only as typed, "last, first" or "first
+// last", so a phone number typed with spaces costs two more ranges, not every order and cut
+// of the words; one word is then any name, as without digits.
+func TestR2_3DigitsArePhoneThenNamesAsTyped(t *testing.T) {
+	for _, tc := range []struct {
+		typed, norm string
+		probes      []string
+	}{
+		{"(555) 012-3456", "p:555 012 3456", []string{"p:5550123456", "n:555 012 3456", "m:555 012 3456"}},
+		{"00, 0", "p:00 0", []string{"p:000", "n:00 0", "m:00 0"}},
+		{"100%", "p:100", []string{"p:100", "n:100 ", "n:100", "m:100 ", "m:100", "e:100%"}},
+	} {
+		tiers, norm, ok := Plan(tc.typed)
+		var got []string
+		for _, tr := range tiers {
+			got = append(got, tr.Probe)
+		}
+		if !ok || norm != tc.norm || !slices.Equal(got, tc.probes) {
+			t.Errorf("Plan(%q) = %q, %q, %v; want %q, %q", tc.typed, got, norm, ok, tc.probes, tc.norm)
+		}
+	}
+}
