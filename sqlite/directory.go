@@ -156,15 +156,40 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	var m vetshare.Membership
 	var a vetshare.Account
 	var created, perms int64
+	var tipSeq sql.NullInt64
+	var tipHash []byte
+	more := []any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}
+	q := qActorMembership
+	keepTip := !t.readOnly && !t.host
+	if keepTip {
+		// A write of the store's own: the owner's last audit entry too, which the audit
+		// entry the operation ends with is chained after (AppendAudit).
+		q, more = qActorMembershipTip, append(more, &tipSeq, &tipHash)
+	}
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
-		return scanAccount(r, &a, &u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active)
-	}, `SELECT `+accountColsOfA+`, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
-		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
-		WHERE m.user_id = ? AND m.account_id = ?`, user, account)
+		return scanAccount(r, &a, more...)
+	}, q, user, account)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
 	if err == nil {
 		t.actorAccount = &a
+		if keepTip {
+			t.tip = &auditTip{owner: a.OwnerID, seq: tipSeq.Int64, hash: tipHash}
+		}
 	}
 	return u, m, err
 }
+
+// The actor's membership with its user and account; in a write of the store's own, with the
+// owner's last audit entry (seq and hash, NULL for none).
+var (
+	qActorMembership = `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+		WHERE m.user_id = ? AND m.account_id = ?`
+	qActorMembershipTip = `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
+			l.seq, l.hash
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+		LEFT JOIN vetshare_audit_log l ON l.owner_id = a.owner_id
+			AND l.seq = (SELECT MAX(seq) FROM vetshare_audit_log WHERE owner_id = a.owner_id)
+		WHERE m.user_id = ? AND m.account_id = ?`
+)

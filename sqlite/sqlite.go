@@ -408,7 +408,19 @@ type dtx struct {
 	// actorAccount is the account ActorMembership read with the membership, until UpdateAccount
 	// changes an account: Account gives it without a statement.
 	actorAccount *vetshare.Account
-	host         bool // a host's own transaction (Store.Tx): it is never ended here
+	// tip is the last audit entry of one owner, read by ActorMembership and moved on by
+	// AppendAudit, in a write transaction of the store's own only: a host may wrap its one
+	// *sql.Tx in several of ours (Store.Tx), each of which could append entries unknown to the
+	// others, as for nextNumber.
+	tip  *auditTip
+	host bool // a host's own transaction (Store.Tx): it is never ended here
+}
+
+// auditTip is an owner's last audit entry: seq 0 and no hash when it has none.
+type auditTip struct {
+	owner vetshare.OwnerID
+	seq   int64
+	hash  []byte
 }
 
 // errReadOnly is returned for a write in a View. It matches [vetshare.ErrNotPermitted].

@@ -645,6 +645,41 @@ func testAudit(t *testing.T, h Harness) {
 		}
 		return nil
 	})
+	// A write that checks its actor first, as every operation does, then appends to its own
+	// owner's chain twice, to another's, and to its own again: each entry follows the last, whatever
+	// an engine keeps from the actor's read (the SQLite store reads the owner's last entry there).
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		return txn.D(tx).PutMembership(ctx, vetshare.Membership{UserID: w.user.ID, AccountID: w.accounts[0].ID, Role: vetshare.RoleAdmin, Active: true})
+	})
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		if _, _, err := txn.D(tx).ActorMembership(ctx, w.user.ID, w.accounts[0].ID); err != nil {
+			return err
+		}
+		for i, o := range []vetshare.OwnerID{w.owner.ID, w.owner.ID, w2.owner.ID, w.owner.ID} {
+			e := &vetshare.AuditEntry{OwnerID: o, At: t0, UserID: w.user.ID, AccountID: w.accounts[0].ID, Action: "test", Subject: fmt.Sprint("after-actor-", i), Outcome: "ok", Detail: "{}"}
+			if err := txn.D(tx).AppendAudit(ctx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		for o, want := range map[vetshare.OwnerID]int{w.owner.ID: 6, w2.owner.ID: 4} {
+			es, err := txn.D(tx).AuditEntries(ctx, o, 0, 10)
+			if err != nil {
+				return err
+			}
+			if len(es) != want {
+				t.Fatalf("owner %s: %d audit entries, want %d", o, len(es), want)
+			}
+			for i, e := range es {
+				if e.Seq != int64(i+1) || i > 0 && string(e.PrevHash) != string(es[i-1].Hash) || string(e.Hash) != string(vetshare.AuditHash(e)) {
+					t.Errorf("owner %s: entry %d (seq %d) does not follow the one before", o, i+1, e.Seq)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // R11.3: concurrent writers all succeed, waiting for each other; none sees a spurious busy error.
