@@ -768,7 +768,8 @@ func BenchmarkAddUsage(b *testing.B) {
 		b.Cleanup(func() { st.Close() })
 		return st
 	}
-	insRecord := prep(`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at) VALUES (?, ?, ?, ?, 'usage', '', ?, 1, ?)`)
+	insRecord := prep(`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, created_at, given_at, seq)
+		VALUES (?1, ?2, ?3, ?4, 'usage', '', ?5, 1, ?6, ?6, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records))`)
 	updItem := prep(`UPDATE vetshare_items SET on_hand = on_hand - 1 WHERE id = ?`)
 	insMove := prep(`INSERT INTO vetshare_stock_movements (id, seq, account_id, item_id, kind, quantity, record_id, user_id, note, at)
 		VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_stock_movements WHERE item_id = ?), ?, ?, 'used', -1, ?, ?, '', ?)`)
