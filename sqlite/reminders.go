@@ -162,13 +162,18 @@ func (t *dtx) UpdateReminderStatus(ctx context.Context, r vetshare.Reminder, fro
 	return &vetshare.ConflictError{Kind: "reminder", ID: string(r.ID), Reason: "the reminder is " + string(cur.Status) + ", no longer " + string(from)}
 }
 
+// InsertUsageTargets implements [*vetshare.Tx]: one INSERT of every target, read from a JSON
+// array, where there was one a target (a usage of an item with a disable action has two).
 func (t *dtx) InsertUsageTargets(ctx context.Context, usage vetshare.RecordID, targets []vetshare.ItemID) error {
-	for _, it := range targets {
-		if _, err := t.exec(ctx, `INSERT INTO vetshare_usage_targets (usage_id, target_item_id) VALUES (?, ?)`, usage, it); err != nil {
-			return err
-		}
+	if len(targets) == 0 {
+		return nil
 	}
-	return nil
+	list, err := json.Marshal(targets)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `INSERT INTO vetshare_usage_targets (usage_id, target_item_id) SELECT ?1, value FROM json_each(?2)`, usage, string(list))
+	return err
 }
 
 func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, after time.Time) ([]vetshare.Usage, error) {
