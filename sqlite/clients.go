@@ -106,8 +106,8 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 
 // InsertClientEntries implements [*vetshare.Tx]. One statement when the transaction knows the
 // next number of every account of the batch, two otherwise, whatever the batch's size: a read
-// of the next number of each account not known yet (as InsertClientEntry reads it, aliases
-// counted), then one INSERT … SELECT of every row from a JSON array, numbers counted on from
+// of the next number of each account not known yet (aliases counted, as InsertClientEntry
+// counts them), then one INSERT … SELECT of every row from a JSON array, numbers counted on from
 // those in the order given, and each entry's seq its client's highest plus its rank among
 // the batch's entries of that client. (The highest is read by a subquery of the INSERT: SQLite
 // computes a SELECT that reads the table it inserts into before inserting, and were it not to,
