@@ -63,34 +63,30 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 		Name: strings.TrimSpace(c.FirstName + " " + c.LastName)}
 }
 
-// InsertClientEntry implements [*vetshare.Tx]. The number is the account's highest plus one,
-// read on the (account_id, number) index, counting the numbers a merge left as aliases (a
-// merged-away client's number is never given again: R13.3), and seq the client's highest plus
-// one (ClientEntries lists entries in the order they were inserted): one INSERT whose VALUES
-// read both by scalar subqueries, RETURNING the number. (The form INSERT … SELECT max(number) + 1
-// … RETURNING made SQLite materialise the select and its result, issue 16; scalar subqueries
-// in VALUES do not.) Write transactions are serialized and only this method writes entries, so
-// a transaction of the store's own (not a host's) then knows the account's next number, and
-// later entries of the account in it (a backfill's thousands) give it as an argument.
+// InsertClientEntry implements [*vetshare.Tx]: one INSERT, RETURNING the number. The number is
+// the one this transaction knows for the account, or else the account's highest plus one, read
+// on the (account_id, number) index, counting the numbers a merge left as aliases (a
+// merged-away client's number is never given again: R13.3); seq is the client's highest plus
+// one (ClientEntries lists entries in the order they were inserted). Both are scalar subqueries
+// in VALUES: the form INSERT … SELECT max(number) + 1 … made SQLite materialise the select and
+// its result (issue 16). Write transactions are serialized and only this method and
+// InsertClientEntries write entries, so a transaction of the store's own (not a host's) knows
+// the account's next number once it has inserted there.
 func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
-	n, known := t.nextNumber[e.AccountID] // never set in a host's transaction (see below)
-	if known {
-		if _, err := t.exec(ctx, `INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
-			VALUES (?1, ?2, ?3, ?4, ?5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2))`,
-			e.AccountID, e.ClientID, n, string(e.Via), micros(e.CreatedAt)); err != nil {
-			return err
-		}
-	} else {
-		err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-			`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
-			VALUES (?1, ?2,
-				MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
-					(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?1)) + 1,
-				?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2))
-			RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt))
-		if err != nil {
-			return err
-		}
+	var known any // NULL: read the number; never known in a host's transaction (see below)
+	if n, ok := t.nextNumber[e.AccountID]; ok {
+		known = n
+	}
+	var n int64
+	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
+		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
+		VALUES (?1, ?2,
+			COALESCE(?5, MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
+				(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?1)) + 1),
+			?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2))
+		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt), known)
+	if err != nil {
+		return err
 	}
 	// A host may wrap its one *sql.Tx in several of ours (Store.Tx), each of which could insert
 	// entries unknown to the others: only the store's own transactions remember.
