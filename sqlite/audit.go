@@ -35,7 +35,7 @@ func (t *dtx) AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error {
 		t.tip = nil
 		return err
 	}
-	if !t.readOnly && !t.host {
+	if t.ownWrite() {
 		t.tip = &auditTip{owner: e.OwnerID, seq: e.Seq, hash: e.Hash}
 	}
 	return nil

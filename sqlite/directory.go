@@ -160,7 +160,7 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	var tipHash []byte
 	more := []any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}
 	q := qActorMembership
-	keepTip := !t.readOnly && !t.host
+	keepTip := t.ownWrite()
 	if keepTip {
 		// A write of the store's own: the owner's last audit entry too, which the audit
 		// entry the operation ends with is chained after (AppendAudit).
@@ -181,15 +181,17 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 }
 
 // The actor's membership with its user and account; in a write of the store's own, with the
-// owner's last audit entry (seq and hash, NULL for none).
+// owner's last audit entry (seq and hash, NULL for none) joined on the log's primary key.
 var (
-	qActorMembership = `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active
-		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
-		WHERE m.user_id = ? AND m.account_id = ?`
-	qActorMembershipTip = `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active,
-			l.seq, l.hash
-		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id
+	qActorMembership    = actorMembership("", "")
+	qActorMembershipTip = actorMembership(", l.seq, l.hash", `
 		LEFT JOIN vetshare_audit_log l ON l.owner_id = a.owner_id
-			AND l.seq = (SELECT MAX(seq) FROM vetshare_audit_log WHERE owner_id = a.owner_id)
-		WHERE m.user_id = ? AND m.account_id = ?`
+			AND l.seq = (SELECT MAX(seq) FROM vetshare_audit_log WHERE owner_id = a.owner_id)`)
 )
+
+// actorMembership is the statement of ActorMembership with more columns and joins.
+func actorMembership(cols, joins string) string {
+	return `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active` + cols + `
+		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id` + joins + `
+		WHERE m.user_id = ? AND m.account_id = ?`
+}

@@ -416,6 +416,10 @@ type dtx struct {
 	host bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
+// ownWrite reports whether t is a write transaction of the store's own (Update), the only
+// kind that keeps the audit tip.
+func (t *dtx) ownWrite() bool { return !t.readOnly && !t.host }
+
 // auditTip is an owner's last audit entry: seq 0 and no hash when it has none.
 type auditTip struct {
 	owner vetshare.OwnerID
