@@ -247,7 +247,8 @@ func (q *ptx) limitPayment(a vetshare.Actor, inv vetshare.Invoice, key string) e
 // candLimitQuery is the limit of sharing.Candidates: one statement. Its first row (tier 0) is
 // the actor's active membership with the account's owner and group; then each tier of the
 // plan is an arm of a UNION ALL, in plan order, as the store's candidate probe (the keys by
-// owner and key, not in the actor's account, in another current member), each candidate with
+// owner and key, not in the actor's account, in another current member: one seek of the
+// client's entries, read through), each candidate with
 // its accounts in the group (name and number) and its patients as JSON arrays, in the store's
 // orders. SQLite runs the arms as the rows are read; the caller stops at a page and one more.
 func candLimitQuery(a vetshare.Actor, tiers []search.Tier) (string, []any) {
@@ -272,9 +273,8 @@ UNION ALL SELECT * FROM (SELECT %d, %s,
 	WHERE k.owner_id = (SELECT owner FROM me)`, i+1, storeClientCols)
 		args = tierSQL(&b, args, t, "k.owner_id")
 		fmt.Fprintf(&b, `
-	AND NOT EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.account_id = ?2 AND e.client_id = k.client_id)
-	AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND e.account_id <> ?2
-		AND e.account_id IN (SELECT account_id FROM grp))
+	AND (SELECT min(e.account_id <> ?2) FROM vetshare_client_entries e WHERE e.client_id = k.client_id
+		AND +e.account_id IN (SELECT account_id FROM grp)) = 1
 	ORDER BY k.key, k.client_id LIMIT %d)`, taN*2+2)
 	}
 	return b.String(), args
