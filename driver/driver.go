@@ -153,6 +153,11 @@ type ClientsTx interface {
 	// ClientEntriesOf returns every entry of each of the clients, in every account, by client
 	// then age. Like ClientEntries it is not scoped.
 	ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error)
+	// GroupEntriesOf returns the entries of each of the clients in the accounts now in
+	// account's share group (account included), each with its account's name, by client then
+	// age as ClientEntriesOf; none when account is in no group. A page of share candidates
+	// reads the clinics that hold each in one statement.
+	GroupEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]GroupEntry, error)
 	// Clients lists a page of the account's clients by name key.
 	Clients(ctx context.Context, q ClientListQuery) ([]ClientRow, error)
 	// UnsharedClients returns, by id after the cursor, up to limit clients that have an entry

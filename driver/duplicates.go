@@ -57,11 +57,11 @@ func CheckSearch(q ClientSearch) error {
 		}
 		return nil
 	}
-	if q.Owner == "" && q.Account == "" {
+	if q.Owner == "" && q.Account == "" && q.To == "" {
 		return vetshare.Invalid("Owner", "a search needs an owner, or an account to take it from")
 	}
-	if q.Member != "" && q.Account == "" {
-		return vetshare.Invalid("Member", "a member is checked in an account")
+	if q.Member != "" && q.Account == "" && q.To == "" {
+		return vetshare.Invalid("Member", "a member is checked in an account (Account, or To)")
 	}
 	if q.Probe == "" {
 		return vetshare.Invalid("Probe", "a search needs a key to probe")
@@ -196,13 +196,22 @@ func ClientSearchKeys(c vetshare.Client) []string {
 	return keys
 }
 
+// GroupEntry is a client's entry in an account of a share group, with the account's name
+// ([Tx] GroupEntriesOf).
+type GroupEntry struct {
+	vetshare.ClientEntry
+	AccountName string
+}
+
 // ClientSearch selects clients of an owner by their search keys (R2.3, R13.1).
 type ClientSearch struct {
-	// Owner may be left empty when Account is set: the search is then in the account's owner.
+	// Owner may be left empty when Account or To is set: the search is then in that account's
+	// owner.
 	Owner vetshare.OwnerID
 	// The scope: with Account, the clients that have an entry in Account; with To and From,
-	// those that have an entry in one of From and none in To (share candidates); with neither,
-	// every client of the owner that has an entry in some account.
+	// those that have an entry in one of From and none in To (share candidates); with To alone,
+	// as if From were the other accounts now in To's share group (none when To is in no
+	// group); with neither, every client of the owner that has an entry in some account.
 	Account vetshare.AccountID
 	To      vetshare.AccountID
 	From    []vetshare.AccountID
@@ -222,10 +231,10 @@ type ClientSearch struct {
 	// Not, when set, leaves out this client.
 	Not   vetshare.ClientID
 	Limit int
-	// Member, when set (Account must be), makes the search find nothing unless Member is an
-	// active user with an active membership of Account: an operation checks its actor in the
-	// statement that reads, and reads the membership apart only when nothing was found, to
-	// tell a refusal from an empty page.
+	// Member, when set (Account or To must be), makes the search find nothing unless Member is
+	// an active user with an active membership of Account (of To, for share candidates): an
+	// operation checks its actor in the statement that reads, and reads the membership apart
+	// only when nothing was found, to tell a refusal from an empty page.
 	Member vetshare.UserID
 	// Tiers, when set, make the search each tier in turn, best match first, in place of
 	// Probe, Exact, Then and Also (which must then be empty): the clients the first tier

@@ -275,6 +275,34 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		ORDER BY j.n, e.created_at, e.seq`, o, strs(clients))
 }
 
+// GroupEntriesOf implements [driver.Tx].
+func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]driver.GroupEntry, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	o, err := t.acct(ctx, account)
+	if err != nil || o == "" {
+		return nil, err
+	}
+	var out []driver.GroupEntry
+	err = t.each(ctx, func(r pgx.Rows) error {
+		var g driver.GroupEntry
+		var created int64
+		err := r.Scan(&g.AccountID, &g.ClientID, &g.Number, &g.Via, &created, &g.AccountName)
+		g.CreatedAt = fromMicros(created)
+		out = append(out, g)
+		return err
+	}, `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare.group_members t
+			JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = t.group_id AND o.left_at IS NULL
+			JOIN vetshare.accounts a ON a.owner_id = $1 AND a.id = o.account_id
+			WHERE t.owner_id = $1 AND t.account_id = $2 AND t.left_at IS NULL)
+		SELECT `+entryCols+`, grp.name FROM unnest($3::text[]) WITH ORDINALITY AS j (id, n)
+		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = j.id
+		JOIN grp ON grp.account_id = e.account_id
+		ORDER BY j.n, e.created_at, e.seq`, o, string(account), strs(clients))
+	return out, err
+}
+
 // Clients implements [driver.Tx].
 func (t *dtx) Clients(ctx context.Context, q driver.ClientListQuery) ([]driver.ClientRow, error) {
 	o, err := t.acct(ctx, q.Account)

@@ -80,7 +80,11 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 		return nil, err
 	}
 	if q.Owner == "" {
-		o, err := t.acct(ctx, q.Account)
+		in := q.Account // or To: the account the search takes its owner from
+		if in == "" {
+			in = q.To
+		}
+		o, err := t.acct(ctx, in)
 		if err != nil || o == "" {
 			return nil, err // no such account: nothing to find
 		}
@@ -144,14 +148,25 @@ func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]driver.C
 		b.WriteString(` AND k.client_id <> ` + arg(string(q.Not)))
 	}
 	if q.Member != "" {
-		b.WriteString(` AND ` + memberOf(arg(string(q.Member)), arg(string(q.Account))))
+		in := q.Account // the account the member acts in: To, for share candidates
+		if in == "" {
+			in = q.To
+		}
+		b.WriteString(` AND ` + memberOf(arg(string(q.Member)), arg(string(in))))
 	}
 	switch {
 	case q.Account != "":
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = ` + arg(string(q.Account)) + ` AND e.client_id = k.client_id)`)
 	case q.To != "":
 		b.WriteString(` AND NOT EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.account_id = ` + arg(string(q.To)) + ` AND e.client_id = k.client_id)`)
-		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id = ANY (` + arg(strs(q.From)) + `))`)
+		if len(q.From) > 0 {
+			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id = ANY (` + arg(strs(q.From)) + `))`)
+		} else {
+			// From is To's share group now, To left out by the condition before.
+			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id IN (
+				SELECT o.account_id FROM vetshare.group_members t JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = t.group_id AND o.left_at IS NULL
+				WHERE t.owner_id = $1 AND t.account_id = ` + arg(string(q.To)) + ` AND t.left_at IS NULL))`)
+		}
 	default:
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id)`)
 	}

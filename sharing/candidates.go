@@ -2,8 +2,6 @@ package sharing
 
 import (
 	"context"
-	"errors"
-	"slices"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/accounts"
@@ -71,28 +69,22 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	group, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
-	if errors.Is(err, vetshare.ErrNotFound) {
-		return nil, "", nil
-	}
+	// Three statements, whatever the page: the search, which checks the actor's membership
+	// (Member), takes the owner from the account and the accounts to search from its group
+	// (To alone); then the page's entries in the group, with the clinics' names, and their
+	// patients. Where the search finds nothing, the membership is read apart, to refuse a
+	// non-member rather than show an empty page (an account in no group finds nothing).
+	clients, err := search.Find(ctx, txn.D(tx), driver.ClientSearch{To: actor.Account, Member: actor.User}, tiers, offset+limit+1)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	from := make([]vetshare.AccountID, 0, len(members))
-	for _, m := range members {
-		if m.AccountID != actor.Account {
-			from = append(from, m.AccountID)
+	if len(clients) == 0 {
+		if _, err := accounts.Check(ctx, tx, actor); err != nil {
+			return nil, "", vetshare.Op(op, err)
 		}
-	}
-	if len(from) == 0 {
-		return nil, "", nil
-	}
-	clients, err := search.Find(ctx, txn.D(tx), driver.ClientSearch{Owner: group.OwnerID, To: actor.Account, From: from}, tiers, offset+limit+1)
-	if err != nil {
-		return nil, "", vetshare.Op(op, err)
 	}
 	clients = clients[min(offset, len(clients)):]
 	if len(clients) > limit {
@@ -101,22 +93,15 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if len(clients) == 0 {
 		return []Candidate{}, "", nil
 	}
-	// The details of the page in three reads, whatever its size: the entries of every
-	// candidate, their patients, and the names of the owner's accounts (one read of a few rows,
-	// where reading each account apart took up to one read per member).
 	ids := make([]vetshare.ClientID, len(clients))
 	for i, c := range clients {
 		ids[i] = c.ID
 	}
-	entries, err := txn.D(tx).ClientEntriesOf(ctx, ids)
+	entries, err := txn.D(tx).GroupEntriesOf(ctx, actor.Account, ids)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
 	patients, err := txn.D(tx).PatientsOf(ctx, ids)
-	if err != nil {
-		return nil, "", vetshare.Op(op, err)
-	}
-	accts, err := txn.D(tx).Accounts(ctx, group.OwnerID)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
@@ -127,28 +112,13 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		byID[c.ID] = &out[i]
 	}
 	for _, e := range entries {
-		if !isMember(members, e.AccountID) {
-			continue // an account that left the group: not shown
-		}
-		i := slices.IndexFunc(accts, func(a vetshare.Account) bool { return a.ID == e.AccountID })
-		if i < 0 {
-			return nil, "", vetshare.Op(op, vetshare.NotFound("account", e.AccountID))
-		}
+		// Only the accounts now in the group (GroupEntriesOf): one that left is not shown.
 		cand := byID[e.ClientID]
-		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: accts[i].Name, Number: e.Number})
+		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: e.AccountName, Number: e.Number})
 	}
 	for _, p := range patients {
 		cand := byID[p.ClientID]
 		cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
 	}
 	return out, next, nil
-}
-
-func isMember(members []vetshare.GroupMember, a vetshare.AccountID) bool {
-	for _, m := range members {
-		if m.AccountID == a {
-			return true
-		}
-	}
-	return false
 }

@@ -650,3 +650,43 @@ func TestR10_1SharingEventsAudited(t *testing.T) {
 		return nil
 	})
 }
+
+// R2.3: Candidates checks its actor in the statement that searches (driver.ClientSearch.Member);
+// where that search finds candidates, a user who may not act in the account is still refused
+// with ErrNotPermitted and shown none: one without a membership there, one whose membership is
+// inactive, an inactive user. A malformed request id is ErrInvalid.
+func TestR2_3CandidatesRefuseWhoMayNotAct(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Accounts: 3, Mode: vetshare.ModeManual})
+	f.Client(t, 0, "Rogers", "Shaggy")
+	b := f.Accounts[1].ID
+	elsewhere := f.User(t, "Elsewhere", vetshare.RoleAdmin, 0, 0) // a member of A only
+	lapsed := f.User(t, "Lapsed", vetshare.RoleStaff, 0, 1)
+	gone := f.User(t, "Gone", vetshare.RoleStaff, 0, 1)
+	f.Update(t, func(tx *vetshare.Tx) error {
+		if err := txn.D(tx).PutMembership(ctx, vetshare.Membership{UserID: lapsed.ID, AccountID: b, Role: vetshare.RoleStaff}); err != nil {
+			return err
+		}
+		gone.Active = false
+		return txn.D(tx).UpdateUser(ctx, gone)
+	})
+	f.View(t, func(tx *vetshare.Tx) error {
+		if cs, _, err := sharing.Candidates(ctx, tx, f.Actor(1), "rog", vetshare.Page{}); err != nil || len(cs) != 1 {
+			t.Errorf("by the admin of B: %d candidates, %v; want 1", len(cs), err)
+		}
+		for who, actor := range map[string]vetshare.Actor{
+			"no membership":       {User: elsewhere.ID, Account: b},
+			"inactive membership": {User: lapsed.ID, Account: b},
+			"inactive user":       {User: gone.ID, Account: b},
+		} {
+			if cs, _, err := sharing.Candidates(ctx, tx, actor, "rog", vetshare.Page{}); !errors.Is(err, vetshare.ErrNotPermitted) || len(cs) != 0 {
+				t.Errorf("by a user with %s: %d candidates, %v; want none and ErrNotPermitted", who, len(cs), err)
+			}
+		}
+		bad := f.Actor(1)
+		bad.RequestID = string(make([]byte, accounts.MaxRequestID+1))
+		if cs, _, err := sharing.Candidates(ctx, tx, bad, "rog", vetshare.Page{}); !errors.Is(err, vetshare.ErrInvalid) || len(cs) != 0 {
+			t.Errorf("with a request id too long: %d candidates, %v; want ErrInvalid", len(cs), err)
+		}
+		return nil
+	})
+}

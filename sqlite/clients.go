@@ -288,6 +288,33 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		ORDER BY j.key, e.created_at, e.seq`)
 }
 
+// GroupEntriesOf implements [driver.Tx].
+func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]driver.GroupEntry, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	ids, err := json.Marshal(clients)
+	if err != nil {
+		return nil, err
+	}
+	var out []driver.GroupEntry
+	err = t.each(ctx, func(r *sql.Rows) error {
+		var g driver.GroupEntry
+		var created int64
+		err := r.Scan(&g.AccountID, &g.ClientID, &g.Number, &g.Via, &created, &g.AccountName)
+		g.CreatedAt = time.UnixMicro(created).UTC()
+		out = append(out, g)
+		return err
+	}, `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
+			JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
+			JOIN vetshare_accounts a ON a.id = o.account_id
+			WHERE t.account_id = ?2 AND t.left_at IS NULL)
+		SELECT `+entryCols+`, grp.name FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
+		JOIN grp ON grp.account_id = e.account_id
+		ORDER BY j.key, e.created_at, e.seq`, string(ids), account)
+	return out, err
+}
+
 // ofClients runs query, whose one parameter is the clients as a JSON array, and returns the
 // rows scan reads; none for no client.
 func ofClients[T any](ctx context.Context, t *dtx, clients []vetshare.ClientID, scan func(*sql.Rows, *T) error, query string) ([]T, error) {

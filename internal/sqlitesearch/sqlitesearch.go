@@ -137,12 +137,21 @@ func (g *gen) arg(args *[]any, v any) string {
 	return "?" + strconv.Itoa(i+1)
 }
 
+// memberAccount is the account a search checks its Member in, and takes its owner from when
+// Owner is empty: Account, or To for share candidates.
+func memberAccount(q driver.ClientSearch) string {
+	if q.Account != "" {
+		return string(q.Account)
+	}
+	return string(q.To)
+}
+
 // me is the common table expression of a search that checks a member or takes the account's
-// owner: one row, the owner, when the account exists (of q.Owner, when set) and, when q.Member
-// is set, Member may act there; no row otherwise. SQLite computes it once a statement, where a
-// condition in each arm was computed once an arm.
+// owner: one row, the owner, when the account (memberAccount) exists (of q.Owner, when set)
+// and, when q.Member is set, Member may act there; no row otherwise. SQLite computes it once a
+// statement, where a condition in each arm was computed once an arm.
 func (g *gen) me(q driver.ClientSearch, args *[]any) string {
-	account := g.arg(args, q.Account)
+	account := g.arg(args, memberAccount(q))
 	owner, member := g.choose(q.Owner != ""), g.choose(q.Member != "")
 	var user string
 	if member {
@@ -167,7 +176,7 @@ func (g *gen) stmts(q driver.ClientSearch, cols string) ([]Stmt, error) {
 	}
 	// The owner of the arms: ?1, or the one row of me, which is no row (NULL, matching
 	// nothing) for a member who may not act or an unknown account.
-	owner, useMe := "?1", g.choose(q.Account != "" && (q.Member != "" || q.Owner == ""))
+	owner, useMe := "?1", g.choose(memberAccount(q) != "" && q.Owner == "" || q.Member != "")
 	start := func() (string, []any) {
 		args := []any{q.Owner}
 		if !useMe {
@@ -288,13 +297,21 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any, owner string) 
 		// client's entries (a client has one to a few) read through, where an entry in To by
 		// its primary key and one in From by an IN on the index's second column made a seek
 		// for each account of From until one was found, about six a key at 1M clients. The +
-		// keeps SQLite from seeking each account; the list is built once a statement.
-		accts, err := json.Marshal(append(slices.Clone(q.From), q.To))
-		if err != nil {
-			return "", nil, err
+		// keeps SQLite from seeking each account; the list is built once a statement. Without
+		// From, the list is To's share group now, To included.
+		to := arg(q.To)
+		w(` AND (SELECT min(e.account_id <> `, to, `) FROM vetshare_client_entries e WHERE e.client_id = k.client_id AND +e.account_id IN (`)
+		if g.choose(len(q.From) > 0) {
+			accts, err := json.Marshal(append(slices.Clone(q.From), q.To))
+			if err != nil {
+				return "", nil, err
+			}
+			w(`SELECT value FROM json_each(`, arg(string(accts)), `)`)
+		} else {
+			w(`SELECT o.account_id FROM vetshare_group_members t JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL`,
+				` WHERE t.account_id = `, to, ` AND t.left_at IS NULL`)
 		}
-		w(` AND (SELECT min(e.account_id <> `, arg(q.To), `) FROM vetshare_client_entries e WHERE e.client_id = k.client_id`,
-			` AND +e.account_id IN (SELECT value FROM json_each(`, arg(string(accts)), `))) = 1`)
+		w(`)) = 1`)
 	default:
 		w(` AND EXISTS (SELECT 1 FROM vetshare_client_entries e WHERE e.client_id = k.client_id)`)
 	}

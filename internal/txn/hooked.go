@@ -228,6 +228,14 @@ func (h Hooked) Group(a0 context.Context, a1 vetshare.GroupID) (r0 vetshare.Shar
 	return h.Tx.Group(a0, a1)
 }
 
+// GroupEntriesOf calls Before, then the wrapped transaction's GroupEntriesOf.
+func (h Hooked) GroupEntriesOf(a0 context.Context, a1 vetshare.AccountID, a2 []vetshare.ClientID) (r0 []driver.GroupEntry, err error) {
+	if err = h.Before("GroupEntriesOf"); err != nil {
+		return
+	}
+	return h.Tx.GroupEntriesOf(a0, a1, a2)
+}
+
 // GroupHistory calls Before, then the wrapped transaction's GroupHistory.
 func (h Hooked) GroupHistory(a0 context.Context, a1 vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
 	if err = h.Before("GroupHistory"); err != nil {

@@ -141,6 +141,11 @@ func (noTx) Group(_ context.Context, _ vetshare.GroupID) (r0 vetshare.ShareGroup
 	return
 }
 
+func (noTx) GroupEntriesOf(_ context.Context, _ vetshare.AccountID, _ []vetshare.ClientID) (r0 []driver.GroupEntry, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) GroupHistory(_ context.Context, _ vetshare.GroupID) (r0 []vetshare.GroupMember, err error) {
 	err = ErrNoTx
 	return
