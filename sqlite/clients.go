@@ -288,7 +288,9 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		ORDER BY j.key, e.created_at, e.seq`)
 }
 
-// GroupEntriesOf implements [driver.Tx].
+// GroupEntriesOf implements [driver.Tx]: the group's accounts (a few rows, once), then each
+// client's entries through the client index. CROSS JOIN fixes that order: left to itself,
+// SQLite read every entry of each of the group's accounts (1.5 s at 1M clients).
 func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]driver.GroupEntry, error) {
 	if len(clients) == 0 {
 		return nil, nil
@@ -305,15 +307,19 @@ func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, cl
 		g.CreatedAt = time.UnixMicro(created).UTC()
 		out = append(out, g)
 		return err
-	}, `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
+	}, groupEntries, string(ids), account)
+	return out, err
+}
+
+// groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
+// account.
+const groupEntries = `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
 			JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
 			JOIN vetshare_accounts a ON a.id = o.account_id
 			WHERE t.account_id = ?2 AND t.left_at IS NULL)
-		SELECT `+entryCols+`, grp.name FROM json_each(?1) j JOIN vetshare_client_entries e ON e.client_id = j.value
-		JOIN grp ON grp.account_id = e.account_id
-		ORDER BY j.key, e.created_at, e.seq`, string(ids), account)
-	return out, err
-}
+		SELECT ` + entryCols + `, grp.name FROM json_each(?1) j CROSS JOIN vetshare_client_entries e ON e.client_id = j.value
+		CROSS JOIN grp ON grp.account_id = e.account_id
+		ORDER BY j.key, e.created_at, e.seq`
 
 // ofClients runs query, whose one parameter is the clients as a JSON array, and returns the
 // rows scan reads; none for no client.
