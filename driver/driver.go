@@ -138,6 +138,12 @@ type ClientsTx interface {
 	// InsertClientEntry gives e.AccountID's next client number to e, sets e.Number and stores
 	// it; ErrConflict when the account already has an entry for the client.
 	InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error
+	// ShareClientEntry stores e as InsertClientEntry does, setting e.Number, when the client
+	// has an entry in another account now in e.AccountID's share group and none in
+	// e.AccountID, and reports whether it did; otherwise it stores nothing, takes no number
+	// and returns false. A share decides and writes in one statement; the caller reads the
+	// client's entries only when it returns false, to tell why.
+	ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bool, error)
 	// InsertClientEntries stores the entries as InsertClientEntry would one after the other, in
 	// a batch (a backfill's): each gets its account's next client number, the entries of one
 	// account in the order given, and each e.Number is set. Entries of one client are listed by

@@ -118,6 +118,38 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 	return nil
 }
 
+// ShareClientEntry implements [driver.Tx]: InsertClientEntry's statement, whose counter takes
+// a number only when the share's condition holds (the counter's INSERT … SELECT has it as its
+// WHERE), and whose entry is inserted from that number: no row, no number, when it fails.
+func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bool, error) {
+	o, err := t.acct(ctx, e.AccountID)
+	if err != nil || o == "" {
+		return false, err
+	}
+	var n int64
+	err = t.write(ctx, func() error {
+		return t.row(ctx, errNoRow, []any{&n}, `WITH next AS (INSERT INTO vetshare.counters AS k (owner_id, scope, name, value)
+				SELECT $1, $2, 'client', 1
+				WHERE NOT EXISTS (SELECT 1 FROM vetshare.client_entries WHERE owner_id = $1 AND account_id = $2 AND client_id = $3)
+				AND EXISTS (SELECT 1 FROM vetshare.group_members g
+					JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = g.group_id AND o.left_at IS NULL
+					JOIN vetshare.client_entries x ON x.owner_id = $1 AND x.account_id = o.account_id AND x.client_id = $3
+					WHERE g.owner_id = $1 AND g.account_id = $2 AND g.left_at IS NULL)
+				ON CONFLICT (owner_id, scope, name) DO UPDATE SET value = k.value + 1 RETURNING value)
+			INSERT INTO vetshare.client_entries (owner_id, account_id, client_id, number, via, created_at, seq)
+			SELECT $1, $2, $3, next.value, $4, $5, nextval('vetshare.seq') FROM next RETURNING number`,
+			o, string(e.AccountID), string(e.ClientID), string(e.Via), micros(e.CreatedAt))
+	})
+	if err == errNoRow {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	e.Number = n
+	return true, nil
+}
+
 // InsertClientEntries implements [driver.Tx]. Per owner of the entries' accounts (a backfill's
 // are all of one), in one savepoint: one statement takes as many numbers from each account's
 // counter as it gets entries (the counter rows locked in account order, so two batches never

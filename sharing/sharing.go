@@ -202,44 +202,34 @@ func share(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client ve
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	entries, err := txn.D(tx).ClientEntries(ctx, client)
-	if err != nil {
-		return vetshare.ClientEntry{}, err
-	}
-	for _, e := range entries {
-		if e.AccountID == actor.Account {
-			return e, nil // R2.7
-		}
-	}
-	g, members, err := txn.D(tx).GroupOfAccount(ctx, actor.Account)
-	if errors.Is(err, vetshare.ErrNotFound) {
-		return vetshare.ClientEntry{}, vetshare.NotFound("client", client)
-	}
-	if err != nil {
-		return vetshare.ClientEntry{}, err
-	}
-	if !inGroup(entries, members, actor.Account) {
-		return vetshare.ClientEntry{}, vetshare.NotFound("client", client) // R2.8, R3.3
-	}
+	// The store decides and writes in one statement: the entry is stored when the client has
+	// one in another account now in the group (R2.8) and none here. When it is not, the
+	// client's entries tell why.
 	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
-	if err := txn.D(tx).InsertClientEntry(ctx, &e); err != nil {
+	shared, err := txn.D(tx).ShareClientEntry(ctx, &e)
+	if err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	err = auditlog.Write(ctx, tx, g.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
-		map[string]any{"via": via, "to": []vetshare.AccountID{actor.Account}, "number": e.Number})
-	return e, err
-}
-
-// inGroup reports whether one of the client's entries is in a member account other than self.
-func inGroup(entries []vetshare.ClientEntry, members []vetshare.GroupMember, self vetshare.AccountID) bool {
-	for _, e := range entries {
-		for _, m := range members {
-			if e.AccountID == m.AccountID && e.AccountID != self {
-				return true
+	if !shared {
+		entries, err := txn.D(tx).ClientEntries(ctx, client)
+		if err != nil {
+			return vetshare.ClientEntry{}, err
+		}
+		for _, e := range entries {
+			if e.AccountID == actor.Account {
+				return e, nil // R2.7
 			}
 		}
+		return vetshare.ClientEntry{}, vetshare.NotFound("client", client) // R2.8, R3.3
 	}
-	return false
+	// The actor's account, for its owner: the store read it with the actor's membership.
+	a, err := txn.D(tx).Account(ctx, actor.Account)
+	if err != nil {
+		return vetshare.ClientEntry{}, err
+	}
+	err = auditlog.Write(ctx, tx, a.OwnerID, actor, "client.share", "client:"+string(client), audit.OK,
+		map[string]any{"via": via, "to": []vetshare.AccountID{actor.Account}, "number": e.Number})
+	return e, err
 }
 
 // CrossReference translates a client number of the actor's account into the client number of

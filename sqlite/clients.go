@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -73,21 +74,35 @@ func (t *dtx) UpdateClient(ctx context.Context, c vetshare.Client) error {
 // InsertClientEntries write entries, so a transaction of the store's own (not a host's) knows
 // the account's next number once it has inserted there.
 func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) error {
-	var known any // NULL: read the number; never known in a host's transaction (see below)
-	if n, ok := t.nextNumber[e.AccountID]; ok {
-		known = n
-	}
 	var n int64
 	err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&n) },
-		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq)
-		VALUES (?1, ?2,
-			COALESCE(?5, MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
-				(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?1)) + 1),
-			?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2))
-		RETURNING number`, e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt), known)
+		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq) VALUES (`+entryValues+`)
+		RETURNING number`, t.entryArgs(e)...)
 	if err != nil {
 		return err
 	}
+	t.numbered(e, n)
+	return nil
+}
+
+// entryValues are the values of a new entry (entryArgs): its account's next number, read
+// unless the transaction knows it, and its client's next seq.
+const entryValues = `?1, ?2,
+	COALESCE(?5, MAX((SELECT COALESCE(MAX(number), 0) FROM vetshare_client_entries WHERE account_id = ?1),
+		(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?1)) + 1),
+	?3, ?4, (SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?2)`
+
+// entryArgs are the arguments of entryValues for e.
+func (t *dtx) entryArgs(e *vetshare.ClientEntry) []any {
+	var known any // NULL: read the number; never known in a host's transaction (see numbered)
+	if n, ok := t.nextNumber[e.AccountID]; ok {
+		known = n
+	}
+	return []any{e.AccountID, e.ClientID, string(e.Via), micros(e.CreatedAt), known}
+}
+
+// numbered sets the number n of e, stored, and remembers the account's next.
+func (t *dtx) numbered(e *vetshare.ClientEntry, n int64) {
 	// A host may wrap its one *sql.Tx in several of ours (Store.Tx), each of which could insert
 	// entries unknown to the others: only the store's own transactions remember.
 	if !t.host {
@@ -97,8 +112,42 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 		t.nextNumber[e.AccountID] = n + 1
 	}
 	e.Number = n
-	return nil
 }
+
+// ShareClientEntry implements [driver.Tx]: InsertClientEntry's INSERT from a SELECT whose
+// WHERE is the share's condition, so that a share whose condition fails inserts no row and
+// takes no number.
+func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bool, error) {
+	var n int64
+	err := t.queryRow(ctx, errNoRow, func(r *sql.Rows) error { return r.Scan(&n) },
+		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq) SELECT `+entryValues+`
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account_id = ?1 AND client_id = ?2)
+		AND EXISTS (SELECT 1 FROM vetshare_group_members g JOIN vetshare_group_members o ON o.group_id = g.group_id AND o.left_at IS NULL
+			JOIN vetshare_client_entries x ON x.account_id = o.account_id AND x.client_id = ?2
+			WHERE g.account_id = ?1 AND g.left_at IS NULL)
+		RETURNING number`, t.entryArgs(e)...)
+	if err == errNoRow {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	t.numbered(e, n)
+	return true, nil
+}
+
+// groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
+// account.
+const groupEntries = `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
+			JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
+			JOIN vetshare_accounts a ON a.id = o.account_id
+			WHERE t.account_id = ?2 AND t.left_at IS NULL)
+		SELECT ` + entryCols + `, grp.name FROM json_each(?1) j CROSS JOIN vetshare_client_entries e ON e.client_id = j.value
+		CROSS JOIN grp ON grp.account_id = e.account_id
+		ORDER BY j.key, e.created_at, e.seq`
+
+// errNoRow is the error of a queryRow that found no row where finding none is an answer.
+var errNoRow = errors.New("no row")
 
 // InsertClientEntries implements [*vetshare.Tx]. One statement when the transaction knows the
 // next number of every account of the batch, two otherwise, whatever the batch's size: a read
@@ -310,16 +359,6 @@ func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, cl
 	}, groupEntries, string(ids), account)
 	return out, err
 }
-
-// groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
-// account.
-const groupEntries = `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
-			JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
-			JOIN vetshare_accounts a ON a.id = o.account_id
-			WHERE t.account_id = ?2 AND t.left_at IS NULL)
-		SELECT ` + entryCols + `, grp.name FROM json_each(?1) j CROSS JOIN vetshare_client_entries e ON e.client_id = j.value
-		CROSS JOIN grp ON grp.account_id = e.account_id
-		ORDER BY j.key, e.created_at, e.seq`
 
 // ofClients runs query, whose one parameter is the clients as a JSON array, and returns the
 // rows scan reads; none for no client.

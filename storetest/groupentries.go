@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
 	"time"
@@ -19,7 +20,8 @@ func init() {
 // testGroupCandidates checks the two reads of a page of share candidates: SearchClients with
 // To alone, which searches the other accounts now in To's share group and takes the owner from
 // To, and GroupEntriesOf, which gives the page's entries in the group's accounts with their
-// names. The group is a, b and c; c has left it; d is in none.
+// names. The group is a, b and c; c has left it; d is in none. Then ShareClientEntry, the
+// share's one write.
 func testGroupCandidates(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 4)
@@ -114,7 +116,7 @@ func testGroupCandidates(t *testing.T, h Harness) {
 		entry := func(acct vetshare.AccountID, name string, cl vetshare.ClientID) driver.GroupEntry {
 			e, err := dt.ClientEntry(ctx, acct, cl)
 			if err != nil {
-				t.Fatalf("ClientEntry: %v", err)
+				t.Errorf("ClientEntry: %v", err)
 			}
 			return driver.GroupEntry{ClientEntry: e, AccountName: name}
 		}
@@ -135,6 +137,65 @@ func testGroupCandidates(t *testing.T, h Harness) {
 		}
 		if got, err := dt.GroupEntriesOf(ctx, b, nil); err != nil || len(got) != 0 {
 			t.Errorf("GroupEntriesOf no client: %+v, %v; want none", got, err)
+		}
+		return nil
+	})
+
+	// ShareClientEntry stores the entry only when the client is in another account now in
+	// the group and not in the account; a refused share takes no number.
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		dt := txn.D(tx)
+		// A failed check returns its error (ending the transaction) rather than t.Fatal, which
+		// would leave it open.
+		share := func(acct vetshare.AccountID, cl vetshare.ClientID) (vetshare.ClientEntry, bool) {
+			t.Helper()
+			e := vetshare.ClientEntry{AccountID: acct, ClientID: cl, Via: vetshare.ViaManual, CreatedAt: t0.Add(time.Hour)}
+			ok, err := dt.ShareClientEntry(ctx, &e)
+			if err != nil {
+				t.Errorf("ShareClientEntry %s into %s: %v", cl, acct, err)
+			}
+			return e, ok
+		}
+		e, ok := share(b, x.ID)
+		if !ok {
+			return errors.New("ShareClientEntry of a client of a into b: not shared")
+		}
+		stored, err := dt.ClientEntry(ctx, b, x.ID)
+		if err != nil {
+			return err
+		}
+		if stored != e || e.Number != 2 { // z holds number 1 in b
+			t.Errorf("ShareClientEntry into b = %+v, stored %+v; want number 2", e, stored)
+		}
+		for name, c := range map[string]struct {
+			acct vetshare.AccountID
+			cl   vetshare.ClientID
+		}{
+			"a client b holds":           {b, x.ID},
+			"a client of c, which left":  {b, v.ID},
+			"a client of d, in no group": {b, y.ID},
+			"into d, in no group":        {d, z.ID},
+			"into c, which left":         {c, x.ID},
+			"an unknown client":          {b, "nope"},
+			"into an unknown account":    {"nope", x.ID},
+		} {
+			if e, ok := share(c.acct, c.cl); ok || e.Number != 0 {
+				t.Errorf("ShareClientEntry %s: shared as %+v", name, e)
+			}
+		}
+		u, err := w.client(ctx, tx, 0, "Cand", "Uma")
+		if err != nil {
+			return err
+		}
+		if e, ok := share(b, u.ID); !ok || e.Number != 3 {
+			t.Errorf("ShareClientEntry after refused shares = %+v, %v; want number 3 (a refused share takes none)", e, ok)
+		}
+		entries, err := dt.ClientEntries(ctx, x.ID)
+		if err != nil {
+			return err
+		}
+		if len(entries) != 3 || entries[2].AccountID != b {
+			t.Errorf("ClientEntries after a share: %+v; want a's, d's, then b's", entries)
 		}
 		return nil
 	})

@@ -711,6 +711,14 @@ func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []
 	return h.Tx.SearchClients(a0, a1)
 }
 
+// ShareClientEntry calls Before, then the wrapped transaction's ShareClientEntry.
+func (h Hooked) ShareClientEntry(a0 context.Context, a1 *vetshare.ClientEntry) (r0 bool, err error) {
+	if err = h.Before("ShareClientEntry"); err != nil {
+		return
+	}
+	return h.Tx.ShareClientEntry(a0, a1)
+}
+
 // SharedEntries calls Before, then the wrapped transaction's SharedEntries.
 func (h Hooked) SharedEntries(a0 context.Context, a1 vetshare.AccountID) (r0 int, err error) {
 	if err = h.Before("SharedEntries"); err != nil {

@@ -392,6 +392,11 @@ func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []driver
 	return
 }
 
+func (noTx) ShareClientEntry(_ context.Context, _ *vetshare.ClientEntry) (r0 bool, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) SharedEntries(_ context.Context, _ vetshare.AccountID) (r0 int, err error) {
 	err = ErrNoTx
 	return
