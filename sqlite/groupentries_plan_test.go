@@ -16,21 +16,7 @@ func TestGroupEntriesPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rows, err := s.write.Query("EXPLAIN QUERY PLAN "+groupEntries, `["C"]`, "A")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	plan := strings.Join(lines, "\n")
+	plan := explainPlan(t, s, groupEntries, `["C"]`, "A")
 	t.Logf("GroupEntriesOf:\n%s", plan)
 	if !strings.Contains(plan, "SEARCH e USING INDEX vetshare_client_entries_client (client_id=?)") || strings.Contains(plan, "SEARCH e USING PRIMARY KEY") {
 		t.Errorf("GroupEntriesOf does not read the entries by client:\n%s", plan)

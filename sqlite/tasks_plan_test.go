@@ -11,9 +11,15 @@ import (
 // planOf returns the EXPLAIN QUERY PLAN of a task list query, one line per step.
 func planOf(t *testing.T, s *Store, query string) string {
 	t.Helper()
-	rows, err := s.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query,
+	return explainPlan(t, s, query,
 		sql.Named("u", "U"), sql.Named("a", "A"), sql.Named("v", "P"), sql.Named("c", 0), sql.Named("s", "A"),
 		sql.Named("d", 0), sql.Named("p", 0), sql.Named("i", ""), sql.Named("n", 51))
+}
+
+// explainPlan returns the EXPLAIN QUERY PLAN of query with args, one line per step.
+func explainPlan(t *testing.T, s *Store, query string, args ...any) string {
+	t.Helper()
+	rows, err := s.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,11 +59,7 @@ func testDuplicates(t *testing.T, h Harness) {
 			if err != nil {
 				t.Errorf("SearchClients: %v", err)
 			}
-			var out []vetshare.ClientID
-			for _, c := range cs {
-				out = append(out, c.ID)
-			}
-			return out
+			return rowIDs(cs)
 		}
 		for _, tc := range []struct {
 			name string
@@ -282,4 +278,13 @@ func testPatientMerge(t *testing.T, h Harness) {
 		wantErr(t, "MergePatients unknown", pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[0].ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
 		return nil
 	})
+}
+
+// rowIDs returns the ids of a search's rows, in order.
+func rowIDs(rows []driver.ClientRow) []vetshare.ClientID {
+	var out []vetshare.ClientID
+	for _, r := range rows {
+		out = append(out, r.ID)
+	}
+	return out
 }

@@ -69,13 +69,6 @@ func testGroupCandidates(t *testing.T, h Harness) {
 	})
 	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		dt := txn.D(tx)
-		ids := func(rows []driver.ClientRow) []vetshare.ClientID {
-			var out []vetshare.ClientID
-			for _, r := range rows {
-				out = append(out, r.ID)
-			}
-			return out
-		}
 		for _, tc := range []struct {
 			name string
 			q    driver.ClientSearch
@@ -98,7 +91,7 @@ func testGroupCandidates(t *testing.T, h Harness) {
 				t.Errorf("SearchClients %s: %v", tc.name, err)
 				continue
 			}
-			if got := ids(rows); !slices.Equal(got, tc.want) {
+			if got := rowIDs(rows); !slices.Equal(got, tc.want) {
 				t.Errorf("SearchClients %s: got %v, want %v", tc.name, got, tc.want)
 			}
 			// With To, the rows are the stored clients, without an entry.
