@@ -131,10 +131,8 @@ func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bo
 		return t.row(ctx, errNoRow, []any{&n}, `WITH next AS (INSERT INTO vetshare.counters AS k (owner_id, scope, name, value)
 				SELECT $1, $2, 'client', 1
 				WHERE NOT EXISTS (SELECT 1 FROM vetshare.client_entries WHERE owner_id = $1 AND account_id = $2 AND client_id = $3)
-				AND EXISTS (SELECT 1 FROM vetshare.group_members g
-					JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = g.group_id AND o.left_at IS NULL
-					JOIN vetshare.client_entries x ON x.owner_id = $1 AND x.account_id = o.account_id AND x.client_id = $3
-					WHERE g.owner_id = $1 AND g.account_id = $2 AND g.left_at IS NULL)
+				AND EXISTS (SELECT 1 FROM vetshare.client_entries x WHERE x.owner_id = $1 AND x.client_id = $3
+					AND x.account_id IN (`+groupAccounts("$2")+`))
 				ON CONFLICT (owner_id, scope, name) DO UPDATE SET value = k.value + 1 RETURNING value)
 			INSERT INTO vetshare.client_entries (owner_id, account_id, client_id, number, via, created_at, seq)
 			SELECT $1, $2, $3, next.value, $4, $5, nextval('vetshare.seq') FROM next RETURNING number`,
@@ -307,6 +305,13 @@ func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) 
 		ORDER BY j.n, e.created_at, e.seq`, o, strs(clients))
 }
 
+// groupAccounts is a SELECT of the accounts now in the share group of account (an SQL
+// expression) in the owner $1, account included; none when it is in no group.
+func groupAccounts(account string) string {
+	return `SELECT o.account_id FROM vetshare.group_members t JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = t.group_id AND o.left_at IS NULL
+		WHERE t.owner_id = $1 AND t.account_id = ` + account + ` AND t.left_at IS NULL`
+}
+
 // GroupEntriesOf implements [driver.Tx].
 func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, clients []vetshare.ClientID) ([]driver.GroupEntry, error) {
 	if len(clients) == 0 {
@@ -324,10 +329,8 @@ func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, cl
 		g.CreatedAt = fromMicros(created)
 		out = append(out, g)
 		return err
-	}, `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare.group_members t
-			JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = t.group_id AND o.left_at IS NULL
-			JOIN vetshare.accounts a ON a.owner_id = $1 AND a.id = o.account_id
-			WHERE t.owner_id = $1 AND t.account_id = $2 AND t.left_at IS NULL)
+	}, `WITH grp AS MATERIALIZED (SELECT a.id AS account_id, a.name FROM vetshare.accounts a
+			WHERE a.owner_id = $1 AND a.id IN (`+groupAccounts("$2")+`))
 		SELECT `+entryCols+`, grp.name FROM unnest($3::text[]) WITH ORDINALITY AS j (id, n)
 		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = j.id
 		JOIN grp ON grp.account_id = e.account_id

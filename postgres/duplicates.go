@@ -80,11 +80,7 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 		return nil, err
 	}
 	if q.Owner == "" {
-		in := q.Account // or To: the account the search takes its owner from
-		if in == "" {
-			in = q.To
-		}
-		o, err := t.acct(ctx, in)
+		o, err := t.acct(ctx, actingAccount(q))
 		if err != nil || o == "" {
 			return nil, err // no such account: nothing to find
 		}
@@ -114,6 +110,15 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 		}
 	}
 	return out, nil
+}
+
+// actingAccount is the account a search checks its Member in, and takes its owner from when
+// Owner is empty: Account, or To for share candidates.
+func actingAccount(q driver.ClientSearch) vetshare.AccountID {
+	if q.Account != "" {
+		return q.Account
+	}
+	return q.To
 }
 
 // searchTier is SearchClients for a search without tiers.
@@ -148,11 +153,7 @@ func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]driver.C
 		b.WriteString(` AND k.client_id <> ` + arg(string(q.Not)))
 	}
 	if q.Member != "" {
-		in := q.Account // the account the member acts in: To, for share candidates
-		if in == "" {
-			in = q.To
-		}
-		b.WriteString(` AND ` + memberOf(arg(string(q.Member)), arg(string(in))))
+		b.WriteString(` AND ` + memberOf(arg(string(q.Member)), arg(string(actingAccount(q)))))
 	}
 	switch {
 	case q.Account != "":
@@ -163,9 +164,8 @@ func (t *dtx) searchTier(ctx context.Context, q driver.ClientSearch) ([]driver.C
 			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id = ANY (` + arg(strs(q.From)) + `))`)
 		} else {
 			// From is To's share group now, To left out by the condition before.
-			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id IN (
-				SELECT o.account_id FROM vetshare.group_members t JOIN vetshare.group_members o ON o.owner_id = $1 AND o.group_id = t.group_id AND o.left_at IS NULL
-				WHERE t.owner_id = $1 AND t.account_id = ` + arg(string(q.To)) + ` AND t.left_at IS NULL))`)
+			b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id AND e.account_id IN (` +
+				groupAccounts(arg(string(q.To))) + `))`)
 		}
 	default:
 		b.WriteString(` AND EXISTS (SELECT 1 FROM vetshare.client_entries e WHERE e.owner_id = $1 AND e.client_id = k.client_id)`)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/sqlitesearch"
 )
 
 const clientCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phone, c.address,
@@ -122,9 +123,7 @@ func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bo
 	err := t.queryRow(ctx, errNoRow, func(r *sql.Rows) error { return r.Scan(&n) },
 		`INSERT INTO vetshare_client_entries (account_id, client_id, number, via, created_at, seq) SELECT `+entryValues+`
 		WHERE NOT EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account_id = ?1 AND client_id = ?2)
-		AND EXISTS (SELECT 1 FROM vetshare_group_members g JOIN vetshare_group_members o ON o.group_id = g.group_id AND o.left_at IS NULL
-			JOIN vetshare_client_entries x ON x.account_id = o.account_id AND x.client_id = ?2
-			WHERE g.account_id = ?1 AND g.left_at IS NULL)
+		AND EXISTS (SELECT 1 FROM vetshare_client_entries x WHERE x.client_id = ?2 AND +x.account_id IN (`+sqlitesearch.GroupAccounts("?1")+`))
 		RETURNING number`, t.entryArgs(e)...)
 	if err == errNoRow {
 		return false, nil
@@ -138,10 +137,8 @@ func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bo
 
 // groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
 // account.
-const groupEntries = `WITH grp AS MATERIALIZED (SELECT o.account_id, a.name FROM vetshare_group_members t
-			JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
-			JOIN vetshare_accounts a ON a.id = o.account_id
-			WHERE t.account_id = ?2 AND t.left_at IS NULL)
+var groupEntries = `WITH grp AS MATERIALIZED (SELECT a.id AS account_id, a.name FROM vetshare_accounts a
+			WHERE a.id IN (` + sqlitesearch.GroupAccounts("?2") + `))
 		SELECT ` + entryCols + `, grp.name FROM json_each(?1) j CROSS JOIN vetshare_client_entries e ON e.client_id = j.value
 		CROSS JOIN grp ON grp.account_id = e.account_id
 		ORDER BY j.key, e.created_at, e.seq`

@@ -92,6 +92,14 @@ func MemberOf(user, account string) string {
 		WHERE mb.user_id = ` + user + ` AND mb.account_id = ` + account + ` AND mb.active AND mu.active)`
 }
 
+// GroupAccounts is a SELECT of the accounts now in the share group of account (an SQL
+// expression), account included; none when it is in no group. The candidates' search, a share's
+// INSERT and the page's group entries read the group with it.
+func GroupAccounts(account string) string {
+	return `SELECT o.account_id FROM vetshare_group_members t JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL
+		WHERE t.account_id = ` + account + ` AND t.left_at IS NULL`
+}
+
 // gen writes the statements of a search: their arguments always; their text when text is set;
 // otherwise their shape, every choice the text depends on and every parameter's number, so that
 // two searches of one shape have one text.
@@ -308,8 +316,7 @@ func (g *gen) arm(q driver.ClientSearch, cols string, args []any, owner string) 
 			}
 			w(`SELECT value FROM json_each(`, arg(string(accts)), `)`)
 		} else {
-			w(`SELECT o.account_id FROM vetshare_group_members t JOIN vetshare_group_members o ON o.group_id = t.group_id AND o.left_at IS NULL`,
-				` WHERE t.account_id = `, to, ` AND t.left_at IS NULL`)
+			w(GroupAccounts(to))
 		}
 		w(`)) = 1`)
 	default:
