@@ -80,7 +80,10 @@ func TestR11_2CrashLosesNothing(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0))
 	for kill := range *kills {
 		plan.Seed = rng.Uint64()
-		lines, inTx := runAndKill(t, plan, rng)
+		// The first kill waits for an acknowledged operation, so that a slow machine, where
+		// every kill could land before the writer's first commit, still checks acknowledged
+		// writes survive.
+		lines, inTx := runAndKill(t, plan, rng, kill == 0)
 		if inTx {
 			midWrite++
 		}
@@ -104,8 +107,9 @@ func TestR11_2CrashLosesNothing(t *testing.T) {
 }
 
 // runAndKill starts the writer, kills it at a random moment and returns the lines it printed in
-// full, and whether it had begun a transaction it had not acknowledged.
-func runAndKill(t *testing.T, plan crashPlan, rng *rand.Rand) (lines []string, inTx bool) {
+// full, and whether it had begun a transaction it had not acknowledged. With afterAck, the
+// moment comes after the writer's first acknowledged operation.
+func runAndKill(t *testing.T, plan crashPlan, rng *rand.Rand, afterAck bool) (lines []string, inTx bool) {
 	t.Helper()
 	js, _ := json.Marshal(plan)
 	cmd := exec.Command(os.Args[0], "-test.run=^TestR11_2CrashLosesNothing$", "-test.count=1")
@@ -120,24 +124,34 @@ func runAndKill(t *testing.T, plan crashPlan, rng *rand.Rand) (lines []string, i
 		t.Fatal(err)
 	}
 	ready := make(chan struct{})
+	firstAck := make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		sc := bufio.NewScanner(out)
+		acked := false
 		for sc.Scan() {
-			if sc.Text() == "ready" {
+			switch l := sc.Text(); {
+			case l == "ready":
 				close(ready)
+			case strings.HasPrefix(l, "ack ") && !acked:
+				close(firstAck)
+				acked = true
 			}
 			lines = append(lines, sc.Text())
 		}
 	}()
 	// Most kills land while the writer writes; one in ten while it starts and opens the file.
-	if rng.IntN(10) > 0 {
+	if afterAck || rng.IntN(10) > 0 {
+		wait, what := ready, "start"
+		if afterAck {
+			wait, what = firstAck, "acknowledge an operation"
+		}
 		select {
-		case <-ready:
+		case <-wait:
 		case <-done:
 		case <-time.After(10 * time.Second):
-			t.Error("the writer did not start within 10s")
+			t.Errorf("the writer did not %s within 10s", what)
 		}
 		time.Sleep(time.Duration(5_000+rng.IntN(60_000)) * time.Microsecond)
 	} else {
