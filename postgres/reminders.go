@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -209,6 +210,15 @@ func (t *dtx) InsertUsageTargets(ctx context.Context, usage vetshare.RecordID, t
 	})
 }
 
+// givenAfter is the bound of "given after": the time, or below every time when it is zero,
+// so that a generic plan still reads the index as a range.
+func givenAfter(after time.Time) int64 {
+	if after.IsZero() {
+		return math.MinInt64
+	}
+	return vetshare.Time(after).UnixMicro()
+}
+
 // PatientUsages implements [driver.Tx].
 func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, after time.Time) ([]vetshare.Usage, error) {
 	o, err := t.bare(ctx, "patient", string(patient))
@@ -229,8 +239,8 @@ func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, aft
 	}, `SELECT `+recordCols+`, (SELECT coalesce(array_agg(x.target_item_id ORDER BY x.target_item_id), '{}') FROM vetshare.usage_targets x
 			WHERE x.owner_id = $1 AND x.usage_id = r.id)
 		FROM vetshare.records r
-		WHERE r.owner_id = $1 AND r.patient_id = $2 AND r.kind = 'usage' AND r.removed_at IS NULL AND ($3::bigint IS NULL OR r.given_at > $3)
-		ORDER BY r.given_at, r.seq`, o, patient, micros(after))
+		WHERE r.owner_id = $1 AND r.patient_id = $2 AND r.kind = 'usage' AND r.removed_at IS NULL AND r.given_at > $3
+		ORDER BY r.given_at, r.seq`, o, patient, givenAfter(after))
 	return out, err
 }
 

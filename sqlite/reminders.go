@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -176,6 +177,24 @@ func (t *dtx) InsertUsageTargets(ctx context.Context, usage vetshare.RecordID, t
 	return err
 }
 
+// patientUsagesQuery reads a patient's usages given after ?2 as one range of
+// vetshare_records_patient_usages, in the order they happened.
+const patientUsagesQuery = `SELECT ` + recordCols + `, (SELECT json_group_array(target_item_id) FROM (SELECT target_item_id
+		FROM vetshare_usage_targets WHERE usage_id = r.id ORDER BY target_item_id))
+	FROM vetshare_records r INDEXED BY vetshare_records_patient_usages
+	WHERE r.patient_id = ?1 AND r.kind = 'usage' AND r.removed_at IS NULL AND r.given_at > ?2
+	ORDER BY r.given_at, r.seq`
+
+// givenAfter is the bound of "given after": the time, or below every time when it is zero.
+// A plain range, where "?2 IS NULL OR given_at > ?2" made SQLite read every usage of the
+// patient.
+func givenAfter(after time.Time) int64 {
+	if after.IsZero() {
+		return math.MinInt64
+	}
+	return vetshare.Time(after).UnixMicro()
+}
+
 func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, after time.Time) ([]vetshare.Usage, error) {
 	var out []vetshare.Usage
 	err := t.each(ctx, func(rows *sql.Rows) error {
@@ -187,11 +206,7 @@ func (t *dtx) PatientUsages(ctx context.Context, patient vetshare.PatientID, aft
 		}
 		out = append(out, u)
 		return err
-	}, `SELECT `+recordCols+`, (SELECT json_group_array(target_item_id) FROM (SELECT target_item_id FROM vetshare_usage_targets
-			WHERE usage_id = r.id ORDER BY target_item_id))
-		FROM vetshare_records r INDEXED BY vetshare_records_patient_usages
-		WHERE r.patient_id = ?1 AND r.kind = 'usage' AND r.removed_at IS NULL AND (?2 IS NULL OR r.given_at > ?2)
-		ORDER BY r.given_at, r.seq`, patient, micros(after))
+	}, patientUsagesQuery, patient, givenAfter(after))
 	return out, err
 }
 
