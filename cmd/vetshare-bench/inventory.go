@@ -12,14 +12,17 @@ import (
 )
 
 // The baseline statements of a usage: the patient with its client, the item, its disable
-// actions, the patient's open reminders of the targets; then the record (with its time given and
+// actions, the patient's usages given after it (R12.4: none in the bench), the patient's open
+// reminders of the targets; then the record (with its time given and
 // recording sequence) and its targets, the stock (count and ledger), the reminders completed and
 // scheduled, and the audit entries of the cross-account writes.
 const (
 	qUsagePatient = `SELECT c.id, c.origin_account, c.owner_id FROM vetshare_patients p
 		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ? JOIN vetshare_clients c ON c.id = p.client_id WHERE p.id = ?`
-	qItem      = `SELECT account_id, tracked, reminders FROM vetshare_items WHERE id = ?`
-	qActions   = `SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ? AND account_id = ?`
+	qItem    = `SELECT account_id, tracked, reminders FROM vetshare_items WHERE id = ?`
+	qActions = `SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ? AND account_id = ?`
+	qLater   = `SELECT EXISTS (SELECT 1 FROM vetshare_records INDEXED BY vetshare_records_patient_usages
+		WHERE patient_id = ? AND kind = 'usage' AND removed_at IS NULL AND given_at > ?)`
 	qOpenOf    = `SELECT id, account_id FROM vetshare_reminders INDEXED BY vetshare_reminders_open WHERE patient_id = ? AND status = 'open' AND item_id IN (SELECT value FROM json_each(?))`
 	qInsRecord = `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, given_at, created_at, seq)
 		VALUES (?1, ?2, ?3, ?4, 'usage', '', ?5, ?6, ?7, ?7, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records))`
@@ -87,6 +90,13 @@ func (e *env) usage() *workload {
 				})
 				if err != nil {
 					return err
+				}
+				var later bool
+				if err := q.row(qLater, []any{p, micros(q.now)}, &later); err != nil {
+					return err
+				}
+				if later {
+					return errLater
 				}
 				list, _ := json.Marshal(targets)
 				type open struct {

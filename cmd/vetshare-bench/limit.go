@@ -350,8 +350,9 @@ func candKey(id vetshare.ClientID, accounts, patients [][3]any) string {
 
 // The limit of a usage: one read of everything it decides on (the actor; the patient's client
 // in the actor's account, its origin and owner; the item's account, tracking and reminder rules;
-// the item's disable actions; the patient's open reminders of the item and of the targets; the
-// owner's last audit entry), then the writes, each kind of row in one statement: the record, its
+// the item's disable actions; whether the patient has usages given after it (R12.4), which the
+// bench never has; the patient's open reminders of the item and of the targets; the owner's
+// last audit entry), then the writes, each kind of row in one statement: the record, its
 // targets, the stock count and the ledger row (a tracked item), the reminders completed, the
 // reminder scheduled, the audit entries.
 const (
@@ -360,6 +361,8 @@ const (
 		(SELECT json_group_array(json_array(r.id, r.account_id)) FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
 			WHERE r.patient_id = ?3 AND r.status = 'open'
 			AND r.item_id IN (SELECT ?4 UNION ALL SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ?4 AND account_id = ?2)),
+		EXISTS (SELECT 1 FROM vetshare_records r INDEXED BY vetshare_records_patient_usages
+			WHERE r.patient_id = ?3 AND r.kind = 'usage' AND r.removed_at IS NULL AND r.given_at > ?5),
 		(SELECT seq FROM vetshare_audit_log WHERE owner_id = c.owner_id ORDER BY seq DESC LIMIT 1),
 		(SELECT hash FROM vetshare_audit_log WHERE owner_id = c.owner_id ORDER BY seq DESC LIMIT 1)
 		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id
@@ -379,11 +382,15 @@ func qLimitAudits(n int) string {
 		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
 }
 
+// errLater is a usage's baseline and limit meeting a usage given after the one they record:
+// the bench's data has none, and neither replays the reminders as the operation then does.
+var errLater = errors.New("the patient has a usage given after this one")
+
 // limitUsage records a usage of item for patient p at a's account: one read, then one
 // statement per kind of row written.
 func (q *ptx) limitUsage(a vetshare.Actor, p vetshare.PatientID, item vetshare.ItemID) error {
 	var (
-		active, tracked          bool
+		active, tracked, later   bool
 		client                   vetshare.ClientID
 		origin, itemAcct         vetshare.AccountID
 		owner                    vetshare.OwnerID
@@ -391,9 +398,12 @@ func (q *ptx) limitUsage(a vetshare.Actor, p vetshare.PatientID, item vetshare.I
 		seq                      sql.NullInt64
 		prev                     []byte
 	)
-	if err := q.row(qLimitUsageRead, []any{a.User, a.Account, p, item}, &active, &client, &origin, &owner, &itemAcct, &tracked, &rulesJSON,
-		&actions, &open, &seq, &prev); err != nil {
+	if err := q.row(qLimitUsageRead, []any{a.User, a.Account, p, item, micros(q.now)}, &active, &client, &origin, &owner, &itemAcct, &tracked,
+		&rulesJSON, &actions, &open, &later, &seq, &prev); err != nil {
 		return err
+	}
+	if later {
+		return errLater
 	}
 	if !active || itemAcct != a.Account {
 		return fmt.Errorf("limit: usage: actor active %v, item of %s", active, itemAcct)

@@ -555,6 +555,6 @@ func (e *env) setupDomains(ctx context.Context) error {
 	return e.reportsSetup(ctx)
 }
 
-var domainWriteQueries = []string{qInvoice, qInsPayment, qUsagePatient, qItem, qActions, qOpenOf, qInsRecord, qInsTarget, qOnHand, qInsMovement,
+var domainWriteQueries = []string{qInvoice, qInsPayment, qUsagePatient, qItem, qActions, qLater, qOpenOf, qInsRecord, qInsTarget, qOnHand, qInsMovement,
 	qComplete, qInsReminder}
 var domainReadQueries = []string{qTaskActor, qLinked, qAssigned, qReportByNumber, qReportByCreation, qReportAccount, qOwnerAccounts}
