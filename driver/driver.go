@@ -190,6 +190,9 @@ type RecordsTx interface {
 	// Patient returns the patient as seen from account: ErrNotFound unless the account has an
 	// entry for the patient's client.
 	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
+	// PatientWithClient returns the patient and its client as seen from account, as Patient and
+	// Client would, in one read: what a write to a patient's chart decides on.
+	PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error)
 	// Patients returns the client's patients as seen from account, oldest first (by name within one
 	// transaction).
 	Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error)

@@ -55,6 +55,33 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	return ps[0], nil
 }
 
+// PatientWithClient implements [driver.Tx].
+func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+	notFound := vetshare.NotFound("patient", id)
+	o, err := t.acct(ctx, account)
+	if err != nil || o == "" {
+		return vetshare.Patient{}, vetshare.Client{}, orNotFound(err, notFound)
+	}
+	var p vetshare.Patient
+	var c vetshare.Client
+	var birth *int64
+	var created int64
+	found := false
+	err = t.each(ctx, func(r pgx.Rows) error {
+		found = true
+		return scanClient(r, &c, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
+	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare.patients p
+		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
+		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = p.client_id
+		WHERE p.owner_id = $1 AND p.id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`,
+		o, account, id)
+	if err != nil || !found {
+		return vetshare.Patient{}, vetshare.Client{}, orNotFound(err, notFound)
+	}
+	p.BirthDate, p.CreatedAt = fromNull(birth), fromMicros(created)
+	return p, c, nil
+}
+
 // Patients implements [driver.Tx].
 func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
 	o, err := t.acct(ctx, account)

@@ -180,12 +180,7 @@ func patientForWrite(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 	if _, err := accounts.Check(ctx, tx, actor); err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
-	p, err := txn.D(tx).Patient(ctx, actor.Account, id)
-	if err != nil {
-		return vetshare.Patient{}, vetshare.Client{}, err
-	}
-	c, err := txn.D(tx).Client(ctx, actor.Account, p.ClientID)
-	return p, c, err
+	return txn.D(tx).PatientWithClient(ctx, actor.Account, id)
 }
 
 // auditCrossAccount writes an audit entry when the actor's account is not the client's origin.

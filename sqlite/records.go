@@ -37,6 +37,22 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	return p, err
 }
 
+// PatientWithClient implements [driver.RecordsTx].
+func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+	var p vetshare.Patient
+	var c vetshare.Client
+	var birth sql.NullInt64
+	var created int64
+	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error {
+		return scanClient(r, &c, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
+	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p
+		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
+		JOIN vetshare_clients c ON c.id = p.client_id
+		WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`, account, id)
+	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
+	return p, c, err
+}
+
 // Patients implements [*vetshare.Tx].
 func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {
 	var out []vetshare.Patient

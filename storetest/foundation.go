@@ -545,6 +545,24 @@ func testRecords(t *testing.T, h Harness) {
 		}
 		_, err = txn.D(tx).Patient(ctx, b, p.ID)
 		wantErr(t, "Patient from an account without the client", err, vetshare.ErrNotFound)
+		gotP, gotC, err := txn.D(tx).PatientWithClient(ctx, a, p.ID)
+		if err != nil {
+			return err
+		}
+		wantC, err := txn.D(tx).Client(ctx, a, p.ClientID)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(p, gotP); diff != "" {
+			t.Errorf("PatientWithClient's patient (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(wantC, gotC); diff != "" {
+			t.Errorf("PatientWithClient's client (-Client +got):\n%s", diff)
+		}
+		_, _, err = txn.D(tx).PatientWithClient(ctx, b, p.ID)
+		wantErr(t, "PatientWithClient from an account without the client", err, vetshare.ErrNotFound)
+		_, _, err = txn.D(tx).PatientWithClient(ctx, a, vetshare.NewID[vetshare.PatientID](t0))
+		wantErr(t, "PatientWithClient unknown", err, vetshare.ErrNotFound)
 		of, err := txn.D(tx).PatientsOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
 		if err != nil {
 			return err

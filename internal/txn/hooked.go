@@ -607,6 +607,14 @@ func (h Hooked) PatientUsages(a0 context.Context, a1 vetshare.PatientID, a2 time
 	return h.Tx.PatientUsages(a0, a1, a2)
 }
 
+// PatientWithClient calls Before, then the wrapped transaction's PatientWithClient.
+func (h Hooked) PatientWithClient(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.PatientID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
+	if err = h.Before("PatientWithClient"); err != nil {
+		return
+	}
+	return h.Tx.PatientWithClient(a0, a1, a2)
+}
+
 // Patients calls Before, then the wrapped transaction's Patients.
 func (h Hooked) Patients(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.ClientID) (r0 []vetshare.Patient, err error) {
 	if err = h.Before("Patients"); err != nil {

@@ -327,6 +327,11 @@ func (noTx) PatientUsages(_ context.Context, _ vetshare.PatientID, _ time.Time) 
 	return
 }
 
+func (noTx) PatientWithClient(_ context.Context, _ vetshare.AccountID, _ vetshare.PatientID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) Patients(_ context.Context, _ vetshare.AccountID, _ vetshare.ClientID) (r0 []vetshare.Patient, err error) {
 	err = ErrNoTx
 	return
