@@ -39,6 +39,12 @@ func (t *dtx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 	})
 }
 
+// patientSeenFrom ends a read of the owner's ($1) patient p ($3) as seen from an account ($2):
+// the account has an entry for its client, and the patient was not merged away.
+const patientSeenFrom = `
+	JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
+	WHERE p.owner_id = $1 AND p.id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`
+
 // Patient implements [driver.Tx].
 func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
 	notFound := vetshare.NotFound("patient", id)
@@ -46,9 +52,7 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	if err != nil || o == "" {
 		return vetshare.Patient{}, orNotFound(err, notFound)
 	}
-	ps, err := t.patients(ctx, `SELECT `+patientCols+` FROM vetshare.patients p
-		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
-		WHERE p.owner_id = $1 AND p.id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`, o, account, id)
+	ps, err := t.patients(ctx, `SELECT `+patientCols+` FROM vetshare.patients p`+patientSeenFrom, o, account, id)
 	if err != nil || len(ps) == 0 {
 		return vetshare.Patient{}, orNotFound(err, notFound)
 	}
@@ -71,10 +75,7 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 		found = true
 		return scanClient(r, &c, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
 	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare.patients p
-		JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
-		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = p.client_id
-		WHERE p.owner_id = $1 AND p.id = $3 AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)`,
-		o, account, id)
+		JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = p.client_id`+patientSeenFrom, o, account, id)
 	if err != nil || !found {
 		return vetshare.Patient{}, vetshare.Client{}, orNotFound(err, notFound)
 	}

@@ -305,11 +305,7 @@ func recordForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 	if r.Removed != nil {
 		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "the record was already removed"}
 	}
-	p, err := txn.D(tx).Patient(ctx, actor.Account, r.PatientID)
-	if err != nil {
-		return vetshare.Record{}, vetshare.Client{}, err
-	}
-	c, err := txn.D(tx).Client(ctx, actor.Account, p.ClientID)
+	_, c, err := txn.D(tx).PatientWithClient(ctx, actor.Account, r.PatientID)
 	return r, c, err
 }
 

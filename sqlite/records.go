@@ -28,12 +28,17 @@ func (t *dtx) InsertPatient(ctx context.Context, p vetshare.Patient) error {
 	return err
 }
 
+// patientSeenFrom ends a read of patient p (?2) as seen from an account (?1): the account
+// has an entry for its client, and the patient was not merged away.
+const patientSeenFrom = `
+	JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?1
+	WHERE p.id = ?2 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`
+
 // Patient implements [*vetshare.Tx].
 func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error) {
 	var p vetshare.Patient
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error { return scanPatient(r, &p) },
-		`SELECT `+patientCols+` FROM vetshare_patients p JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
-		WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`, account, id)
+		`SELECT `+patientCols+` FROM vetshare_patients p`+patientSeenFrom, account, id)
 	return p, err
 }
 
@@ -45,10 +50,7 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 	var created int64
 	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error {
 		return scanClient(r, &c, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
-	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p
-		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?
-		JOIN vetshare_clients c ON c.id = p.client_id
-		WHERE p.id = ? AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)`, account, id)
+	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id`+patientSeenFrom, account, id)
 	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
 	return p, c, err
 }
