@@ -109,26 +109,39 @@ func (t *dtx) PatientReminders(ctx context.Context, patient vetshare.PatientID, 
 		ORDER BY r.due, r.id`, patient, string(status))
 }
 
-// openChunk is how many items one OpenReminders statement takes; a constant list of
-// placeholders is cheaper than a JSON array for the few targets a usage has.
-const openChunk = 8
+// openFew is how many items the placeholder form of OpenReminders takes: a constant list of
+// placeholders is cheaper than a JSON array for the one or two targets most usages have, and a
+// longer list (a usage whose item has disable actions for every other account of a group of
+// ten) is one statement over a JSON array rather than one statement per few items.
+const openFew = 8
+
+// The open reminders of a patient among a few items, and among any number of them; both probe
+// vetshare_reminders_open once per item.
+const (
+	qOpenRemindersFew = `SELECT ` + reminderCols + ` FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
+		WHERE r.patient_id = ? AND r.status = 'open' AND r.item_id IN (?, ?, ?, ?, ?, ?, ?, ?)`
+	qOpenRemindersList = `SELECT ` + reminderCols + ` FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
+		WHERE r.patient_id = ?1 AND r.status = 'open' AND r.item_id IN (SELECT value FROM json_each(?2))`
+)
 
 func (t *dtx) OpenReminders(ctx context.Context, patient vetshare.PatientID, items []vetshare.ItemID) ([]vetshare.Reminder, error) {
+	if len(items) == 0 {
+		return nil, nil
+	}
 	var out []vetshare.Reminder
-	for len(items) > 0 {
-		n := min(len(items), openChunk)
-		args := make([]any, 1+openChunk)
+	var err error
+	if len(items) <= openFew {
+		args := make([]any, 1+openFew)
 		args[0] = patient
-		for i := range openChunk {
-			args[1+i] = items[min(i, n-1)] // repeat the last to fill the list
+		for i := range openFew {
+			args[1+i] = items[min(i, len(items)-1)] // repeat the last to fill the list
 		}
-		rs, err := t.reminders(ctx, `SELECT `+reminderCols+` FROM vetshare_reminders r INDEXED BY vetshare_reminders_open
-			WHERE r.patient_id = ? AND r.status = 'open' AND r.item_id IN (?, ?, ?, ?, ?, ?, ?, ?)`, args...)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rs...)
-		items = items[n:]
+		out, err = t.reminders(ctx, qOpenRemindersFew, args...)
+	} else {
+		out, err = t.reminders(ctx, qOpenRemindersList, patient, idList(items))
+	}
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b vetshare.Reminder) int {
 		return cmp.Or(a.Due.Compare(b.Due), strings.Compare(string(a.ID), string(b.ID)))

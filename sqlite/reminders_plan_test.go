@@ -27,3 +27,30 @@ func TestPatientUsagesPlan(t *testing.T) {
 		}
 	}
 }
+
+// A usage asks for the patient's open reminders of its item and of the items its disable
+// actions name (R7.3, R7.4): one statement however many items, each a probe of the patient's
+// open reminders of that item, whether the list is a few placeholders or a JSON array.
+func TestOpenRemindersPlan(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for name, c := range map[string]struct {
+		query string
+		args  []any
+	}{
+		"few":  {qOpenRemindersFew, []any{"P", "I1", "I2", "I3", "I4", "I5", "I6", "I7", "I8"}},
+		"list": {qOpenRemindersList, []any{"P", `["I1","I2","I3","I4","I5","I6","I7","I8","I9","I10"]`}},
+	} {
+		plan := explainPlan(t, s, c.query, c.args...)
+		t.Logf("%s:\n%s", name, plan)
+		if want := "SEARCH r USING INDEX vetshare_reminders_open (patient_id=? AND item_id=?)"; !strings.Contains(plan, want) {
+			t.Errorf("%s: plan does not probe the open reminders of each item %q:\n%s", name, want, plan)
+		}
+		if strings.Contains(plan, "SCAN r") {
+			t.Errorf("%s: plan scans the reminders:\n%s", name, plan)
+		}
+	}
+}

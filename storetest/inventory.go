@@ -271,6 +271,15 @@ func testReminders(t *testing.T, h Harness) {
 			{"OpenReminders of the item", func() ([]vetshare.Reminder, error) {
 				return txn.D(tx).OpenReminders(ctx, st.patient.ID, []vetshare.ItemID{u2.ItemID})
 			}, []vetshare.Reminder{r2}},
+			{"OpenReminders of many items, repeated and unknown among them", func() ([]vetshare.Reminder, error) {
+				// Longer than any short form an engine may keep for a few items.
+				items := []vetshare.ItemID{u2.ItemID}
+				for range 20 {
+					items = append(items, vetshare.NewID[vetshare.ItemID](t0))
+				}
+				items = append(items, u1.ItemID, u2.ItemID)
+				return txn.D(tx).OpenReminders(ctx, st.patient.ID, items)
+			}, []vetshare.Reminder{again, r2}},
 			{"OpenReminders of no item", func() ([]vetshare.Reminder, error) {
 				return txn.D(tx).OpenReminders(ctx, st.patient.ID, nil)
 			}, nil},
