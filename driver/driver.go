@@ -215,10 +215,7 @@ type RecordsTx interface {
 // AuditTx keeps the audit log.
 type AuditTx interface {
 	// AppendAudit sets e's Seq, PrevHash and Hash (with [vetshare.AuditHash]) as the next entry of its
-	// owner's chain, and stores it with every field, OperationID and RequestID included, as part
-	// of the transaction: an engine may keep the entries of a transaction it commits itself and
-	// store them together before the commit, provided AuditEntries in the same transaction sees
-	// them and a failure to store them fails the commit.
+	// owner's chain, and stores it with every field, OperationID and RequestID included.
 	AppendAudit(ctx context.Context, e *vetshare.AuditEntry) error
 	// AuditEntries returns up to limit entries of the owner's chain after seq, in order.
 	AuditEntries(ctx context.Context, owner vetshare.OwnerID, afterSeq int64, limit int) ([]vetshare.AuditEntry, error)

@@ -162,10 +162,6 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	q := qActorMembership
 	keepTip := t.ownWrite()
 	if keepTip {
-		// The tip is read again: the entries kept so far are stored first.
-		if err := t.flushAudit(ctx); err != nil {
-			return u, m, err
-		}
 		// A write of the store's own: the owner's last audit entry too, which the audit
 		// entry the operation ends with is chained after (AppendAudit).
 		q, more = qActorMembershipTip, append(more, &tipSeq, &tipHash)

@@ -297,10 +297,6 @@ func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn fun
 	if t.readOnly {
 		return cancelled(ctx, translate(sqlTx.Rollback())) // nothing to commit
 	}
-	if err := t.flushAudit(ctx); err != nil {
-		sqlTx.Rollback()
-		return cancelled(ctx, err)
-	}
 	if err := sqlTx.Commit(); err != nil {
 		return cancelled(ctx, translate(err))
 	}
@@ -416,11 +412,8 @@ type dtx struct {
 	// AppendAudit, in a write transaction of the store's own only: a host may wrap its one
 	// *sql.Tx in several of ours (Store.Tx), each of which could append entries unknown to the
 	// others, as for nextNumber.
-	tip *auditTip
-	// audits are the audit entries appended in a write of the store's own and not yet
-	// stored: flushAudit stores them in one statement before the commit (AppendAudit).
-	audits []vetshare.AuditEntry
-	host   bool // a host's own transaction (Store.Tx): it is never ended here
+	tip  *auditTip
+	host bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // ownWrite reports whether t is a write transaction of the store's own (Update), the only
