@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -77,11 +80,53 @@ func (t *dtx) UpdateItem(ctx context.Context, it vetshare.Item) error {
 		it.Name, vetshare.FoldName(it.Name), string(it.Kind), b2i(it.Tracked), rules, it.ID))(vetshare.NotFound("item", it.ID))
 }
 
+// Item implements [driver.Tx]. The same read gives the item's disable actions, which the
+// transaction keeps until its next statement: a usage reads its item and then the item's
+// disable actions (R7.4), and that second read is then no statement at all (DisableActions).
 func (t *dtx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, error) {
 	var it vetshare.Item
-	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it) },
-		`SELECT `+itemCols+` FROM vetshare_items i WHERE i.id = ?`, id)
+	var actions sql.NullString
+	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it, &actions) }, qItem, id)
+	if err == nil {
+		t.itemActions = &itemActions{item: id, list: actions.String}
+	}
 	return it, err
+}
+
+// qItem reads an item with its disable actions, each as account, target account, target item
+// and time created joined by the unit separator, the actions joined by the record separator,
+// in DisableActions' order. No id holds either: ids hold no control characters.
+const qItem = `SELECT ` + itemCols + `, (SELECT group_concat(d.account_id || char(31) || d.target_account_id || char(31) ||
+		d.target_item_id || char(31) || d.created_at, char(30) ORDER BY d.target_item_id)
+		FROM vetshare_disable_actions d WHERE d.item_id = i.id)
+	FROM vetshare_items i WHERE i.id = ?`
+
+// itemActions are the disable actions of the item Item read last, as qItem gives them, kept
+// until the transaction's next statement.
+type itemActions struct {
+	item vetshare.ItemID
+	list string
+}
+
+// actions decodes a's list.
+func (a *itemActions) actions() ([]vetshare.DisableAction, error) {
+	if a.list == "" {
+		return nil, nil
+	}
+	var out []vetshare.DisableAction
+	for one := range strings.SplitSeq(a.list, "\x1e") {
+		f := strings.Split(one, "\x1f")
+		if len(f) != 4 {
+			return nil, fmt.Errorf("sqlite: a disable action of item %s read as %q", a.item, one)
+		}
+		created, err := strconv.ParseInt(f[3], 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: a disable action of item %s read as %q: %w", a.item, one, err)
+		}
+		out = append(out, vetshare.DisableAction{AccountID: vetshare.AccountID(f[0]), ItemID: a.item, TargetAccountID: vetshare.AccountID(f[1]),
+			TargetItemID: vetshare.ItemID(f[2]), CreatedAt: time.UnixMicro(created).UTC()})
+	}
+	return out, nil
 }
 
 func (t *dtx) Items(ctx context.Context, q vetshare.ItemQuery) ([]vetshare.Item, error) {

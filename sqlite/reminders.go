@@ -34,7 +34,13 @@ func (t *dtx) DeleteDisableAction(ctx context.Context, item, target vetshare.Ite
 		vetshare.NotFound("disable action", string(item)+"->"+string(target)))
 }
 
+// DisableActions implements [driver.Tx]: without a statement when the transaction's last
+// statement was Item's read of the item, which read them too.
 func (t *dtx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
+	if a := t.itemActions; a != nil && a.item == item {
+		t.itemActions = nil
+		return a.actions()
+	}
 	var out []vetshare.DisableAction
 	err := t.each(ctx, func(r *sql.Rows) error {
 		var a vetshare.DisableAction

@@ -412,8 +412,11 @@ type dtx struct {
 	// AppendAudit, in a write transaction of the store's own only: a host may wrap its one
 	// *sql.Tx in several of ours (Store.Tx), each of which could append entries unknown to the
 	// others, as for nextNumber.
-	tip  *auditTip
-	host bool // a host's own transaction (Store.Tx): it is never ended here
+	tip *auditTip
+	// itemActions are the disable actions Item read with its item, until the next statement
+	// (DisableActions).
+	itemActions *itemActions
+	host        bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // ownWrite reports whether t is a write transaction of the store's own (Update), the only
@@ -467,6 +470,7 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.itemActions = nil
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -476,6 +480,7 @@ func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.itemActions = nil
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err

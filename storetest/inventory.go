@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -192,6 +193,46 @@ func testReminders(t *testing.T, h Harness) {
 		as, err = txn.D(tx).AccountsDisableActions(ctx, []vetshare.AccountID{b, a})
 		if diff := cmp.Diff([]vetshare.DisableAction{act}, as); err != nil || diff != "" {
 			t.Errorf("AccountsDisableActions: %v (-want +got):\n%s", err, diff)
+		}
+
+		// DisableActions right after Item, as a usage asks for them (an engine may read them with
+		// the item), of a host's item id with spaces; of another item; after a write between.
+		third := vetshare.Item{ID: "host item 3", AccountID: a, Name: "Booster", Kind: vetshare.ItemProduct, CreatedAt: t0}
+		if err := txn.D(tx).InsertItem(ctx, third); err != nil {
+			return err
+		}
+		act3 := vetshare.DisableAction{AccountID: a, ItemID: st.items[0].ID, TargetAccountID: a, TargetItemID: third.ID, CreatedAt: t0.Add(time.Second)}
+		if err := txn.D(tx).InsertDisableAction(ctx, act3); err != nil {
+			return err
+		}
+		both := []vetshare.DisableAction{act, act3}
+		slices.SortFunc(both, func(x, y vetshare.DisableAction) int {
+			return strings.Compare(string(x.TargetItemID), string(y.TargetItemID))
+		})
+		for _, c := range []struct {
+			name      string
+			item      vetshare.ItemID
+			between   func() error
+			actionsOf vetshare.ItemID
+			wantActs  []vetshare.DisableAction
+		}{
+			{"right after Item", st.items[0].ID, nil, st.items[0].ID, both},
+			{"of another item after Item", st.items[0].ID, nil, st.items[1].ID, nil},
+			{"after Item and a removal of one", st.items[0].ID, func() error { return txn.D(tx).DeleteDisableAction(ctx, act3.ItemID, act3.TargetItemID) },
+				st.items[0].ID, []vetshare.DisableAction{act}},
+		} {
+			if _, err := txn.D(tx).Item(ctx, c.item); err != nil {
+				return err
+			}
+			if c.between != nil {
+				if err := c.between(); err != nil {
+					return err
+				}
+			}
+			as, err := txn.D(tx).DisableActions(ctx, c.actionsOf)
+			if diff := cmp.Diff(c.wantActs, as, cmpopts.EquateEmpty()); err != nil || diff != "" {
+				t.Errorf("DisableActions %s: %v (-want +got):\n%s", c.name, err, diff)
+			}
 		}
 		wantErr(t, "DeleteDisableAction of none", txn.D(tx).DeleteDisableAction(ctx, st.items[1].ID, st.items[0].ID), vetshare.ErrNotFound)
 		if err := txn.D(tx).DeleteDisableAction(ctx, act.ItemID, act.TargetItemID); err != nil {
