@@ -60,6 +60,11 @@
 // the page is full; statements keep under 32 parameters, past which SQLite prepared them again
 // on every run.
 //
+// Some reads give what the operation asks for next, and the transaction keeps it: the actor's
+// membership gives the actor's account and, in a write of the store's own, the owner's last
+// audit entry (then Account and AppendAudit read nothing); an item gives its disable actions,
+// kept until the next statement (then DisableActions reads nothing).
+//
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.
 package sqlite
