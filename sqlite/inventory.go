@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,28 +89,29 @@ func (t *dtx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, erro
 	var actions sql.NullString
 	err := t.queryRow(ctx, vetshare.NotFound("item", id), func(r *sql.Rows) error { return scanItem(r, &it, &actions) }, qItem, id)
 	if err == nil {
-		t.itemActions = &itemActions{item: id, list: actions.String}
+		t.itemActions = itemActions{item: id, list: actions.String}
 	}
 	return it, err
 }
 
 // qItem reads an item with its disable actions, each as account, target account, target item
-// and time created joined by the unit separator, the actions joined by the record separator,
-// in DisableActions' order. No id holds either: ids hold no control characters.
+// and time created joined by the unit separator, the actions joined by the record separator.
+// No id holds either: ids hold no control characters. The actions are put in DisableActions'
+// order when decoded: an ORDER BY in the aggregate would make every Item read build a sorter.
 const qItem = `SELECT ` + itemCols + `, (SELECT group_concat(d.account_id || char(31) || d.target_account_id || char(31) ||
-		d.target_item_id || char(31) || d.created_at, char(30) ORDER BY d.target_item_id)
+		d.target_item_id || char(31) || d.created_at, char(30))
 		FROM vetshare_disable_actions d WHERE d.item_id = i.id)
 	FROM vetshare_items i WHERE i.id = ?`
 
 // itemActions are the disable actions of the item Item read last, as qItem gives them, kept
-// until the transaction's next statement.
+// until the transaction's next statement; the zero value, with no item, keeps none.
 type itemActions struct {
 	item vetshare.ItemID
 	list string
 }
 
-// actions decodes a's list.
-func (a *itemActions) actions() ([]vetshare.DisableAction, error) {
+// actions decodes a's list, by target item as DisableActions reads them.
+func (a itemActions) actions() ([]vetshare.DisableAction, error) {
 	if a.list == "" {
 		return nil, nil
 	}
@@ -126,6 +128,9 @@ func (a *itemActions) actions() ([]vetshare.DisableAction, error) {
 		out = append(out, vetshare.DisableAction{AccountID: vetshare.AccountID(f[0]), ItemID: a.item, TargetAccountID: vetshare.AccountID(f[1]),
 			TargetItemID: vetshare.ItemID(f[2]), CreatedAt: time.UnixMicro(created).UTC()})
 	}
+	slices.SortFunc(out, func(x, y vetshare.DisableAction) int {
+		return strings.Compare(string(x.TargetItemID), string(y.TargetItemID))
+	})
 	return out, nil
 }
 

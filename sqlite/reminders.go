@@ -37,8 +37,8 @@ func (t *dtx) DeleteDisableAction(ctx context.Context, item, target vetshare.Ite
 // DisableActions implements [driver.Tx]: without a statement when the transaction's last
 // statement was Item's read of the item, which read them too.
 func (t *dtx) DisableActions(ctx context.Context, item vetshare.ItemID) ([]vetshare.DisableAction, error) {
-	if a := t.itemActions; a != nil && a.item == item {
-		t.itemActions = nil
+	if a := t.itemActions; a.item != "" && a.item == item {
+		t.itemActions = itemActions{}
 		return a.actions()
 	}
 	var out []vetshare.DisableAction

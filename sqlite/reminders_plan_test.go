@@ -54,3 +54,23 @@ func TestOpenRemindersPlan(t *testing.T) {
 		}
 	}
 }
+
+// An item is read with its disable actions (DisableActions then reads nothing): one probe of
+// the item and one range of its actions by the primary key, without a sorter on every read.
+func TestItemPlan(t *testing.T) {
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	plan := explainPlan(t, s, qItem, "I")
+	t.Logf("\n%s", plan)
+	for _, want := range []string{"SEARCH i USING PRIMARY KEY (id=?)", "SEARCH d USING PRIMARY KEY (item_id=?)"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("plan does not hold %q:\n%s", want, plan)
+		}
+	}
+	if strings.Contains(plan, "TEMP B-TREE") {
+		t.Errorf("plan sorts:\n%s", plan)
+	}
+}

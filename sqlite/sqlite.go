@@ -415,7 +415,7 @@ type dtx struct {
 	tip *auditTip
 	// itemActions are the disable actions Item read with its item, until the next statement
 	// (DisableActions).
-	itemActions *itemActions
+	itemActions itemActions
 	host        bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
@@ -470,7 +470,7 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t.itemActions = nil
+	t.itemActions = itemActions{}
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -480,7 +480,7 @@ func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t.itemActions = nil
+	t.itemActions = itemActions{}
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
