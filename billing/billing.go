@@ -239,13 +239,23 @@ type PaymentRequest struct {
 func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, req PaymentRequest) (vetshare.Payment, error) {
 	const op = "billing.RecordPayment"
 	defer txn.Begin(tx)()
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
+	// The store checks the actor in the read of the invoice; a refused actor, or a bad request
+	// (refused after the actor, as every operation refuses), gets Check's answer.
 	if err := checkRequest(req); err != nil {
+		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
+			err = cerr
+		}
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
-	inv, err := txn.D(tx).Invoice(ctx, req.Invoice)
+	inv, err := txn.D(tx).InvoiceFor(ctx, req.Invoice, actor)
+	if errors.Is(err, vetshare.ErrNotPermitted) {
+		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
+			err = cerr
+		}
+	}
 	if err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}

@@ -31,6 +31,12 @@ type BillingTx interface {
 	// ErrNotFound when there is none. It is not scoped: operations use it to decide, and show
 	// an invoice only to its own account.
 	Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invoice, error)
+	// InvoiceFor is Invoice, after a check of actor, in the same read where the store can, as
+	// [DirectoryTx.ActorMembership] would: an error matching [vetshare.ErrNotPermitted] unless
+	// actor.User is an active user with an active membership of actor.Account, whether or not
+	// the invoice exists. After a check that passed, the transaction is as after
+	// ActorMembership (the account read with it, for one).
+	InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error)
 	// InvoiceLines returns the invoice's lines in order; none for an unknown invoice.
 	InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error)
 	// ClientInvoices lists a page of the client's invoices at q.Account, without their

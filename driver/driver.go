@@ -141,9 +141,15 @@ type ClientsTx interface {
 	// ShareClientEntry stores e as InsertClientEntry does, setting e.Number, when the client
 	// has an entry in another account now in e.AccountID's share group and none in
 	// e.AccountID, and reports whether it did; otherwise it stores nothing, takes no number
-	// and returns false. A share decides and writes in one statement; the caller reads the
-	// client's entries only when it returns false, to tell why.
-	ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bool, error)
+	// and returns false. The caller reads the client's entries only when it returns false, to
+	// tell why.
+	//
+	// When member is set, the store first checks, as [DirectoryTx.ActorMembership] would and
+	// in the read that decides the share, that member is an active user with an active
+	// membership of e.AccountID; when not, it stores nothing and returns an error matching
+	// [vetshare.ErrNotPermitted], and the caller asks ActorMembership why. After a check that
+	// passed, the transaction is as after ActorMembership (the account read with it, for one).
+	ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry, member vetshare.UserID) (bool, error)
 	// InsertClientEntries stores the entries as InsertClientEntry would one after the other, in
 	// a batch (a backfill's): each gets its account's next client number, the entries of one
 	// account in the order given, and each e.Number is set. Entries of one client are listed by

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -120,8 +121,19 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 
 // ShareClientEntry implements [driver.Tx]: InsertClientEntry's statement, whose counter takes
 // a number only when the share's condition holds (the counter's INSERT … SELECT has it as its
-// WHERE), and whose entry is inserted from that number: no row, no number, when it fails.
-func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry) (bool, error) {
+// WHERE), and whose entry is inserted from that number: no row, no number, when it fails. A
+// member is checked first by ActorMembership's read, a statement of its own: the statement
+// that shares could not tell a refused member from a refused client.
+func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry, member vetshare.UserID) (bool, error) {
+	if member != "" {
+		u, m, err := t.ActorMembership(ctx, member, e.AccountID)
+		if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
+			return false, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: member, Account: e.AccountID}
+		}
+		if err != nil {
+			return false, err
+		}
+	}
 	o, err := t.acct(ctx, e.AccountID)
 	if err != nil || o == "" {
 		return false, err

@@ -199,14 +199,20 @@ func share(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client ve
 	if !vetshare.ValidID(client) {
 		return vetshare.ClientEntry{}, vetshare.Invalid("client", "malformed id")
 	}
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return vetshare.ClientEntry{}, err
 	}
-	// The store decides and writes in one statement: the entry is stored when the client has
-	// one in another account now in the group (R2.8) and none here. When it is not, the
-	// client's entries tell why.
+	// The store checks the actor and decides in one read: the entry is stored when the actor
+	// is an active member here and the client has an entry in another account now in the
+	// group (R2.8) and none here. When the actor is refused, Check tells why; when the client
+	// is, its entries do.
 	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
-	shared, err := txn.D(tx).ShareClientEntry(ctx, &e)
+	shared, err := txn.D(tx).ShareClientEntry(ctx, &e, actor.User)
+	if errors.Is(err, vetshare.ErrNotPermitted) {
+		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
+			return vetshare.ClientEntry{}, cerr
+		}
+	}
 	if err != nil {
 		return vetshare.ClientEntry{}, err
 	}

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
@@ -13,13 +15,22 @@ const invoiceCols = `id, account_id, client_id, number, status, currency, total,
 	created_by, note`
 
 func scanInvoice(r *sql.Rows, inv *vetshare.Invoice) error {
+	dest, done := invoiceDest(inv)
+	err := r.Scan(dest...)
+	done()
+	return err
+}
+
+// invoiceDest returns the destinations of invoiceCols for inv, and done, which sets inv's
+// times from them once they are scanned.
+func invoiceDest(inv *vetshare.Invoice) (dest []any, done func()) {
 	var given, issued int64
 	var paidAt, voidedAt sql.NullInt64
-	err := r.Scan(&inv.ID, &inv.AccountID, &inv.ClientID, &inv.Number, &inv.Status, &inv.Currency, &inv.Total, &inv.Paid,
-		&given, &issued, &paidAt, &voidedAt, &inv.CreatedBy, &inv.Note)
-	inv.GivenAt, inv.IssuedAt = time.UnixMicro(given).UTC(), time.UnixMicro(issued).UTC()
-	inv.PaidAt, inv.VoidedAt = fromMicros(paidAt), fromMicros(voidedAt)
-	return err
+	return []any{&inv.ID, &inv.AccountID, &inv.ClientID, &inv.Number, &inv.Status, &inv.Currency, &inv.Total, &inv.Paid,
+			&given, &issued, &paidAt, &voidedAt, &inv.CreatedBy, &inv.Note}, func() {
+			inv.GivenAt, inv.IssuedAt = time.UnixMicro(given).UTC(), time.UnixMicro(issued).UTC()
+			inv.PaidAt, inv.VoidedAt = fromMicros(paidAt), fromMicros(voidedAt)
+		}
 }
 
 func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
@@ -55,6 +66,32 @@ func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invo
 		`SELECT `+invoiceCols+` FROM vetshare_invoices WHERE id = ?`, id)
 	return inv, err
 }
+
+// InvoiceFor implements [driver.Tx]: the invoice joined to ActorMembership's read. When that
+// finds no row, either is missing: ActorMembership's read tells which.
+func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error) {
+	var inv vetshare.Invoice
+	dest, done := invoiceDest(&inv)
+	u, m, err := t.actorRead(ctx, qInvoiceFor, qInvoiceForTip, actor.User, actor.Account, []any{id}, dest...)
+	done()
+	if errors.Is(err, vetshare.ErrNotFound) {
+		if u, m, err = t.ActorMembership(ctx, actor.User, actor.Account); err == nil && u.Active && m.Active {
+			return vetshare.Invoice{}, vetshare.NotFound("invoice", id)
+		}
+	}
+	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
+		return vetshare.Invoice{}, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: actor.User, Account: actor.Account}
+	}
+	return inv, err
+}
+
+// The statements of InvoiceFor: ?3 the invoice.
+var (
+	qInvoiceFor    = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3", false)
+	qInvoiceForTip = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3", true)
+)
+
+var invoiceColsOfI = "i." + strings.ReplaceAll(strings.ReplaceAll(invoiceCols, "\n\t", " "), ", ", ", i.")
 
 func (t *dtx) InvoiceLines(ctx context.Context, id vetshare.InvoiceID) ([]vetshare.InvoiceLine, error) {
 	var out []vetshare.InvoiceLine

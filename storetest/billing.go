@@ -91,6 +91,58 @@ func testBilling(t *testing.T, h Harness) {
 		}
 		_, err = txn.D(tx).Invoice(ctx, vetshare.NewID[vetshare.InvoiceID](t0))
 		wantErr(t, "Invoice of an unknown id", err, vetshare.ErrNotFound)
+		return nil
+	})
+	// InvoiceFor: the invoice, unscoped, for an active member of the actor's account; for
+	// anyone else ErrNotPermitted, whether or not the invoice exists.
+	idle := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(time.Hour)), Name: "Idle", Email: "idle@x.example", CreatedAt: t0}
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		if err := d.InsertUser(ctx, idle); err != nil {
+			return err
+		}
+		for _, m := range []vetshare.Membership{
+			{UserID: w.user.ID, AccountID: a, Role: vetshare.RoleStaff, Active: true},
+			{UserID: w.user.ID, AccountID: b, Role: vetshare.RoleStaff, Active: false},
+			{UserID: idle.ID, AccountID: a, Role: vetshare.RoleStaff, Active: true},
+		} {
+			if err := d.PutMembership(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		member := vetshare.Actor{User: w.user.ID, Account: a}
+		for _, inv := range []vetshare.Invoice{inv1, inv3} {
+			got, err := d.InvoiceFor(ctx, inv.ID, member)
+			want := inv
+			want.Lines = nil
+			if diff := cmp.Diff(want, got); err != nil || diff != "" {
+				t.Errorf("InvoiceFor %d at %s by a member of a: %v (-want +got):\n%s", inv.Number, inv.AccountID, err, diff)
+			}
+		}
+		if got, err := d.Account(ctx, a); err != nil || got.ID != a {
+			t.Errorf("Account after InvoiceFor = %+v, %v; want a", got, err)
+		}
+		unknown := vetshare.NewID[vetshare.InvoiceID](t0)
+		_, err := d.InvoiceFor(ctx, unknown, member)
+		wantErr(t, "InvoiceFor of an unknown id by a member", err, vetshare.ErrNotFound)
+		for name, actor := range map[string]vetshare.Actor{
+			"an inactive membership":      {User: w.user.ID, Account: b},
+			"an inactive user":            {User: idle.ID, Account: a},
+			"a user without a membership": {User: other.user.ID, Account: a},
+			"an unknown account":          {User: w.user.ID, Account: vetshare.NewID[vetshare.AccountID](t0)},
+		} {
+			for _, id := range []vetshare.InvoiceID{inv1.ID, unknown} {
+				_, err := d.InvoiceFor(ctx, id, actor)
+				wantErr(t, "InvoiceFor by "+name, err, vetshare.ErrNotPermitted)
+			}
+		}
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		list, err := txn.D(tx).ClientInvoices(ctx, driver.InvoiceQuery{Account: a, Client: c.ID, Limit: 1})
 		if err != nil || len(list) != 1 || list[0].ID != inv1.ID {
 			t.Errorf("ClientInvoices first page = %v, %v; want the first invoice", list, err)

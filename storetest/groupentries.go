@@ -143,7 +143,7 @@ func testGroupCandidates(t *testing.T, h Harness) {
 		share := func(acct vetshare.AccountID, cl vetshare.ClientID) (vetshare.ClientEntry, bool) {
 			t.Helper()
 			e := vetshare.ClientEntry{AccountID: acct, ClientID: cl, Via: vetshare.ViaManual, CreatedAt: t0.Add(time.Hour)}
-			ok, err := dt.ShareClientEntry(ctx, &e)
+			ok, err := dt.ShareClientEntry(ctx, &e, "")
 			if err != nil {
 				t.Errorf("ShareClientEntry %s into %s: %v", cl, acct, err)
 			}
@@ -189,6 +189,55 @@ func testGroupCandidates(t *testing.T, h Harness) {
 		}
 		if len(entries) != 3 || entries[2].AccountID != b {
 			t.Errorf("ClientEntries after a share: %+v; want a's, d's, then b's", entries)
+		}
+		return nil
+	})
+
+	// With a member, the share checks the member first: an active user with an active
+	// membership of the account, or ErrNotPermitted and nothing stored, no number taken.
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		dt := txn.D(tx)
+		idle := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(time.Hour)), Name: "Idle", Email: "idle@x.example", Active: false, CreatedAt: t0}
+		left := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(2 * time.Hour)), Name: "Left", Email: "left@x.example", Active: true, CreatedAt: t0}
+		for _, u := range []vetshare.User{idle, left} {
+			if err := dt.InsertUser(ctx, u); err != nil {
+				return err
+			}
+			if err := dt.PutMembership(ctx, vetshare.Membership{UserID: u.ID, AccountID: b, Role: vetshare.RoleStaff, Active: u.ID == idle.ID}); err != nil {
+				return err
+			}
+		}
+		q, err := w.client(ctx, tx, 0, "Cand", "Quinn")
+		if err != nil {
+			return err
+		}
+		for name, m := range map[string]vetshare.UserID{
+			"an inactive user":                idle.ID,
+			"an inactive membership":          left.ID,
+			"a user without a membership":     vetshare.NewID[vetshare.UserID](t0.Add(3 * time.Hour)),
+			"a user of another account alone": "nope",
+		} {
+			e := vetshare.ClientEntry{AccountID: b, ClientID: q.ID, Via: vetshare.ViaManual, CreatedAt: t0.Add(time.Hour)}
+			ok, err := dt.ShareClientEntry(ctx, &e, m)
+			if ok || e.Number != 0 || !errors.Is(err, vetshare.ErrNotPermitted) {
+				t.Errorf("ShareClientEntry by %s = %v, number %d, %v; want ErrNotPermitted and nothing stored", name, ok, e.Number, err)
+			}
+		}
+		if _, err := dt.ClientEntry(ctx, b, q.ID); !errors.Is(err, vetshare.ErrNotFound) {
+			t.Errorf("ClientEntry after refused members: %v; want ErrNotFound", err)
+		}
+		e := vetshare.ClientEntry{AccountID: b, ClientID: q.ID, Via: vetshare.ViaManual, CreatedAt: t0.Add(time.Hour)}
+		ok, err := dt.ShareClientEntry(ctx, &e, w.user.ID)
+		if err != nil || !ok || e.Number != 4 {
+			t.Errorf("ShareClientEntry by an active member = %+v, %v, %v; want number 4 (refused members take none)", e, ok, err)
+		}
+		// An active member whose share the condition refuses: false, no error.
+		again := vetshare.ClientEntry{AccountID: b, ClientID: q.ID, Via: vetshare.ViaManual, CreatedAt: t0.Add(time.Hour)}
+		if ok, err := dt.ShareClientEntry(ctx, &again, w.user.ID); ok || err != nil || again.Number != 0 {
+			t.Errorf("ShareClientEntry of a client b holds, by an active member = %v, number %d, %v; want false", ok, again.Number, err)
+		}
+		if got, err := dt.Account(ctx, b); err != nil || got.ID != b || got.OwnerID != w.owner.ID {
+			t.Errorf("Account after a member's share = %+v, %v; want b", got, err)
 		}
 		return nil
 	})

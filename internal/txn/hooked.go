@@ -436,6 +436,14 @@ func (h Hooked) Invoice(a0 context.Context, a1 vetshare.InvoiceID) (r0 vetshare.
 	return h.Tx.Invoice(a0, a1)
 }
 
+// InvoiceFor calls Before, then the wrapped transaction's InvoiceFor.
+func (h Hooked) InvoiceFor(a0 context.Context, a1 vetshare.InvoiceID, a2 vetshare.Actor) (r0 vetshare.Invoice, err error) {
+	if err = h.Before("InvoiceFor"); err != nil {
+		return
+	}
+	return h.Tx.InvoiceFor(a0, a1, a2)
+}
+
 // InvoiceLines calls Before, then the wrapped transaction's InvoiceLines.
 func (h Hooked) InvoiceLines(a0 context.Context, a1 vetshare.InvoiceID) (r0 []vetshare.InvoiceLine, err error) {
 	if err = h.Before("InvoiceLines"); err != nil {
@@ -720,11 +728,11 @@ func (h Hooked) SearchClients(a0 context.Context, a1 driver.ClientSearch) (r0 []
 }
 
 // ShareClientEntry calls Before, then the wrapped transaction's ShareClientEntry.
-func (h Hooked) ShareClientEntry(a0 context.Context, a1 *vetshare.ClientEntry) (r0 bool, err error) {
+func (h Hooked) ShareClientEntry(a0 context.Context, a1 *vetshare.ClientEntry, a2 vetshare.UserID) (r0 bool, err error) {
 	if err = h.Before("ShareClientEntry"); err != nil {
 		return
 	}
-	return h.Tx.ShareClientEntry(a0, a1)
+	return h.Tx.ShareClientEntry(a0, a1, a2)
 }
 
 // SharedEntries calls Before, then the wrapped transaction's SharedEntries.

@@ -226,6 +226,11 @@ func (noTx) Invoice(_ context.Context, _ vetshare.InvoiceID) (r0 vetshare.Invoic
 	return
 }
 
+func (noTx) InvoiceFor(_ context.Context, _ vetshare.InvoiceID, _ vetshare.Actor) (r0 vetshare.Invoice, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) InvoiceLines(_ context.Context, _ vetshare.InvoiceID) (r0 []vetshare.InvoiceLine, err error) {
 	err = ErrNoTx
 	return
@@ -397,7 +402,7 @@ func (noTx) SearchClients(_ context.Context, _ driver.ClientSearch) (r0 []driver
 	return
 }
 
-func (noTx) ShareClientEntry(_ context.Context, _ *vetshare.ClientEntry) (r0 bool, err error) {
+func (noTx) ShareClientEntry(_ context.Context, _ *vetshare.ClientEntry, _ vetshare.UserID) (r0 bool, err error) {
 	err = ErrNoTx
 	return
 }
