@@ -12,6 +12,7 @@ import (
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/cursor"
+	"github.com/vetshare/vetshare/internal/member"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -251,13 +252,8 @@ func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
 	inv, err := txn.D(tx).InvoiceFor(ctx, req.Invoice, actor)
-	if errors.Is(err, vetshare.ErrNotPermitted) {
-		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
-			err = cerr
-		}
-	}
 	if err != nil {
-		return vetshare.Payment{}, vetshare.Op(op, err)
+		return vetshare.Payment{}, vetshare.Op(op, member.Refusal(ctx, tx, actor, err))
 	}
 	if inv.AccountID != actor.Account {
 		// Another account's invoice is reachable only where the client is shared (R3.3).

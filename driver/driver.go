@@ -197,8 +197,11 @@ type RecordsTx interface {
 	// entry for the patient's client.
 	Patient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, error)
 	// PatientWithClient returns the patient and its client as seen from account, as Patient and
-	// Client would, in one read: what a write to a patient's chart decides on.
-	PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error)
+	// Client would, in one read: what a write to a patient's chart decides on. When member is
+	// set, the store first checks it as [ClientsTx.ShareClientEntry] checks its member (an error
+	// matching [vetshare.ErrNotPermitted], whether or not the patient exists), in the same read
+	// where it can.
+	PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID, member vetshare.UserID) (vetshare.Patient, vetshare.Client, error)
 	// Patients returns the client's patients as seen from account, oldest first (by name within one
 	// transaction).
 	Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error)

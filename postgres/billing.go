@@ -79,11 +79,7 @@ func (t *dtx) InsertInvoice(ctx context.Context, inv *vetshare.Invoice) error {
 // InvoiceFor implements [driver.Tx]: ActorMembership, then Invoice; two statements, as the
 // invoice's owner routes its read.
 func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error) {
-	u, m, err := t.ActorMembership(ctx, actor.User, actor.Account)
-	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
-		return vetshare.Invoice{}, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: actor.User, Account: actor.Account}
-	}
-	if err != nil {
+	if err := t.checkMember(ctx, actor.User, actor.Account); err != nil {
 		return vetshare.Invoice{}, err
 	}
 	return t.Invoice(ctx, id)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,11 +125,7 @@ func (t *dtx) InsertClientEntry(ctx context.Context, e *vetshare.ClientEntry) er
 // that shares could not tell a refused member from a refused client.
 func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry, member vetshare.UserID) (bool, error) {
 	if member != "" {
-		u, m, err := t.ActorMembership(ctx, member, e.AccountID)
-		if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
-			return false, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: member, Account: e.AccountID}
-		}
-		if err != nil {
+		if err := t.checkMember(ctx, member, e.AccountID); err != nil {
 			return false, err
 		}
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 
 	"github.com/jackc/pgx/v5"
 
@@ -193,6 +194,17 @@ func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare
 func memberOf(user, account string) string {
 	return `EXISTS (SELECT 1 FROM vetshare.memberships mb JOIN vetshare.users mu ON mu.id = mb.user_id
 		WHERE mb.user_id = ` + user + ` AND mb.account_id = ` + account + ` AND mb.active AND mu.active)`
+}
+
+// checkMember is the check of a driver call's member (driver.ClientsTx.ShareClientEntry's):
+// ActorMembership's read, and a NotPermittedError unless the member is an active user with an
+// active membership of the account.
+func (t *dtx) checkMember(ctx context.Context, member vetshare.UserID, account vetshare.AccountID) error {
+	u, m, err := t.ActorMembership(ctx, member, account)
+	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
+		return &vetshare.NotPermittedError{Reason: "not an active member of the account", User: member, Account: account}
+	}
+	return err
 }
 
 // ActorMembership implements [driver.Tx]. It is where an operation's transaction learns its

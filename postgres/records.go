@@ -59,8 +59,13 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 	return ps[0], nil
 }
 
-// PatientWithClient implements [driver.Tx].
-func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+// PatientWithClient implements [driver.Tx]; a member is checked by a read of its own.
+func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID, member vetshare.UserID) (vetshare.Patient, vetshare.Client, error) {
+	if member != "" {
+		if err := t.checkMember(ctx, member, account); err != nil {
+			return vetshare.Patient{}, vetshare.Client{}, err
+		}
+	}
 	notFound := vetshare.NotFound("patient", id)
 	o, err := t.acct(ctx, account)
 	if err != nil || o == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/auditlog"
 	"github.com/vetshare/vetshare/internal/cursor"
+	"github.com/vetshare/vetshare/internal/member"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -177,10 +178,12 @@ func patientForWrite(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor,
 	if !vetshare.ValidID(id) {
 		return vetshare.Patient{}, vetshare.Client{}, vetshare.Invalid("PatientID", "malformed id")
 	}
-	if _, err := accounts.Check(ctx, tx, actor); err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
-	return txn.D(tx).PatientWithClient(ctx, actor.Account, id)
+	// The store checks the actor in the read of the patient.
+	p, c, err := txn.D(tx).PatientWithClient(ctx, actor.Account, id, actor.User)
+	return p, c, member.Refusal(ctx, tx, actor, err)
 }
 
 // auditCrossAccount writes an audit entry when the actor's account is not the client's origin.
@@ -305,7 +308,7 @@ func recordForRemoval(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor
 	if r.Removed != nil {
 		return vetshare.Record{}, vetshare.Client{}, &vetshare.ConflictError{Kind: "record", ID: string(id), Reason: "the record was already removed"}
 	}
-	_, c, err := txn.D(tx).PatientWithClient(ctx, actor.Account, r.PatientID)
+	_, c, err := txn.D(tx).PatientWithClient(ctx, actor.Account, r.PatientID, "")
 	return r, c, err
 }
 

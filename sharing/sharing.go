@@ -9,6 +9,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/member"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -208,13 +209,8 @@ func share(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, client ve
 	// is, its entries do.
 	e := vetshare.ClientEntry{AccountID: actor.Account, ClientID: client, Via: via, CreatedAt: tx.Now()}
 	shared, err := txn.D(tx).ShareClientEntry(ctx, &e, actor.User)
-	if errors.Is(err, vetshare.ErrNotPermitted) {
-		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
-			return vetshare.ClientEntry{}, cerr
-		}
-	}
 	if err != nil {
-		return vetshare.ClientEntry{}, err
+		return vetshare.ClientEntry{}, member.Refusal(ctx, tx, actor, err)
 	}
 	if !shared {
 		entries, err := txn.D(tx).ClientEntries(ctx, client)

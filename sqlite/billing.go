@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"strings"
 	"time"
 
@@ -67,22 +66,16 @@ func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invo
 	return inv, err
 }
 
-// InvoiceFor implements [driver.Tx]: the invoice joined to ActorMembership's read. When that
-// finds no row, either is missing: ActorMembership's read tells which.
+// InvoiceFor implements [driver.Tx]: the invoice joined to ActorMembership's read.
 func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error) {
 	var inv vetshare.Invoice
 	dest, done := invoiceDest(&inv)
-	u, m, err := t.actorRead(ctx, qInvoiceFor, qInvoiceForTip, actor.User, actor.Account, []any{id}, dest...)
+	err := t.memberRead(ctx, qInvoiceFor, qInvoiceForTip, actor.User, actor.Account, vetshare.NotFound("invoice", id), []any{id}, dest...)
+	if err != nil {
+		return vetshare.Invoice{}, err
+	}
 	done()
-	if errors.Is(err, vetshare.ErrNotFound) {
-		if u, m, err = t.ActorMembership(ctx, actor.User, actor.Account); err == nil && u.Active && m.Active {
-			return vetshare.Invoice{}, vetshare.NotFound("invoice", id)
-		}
-	}
-	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
-		return vetshare.Invoice{}, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: actor.User, Account: actor.Account}
-	}
-	return inv, err
+	return inv, nil
 }
 
 // The statements of InvoiceFor: ?3 the invoice.

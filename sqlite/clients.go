@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -132,11 +131,7 @@ func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry, mem
 	var n, seq int64
 	args := []any{e.ClientID, t.knownNumber(e.AccountID)}
 	if member != "" {
-		u, m, err := t.actorRead(ctx, qShareAs, qShareAsTip, member, e.AccountID, args, &ok, &n, &seq)
-		if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
-			return false, &vetshare.NotPermittedError{Reason: "not an active member of the account", User: member, Account: e.AccountID}
-		}
-		if err != nil {
+		if err := t.memberRead(ctx, qShareAs, qShareAsTip, member, e.AccountID, nil, args, &ok, &n, &seq); err != nil {
 			return false, err
 		}
 	} else if err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ok, &n, &seq) },

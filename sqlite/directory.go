@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -185,6 +186,24 @@ func (t *dtx) actorRead(ctx context.Context, q, qTip string, user vetshare.UserI
 		}
 	}
 	return u, m, err
+}
+
+// memberRead runs actorRead for a read whose rows exist only when what it reads beside the
+// membership does (an inner join): it returns notFound when the member is an active user with
+// an active membership of the account and what q reads is missing, and a NotPermittedError
+// when the member is not (driver.ClientsTx.ShareClientEntry's member). A read that found no
+// row asks ActorMembership's read which is missing: a refusal's path, not a hot one.
+func (t *dtx) memberRead(ctx context.Context, q, qTip string, member vetshare.UserID, account vetshare.AccountID, notFound error, args []any, more ...any) error {
+	u, m, err := t.actorRead(ctx, q, qTip, member, account, args, more...)
+	if errors.Is(err, vetshare.ErrNotFound) {
+		if u, m, err = t.ActorMembership(ctx, member, account); err == nil && u.Active && m.Active {
+			return notFound
+		}
+	}
+	if errors.Is(err, vetshare.ErrNotFound) || err == nil && !(u.Active && m.Active) {
+		return &vetshare.NotPermittedError{Reason: "not an active member of the account", User: member, Account: account}
+	}
+	return err
 }
 
 // The actor's membership with its user and account; in a write of the store's own, with the

@@ -43,17 +43,41 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 }
 
 // PatientWithClient implements [driver.RecordsTx].
-func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
+func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID, member vetshare.UserID) (vetshare.Patient, vetshare.Client, error) {
 	var p vetshare.Patient
 	var c vetshare.Client
 	var birth sql.NullInt64
-	var created int64
-	err := t.queryRow(ctx, vetshare.NotFound("patient", id), func(r *sql.Rows) error {
-		return scanClient(r, &c, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
-	}, `SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id`+patientSeenFrom, account, id)
+	var created, cCreated, cUpdated int64
+	dest := []any{&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address, &c.OriginAccount, &c.HomeAccount,
+		&cCreated, &cUpdated, &c.Version, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created}
+	notFound := vetshare.NotFound("patient", id)
+	var err error
+	if member != "" {
+		// The member's read, the patient and its client joined to it.
+		err = t.memberRead(ctx, qPatientAs, qPatientAsTip, member, account, notFound, []any{id}, dest...)
+	} else {
+		err = t.queryRow(ctx, notFound, func(r *sql.Rows) error { return r.Scan(dest...) },
+			`SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id`+patientSeenFrom, account, id)
+	}
+	if err != nil {
+		return vetshare.Patient{}, vetshare.Client{}, err
+	}
+	c.CreatedAt, c.UpdatedAt = time.UnixMicro(cCreated).UTC(), time.UnixMicro(cUpdated).UTC()
 	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
-	return p, c, err
+	return p, c, nil
 }
+
+// The statements of PatientWithClient with a member (?1), the account ?2 and the patient ?3:
+// ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client.
+var (
+	qPatientAs    = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins, false)
+	qPatientAsTip = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins, true)
+)
+
+const patientAsJoins = `
+		JOIN vetshare_patients p ON p.id = ?3 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
+		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?2
+		JOIN vetshare_clients c ON c.id = p.client_id`
 
 // Patients implements [*vetshare.Tx].
 func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {

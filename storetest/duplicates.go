@@ -265,7 +265,7 @@ func testPatientMerge(t *testing.T, h Harness) {
 			}
 			_, err := d.Patient(ctx, a, ps[i].ID)
 			wantErr(t, "Patient merged away", err, vetshare.ErrNotFound)
-			_, _, err = d.PatientWithClient(ctx, a, ps[i].ID)
+			_, _, err = d.PatientWithClient(ctx, a, ps[i].ID, "")
 			wantErr(t, "PatientWithClient merged away", err, vetshare.ErrNotFound)
 		}
 		_, err = pm.PatientReplacedBy(ctx, w.owner.ID, ps[0].ID)

@@ -545,7 +545,7 @@ func testRecords(t *testing.T, h Harness) {
 		}
 		_, err = txn.D(tx).Patient(ctx, b, p.ID)
 		wantErr(t, "Patient from an account without the client", err, vetshare.ErrNotFound)
-		gotP, gotC, err := txn.D(tx).PatientWithClient(ctx, a, p.ID)
+		gotP, gotC, err := txn.D(tx).PatientWithClient(ctx, a, p.ID, "")
 		if err != nil {
 			return err
 		}
@@ -559,9 +559,9 @@ func testRecords(t *testing.T, h Harness) {
 		if diff := cmp.Diff(wantC, gotC); diff != "" {
 			t.Errorf("PatientWithClient's client (-Client +got):\n%s", diff)
 		}
-		_, _, err = txn.D(tx).PatientWithClient(ctx, b, p.ID)
+		_, _, err = txn.D(tx).PatientWithClient(ctx, b, p.ID, "")
 		wantErr(t, "PatientWithClient from an account without the client", err, vetshare.ErrNotFound)
-		_, _, err = txn.D(tx).PatientWithClient(ctx, a, vetshare.NewID[vetshare.PatientID](t0))
+		_, _, err = txn.D(tx).PatientWithClient(ctx, a, vetshare.NewID[vetshare.PatientID](t0), "")
 		wantErr(t, "PatientWithClient unknown", err, vetshare.ErrNotFound)
 		of, err := txn.D(tx).PatientsOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
 		if err != nil {
@@ -601,6 +601,59 @@ func testRecords(t *testing.T, h Harness) {
 		}
 		_, err = txn.D(tx).Record(ctx, b, recs[0].ID)
 		wantErr(t, "Record from an account without the client", err, vetshare.ErrNotFound)
+		return nil
+	})
+
+	// PatientWithClient with a member: the same answers for an active member of the account,
+	// ErrNotPermitted for anyone else, whether or not the patient is there.
+	reader := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(5 * time.Hour)), Name: "Reader", Email: "reader@x.example", Active: true, CreatedAt: t0}
+	idle := vetshare.User{ID: vetshare.NewID[vetshare.UserID](t0.Add(6 * time.Hour)), Name: "Idle", Email: "idle@x.example", CreatedAt: t0}
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		for _, u := range []vetshare.User{reader, idle} {
+			if err := d.InsertUser(ctx, u); err != nil {
+				return err
+			}
+		}
+		for _, m := range []vetshare.Membership{
+			{UserID: reader.ID, AccountID: a, Role: vetshare.RoleStaff, Active: true},
+			{UserID: reader.ID, AccountID: b, Role: vetshare.RoleStaff, Active: true},
+			{UserID: idle.ID, AccountID: a, Role: vetshare.RoleStaff, Active: true},
+			{UserID: w.user.ID, AccountID: a, Role: vetshare.RoleStaff, Active: false},
+		} {
+			if err := d.PutMembership(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		wantP, wantC, err := d.PatientWithClient(ctx, a, p.ID, "")
+		if err != nil {
+			return err
+		}
+		gotP, gotC, err := d.PatientWithClient(ctx, a, p.ID, reader.ID)
+		if diff := cmp.Diff([]any{wantP, wantC}, []any{gotP, gotC}); err != nil || diff != "" {
+			t.Errorf("PatientWithClient by a member: %v (-without a member +with):\n%s", err, diff)
+		}
+		if got, err := d.Account(ctx, a); err != nil || got.ID != a {
+			t.Errorf("Account after PatientWithClient by a member = %+v, %v; want a", got, err)
+		}
+		_, _, err = d.PatientWithClient(ctx, b, p.ID, reader.ID)
+		wantErr(t, "PatientWithClient by a member of an account without the client", err, vetshare.ErrNotFound)
+		_, _, err = d.PatientWithClient(ctx, a, vetshare.NewID[vetshare.PatientID](t0), reader.ID)
+		wantErr(t, "PatientWithClient unknown, by a member", err, vetshare.ErrNotFound)
+		for name, m := range map[string]vetshare.UserID{
+			"an inactive user":            idle.ID,
+			"an inactive membership":      w.user.ID,
+			"a user without a membership": vetshare.NewID[vetshare.UserID](t0.Add(7 * time.Hour)),
+		} {
+			for _, id := range []vetshare.PatientID{p.ID, vetshare.NewID[vetshare.PatientID](t0)} {
+				_, _, err := d.PatientWithClient(ctx, a, id, m)
+				wantErr(t, "PatientWithClient by "+name, err, vetshare.ErrNotPermitted)
+			}
+		}
 		return nil
 	})
 }

@@ -616,11 +616,11 @@ func (h Hooked) PatientUsages(a0 context.Context, a1 vetshare.PatientID, a2 time
 }
 
 // PatientWithClient calls Before, then the wrapped transaction's PatientWithClient.
-func (h Hooked) PatientWithClient(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.PatientID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
+func (h Hooked) PatientWithClient(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.PatientID, a3 vetshare.UserID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
 	if err = h.Before("PatientWithClient"); err != nil {
 		return
 	}
-	return h.Tx.PatientWithClient(a0, a1, a2)
+	return h.Tx.PatientWithClient(a0, a1, a2, a3)
 }
 
 // Patients calls Before, then the wrapped transaction's Patients.

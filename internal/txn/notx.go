@@ -332,7 +332,7 @@ func (noTx) PatientUsages(_ context.Context, _ vetshare.PatientID, _ time.Time) 
 	return
 }
 
-func (noTx) PatientWithClient(_ context.Context, _ vetshare.AccountID, _ vetshare.PatientID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
+func (noTx) PatientWithClient(_ context.Context, _ vetshare.AccountID, _ vetshare.PatientID, _ vetshare.UserID) (r0 vetshare.Patient, r1 vetshare.Client, err error) {
 	err = ErrNoTx
 	return
 }
