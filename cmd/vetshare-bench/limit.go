@@ -58,7 +58,7 @@ const (
 		JOIN vetshare_client_entries e ON e.account_id = m.account_id AND e.client_id = p.client_id
 		JOIN vetshare_records r ON r.patient_id = p.id
 		WHERE m.user_id = ?1 AND m.account_id = ?2 AND m.active AND r.removed_at IS NULL
-		ORDER BY r.given_at, r.seq LIMIT 51`
+		ORDER BY r.given_at, r.seq LIMIT ?4`
 	// ShareClient: everything it decides on in one read (the actor, whether the client is
 	// already in the account, whether a group member has it, the next number and seq, the last
 	// audit entry), then the entry and the audit entry.
@@ -90,7 +90,7 @@ var limitReadQueries = []string{qLimitTaskScope, qAssigned, qLimitHistory, qLimi
 // limitHistory reads the first page of a patient's history as a: one statement.
 func (q *ptx) limitHistory(a vetshare.Actor, p vetshare.PatientID) (int, error) {
 	n := 0
-	err := q.each(qLimitHistory, []any{a.User, a.Account, p}, func(rows *sql.Rows) error {
+	err := q.each(qLimitHistory, []any{a.User, a.Account, p, historyPage + 1}, func(rows *sql.Rows) error {
 		var r vetshare.Record
 		var item, by, acct, reason sql.NullString
 		var given, created, seq int64
@@ -102,7 +102,7 @@ func (q *ptx) limitHistory(a vetshare.Actor, p vetshare.PatientID) (int, error) 
 	if err == nil && n == 0 {
 		err = errors.New("limit: no history")
 	}
-	return min(n, 50), err
+	return min(n, historyPage), err
 }
 
 // limitShare shares client c into a's account: one read, two writes.
