@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/billing"
@@ -44,6 +45,10 @@ func (e *env) payment() *workload {
 			return nil
 		})
 	}
+	// The payment keys are new in every invocation: a key an earlier run on the same file
+	// (-reuse) gave is taken, and the payment would be refused as a different one.
+	tag := strconv.FormatInt(time.Now().UnixNano(), 36)
+	key := func(side string, n int) string { return "bench-" + side + "-" + tag + "-" + strconv.Itoa(n) }
 	next := 0
 	take := func(side string) (due, error) {
 		q := queues[side]
@@ -64,7 +69,7 @@ func (e *env) payment() *workload {
 				return 0, err
 			}
 			return 1, e.st.Update(ctx, func(tx *vetshare.Tx) error {
-				_, err := billing.RecordPayment(ctx, tx, d.actor, billing.PaymentRequest{Key: "bench-op-" + strconv.Itoa(next), Invoice: d.inv.ID,
+				_, err := billing.RecordPayment(ctx, tx, d.actor, billing.PaymentRequest{Key: key("op", next), Invoice: d.inv.ID,
 					Amount: vetshare.Money{Amount: d.inv.Total, Currency: d.inv.Currency}, Channel: vetshare.ChannelCounter, Method: "card"})
 				return err
 			})
@@ -89,7 +94,7 @@ func (e *env) payment() *workload {
 				if acct != d.actor.Account || status != "open" || total-paid < d.inv.Total {
 					return fmt.Errorf("baseline: invoice %s cannot take the payment", d.inv.ID)
 				}
-				_, err = q.exec(qInsPayment, vetshare.NewID[vetshare.PaymentID](q.now), owner, "bench-base-"+strconv.Itoa(next), acct, d.inv.ID, client,
+				_, err = q.exec(qInsPayment, vetshare.NewID[vetshare.PaymentID](q.now), owner, key("base", next), acct, d.inv.ID, client,
 					string(vetshare.ChannelCounter), d.inv.Total, currency, d.actor.Account, d.actor.User, "card", "", micros(q.now))
 				return err
 			})
@@ -99,7 +104,7 @@ func (e *env) payment() *workload {
 			if err != nil {
 				return 0, err
 			}
-			return 1, e.p.update(ctx, func(q *ptx) error { return q.limitPayment(d.actor, d.inv, "bench-limit-"+strconv.Itoa(next)) })
+			return 1, e.p.update(ctx, func(q *ptx) error { return q.limitPayment(d.actor, d.inv, key("limit", next)) })
 		},
 	}
 }
