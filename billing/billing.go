@@ -243,13 +243,10 @@ func RecordPayment(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r
 	if err := accounts.CheckActor(actor); err != nil {
 		return vetshare.Payment{}, vetshare.Op(op, err)
 	}
-	// The store checks the actor in the read of the invoice; a refused actor, or a bad request
-	// (refused after the actor, as every operation refuses), gets Check's answer.
+	// The store checks the actor in the read of the invoice. A bad request is refused after a
+	// refused actor, as every operation refuses.
 	if err := checkRequest(req); err != nil {
-		if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
-			err = cerr
-		}
-		return vetshare.Payment{}, vetshare.Op(op, err)
+		return vetshare.Payment{}, vetshare.Op(op, member.First(ctx, tx, actor, err))
 	}
 	inv, err := txn.D(tx).InvoiceFor(ctx, req.Invoice, actor)
 	if err != nil {

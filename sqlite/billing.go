@@ -70,7 +70,7 @@ func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invo
 func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error) {
 	var inv vetshare.Invoice
 	dest, done := invoiceDest(&inv)
-	err := t.memberRead(ctx, qInvoiceFor, qInvoiceForTip, actor.User, actor.Account, vetshare.NotFound("invoice", id), []any{id}, dest...)
+	err := t.memberRead(ctx, qInvoiceFor, actor.User, actor.Account, vetshare.NotFound("invoice", id), []any{id}, dest...)
 	if err != nil {
 		return vetshare.Invoice{}, err
 	}
@@ -78,11 +78,8 @@ func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetsh
 	return inv, nil
 }
 
-// The statements of InvoiceFor: ?3 the invoice.
-var (
-	qInvoiceFor    = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3", false)
-	qInvoiceForTip = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3", true)
-)
+// qInvoiceFor is InvoiceFor's read: ?3 the invoice.
+var qInvoiceFor = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3")
 
 var invoiceColsOfI = "i." + strings.ReplaceAll(strings.ReplaceAll(invoiceCols, "\n\t", " "), ", ", ", i.")
 

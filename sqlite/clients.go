@@ -17,11 +17,20 @@ const clientCols = `c.id, c.owner_id, c.first_name, c.last_name, c.email, c.phon
 	c.origin_account, c.home_account, c.created_at, c.updated_at, c.version`
 
 func scanClient(r *sql.Rows, c *vetshare.Client, more ...any) error {
-	var created, updated int64
-	err := r.Scan(append([]any{&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
-		&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version}, more...)...)
-	c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+	dest, done := clientDest(c)
+	err := r.Scan(append(dest, more...)...)
+	done()
 	return err
+}
+
+// clientDest returns the destinations of clientCols for c, and done, which sets c's times
+// from them once they are scanned.
+func clientDest(c *vetshare.Client) (dest []any, done func()) {
+	var created, updated int64
+	return []any{&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address,
+			&c.OriginAccount, &c.HomeAccount, &created, &updated, &c.Version}, func() {
+			c.CreatedAt, c.UpdatedAt = time.UnixMicro(created).UTC(), time.UnixMicro(updated).UTC()
+		}
 }
 
 // InsertClient implements [*vetshare.Tx].
@@ -131,7 +140,7 @@ func (t *dtx) ShareClientEntry(ctx context.Context, e *vetshare.ClientEntry, mem
 	var n, seq int64
 	args := []any{e.ClientID, t.knownNumber(e.AccountID)}
 	if member != "" {
-		if err := t.memberRead(ctx, qShareAs, qShareAsTip, member, e.AccountID, nil, args, &ok, &n, &seq); err != nil {
+		if err := t.memberRead(ctx, qShareAs, member, e.AccountID, nil, args, &ok, &n, &seq); err != nil {
 			return false, err
 		}
 	} else if err := t.queryRow(ctx, nil, func(r *sql.Rows) error { return r.Scan(&ok, &n, &seq) },
@@ -159,11 +168,8 @@ var shareCols = `NOT EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account
 		(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?2)) + 1),
 	(SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?3)`
 
-// The share's read with the member's: ActorMembership's read with shareCols.
-var (
-	qShareAs    = actorMembership(", "+shareCols, "", false)
-	qShareAsTip = actorMembership(", "+shareCols, "", true)
-)
+// qShareAs is the share's read with the member's: ActorMembership's read with shareCols.
+var qShareAs = actorMembership(", "+shareCols, "")
 
 // groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
 // account.

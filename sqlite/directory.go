@@ -153,14 +153,13 @@ func (t *dtx) Memberships(ctx context.Context, user vetshare.UserID) ([]vetshare
 // (for its owner, its time zone or its currency), and that second read is then no statement at
 // all (Account). UpdateAccount forgets it.
 func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account vetshare.AccountID) (vetshare.User, vetshare.Membership, error) {
-	return t.actorRead(ctx, qActorMembership, qActorMembershipTip, user, account, nil)
+	return t.actorRead(ctx, qActorMembership, user, account, nil)
 }
 
-// actorRead runs ActorMembership's read, or q, a statement of actorMembership that reads more
-// (qTip in a write of the store's own: with the owner's last audit entry); args are its
-// arguments from ?3 on and more the destinations of its columns after the membership's. The
-// transaction keeps the account, and the audit tip, as ActorMembership says.
-func (t *dtx) actorRead(ctx context.Context, q, qTip string, user vetshare.UserID, account vetshare.AccountID, args []any, more ...any) (vetshare.User, vetshare.Membership, error) {
+// actorRead runs ActorMembership's read, or q, one of actorMembership that reads more; args
+// are its arguments from ?3 on and more the destinations of its columns after the
+// membership's. The transaction keeps the account, and the audit tip, as ActorMembership says.
+func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID, account vetshare.AccountID, args []any, more ...any) (vetshare.User, vetshare.Membership, error) {
 	var u vetshare.User
 	var m vetshare.Membership
 	var a vetshare.Account
@@ -168,15 +167,16 @@ func (t *dtx) actorRead(ctx context.Context, q, qTip string, user vetshare.UserI
 	var tipSeq sql.NullInt64
 	var tipHash []byte
 	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}, more...)
+	query := q.plain
 	keepTip := t.ownWrite()
 	if keepTip {
 		// A write of the store's own: the owner's last audit entry too, which the audit
 		// entry the operation ends with is chained after (AppendAudit).
-		q, dest = qTip, append(dest, &tipSeq, &tipHash)
+		query, dest = q.tip, append(dest, &tipSeq, &tipHash)
 	}
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
 		return scanAccount(r, &a, dest...)
-	}, q, append([]any{user, account}, args...)...)
+	}, query, append([]any{user, account}, args...)...)
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
 	if err == nil {
@@ -193,8 +193,8 @@ func (t *dtx) actorRead(ctx context.Context, q, qTip string, user vetshare.UserI
 // an active membership of the account and what q reads is missing, and a NotPermittedError
 // when the member is not (driver.ClientsTx.ShareClientEntry's member). A read that found no
 // row asks ActorMembership's read which is missing: a refusal's path, not a hot one.
-func (t *dtx) memberRead(ctx context.Context, q, qTip string, member vetshare.UserID, account vetshare.AccountID, notFound error, args []any, more ...any) error {
-	u, m, err := t.actorRead(ctx, q, qTip, member, account, args, more...)
+func (t *dtx) memberRead(ctx context.Context, q memberStmt, member vetshare.UserID, account vetshare.AccountID, notFound error, args []any, more ...any) error {
+	u, m, err := t.actorRead(ctx, q, member, account, args, more...)
 	if errors.Is(err, vetshare.ErrNotFound) {
 		if u, m, err = t.ActorMembership(ctx, member, account); err == nil && u.Active && m.Active {
 			return notFound
@@ -206,24 +206,23 @@ func (t *dtx) memberRead(ctx context.Context, q, qTip string, member vetshare.Us
 	return err
 }
 
-// The actor's membership with its user and account; in a write of the store's own, with the
-// owner's last audit entry (seq and hash, NULL for none) joined on the log's primary key.
-var (
-	qActorMembership    = actorMembership("", "", false)
-	qActorMembershipTip = actorMembership("", "", true)
-)
+// qActorMembership is the actor's membership with its user and account.
+var qActorMembership = actorMembership("", "")
 
-// actorMembership is the statement of ActorMembership, ?1 the user and ?2 the account, with
-// more columns (cols, each after a comma) and joins and, with tip, the owner's last audit
-// entry last.
-func actorMembership(cols, joins string, tip bool) string {
-	if tip {
-		cols += ", l.seq, l.hash"
-		joins += `
-		LEFT JOIN vetshare_audit_log l ON l.owner_id = a.owner_id
-			AND l.seq = (SELECT MAX(seq) FROM vetshare_audit_log WHERE owner_id = a.owner_id)`
-	}
-	return `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active` + cols + `
+// memberStmt is a read of actorMembership in its two forms: plain, and tip, which reads the
+// owner's last audit entry too (seq and hash, NULL for none, joined on the log's primary key,
+// as its last columns), for a write of the store's own.
+type memberStmt struct{ plain, tip string }
+
+// actorMembership returns the statements of ActorMembership, ?1 the user and ?2 the account,
+// with more columns (cols, each after a comma) and joins.
+func actorMembership(cols, joins string) memberStmt {
+	stmt := func(cols, joins string) string {
+		return `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active` + cols + `
 		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id` + joins + `
 		WHERE m.user_id = ?1 AND m.account_id = ?2`
+	}
+	return memberStmt{plain: stmt(cols, joins), tip: stmt(cols+", l.seq, l.hash", joins+`
+		LEFT JOIN vetshare_audit_log l ON l.owner_id = a.owner_id
+			AND l.seq = (SELECT MAX(seq) FROM vetshare_audit_log WHERE owner_id = a.owner_id)`)}
 }

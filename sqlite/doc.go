@@ -63,9 +63,9 @@
 // Some reads give what the operation asks for next, and the transaction keeps it: the actor's
 // membership gives the actor's account and, in a write of the store's own, the owner's last
 // audit entry (then Account and AppendAudit read nothing); an item gives its disable actions,
-// kept until the next statement (then DisableActions reads nothing). A share's read
-// (ShareClientEntry with a member) and a payment's (InvoiceFor) are the membership's read with
-// more columns, and keep the same.
+// kept until the next statement (then DisableActions reads nothing). The reads that check a
+// member (ShareClientEntry and PatientWithClient with a member, InvoiceFor) are the
+// membership's read with more columns, and keep the same.
 //
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.

@@ -13,11 +13,20 @@ import (
 const patientCols = `p.id, p.client_id, p.name, p.species, p.breed, p.birth_date, p.origin_account, p.created_by, p.created_at`
 
 func scanPatient(r *sql.Rows, p *vetshare.Patient) error {
+	dest, done := patientDest(p)
+	err := r.Scan(dest...)
+	done()
+	return err
+}
+
+// patientDest returns the destinations of patientCols for p, and done, which sets p's dates
+// from them once they are scanned.
+func patientDest(p *vetshare.Patient) (dest []any, done func()) {
 	var birth sql.NullInt64
 	var created int64
-	err := r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created)
-	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
-	return err
+	return []any{&p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created}, func() {
+		p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
+	}
 }
 
 // InsertPatient implements [*vetshare.Tx].
@@ -46,15 +55,14 @@ func (t *dtx) Patient(ctx context.Context, account vetshare.AccountID, id vetsha
 func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID, id vetshare.PatientID, member vetshare.UserID) (vetshare.Patient, vetshare.Client, error) {
 	var p vetshare.Patient
 	var c vetshare.Client
-	var birth sql.NullInt64
-	var created, cCreated, cUpdated int64
-	dest := []any{&c.ID, &c.OwnerID, &c.FirstName, &c.LastName, &c.Email, &c.Phone, &c.Address, &c.OriginAccount, &c.HomeAccount,
-		&cCreated, &cUpdated, &c.Version, &p.ID, &p.ClientID, &p.Name, &p.Species, &p.Breed, &birth, &p.OriginAccount, &p.CreatedBy, &created}
+	cDest, cDone := clientDest(&c)
+	pDest, pDone := patientDest(&p)
+	dest := append(cDest, pDest...)
 	notFound := vetshare.NotFound("patient", id)
 	var err error
 	if member != "" {
 		// The member's read, the patient and its client joined to it.
-		err = t.memberRead(ctx, qPatientAs, qPatientAsTip, member, account, notFound, []any{id}, dest...)
+		err = t.memberRead(ctx, qPatientAs, member, account, notFound, []any{id}, dest...)
 	} else {
 		err = t.queryRow(ctx, notFound, func(r *sql.Rows) error { return r.Scan(dest...) },
 			`SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id`+patientSeenFrom, account, id)
@@ -62,22 +70,17 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 	if err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
-	c.CreatedAt, c.UpdatedAt = time.UnixMicro(cCreated).UTC(), time.UnixMicro(cUpdated).UTC()
-	p.BirthDate, p.CreatedAt = fromMicros(birth), time.UnixMicro(created).UTC()
+	cDone()
+	pDone()
 	return p, c, nil
 }
 
-// The statements of PatientWithClient with a member (?1), the account ?2 and the patient ?3:
-// ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client.
-var (
-	qPatientAs    = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins, false)
-	qPatientAsTip = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins, true)
-)
-
-const patientAsJoins = `
+// qPatientAs is PatientWithClient's read with a member (?1), the account ?2 and the patient
+// ?3: ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client.
+var qPatientAs = actorMembership(", "+clientCols+", "+patientCols, `
 		JOIN vetshare_patients p ON p.id = ?3 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
 		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?2
-		JOIN vetshare_clients c ON c.id = p.client_id`
+		JOIN vetshare_clients c ON c.id = p.client_id`)
 
 // Patients implements [*vetshare.Tx].
 func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {

@@ -350,13 +350,13 @@ func (e *env) candidates() *workload {
 	}
 }
 
-// history: records.History, first page, of a patient of the 10-account automatic group, read
-// from an account other than the one that created it.
 // historyPage is the page of history-non-origin's three sides: 50 records, read as 51 to
 // know whether there is a next page. (The operation read the default page of 100 while the
 // limit read 51: on charts of more than 50 records it did twice the limit's work.)
 const historyPage = 50
 
+// history: records.History, first page, of a patient of the 10-account automatic group, read
+// from an account other than the one that created it.
 func (e *env) history() *workload {
 	o := e.m.Owners[e.m.Auto]
 	ref := func(i int) (vetshare.Actor, vetshare.PatientID) {

@@ -19,6 +19,13 @@ func Refusal(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, err err
 	if !errors.Is(err, vetshare.ErrNotPermitted) {
 		return err
 	}
+	return First(ctx, tx, actor, err)
+}
+
+// First returns Check's refusal of actor when there is one, and err otherwise: for an
+// operation that defers the check of its actor to the store's read and meets an error before
+// that read (a bad request), so that a refused actor is told so first, as Check first would.
+func First(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, err error) error {
 	if _, cerr := accounts.Check(ctx, tx, actor); cerr != nil {
 		return cerr
 	}
