@@ -191,11 +191,24 @@ func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Rec
 	if err != nil || o == "" {
 		return nil, err
 	}
-	return t.records(ctx, `SELECT `+recordCols+recordScope+`
-		WHERE r.owner_id = $1 AND r.patient_id = $3
-		AND ($4 = '' OR (r.given_at, r.seq) > (SELECT x.given_at, x.seq FROM vetshare.records x WHERE x.owner_id = $1 AND x.id = $4))
-		AND ($5 OR r.removed_at IS NULL) AND ($7 = '' OR `+memberOf("$7", "$2")+`) ORDER BY r.given_at, r.seq LIMIT $6`,
-		o, q.Account, q.Patient, q.AfterID, q.IncludeRemoved, limitArg(q.Limit), q.Member)
+	query := qRecords[0]
+	if q.AfterID != "" {
+		query = qRecords[1]
+	}
+	return t.records(ctx, query, o, q.Account, q.Patient, q.AfterID, q.IncludeRemoved, limitArg(q.Limit), q.Member)
+}
+
+// qRecords reads a page of a patient's history as one range of the index on records (owner_id,
+// patient_id, given_at, seq): the first page from the patient's first record, a later one from
+// just after the cursor ($4, which the first page's statement names only to type it). Two
+// statements, so that no generic plan has to serve both.
+var qRecords = [2]string{recordsPage("AND $4::text = ''"), recordsPage(
+	"AND (r.given_at, r.seq) > (SELECT x.given_at, x.seq FROM vetshare.records x WHERE x.owner_id = $1 AND x.id = $4)")}
+
+func recordsPage(after string) string {
+	return `SELECT ` + recordCols + recordScope + `
+		WHERE r.owner_id = $1 AND r.patient_id = $3 ` + after + `
+		AND ($5 OR r.removed_at IS NULL) AND ($7 = '' OR ` + memberOf("$7", "$2") + `) ORDER BY r.given_at, r.seq LIMIT $6`
 }
 
 // RemoveRecord implements [driver.Tx].

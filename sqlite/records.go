@@ -153,18 +153,31 @@ func (t *dtx) Record(ctx context.Context, account vetshare.AccountID, id vetshar
 	return r, err
 }
 
+// qRecords reads a page of a patient's history as one range of vetshare_records_patient:
+// the first page from the patient's first record, a later one from just after the cursor. Two
+// statements, where one that tested for an empty cursor in SQL made every later page start at the
+// patient's first record and step over the pages before it.
+var qRecords = [2]string{recordsPage(""), recordsPage(" AND (r.given_at, r.seq) > (SELECT given_at, seq FROM vetshare_records WHERE id = ?3)")}
+
+func recordsPage(after string) string {
+	return `SELECT ` + recordCols + recordScope + `
+		WHERE r.patient_id = ?2` + after + ` AND (?4 OR r.removed_at IS NULL)
+			AND (?6 = '' OR ` + sqlitesearch.MemberOf("?6", "?1") + `) ORDER BY r.given_at, r.seq LIMIT ?5`
+}
+
 // Records implements [*vetshare.Tx].
 func (t *dtx) Records(ctx context.Context, q driver.RecordQuery) ([]vetshare.Record, error) {
 	var out []vetshare.Record
+	query := qRecords[0]
+	if q.AfterID != "" {
+		query = qRecords[1]
+	}
 	err := t.each(ctx, func(rows *sql.Rows) error {
 		var r vetshare.Record
 		err := scanRecord(rows, &r)
 		out = append(out, r)
 		return err
-	}, `SELECT `+recordCols+recordScope+`
-		WHERE r.patient_id = ?2 AND (?3 = '' OR (r.given_at, r.seq) > (SELECT given_at, seq FROM vetshare_records WHERE id = ?3))
-			AND (?4 OR r.removed_at IS NULL) AND (?6 = '' OR `+sqlitesearch.MemberOf("?6", "?1")+`) ORDER BY r.given_at, r.seq LIMIT ?5`,
-		q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit, q.Member)
+	}, query, q.Account, q.Patient, q.AfterID, b2i(q.IncludeRemoved), q.Limit, q.Member)
 	return out, err
 }
 
