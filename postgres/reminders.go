@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/compose"
 )
 
 const actionCols = `account_id, item_id, target_account_id, target_item_id, created_at`
@@ -217,6 +219,12 @@ func givenAfter(after time.Time) int64 {
 		return math.MinInt64
 	}
 	return vetshare.Time(after).UnixMicro()
+}
+
+// UsageFacts implements [driver.Tx] with the single-purpose reads, one round trip each.
+func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patient vetshare.PatientID, member vetshare.UserID,
+	item vetshare.ItemID, given time.Time) (driver.UsageFacts, error) {
+	return compose.UsageFacts(ctx, t, account, patient, member, item, given)
 }
 
 // PatientUsages implements [driver.Tx].

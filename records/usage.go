@@ -10,6 +10,7 @@ import (
 	"github.com/vetshare/vetshare/accounts"
 	"github.com/vetshare/vetshare/audit"
 	"github.com/vetshare/vetshare/internal/auditlog"
+	"github.com/vetshare/vetshare/internal/member"
 	"github.com/vetshare/vetshare/internal/txn"
 	"github.com/vetshare/vetshare/inventory"
 	"github.com/vetshare/vetshare/reminders"
@@ -80,12 +81,10 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 	if err := checkUsage(u); err != nil {
 		return UsageChange{}, err
 	}
-	p, c, err := patientForWrite(ctx, tx, actor, u.PatientID)
-	if err != nil {
-		return UsageChange{}, err
+	if !vetshare.ValidID(u.PatientID) {
+		return UsageChange{}, vetshare.Invalid("PatientID", "malformed id")
 	}
-	item, err := usageItem(ctx, tx, actor.Account, u.ItemID)
-	if err != nil {
+	if err := accounts.CheckActor(actor); err != nil {
 		return UsageChange{}, err
 	}
 	now := tx.Now()
@@ -93,28 +92,31 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 	if err != nil {
 		return UsageChange{}, err
 	}
+	// One read of what the usage decides on, the actor checked in it: the patient and its
+	// client, the item and its disable actions, the open reminders of the usage's targets,
+	// and whether a usage was given after this one (none when it is recorded as it is given).
+	f, err := txn.D(tx).UsageFacts(ctx, actor.Account, u.PatientID, actor.User, u.ItemID, given)
+	if err != nil {
+		return UsageChange{}, member.Refusal(ctx, tx, actor, err)
+	}
+	p, c, item := f.Patient, f.Client, f.Item
+	if item.AccountID != actor.Account {
+		return UsageChange{}, otherAccountItem(ctx, tx, actor.Account, item)
+	}
 	r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](now), PatientID: p.ID, AccountID: actor.Account, UserID: actor.User,
 		Kind: vetshare.RecordUsage, Text: u.Text, ItemID: item.ID, Quantity: u.Quantity, GivenAt: given, CreatedAt: now}
 	if err := inventory.CheckUsageItem(r, item); err != nil {
 		return UsageChange{}, err
 	}
-	actions, err := txn.D(tx).DisableActions(ctx, item.ID)
-	if err != nil {
-		return UsageChange{}, err
-	}
-	targets := reminders.TargetList(r, actions)
-	// The usages given after this one: none when it is recorded as it is given.
-	later, err := txn.D(tx).PatientUsages(ctx, p.ID, given)
-	if err != nil {
-		return UsageChange{}, err
-	}
+	targets := reminders.TargetList(r, f.Actions)
 	// Only the reminders of the targets can be completed: the open ones, and, when usages
 	// given later were recorded first, those they completed.
-	rems, err := txn.D(tx).OpenReminders(ctx, p.ID, targets)
-	if err != nil {
-		return UsageChange{}, err
-	}
-	if len(later) > 0 {
+	rems := f.Open
+	var later []vetshare.Usage
+	if f.Later {
+		if later, err = txn.D(tx).PatientUsages(ctx, p.ID, given); err != nil {
+			return UsageChange{}, err
+		}
 		done, err := txn.D(tx).PatientReminders(ctx, p.ID, vetshare.ReminderCompleted)
 		if err != nil {
 			return UsageChange{}, err
@@ -323,17 +325,23 @@ func usageItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID,
 	if it.AccountID == account {
 		return it, nil
 	}
+	return vetshare.Item{}, otherAccountItem(ctx, tx, account, it)
+}
+
+// otherAccountItem returns the refusal of a usage at account of it, an item of another account:
+// a [*WrongAccountError] when that account is of the same owner, [vetshare.ErrNotFound] when not.
+func otherAccountItem(ctx context.Context, tx *vetshare.Tx, account vetshare.AccountID, it vetshare.Item) error {
 	here, err := txn.D(tx).Account(ctx, account)
 	if err != nil {
-		return vetshare.Item{}, err
+		return err
 	}
 	there, err := txn.D(tx).Account(ctx, it.AccountID)
 	if err != nil && !errors.Is(err, vetshare.ErrNotFound) {
-		return vetshare.Item{}, err // the store failed: not a refusal (R11.2)
+		return err // the store failed: not a refusal (R11.2)
 	}
 	if err != nil || there.OwnerID != here.OwnerID {
-		return vetshare.Item{}, vetshare.NotFound("item", id)
+		return vetshare.NotFound("item", it.ID)
 	}
-	return vetshare.Item{}, &inventory.WrongAccountError{Item: id, ItemAccount: it.AccountID, Account: account,
+	return &inventory.WrongAccountError{Item: it.ID, ItemAccount: it.AccountID, Account: account,
 		ItemName: it.Name, ItemAccountName: there.Name, AccountName: here.Name}
 }

@@ -64,8 +64,10 @@
 // membership gives the actor's account and, in a write of the store's own, the owner's last
 // audit entry (then Account and AppendAudit read nothing); an item gives its disable actions,
 // kept until the next statement (then DisableActions reads nothing). The reads that check a
-// member (ShareClientEntry and PatientWithClient with a member, InvoiceFor) are the
-// membership's read with more columns, and keep the same.
+// member (ShareClientEntry, PatientWithClient and UsageFacts with a member, InvoiceFor) are
+// the membership's read with more columns, and keep the same. UsageFacts is the one read of a
+// usage: the patient, its client, the item with its disable actions, the open reminders of the
+// usage's targets (as a JSON array) and whether a usage was given after it.
 //
 // Times are stored as INTEGER microseconds since the Unix epoch, UTC. Statements are prepared
 // once per connection and reused.

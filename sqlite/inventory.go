@@ -49,16 +49,24 @@ func decodeRules(s string) ([]vetshare.ReminderRule, error) {
 
 const itemCols = `i.id, i.account_id, i.name, i.kind, i.tracked, i.reminders, i.on_hand, i.created_at`
 
-func scanItem(r *sql.Rows, it *vetshare.Item, more ...any) error {
+// itemDest returns the scan destinations of itemCols for it, and what completes it after the
+// scan.
+func itemDest(it *vetshare.Item) (dest []any, done func() error) {
 	var rules string
 	var created int64
-	if err := r.Scan(append([]any{&it.ID, &it.AccountID, &it.Name, &it.Kind, &it.Tracked, &rules, &it.OnHand, &created}, more...)...); err != nil {
+	return []any{&it.ID, &it.AccountID, &it.Name, &it.Kind, &it.Tracked, &rules, &it.OnHand, &created}, func() (err error) {
+		it.CreatedAt = time.UnixMicro(created).UTC()
+		it.Reminders, err = decodeRules(rules)
 		return err
 	}
-	it.CreatedAt = time.UnixMicro(created).UTC()
-	var err error
-	it.Reminders, err = decodeRules(rules)
-	return err
+}
+
+func scanItem(r *sql.Rows, it *vetshare.Item, more ...any) error {
+	dest, done := itemDest(it)
+	if err := r.Scan(append(dest, more...)...); err != nil {
+		return err
+	}
+	return done()
 }
 
 func (t *dtx) InsertItem(ctx context.Context, it vetshare.Item) error {
@@ -98,10 +106,12 @@ func (t *dtx) Item(ctx context.Context, id vetshare.ItemID) (vetshare.Item, erro
 // and time created joined by the unit separator, the actions joined by the record separator.
 // No id holds either: ids hold no control characters. The actions are put in DisableActions'
 // order when decoded: an ORDER BY in the aggregate would make every Item read build a sorter.
-const qItem = `SELECT ` + itemCols + `, (SELECT group_concat(d.account_id || char(31) || d.target_account_id || char(31) ||
+const qItem = `SELECT ` + itemCols + `, ` + itemActionsCol + ` FROM vetshare_items i WHERE i.id = ?`
+
+// itemActionsCol is the column of qItem that gives the disable actions of item i.
+const itemActionsCol = `(SELECT group_concat(d.account_id || char(31) || d.target_account_id || char(31) ||
 		d.target_item_id || char(31) || d.created_at, char(30))
-		FROM vetshare_disable_actions d WHERE d.item_id = i.id)
-	FROM vetshare_items i WHERE i.id = ?`
+		FROM vetshare_disable_actions d WHERE d.item_id = i.id)`
 
 // itemActions are the disable actions of the item Item read last, as qItem gives them, kept
 // until the transaction's next statement; the zero value, with no item, keeps none.

@@ -77,10 +77,14 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 
 // qPatientAs is PatientWithClient's read with a member (?1), the account ?2 and the patient
 // ?3: ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client.
-var qPatientAs = actorMembership(", "+clientCols+", "+patientCols, `
+var qPatientAs = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins)
+
+// patientAsJoins joins ActorMembership's read to the patient ?3 as patientSeenFrom reads it
+// from the account ?2, and to its client.
+const patientAsJoins = `
 		JOIN vetshare_patients p ON p.id = ?3 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
 		JOIN vetshare_client_entries e ON e.client_id = p.client_id AND e.account_id = ?2
-		JOIN vetshare_clients c ON c.id = p.client_id`)
+		JOIN vetshare_clients c ON c.id = p.client_id`
 
 // Patients implements [*vetshare.Tx].
 func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client vetshare.ClientID) ([]vetshare.Patient, error) {

@@ -6,12 +6,15 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+	"github.com/vetshare/vetshare/internal/compose"
 )
 
 const actionCols = `account_id, item_id, target_account_id, target_item_id, created_at`
@@ -149,10 +152,90 @@ func (t *dtx) OpenReminders(ctx context.Context, patient vetshare.PatientID, ite
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b vetshare.Reminder) int {
+	sortByDue(out)
+	return out, nil
+}
+
+// sortByDue puts reminders in OpenReminders' order: by due date, then id.
+func sortByDue(rs []vetshare.Reminder) {
+	slices.SortFunc(rs, func(a, b vetshare.Reminder) int {
 		return cmp.Or(a.Due.Compare(b.Due), strings.Compare(string(a.ID), string(b.ID)))
 	})
-	return out, nil
+}
+
+// qUsageFacts is UsageFacts' read with a member (?1), the account ?2, the patient ?3, the item
+// ?4 and the time given ?5: PatientWithClient's read joined to the item, with the item's
+// disable actions as Item reads them, the open reminders of the usage's targets as a JSON
+// array (OpenReminders' index, one probe an item), and whether a usage was given after ?5
+// (PatientUsages' range, stopped at its first row).
+var qUsageFacts = actorMembership(", "+clientCols+", "+patientCols+", "+itemCols+", "+itemActionsCol+`,
+		(SELECT json_group_array(json_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
+				'kind', o.kind, 'due', o.due, 'created', o.created_at))
+			FROM vetshare_reminders o INDEXED BY vetshare_reminders_open
+			WHERE o.patient_id = ?3 AND o.status = 'open' AND o.item_id IN
+				(SELECT ?4 UNION ALL SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ?4 AND account_id = ?2)),
+		EXISTS (SELECT 1 FROM vetshare_records lu INDEXED BY vetshare_records_patient_usages
+			WHERE lu.patient_id = ?3 AND lu.kind = 'usage' AND lu.removed_at IS NULL AND lu.given_at > ?5)`,
+	patientAsJoins+`
+		JOIN vetshare_items i ON i.id = ?4`)
+
+// openReminder is an open reminder as qUsageFacts gives it.
+type openReminder struct {
+	ID      vetshare.ReminderID `json:"id"`
+	Account vetshare.AccountID  `json:"account"`
+	Item    vetshare.ItemID     `json:"item"`
+	Usage   vetshare.RecordID   `json:"usage"`
+	Kind    string              `json:"kind"`
+	Due     int64               `json:"due"`
+	Created int64               `json:"created"`
+}
+
+// errNoRow is qUsageFacts' read finding no row for an active member: the patient or the item
+// is missing, and the single-purpose reads say which.
+var errNoRow = errors.New("sqlite: no row")
+
+// UsageFacts implements [driver.Tx]: one read with a member. Without one, and when the read
+// finds no row, it asks the single-purpose reads, which say what is missing.
+func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patient vetshare.PatientID, member vetshare.UserID,
+	item vetshare.ItemID, given time.Time) (driver.UsageFacts, error) {
+	if member == "" {
+		return compose.UsageFacts(ctx, t, account, patient, member, item, given)
+	}
+	var f driver.UsageFacts
+	var actions sql.NullString
+	var open string
+	cDest, cDone := clientDest(&f.Client)
+	pDest, pDone := patientDest(&f.Patient)
+	iDest, iDone := itemDest(&f.Item)
+	dest := append(append(append(cDest, pDest...), iDest...), &actions, &open, &f.Later)
+	err := t.memberRead(ctx, qUsageFacts, member, account, errNoRow, []any{patient, item, givenAfter(given)}, dest...)
+	if errors.Is(err, errNoRow) {
+		return compose.UsageFacts(ctx, t, account, patient, member, item, given)
+	}
+	if err != nil {
+		return driver.UsageFacts{}, err
+	}
+	cDone()
+	pDone()
+	if err := iDone(); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if f.Actions, err = (itemActions{item: item, list: actions.String}).actions(); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	var rs []openReminder
+	if err := json.Unmarshal([]byte(open), &rs); err != nil {
+		return driver.UsageFacts{}, fmt.Errorf("sqlite: the open reminders of patient %s read as %q: %w", patient, open, err)
+	}
+	if len(rs) > 0 {
+		f.Open = make([]vetshare.Reminder, len(rs))
+		for i, r := range rs {
+			f.Open[i] = vetshare.Reminder{ID: r.ID, PatientID: patient, AccountID: r.Account, ItemID: r.Item, UsageID: r.Usage,
+				Kind: r.Kind, Due: time.UnixMicro(r.Due).UTC(), Status: vetshare.ReminderOpen, CreatedAt: time.UnixMicro(r.Created).UTC()}
+		}
+		sortByDue(f.Open)
+	}
+	return f, nil
 }
 
 func (t *dtx) UsageReminders(ctx context.Context, usage vetshare.RecordID) ([]vetshare.Reminder, error) {

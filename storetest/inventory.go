@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
 	"github.com/vetshare/vetshare/internal/txn"
 )
 
@@ -365,6 +366,104 @@ func testReminders(t *testing.T, h Harness) {
 		us, err = txn.D(tx).PatientUsages(ctx, st.patient.ID, t0)
 		if diff := cmp.Diff(want[2:], us, cmpopts.EquateEmpty()); err != nil || diff != "" {
 			t.Errorf("PatientUsages given after t0: %v (-want +got):\n%s", err, diff)
+		}
+		return nil
+	})
+	testUsageFacts(t, s, st)
+}
+
+// testUsageFacts checks UsageFacts against what testReminders left: open reminders again (of
+// item 1, at B, due t0) and r2 (of item 0, at A), standing usages given up to t0+2h, and u1,
+// given at t0+1h, removed.
+func testUsageFacts(t *testing.T, s vetshare.Store, st stock) {
+	a, b, c := st.accounts[0].ID, st.accounts[1].ID, st.accounts[2].ID
+	item0, item1 := st.items[0].ID, st.items[1].ID
+	gone := vetshare.NewID[vetshare.UserID](t0.Add(9 * time.Hour))
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		for _, acct := range []vetshare.AccountID{a, b, c} {
+			if err := d.PutMembership(ctx, vetshare.Membership{UserID: st.user.ID, AccountID: acct, Role: vetshare.RoleStaff, Active: true}); err != nil {
+				return err
+			}
+		}
+		// Item 0 disables item 1's reminders at A, not at B.
+		if err := d.InsertDisableAction(ctx, vetshare.DisableAction{AccountID: a, ItemID: item0, TargetAccountID: b, TargetItemID: item1, CreatedAt: t0}); err != nil {
+			return err
+		}
+		// A usage given after every other, removed: not a later usage.
+		removed := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0), PatientID: st.patient.ID, AccountID: a, UserID: st.user.ID,
+			Kind: vetshare.RecordUsage, ItemID: item0, Quantity: 1, GivenAt: t0.Add(5 * time.Hour), CreatedAt: t0.Add(5 * time.Hour)}
+		if err := d.InsertRecord(ctx, &removed); err != nil {
+			return err
+		}
+		return d.RemoveRecord(ctx, removed.ID, vetshare.Removal{At: t0.Add(5 * time.Hour), UserID: st.user.ID, AccountID: a, Reason: "wrong"})
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		p, cl, err := d.PatientWithClient(ctx, a, st.patient.ID, "")
+		if err != nil {
+			return err
+		}
+		open, err := d.PatientReminders(ctx, st.patient.ID, vetshare.ReminderOpen)
+		if err != nil {
+			return err
+		}
+		var again, r2 vetshare.Reminder
+		for _, r := range open {
+			if r.ItemID == item1 {
+				again = r
+			} else {
+				r2 = r
+			}
+		}
+		actions, err := d.DisableActions(ctx, item0)
+		if err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			name    string
+			account vetshare.AccountID
+			member  vetshare.UserID
+			item    vetshare.ItemID
+			given   time.Time
+			want    driver.UsageFacts
+		}{
+			{"at A, after every standing usage: both open reminders, the target's by its action", a, st.user.ID, item0, t0.Add(3 * time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+			{"at A, without a member", a, "", item0, t0.Add(3 * time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+			{"at A, before a standing usage", a, st.user.ID, item0, t0.Add(time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}, Later: true}},
+			{"at A, at the time of the last standing usage", a, st.user.ID, item0, t0.Add(2 * time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+			{"at B, where item 0 has no action: its own reminder alone", b, st.user.ID, item0, t0.Add(3 * time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{r2}}},
+			{"at B, of B's item, with no action", b, st.user.ID, item1, t0.Add(3 * time.Hour),
+				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[1], Open: []vetshare.Reminder{again}}},
+		} {
+			got, err := d.UsageFacts(ctx, c.account, st.patient.ID, c.member, c.item, c.given)
+			if diff := cmp.Diff(c.want, got, cmpopts.EquateEmpty()); err != nil || diff != "" {
+				t.Errorf("UsageFacts %s: %v (-want +got):\n%s", c.name, err, diff)
+			}
+		}
+		if _, err := d.UsageFacts(ctx, a, st.patient.ID, st.user.ID, item0, t0); err != nil {
+			return err
+		}
+		if got, err := d.Account(ctx, a); err != nil || got.ID != a {
+			t.Errorf("Account after UsageFacts by a member = %+v, %v; want A", got, err)
+		}
+		unknownItem, unknownPatient := vetshare.NewID[vetshare.ItemID](t0), vetshare.NewID[vetshare.PatientID](t0)
+		for _, m := range []vetshare.UserID{st.user.ID, ""} {
+			_, err := d.UsageFacts(ctx, a, st.patient.ID, m, unknownItem, t0)
+			wantErr(t, "UsageFacts of an unknown item", err, vetshare.ErrNotFound)
+			_, err = d.UsageFacts(ctx, a, unknownPatient, m, item0, t0)
+			wantErr(t, "UsageFacts of an unknown patient", err, vetshare.ErrNotFound)
+			_, err = d.UsageFacts(ctx, c, st.patient.ID, m, item0, t0)
+			wantErr(t, "UsageFacts from an account without the client", err, vetshare.ErrNotFound)
+		}
+		for _, patient := range []vetshare.PatientID{st.patient.ID, unknownPatient} {
+			_, err := d.UsageFacts(ctx, a, patient, gone, item0, t0)
+			wantErr(t, "UsageFacts by a user without a membership", err, vetshare.ErrNotPermitted)
 		}
 		return nil
 	})

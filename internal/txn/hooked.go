@@ -847,6 +847,14 @@ func (h Hooked) UpdateUser(a0 context.Context, a1 vetshare.User) (err error) {
 	return h.Tx.UpdateUser(a0, a1)
 }
 
+// UsageFacts calls Before, then the wrapped transaction's UsageFacts.
+func (h Hooked) UsageFacts(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.PatientID, a3 vetshare.UserID, a4 vetshare.ItemID, a5 time.Time) (r0 driver.UsageFacts, err error) {
+	if err = h.Before("UsageFacts"); err != nil {
+		return
+	}
+	return h.Tx.UsageFacts(a0, a1, a2, a3, a4, a5)
+}
+
 // UsageReminders calls Before, then the wrapped transaction's UsageReminders.
 func (h Hooked) UsageReminders(a0 context.Context, a1 vetshare.RecordID) (r0 []vetshare.Reminder, err error) {
 	if err = h.Before("UsageReminders"); err != nil {

@@ -456,6 +456,11 @@ func (noTx) UpdateTask(_ context.Context, _ vetshare.Task) (err error) { err = E
 
 func (noTx) UpdateUser(_ context.Context, _ vetshare.User) (err error) { err = ErrNoTx; return }
 
+func (noTx) UsageFacts(_ context.Context, _ vetshare.AccountID, _ vetshare.PatientID, _ vetshare.UserID, _ vetshare.ItemID, _ time.Time) (r0 driver.UsageFacts, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) UsageReminders(_ context.Context, _ vetshare.RecordID) (r0 []vetshare.Reminder, err error) {
 	err = ErrNoTx
 	return

@@ -1,0 +1,51 @@
+// Package compose reads, with a driver's single-purpose calls, what a driver call may read in
+// one statement: for a store without that statement, and for a store's rarer paths (a read
+// that found no row and must say what was missing).
+package compose
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/vetshare/vetshare"
+	"github.com/vetshare/vetshare/driver"
+)
+
+// UsageFacts is [driver.RemindersTx.UsageFacts] read by d's PatientWithClient, Item,
+// DisableActions, OpenReminders and PatientUsages, in that order, so that its errors come as
+// the contract says.
+func UsageFacts(ctx context.Context, d driver.Tx, account vetshare.AccountID, patient vetshare.PatientID, member vetshare.UserID,
+	item vetshare.ItemID, given time.Time) (driver.UsageFacts, error) {
+	var f driver.UsageFacts
+	var err error
+	if f.Patient, f.Client, err = d.PatientWithClient(ctx, account, patient, member); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if f.Item, err = d.Item(ctx, item); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if f.Actions, err = d.DisableActions(ctx, item); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if f.Open, err = d.OpenReminders(ctx, patient, Targets(account, item, f.Actions)); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	later, err := d.PatientUsages(ctx, patient, given)
+	f.Later = len(later) > 0
+	return f, err
+}
+
+// Targets returns the items whose reminders a usage of item at account completes: the item,
+// and the target of each of its actions configured at account, by id (as
+// reminders.TargetList).
+func Targets(account vetshare.AccountID, item vetshare.ItemID, actions []vetshare.DisableAction) []vetshare.ItemID {
+	out := []vetshare.ItemID{item}
+	for _, a := range actions {
+		if a.AccountID == account && a.ItemID == item && !slices.Contains(out, a.TargetItemID) {
+			out = append(out, a.TargetItemID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
