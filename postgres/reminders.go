@@ -221,10 +221,104 @@ func givenAfter(after time.Time) int64 {
 	return vetshare.Time(after).UnixMicro()
 }
 
-// UsageFacts implements [driver.Tx] with the single-purpose reads, one round trip each.
+// qUsageFacts is UsageFacts' read, routed by the account's owner ($1), with the account $2,
+// the patient $3, the item $4, the member $5 and the time given $6: the member's membership
+// joined to the patient as patientSeenFrom reads it, its client and the item, with the item's
+// disable actions and the open reminders of the usage's targets as JSON arrays, and whether a
+// usage was given after $6. Every table but the users and memberships is filtered by the owner,
+// so a distributed PostgreSQL routes it to one shard.
+const qUsageFacts = `SELECT ` + clientCols + `, m.active AND u.active, ` + patientCols + `, ` + itemCols + `,
+		(SELECT coalesce(json_agg(json_build_object('account', d.account_id, 'target_account', d.target_account_id,
+				'target_item', d.target_item_id, 'created', d.created_at) ORDER BY d.target_item_id), '[]')
+			FROM vetshare.disable_actions d WHERE d.owner_id = $1 AND d.item_id = $4),
+		(SELECT coalesce(json_agg(json_build_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
+				'kind', o.kind, 'due', o.due, 'created', o.created_at) ORDER BY o.due, o.id), '[]')
+			FROM vetshare.reminders o WHERE o.owner_id = $1 AND o.patient_id = $3 AND o.status = 'open' AND o.item_id IN
+				(SELECT $4 UNION ALL SELECT x.target_item_id FROM vetshare.disable_actions x
+					WHERE x.owner_id = $1 AND x.item_id = $4 AND x.account_id = $2)),
+		EXISTS (SELECT 1 FROM vetshare.records lu WHERE lu.owner_id = $1 AND lu.patient_id = $3 AND lu.kind = 'usage'
+			AND lu.removed_at IS NULL AND lu.given_at > $6)
+	FROM vetshare.memberships m JOIN vetshare.users u ON u.id = m.user_id
+	JOIN vetshare.patients p ON p.owner_id = $1 AND p.id = $3
+		AND NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced r WHERE r.owner_id = $1 AND r.patient_id = p.id)
+	JOIN vetshare.client_entries e ON e.owner_id = $1 AND e.client_id = p.client_id AND e.account_id = $2
+	JOIN vetshare.clients c ON c.owner_id = $1 AND c.id = p.client_id
+	JOIN vetshare.items i ON i.owner_id = $1 AND i.id = $4
+	WHERE m.user_id = $5 AND m.account_id = $2`
+
+// factAction and factReminder are a disable action and an open reminder as qUsageFacts gives
+// them.
+type (
+	factAction struct {
+		Account       vetshare.AccountID `json:"account"`
+		TargetAccount vetshare.AccountID `json:"target_account"`
+		TargetItem    vetshare.ItemID    `json:"target_item"`
+		Created       int64              `json:"created"`
+	}
+	factReminder struct {
+		ID      vetshare.ReminderID `json:"id"`
+		Account vetshare.AccountID  `json:"account"`
+		Item    vetshare.ItemID     `json:"item"`
+		Usage   vetshare.RecordID   `json:"usage"`
+		Kind    string              `json:"kind"`
+		Due     int64               `json:"due"`
+		Created int64               `json:"created"`
+	}
+)
+
+// UsageFacts implements [driver.Tx]: with a member, one statement once the account's owner is
+// known. Without a member, and when that statement finds no row or a member not active, it asks
+// the single-purpose reads, which say what is missing or refused.
 func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patient vetshare.PatientID, member vetshare.UserID,
 	item vetshare.ItemID, given time.Time) (driver.UsageFacts, error) {
-	return compose.UsageFacts(ctx, t, account, patient, member, item, given)
+	slow := func() (driver.UsageFacts, error) {
+		return compose.UsageFacts(ctx, t, account, patient, member, item, given)
+	}
+	if member == "" {
+		return slow()
+	}
+	o, err := t.acct(ctx, account)
+	if err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if o == "" {
+		return slow()
+	}
+	var f driver.UsageFacts
+	var active bool
+	var birth *int64
+	var pCreated, iCreated int64
+	var rules string
+	var actions []factAction
+	var open []factReminder
+	found := false
+	err = t.each(ctx, func(r pgx.Rows) error {
+		found = true
+		return scanClient(r, &f.Client, &active,
+			&f.Patient.ID, &f.Patient.ClientID, &f.Patient.Name, &f.Patient.Species, &f.Patient.Breed, &birth,
+			&f.Patient.OriginAccount, &f.Patient.CreatedBy, &pCreated,
+			&f.Item.ID, &f.Item.AccountID, &f.Item.Name, &f.Item.Kind, &f.Item.Tracked, &rules, &f.Item.OnHand, &iCreated,
+			&actions, &open, &f.Later)
+	}, qUsageFacts, o, account, patient, item, member, givenAfter(given))
+	if err != nil {
+		return driver.UsageFacts{}, err
+	}
+	if !found || !active {
+		return slow()
+	}
+	f.Patient.BirthDate, f.Patient.CreatedAt, f.Item.CreatedAt = fromNull(birth), fromMicros(pCreated), fromMicros(iCreated)
+	if f.Item.Reminders, err = decodeRules(rules); err != nil {
+		return driver.UsageFacts{}, err
+	}
+	for _, a := range actions {
+		f.Actions = append(f.Actions, vetshare.DisableAction{AccountID: a.Account, ItemID: item, TargetAccountID: a.TargetAccount,
+			TargetItemID: a.TargetItem, CreatedAt: fromMicros(a.Created)})
+	}
+	for _, r := range open {
+		f.Open = append(f.Open, vetshare.Reminder{ID: r.ID, PatientID: patient, AccountID: r.Account, ItemID: r.Item, UsageID: r.Usage,
+			Kind: r.Kind, Due: fromMicros(r.Due), Status: vetshare.ReminderOpen, CreatedAt: fromMicros(r.Created)})
+	}
+	return f, nil
 }
 
 // PatientUsages implements [driver.Tx].
