@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -46,6 +47,10 @@ type stats struct {
 	// Ckpt counts the samples during which the store's checkpointer ran a checkpoint, and
 	// P99NoCkpt is p99 without them.
 	Ckpt int `json:"checkpoint_samples"`
+	// GC counts the samples during which the garbage collector ran, in part or whole (a
+	// pause, or a cycle under way at the start or the end), and P99NoGC is p99 without them.
+	GC      int     `json:"gc_samples"`
+	P99NoGC float64 `json:"p99_no_gc_us"`
 	// Allocs is the mean number of heap allocations per operation (runtime.MemStats.Mallocs
 	// over each block, read outside the timed samples).
 	Allocs     float64 `json:"allocs_per_op"`
@@ -106,6 +111,7 @@ func run() error {
 	mdOut := flag.String("markdown", "", "write the results as Markdown into this file")
 	dir := flag.String("dir", "", "directory of the database file (default a temporary one, removed at the end)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the workloads (not the generation) to this file")
+	memprofile := flag.String("memprofile", "", "write an allocation profile of the workloads (not the generation) to this file")
 	scale := flag.Float64("scale", 0, "operations per run relative to the full counts (default 1 for 1M, less for smaller sizes)")
 	quiet := flag.Bool("q", false, "no generation progress")
 	reuse := flag.Bool("reuse", false, "reuse the data set a run with the same -dir, -size and -seed kept, instead of generating it (for read-only workloads: the others change it)")
@@ -222,6 +228,13 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memprofile != "" {
+		runtime.GC()
+		start := runtime.MemProfileRate
+		runtime.MemProfileRate = 4096
+		defer func() { runtime.MemProfileRate = start }()
+		defer writeHeapProfile(*memprofile)
+	}
 	var want []string
 	if *only != "" {
 		want = strings.Split(*only, ",")
@@ -249,9 +262,11 @@ func run() error {
 			}
 			fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
 				dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
-			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f\n", "", res.Op.Allocs, res.Base.Allocs)
+			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f; samples the garbage collector ran in: op %d (p99 %s without), baseline %d\n", "",
+				res.Op.Allocs, res.Base.Allocs, res.Op.GC, p99NoGC(res.Op), res.Base.GC)
 			if res.Limit != nil {
-				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s | op/limit p50 %.2f p99 %.2f\n", "", dur(res.Limit.P50), dur(res.Limit.P99), res.LimitRatio, res.LimitP99Ratio)
+				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s (%d GC samples, p99 %s without) | op/limit p50 %.2f p99 %.2f\n", "",
+					dur(res.Limit.P50), dur(res.Limit.P99), res.Limit.GC, p99NoGC(*res.Limit), res.LimitRatio, res.LimitP99Ratio)
 			}
 		}
 	}
@@ -299,15 +314,18 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	// of a shared machine, and the side that goes first changes every block, so that none
 	// always follows another's writes; each side's throughput counts its own time only.
 	const block = 10
+	gcm := newGCMeter()
 	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]sample, rows *int, total *time.Duration) error {
-		before := e.st.Checkpoints()
+		before, gcBefore := e.st.Checkpoints(), gcm.read()
 		t := time.Now()
 		n, err := f(ctx, *i)
 		d := time.Since(t)
 		if err != nil {
 			return fmt.Errorf("%s %d: %w", name, *i, err)
 		}
-		*ts, *rows, *total = append(*ts, sample{d, e.st.Checkpoints() != before}), *rows+n, *total+d
+		gcAfter := gcm.read()
+		*ts = append(*ts, sample{d: d, ckpt: e.st.Checkpoints() != before, gc: gcBefore.during(gcAfter)})
+		*rows, *total = *rows+n, *total+d
 		*i++
 		return nil
 	}
@@ -425,14 +443,48 @@ func (e *env) summarizeSides(w *workload, name, desc string, opT, baseT, limT []
 type sample struct {
 	d    time.Duration
 	ckpt bool
+	gc   bool // the garbage collector ran during it (gcState.during)
+}
+
+// gcMeter reads the garbage collector's state from runtime/metrics, without stopping the
+// world, into memory it keeps, so that a read allocates nothing.
+type gcMeter struct{ s []metrics.Sample }
+
+func newGCMeter() *gcMeter {
+	return &gcMeter{s: []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}, {Name: "/sched/pauses/total/gc:seconds"}}}
+}
+
+// gcState is the collector's completed cycles and its stop-the-world pauses so far. A cycle
+// pauses twice, when it starts and when its marking ends, so a count of pauses past twice the
+// cycles means a cycle is under way.
+type gcState struct{ cycles, pauses uint64 }
+
+func (g *gcMeter) read() gcState {
+	metrics.Read(g.s)
+	var st gcState
+	if g.s[0].Value.Kind() == metrics.KindUint64 {
+		st.cycles = g.s[0].Value.Uint64()
+	}
+	if g.s[1].Value.Kind() == metrics.KindFloat64Histogram {
+		for _, c := range g.s[1].Value.Float64Histogram().Counts {
+			st.pauses += c
+		}
+	}
+	return st
+}
+
+// during reports whether the collector ran between a and b: it paused, or a cycle was under
+// way at either end.
+func (a gcState) during(b gcState) bool {
+	return a.pauses != b.pauses || a.pauses > 2*a.cycles || b.pauses > 2*b.cycles
 }
 
 func summarize(samples []sample, rows int, total time.Duration) stats {
 	if len(samples) == 0 {
 		return stats{}
 	}
-	var ts, clean []time.Duration
-	ckpt := 0
+	var ts, clean, noGC []time.Duration
+	ckpt, gc := 0, 0
 	for _, x := range samples {
 		ts = append(ts, x.d)
 		if x.ckpt {
@@ -440,10 +492,16 @@ func summarize(samples []sample, rows int, total time.Duration) stats {
 		} else {
 			clean = append(clean, x.d)
 		}
+		if x.gc {
+			gc++
+		} else {
+			noGC = append(noGC, x.d)
+		}
 	}
 	s := slices.Clone(ts)
 	slices.Sort(s)
 	slices.Sort(clean)
+	slices.Sort(noGC)
 	q := func(s []time.Duration, p float64) float64 {
 		if len(s) == 0 {
 			return 0
@@ -455,7 +513,7 @@ func summarize(samples []sample, rows int, total time.Duration) stats {
 	for _, d := range s {
 		sum += d
 	}
-	st := stats{N: len(s), P50: q(s, 0.50), P99: q(s, 0.99), Ckpt: ckpt, P99NoCkpt: q(clean, 0.99),
+	st := stats{N: len(s), P50: q(s, 0.50), P99: q(s, 0.99), Ckpt: ckpt, P99NoCkpt: q(clean, 0.99), GC: gc, P99NoGC: q(noGC, 0.99),
 		Mean: float64(sum) / float64(len(s)) / 1e3, PerSec: float64(len(s)) / total.Seconds()}
 	if rows > 0 {
 		st.RowsPerSec = float64(rows) / total.Seconds()
@@ -469,6 +527,15 @@ func p99Clean(s stats) string {
 		return "—"
 	}
 	return dur(s.P99NoCkpt)
+}
+
+// p99NoGC formats the p99 without the samples the garbage collector ran in; — when every
+// sample had it.
+func p99NoGC(s stats) string {
+	if s.GC >= s.N {
+		return "—"
+	}
+	return dur(s.P99NoGC)
 }
 
 // dur formats microseconds.
@@ -505,8 +572,8 @@ func rate(x float64) string {
 }
 
 func writeTable(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | allocs/op op / base / limit | target | met |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | GC samples op / base | op p99 without them | allocs/op op / base / limit | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.Results {
 		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
 		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
@@ -521,8 +588,9 @@ func writeTable(w io.Writer, rep *report) {
 			lim = fmt.Sprintf("%s | %s | %.2f | %.2f", dur(r.Limit.P50), dur(r.Limit.P99), r.LimitRatio, r.LimitP99Ratio)
 			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Clean(r.Op), r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Clean(r.Op), r.Op.GC, r.Base.GC, p99NoGC(r.Op),
+			r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
 	}
 }
 
@@ -620,4 +688,19 @@ func describeMachine() machine {
 		}
 	}
 	return m
+}
+
+// writeHeapProfile writes the allocations sampled since the workloads began to path; a failure
+// is reported, not fatal, as the results are written already.
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "memprofile:", err)
+	}
 }
