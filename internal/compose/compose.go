@@ -37,8 +37,9 @@ func UsageFacts(ctx context.Context, d driver.Tx, account vetshare.AccountID, pa
 }
 
 // Targets returns the items whose reminders a usage of item at account completes: the item,
-// and the target of each of its actions configured at account, by id (as
-// reminders.TargetList).
+// and the target of each of its actions configured at account, by id. It is
+// reminders.TargetList's rule, written again so that the stores, which this package serves, do
+// not import a domain package; a test holds the two equal.
 func Targets(account vetshare.AccountID, item vetshare.ItemID, actions []vetshare.DisableAction) []vetshare.ItemID {
 	out := []vetshare.ItemID{item}
 	for _, a := range actions {
