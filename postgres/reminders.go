@@ -246,25 +246,13 @@ const qUsageFacts = `SELECT ` + clientCols + `, m.active AND u.active, ` + patie
 	JOIN vetshare.items i ON i.owner_id = $1 AND i.id = $4
 	WHERE m.user_id = $5 AND m.account_id = $2`
 
-// factAction and factReminder are a disable action and an open reminder as qUsageFacts gives
-// them.
-type (
-	factAction struct {
-		Account       vetshare.AccountID `json:"account"`
-		TargetAccount vetshare.AccountID `json:"target_account"`
-		TargetItem    vetshare.ItemID    `json:"target_item"`
-		Created       int64              `json:"created"`
-	}
-	factReminder struct {
-		ID      vetshare.ReminderID `json:"id"`
-		Account vetshare.AccountID  `json:"account"`
-		Item    vetshare.ItemID     `json:"item"`
-		Usage   vetshare.RecordID   `json:"usage"`
-		Kind    string              `json:"kind"`
-		Due     int64               `json:"due"`
-		Created int64               `json:"created"`
-	}
-)
+// factAction is a disable action as qUsageFacts gives it.
+type factAction struct {
+	Account       vetshare.AccountID `json:"account"`
+	TargetAccount vetshare.AccountID `json:"target_account"`
+	TargetItem    vetshare.ItemID    `json:"target_item"`
+	Created       int64              `json:"created"`
+}
 
 // UsageFacts implements [driver.Tx]: with a member, one statement once the account's owner is
 // known. Without a member, and when that statement finds no row or a member not active, it asks
@@ -290,7 +278,7 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	var pCreated, iCreated int64
 	var rules string
 	var actions []factAction
-	var open []factReminder
+	var open []compose.OpenReminder
 	found := false
 	err = t.each(ctx, func(r pgx.Rows) error {
 		found = true
@@ -315,8 +303,7 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 			TargetItemID: a.TargetItem, CreatedAt: fromMicros(a.Created)})
 	}
 	for _, r := range open {
-		f.Open = append(f.Open, vetshare.Reminder{ID: r.ID, PatientID: patient, AccountID: r.Account, ItemID: r.Item, UsageID: r.Usage,
-			Kind: r.Kind, Due: fromMicros(r.Due), Status: vetshare.ReminderOpen, CreatedAt: fromMicros(r.Created)})
+		f.Open = append(f.Open, r.Reminder(patient))
 	}
 	return f, nil
 }

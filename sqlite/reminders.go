@@ -179,17 +179,6 @@ var qUsageFacts = actorMembership(", "+clientCols+", "+patientCols+", "+itemCols
 	patientAsJoins+`
 		JOIN vetshare_items i ON i.id = ?4`)
 
-// openReminder is an open reminder as qUsageFacts gives it.
-type openReminder struct {
-	ID      vetshare.ReminderID `json:"id"`
-	Account vetshare.AccountID  `json:"account"`
-	Item    vetshare.ItemID     `json:"item"`
-	Usage   vetshare.RecordID   `json:"usage"`
-	Kind    string              `json:"kind"`
-	Due     int64               `json:"due"`
-	Created int64               `json:"created"`
-}
-
 // errNoRow is qUsageFacts' read finding no row for an active member: the patient or the item
 // is missing, and the single-purpose reads say which.
 var errNoRow = errors.New("sqlite: no row")
@@ -223,15 +212,14 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	if f.Actions, err = (itemActions{item: item, list: actions.String}).actions(); err != nil {
 		return driver.UsageFacts{}, err
 	}
-	var rs []openReminder
+	var rs []compose.OpenReminder
 	if err := json.Unmarshal([]byte(open), &rs); err != nil {
 		return driver.UsageFacts{}, fmt.Errorf("sqlite: the open reminders of patient %s read as %q: %w", patient, open, err)
 	}
 	if len(rs) > 0 {
 		f.Open = make([]vetshare.Reminder, len(rs))
 		for i, r := range rs {
-			f.Open[i] = vetshare.Reminder{ID: r.ID, PatientID: patient, AccountID: r.Account, ItemID: r.Item, UsageID: r.Usage,
-				Kind: r.Kind, Due: time.UnixMicro(r.Due).UTC(), Status: vetshare.ReminderOpen, CreatedAt: time.UnixMicro(r.Created).UTC()}
+			f.Open[i] = r.Reminder(patient)
 		}
 		sortByDue(f.Open)
 	}

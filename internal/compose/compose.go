@@ -50,3 +50,21 @@ func Targets(account vetshare.AccountID, item vetshare.ItemID, actions []vetshar
 	slices.Sort(out)
 	return out
 }
+
+// OpenReminder is an open reminder as a store's one read of a usage's facts gives it in a JSON
+// array (both stores name its fields so): its patient is the one read for, its status open.
+type OpenReminder struct {
+	ID      vetshare.ReminderID `json:"id"`
+	Account vetshare.AccountID  `json:"account"`
+	Item    vetshare.ItemID     `json:"item"`
+	Usage   vetshare.RecordID   `json:"usage"`
+	Kind    string              `json:"kind"`
+	Due     int64               `json:"due"`     // microseconds since the Unix epoch
+	Created int64               `json:"created"` // microseconds since the Unix epoch
+}
+
+// Reminder returns r as the reminder of patient it is.
+func (r OpenReminder) Reminder(patient vetshare.PatientID) vetshare.Reminder {
+	return vetshare.Reminder{ID: r.ID, PatientID: patient, AccountID: r.Account, ItemID: r.Item, UsageID: r.Usage, Kind: r.Kind,
+		Due: time.UnixMicro(r.Due).UTC(), Status: vetshare.ReminderOpen, CreatedAt: time.UnixMicro(r.Created).UTC()}
+}
