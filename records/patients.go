@@ -175,15 +175,21 @@ func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vet
 // patientForWrite checks the actor and returns the patient and its client as the actor's
 // account sees them.
 func patientForWrite(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare.PatientID) (vetshare.Patient, vetshare.Client, error) {
-	if !vetshare.ValidID(id) {
-		return vetshare.Patient{}, vetshare.Client{}, vetshare.Invalid("PatientID", "malformed id")
-	}
-	if err := accounts.CheckActor(actor); err != nil {
+	if err := checkWrite(actor, id); err != nil {
 		return vetshare.Patient{}, vetshare.Client{}, err
 	}
 	// The store checks the actor in the read of the patient.
 	p, c, err := txn.D(tx).PatientWithClient(ctx, actor.Account, id, actor.User)
 	return p, c, member.Refusal(ctx, tx, actor, err)
+}
+
+// checkWrite checks, without a read, what a write to a patient's chart is given: the patient's
+// id and the actor's form. The store checks the rest in its read of the patient.
+func checkWrite(actor vetshare.Actor, id vetshare.PatientID) error {
+	if !vetshare.ValidID(id) {
+		return vetshare.Invalid("PatientID", "malformed id")
+	}
+	return accounts.CheckActor(actor)
 }
 
 // auditCrossAccount writes an audit entry when the actor's account is not the client's origin.

@@ -81,10 +81,7 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 	if err := checkUsage(u); err != nil {
 		return UsageChange{}, err
 	}
-	if !vetshare.ValidID(u.PatientID) {
-		return UsageChange{}, vetshare.Invalid("PatientID", "malformed id")
-	}
-	if err := accounts.CheckActor(actor); err != nil {
+	if err := checkWrite(actor, u.PatientID); err != nil {
 		return UsageChange{}, err
 	}
 	now := tx.Now()

@@ -230,9 +230,7 @@ func run() error {
 	}
 	if *memprofile != "" {
 		runtime.GC()
-		start := runtime.MemProfileRate
-		runtime.MemProfileRate = 4096
-		defer func() { runtime.MemProfileRate = start }()
+		runtime.MemProfileRate = 4096 // one sample per 4 KiB allocated, from here on
 		defer writeHeapProfile(*memprofile)
 	}
 	var want []string
@@ -261,12 +259,12 @@ func run() error {
 				continue
 			}
 			fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
-				dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Clean(res.Op), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
+				dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Without(res.Op.Ckpt, res.Op, res.Op.P99NoCkpt), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
 			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f; samples the garbage collector ran in: op %d (p99 %s without), baseline %d\n", "",
-				res.Op.Allocs, res.Base.Allocs, res.Op.GC, p99NoGC(res.Op), res.Base.GC)
+				res.Op.Allocs, res.Base.Allocs, res.Op.GC, p99Without(res.Op.GC, res.Op, res.Op.P99NoGC), res.Base.GC)
 			if res.Limit != nil {
 				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s (%d GC samples, p99 %s without) | op/limit p50 %.2f p99 %.2f\n", "",
-					dur(res.Limit.P50), dur(res.Limit.P99), res.Limit.GC, p99NoGC(*res.Limit), res.LimitRatio, res.LimitP99Ratio)
+					dur(res.Limit.P50), dur(res.Limit.P99), res.Limit.GC, p99Without(res.Limit.GC, *res.Limit, res.Limit.P99NoGC), res.LimitRatio, res.LimitP99Ratio)
 			}
 		}
 	}
@@ -521,21 +519,13 @@ func summarize(samples []sample, rows int, total time.Duration) stats {
 	return st
 }
 
-// p99Clean formats the p99 without checkpointed samples; — when every sample had one.
-func p99Clean(s stats) string {
-	if s.Ckpt >= s.N {
+// p99Without formats p99, the p99 of a side's samples without the n of its N set apart (the
+// checkpointed ones, or those the collector ran in); — when every sample was.
+func p99Without(n int, s stats, p99 float64) string {
+	if n >= s.N {
 		return "—"
 	}
-	return dur(s.P99NoCkpt)
-}
-
-// p99NoGC formats the p99 without the samples the garbage collector ran in; — when every
-// sample had it.
-func p99NoGC(s stats) string {
-	if s.GC >= s.N {
-		return "—"
-	}
-	return dur(s.P99NoGC)
+	return dur(p99)
 }
 
 // dur formats microseconds.
@@ -589,7 +579,7 @@ func writeTable(w io.Writer, rep *report) {
 			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
 		}
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
-			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Clean(r.Op), r.Op.GC, r.Base.GC, p99NoGC(r.Op),
+			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Without(r.Op.Ckpt, r.Op, r.Op.P99NoCkpt), r.Op.GC, r.Base.GC, p99Without(r.Op.GC, r.Op, r.Op.P99NoGC),
 			r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
 	}
 }
