@@ -61,8 +61,12 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 	notFound := vetshare.NotFound("patient", id)
 	var err error
 	if member != "" {
-		// The member's read, the patient and its client joined to it.
-		err = t.memberRead(ctx, qPatientAs, member, account, notFound, []any{id}, dest...)
+		// The member's read, the patient and its client joined to it, and the last recording
+		// sequence for the record a write to the chart inserts next.
+		var last sql.NullInt64
+		if err = t.memberRead(ctx, qPatientAs, member, account, notFound, []any{id}, append(dest, &last)...); err == nil {
+			t.keepLastSeq(last)
+		}
 	} else {
 		err = t.queryRow(ctx, notFound, func(r *sql.Rows) error { return r.Scan(dest...) },
 			`SELECT `+clientCols+`, `+patientCols+` FROM vetshare_patients p JOIN vetshare_clients c ON c.id = p.client_id`+patientSeenFrom, account, id)
@@ -76,8 +80,9 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 }
 
 // qPatientAs is PatientWithClient's read with a member (?1), the account ?2 and the patient
-// ?3: ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client.
-var qPatientAs = actorMembership(", "+clientCols+", "+patientCols, patientAsJoins)
+// ?3: ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client,
+// with lastSeqCol.
+var qPatientAs = actorMembership(", "+clientCols+", "+patientCols+", "+lastSeqCol, patientAsJoins)
 
 // patientAsJoins joins ActorMembership's read to the patient ?3 as patientSeenFrom reads it
 // from the account ?2, and to its client.
@@ -127,22 +132,51 @@ func scanRecord(rows *sql.Rows, r *vetshare.Record, more ...any) error {
 
 // InsertRecord implements [*vetshare.Tx]. The record takes the store's next recording
 // sequence, max(seq) + 1 by the index records_seq: writers are serialized, so it is taken once.
+// When this transaction knows the last sequence (lastSeq), the insert is a plain one with the
+// number known: measured on the small set, half the time of the INSERT … RETURNING that
+// reads the number back, which SQLite runs as a query whose row it keeps aside.
 func (t *dtx) InsertRecord(ctx context.Context, r *vetshare.Record) error {
 	given := r.GivenAt
 	if given.IsZero() {
 		given = r.CreatedAt
 	}
+	args := []any{r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity,
+		micros(given), micros(r.CreatedAt)}
 	var seq int64
-	err := t.queryRow(ctx, nil, func(rows *sql.Rows) error { return rows.Scan(&seq) },
-		`INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, given_at, created_at, seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records)) RETURNING seq`,
-		r.ID, r.PatientID, r.AccountID, r.UserID, string(r.Kind), r.Text, nullString(string(r.ItemID)), r.Quantity,
-		micros(given), micros(r.CreatedAt))
-	if err != nil {
-		return err
+	if t.lastSeq != nil {
+		seq = *t.lastSeq + 1
+		if _, err := t.exec(ctx, qInsertRecord+`?)`, append(args, seq)...); err != nil {
+			return err
+		}
+	} else {
+		err := t.queryRow(ctx, nil, func(rows *sql.Rows) error { return rows.Scan(&seq) },
+			qInsertRecord+`(SELECT coalesce(max(seq), 0) + 1 FROM vetshare_records)) RETURNING seq`, args...)
+		if err != nil {
+			return err
+		}
+	}
+	if t.ownWrite() {
+		t.lastSeq = &seq
 	}
 	r.GivenAt, r.Seq = vetshare.Time(given), seq
 	return nil
+}
+
+// qInsertRecord is InsertRecord's statement up to its last value, the sequence.
+const qInsertRecord = `INSERT INTO vetshare_records (id, patient_id, account_id, user_id, kind, text, item_id, quantity, given_at, created_at, seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, `
+
+// lastSeqCol is the column a read before a record's insert adds to learn the store's last
+// recording sequence (NULL for no record), kept by keepLastSeq.
+const lastSeqCol = `(SELECT max(seq) FROM vetshare_records)`
+
+// keepLastSeq keeps the last recording sequence a read gave, in a write transaction of the
+// store's own only: there every record is inserted by this transaction's InsertRecord, which
+// moves it on; a host may wrap its one *sql.Tx in several of ours, as for tip.
+func (t *dtx) keepLastSeq(v sql.NullInt64) {
+	if t.ownWrite() {
+		t.lastSeq = &v.Int64
+	}
 }
 
 // recordScope joins a record to the entry of its patient's client in the account asking.

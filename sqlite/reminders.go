@@ -167,7 +167,7 @@ func sortByDue(rs []vetshare.Reminder) {
 // ?4 and the time given ?5: PatientWithClient's read joined to the item, with the item's
 // disable actions as Item reads them, the open reminders of the usage's targets as a JSON
 // array (OpenReminders' index, one probe an item), and whether a usage was given after ?5
-// (PatientUsages' range, stopped at its first row).
+// (PatientUsages' range, stopped at its first row), and lastSeqCol for the usage's record.
 var qUsageFacts = actorMembership(", "+clientCols+", "+patientCols+", "+itemCols+", "+itemActionsCol+`,
 		(SELECT json_group_array(json_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
 				'kind', o.kind, 'due', o.due, 'created', o.created_at))
@@ -175,7 +175,8 @@ var qUsageFacts = actorMembership(", "+clientCols+", "+patientCols+", "+itemCols
 			WHERE o.patient_id = ?3 AND o.status = 'open' AND o.item_id IN
 				(SELECT ?4 UNION ALL SELECT target_item_id FROM vetshare_disable_actions WHERE item_id = ?4 AND account_id = ?2)),
 		EXISTS (SELECT 1 FROM vetshare_records lu INDEXED BY vetshare_records_patient_usages
-			WHERE lu.patient_id = ?3 AND lu.kind = 'usage' AND lu.removed_at IS NULL AND lu.given_at > ?5)`,
+			WHERE lu.patient_id = ?3 AND lu.kind = 'usage' AND lu.removed_at IS NULL AND lu.given_at > ?5),
+		`+lastSeqCol,
 	patientAsJoins+`
 		JOIN vetshare_items i ON i.id = ?4`)
 
@@ -196,7 +197,8 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	cDest, cDone := clientDest(&f.Client)
 	pDest, pDone := patientDest(&f.Patient)
 	iDest, iDone := itemDest(&f.Item)
-	dest := append(append(append(cDest, pDest...), iDest...), &actions, &open, &f.Later)
+	var last sql.NullInt64
+	dest := append(append(append(cDest, pDest...), iDest...), &actions, &open, &f.Later, &last)
 	err := t.memberRead(ctx, qUsageFacts, member, account, errNoRow, []any{patient, item, givenAfter(given)}, dest...)
 	if errors.Is(err, errNoRow) {
 		return compose.UsageFacts(ctx, t, account, patient, member, item, given)
@@ -204,6 +206,7 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	if err != nil {
 		return driver.UsageFacts{}, err
 	}
+	t.keepLastSeq(last)
 	cDone()
 	pDone()
 	if err := iDone(); err != nil {

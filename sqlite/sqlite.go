@@ -413,6 +413,10 @@ type dtx struct {
 	// *sql.Tx in several of ours (Store.Tx), each of which could append entries unknown to the
 	// others, as for nextNumber.
 	tip *auditTip
+	// lastSeq is the store's last recording sequence, once a read before a record's insert
+	// has given it or InsertRecord has taken one, in a write transaction of the store's own
+	// only (keepLastSeq).
+	lastSeq *int64
 	// itemActions are the disable actions Item read with its item, until the next statement
 	// (DisableActions).
 	itemActions itemActions

@@ -370,6 +370,55 @@ func testReminders(t *testing.T, h Harness) {
 		return nil
 	})
 	testUsageFacts(t, s, st)
+	testSeqAfterReads(t, s, st)
+}
+
+// testSeqAfterReads checks the recording sequence of records inserted after the reads that
+// come before a record in a write to a chart (a member's PatientWithClient and UsageFacts),
+// several in one transaction and in the next: each larger than every record's before it, and
+// stored as InsertRecord returns it (R12.4: the recording order breaks ties of the time given).
+func testSeqAfterReads(t *testing.T, s vetshare.Store, st stock) {
+	a := st.accounts[0].ID
+	var got []vetshare.Record
+	insert := func(ctx context.Context, d driver.Tx) error {
+		at := t0.Add(6*time.Hour + time.Duration(len(got))*time.Second)
+		r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](at), PatientID: st.patient.ID, AccountID: a, UserID: st.user.ID,
+			Kind: vetshare.RecordNote, Text: "in order", CreatedAt: at}
+		got = append(got, r)
+		return d.InsertRecord(ctx, &got[len(got)-1])
+	}
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error { return insert(ctx, txn.D(tx)) })
+	for range 2 {
+		update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+			d := txn.D(tx)
+			if _, _, err := d.PatientWithClient(ctx, a, st.patient.ID, st.user.ID); err != nil {
+				return err
+			}
+			for range 2 {
+				if err := insert(ctx, d); err != nil {
+					return err
+				}
+			}
+			if _, err := d.UsageFacts(ctx, a, st.patient.ID, st.user.ID, st.items[0].ID, t0.Add(7*time.Hour)); err != nil {
+				return err
+			}
+			return insert(ctx, d)
+		})
+	}
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		for i, r := range got {
+			stored, err := txn.D(tx).Record(ctx, a, r.ID)
+			switch {
+			case err != nil:
+				t.Errorf("record %d: %v", i, err)
+			case stored.Seq != r.Seq:
+				t.Errorf("record %d: stored with Seq %d, InsertRecord returned %d", i, stored.Seq, r.Seq)
+			case i > 0 && r.Seq <= got[i-1].Seq:
+				t.Errorf("record %d: Seq %d after Seq %d; want a larger one", i, r.Seq, got[i-1].Seq)
+			}
+		}
+		return nil
+	})
 }
 
 // testUsageFacts checks UsageFacts against what testReminders left: open reminders again (of
