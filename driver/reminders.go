@@ -8,11 +8,14 @@ import (
 )
 
 // UsageFacts is what recording a usage decides on, as [RemindersTx.UsageFacts] reads it:
-// what PatientWithClient, Item, DisableActions, OpenReminders and PatientUsages would return.
+// what PatientWithClient, Item, DisableActions, OpenReminders and PatientUsages would return,
+// of the patient and its client only what the usage is audited with.
 type UsageFacts struct {
-	// Patient and Client are the patient and its client as the account sees them.
-	Patient vetshare.Patient
-	Client  vetshare.Client
+	// Owner and Origin are the owner and the origin account of the patient's client, as
+	// PatientWithClient returns the client: a usage at another account than the origin is a
+	// cross-account write (R10.1). The rest of the patient and the client is not read.
+	Owner  vetshare.OwnerID
+	Origin vetshare.AccountID
 	// Item is the item given, whatever account it is of, as [InventoryTx.Item] returns it.
 	Item vetshare.Item
 	// Actions are the item's disable actions, as DisableActions returns them.

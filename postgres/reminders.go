@@ -223,11 +223,12 @@ func givenAfter(after time.Time) int64 {
 
 // qUsageFacts is UsageFacts' read, routed by the account's owner ($1), with the account $2,
 // the patient $3, the item $4, the member $5 and the time given $6: the member's membership
-// joined to the patient as patientSeenFrom reads it, its client and the item, with the item's
+// joined to the patient as patientSeenFrom reads it, its client (its owner and origin) and the
+// item, with the item's
 // disable actions and the open reminders of the usage's targets as JSON arrays, and whether a
 // usage was given after $6. Every table but the users and memberships is filtered by the owner,
 // so a distributed PostgreSQL routes it to one shard.
-const qUsageFacts = `SELECT ` + clientCols + `, m.active AND u.active, ` + patientCols + `, ` + itemCols + `,
+const qUsageFacts = `SELECT c.owner_id, c.origin_account, m.active AND u.active, ` + itemCols + `,
 		(SELECT coalesce(json_agg(json_build_object('account', d.account_id, 'target_account', d.target_account_id,
 				'target_item', d.target_item_id, 'created', d.created_at) ORDER BY d.target_item_id), '[]')
 			FROM vetshare.disable_actions d WHERE d.owner_id = $1 AND d.item_id = $4),
@@ -274,18 +275,14 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	}
 	var f driver.UsageFacts
 	var active bool
-	var birth *int64
-	var pCreated, iCreated int64
+	var iCreated int64
 	var rules string
 	var actions []factAction
 	var open []compose.OpenReminder
 	found := false
 	err = t.each(ctx, func(r pgx.Rows) error {
 		found = true
-		return scanClient(r, &f.Client, &active,
-			&f.Patient.ID, &f.Patient.ClientID, &f.Patient.Name, &f.Patient.Species, &f.Patient.Breed, &birth,
-			&f.Patient.OriginAccount, &f.Patient.CreatedBy, &pCreated,
-			&f.Item.ID, &f.Item.AccountID, &f.Item.Name, &f.Item.Kind, &f.Item.Tracked, &rules, &f.Item.OnHand, &iCreated,
+		return r.Scan(&f.Owner, &f.Origin, &active, &f.Item.ID, &f.Item.AccountID, &f.Item.Name, &f.Item.Kind, &f.Item.Tracked, &rules, &f.Item.OnHand, &iCreated,
 			&actions, &open, &f.Later)
 	}, qUsageFacts, o, account, patient, item, member, givenAfter(given))
 	if err != nil {
@@ -294,7 +291,7 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	if !found || !active {
 		return slow()
 	}
-	f.Patient.BirthDate, f.Patient.CreatedAt, f.Item.CreatedAt = fromNull(birth), fromMicros(pCreated), fromMicros(iCreated)
+	f.Item.CreatedAt = fromMicros(iCreated)
 	if f.Item.Reminders, err = decodeRules(rules); err != nil {
 		return driver.UsageFacts{}, err
 	}

@@ -169,7 +169,7 @@ func AddRecord(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r vet
 	if err := txn.D(tx).InsertRecord(ctx, &r); err != nil {
 		return vetshare.Record{}, vetshare.Op(op, err)
 	}
-	return r, vetshare.Op(op, auditCrossAccount(ctx, tx, actor, c, "record.add", "record:"+string(r.ID), map[string]any{"patient": p.ID, "kind": r.Kind}))
+	return r, vetshare.Op(op, auditCrossAccount(ctx, tx, actor, c.OwnerID, c.OriginAccount, "record.add", "record:"+string(r.ID), map[string]any{"patient": p.ID, "kind": r.Kind}))
 }
 
 // patientForWrite checks the actor and returns the patient and its client as the actor's
@@ -193,11 +193,12 @@ func checkWrite(actor vetshare.Actor, id vetshare.PatientID) error {
 }
 
 // auditCrossAccount writes an audit entry when the actor's account is not the client's origin.
-func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client, action, subject string, detail any) error {
-	if actor.Account == c.OriginAccount {
+func auditCrossAccount(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, owner vetshare.OwnerID, origin vetshare.AccountID,
+	action, subject string, detail any) error {
+	if actor.Account == origin {
 		return nil
 	}
-	return auditlog.Write(ctx, tx, c.OwnerID, actor, action, subject, audit.OK, detail)
+	return auditlog.Write(ctx, tx, owner, actor, action, subject, audit.OK, detail)
 }
 
 // Record returns a record as the actor's account sees it, removed or not; [vetshare.ErrNotFound]

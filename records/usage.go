@@ -96,11 +96,11 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 	if err != nil {
 		return UsageChange{}, member.Refusal(ctx, tx, actor, err)
 	}
-	p, c, item := f.Patient, f.Client, f.Item
+	item := f.Item
 	if item.AccountID != actor.Account {
 		return UsageChange{}, otherAccountItem(ctx, tx, actor.Account, item)
 	}
-	r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](now), PatientID: p.ID, AccountID: actor.Account, UserID: actor.User,
+	r := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](now), PatientID: u.PatientID, AccountID: actor.Account, UserID: actor.User,
 		Kind: vetshare.RecordUsage, Text: u.Text, ItemID: item.ID, Quantity: u.Quantity, GivenAt: given, CreatedAt: now}
 	if err := inventory.CheckUsageItem(r, item); err != nil {
 		return UsageChange{}, err
@@ -111,10 +111,10 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 	rems := f.Open
 	var later []vetshare.Usage
 	if f.Later {
-		if later, err = txn.D(tx).PatientUsages(ctx, p.ID, given); err != nil {
+		if later, err = txn.D(tx).PatientUsages(ctx, u.PatientID, given); err != nil {
 			return UsageChange{}, err
 		}
-		done, err := txn.D(tx).PatientReminders(ctx, p.ID, vetshare.ReminderCompleted)
+		done, err := txn.D(tx).PatientReminders(ctx, u.PatientID, vetshare.ReminderCompleted)
 		if err != nil {
 			return UsageChange{}, err
 		}
@@ -152,16 +152,16 @@ func addUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, u vets
 			return UsageChange{}, err
 		}
 	}
-	if err := auditReminders(ctx, tx, actor, c, "reminders.complete", r, ch.Changed); err != nil {
+	if err := auditReminders(ctx, tx, actor, f.Owner, "reminders.complete", r, ch.Changed); err != nil {
 		return UsageChange{}, err
 	}
-	return ch, auditCrossAccount(ctx, tx, actor, c, "record.add", "record:"+string(r.ID),
-		map[string]any{"patient": p.ID, "kind": r.Kind, "item": item.ID, "quantity": r.Quantity})
+	return ch, auditCrossAccount(ctx, tx, actor, f.Owner, f.Origin, "record.add", "record:"+string(r.ID),
+		map[string]any{"patient": r.PatientID, "kind": r.Kind, "item": item.ID, "quantity": r.Quantity})
 }
 
 // auditReminders writes one audit entry for the reminders of other accounts than the actor's
 // that a usage changed: a cross-account write (R10.1).
-func auditReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, c vetshare.Client, action string, usage vetshare.Record, changed []vetshare.Reminder) error {
+func auditReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, owner vetshare.OwnerID, action string, usage vetshare.Record, changed []vetshare.Reminder) error {
 	var ids []vetshare.ReminderID
 	var accts []vetshare.AccountID
 	for _, rem := range changed {
@@ -175,7 +175,7 @@ func auditReminders(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, 
 	if len(ids) == 0 {
 		return nil
 	}
-	return auditlog.Write(ctx, tx, c.OwnerID, actor, action, "record:"+string(usage.ID), audit.OK,
+	return auditlog.Write(ctx, tx, owner, actor, action, "record:"+string(usage.ID), audit.OK,
 		map[string]any{"patient": usage.PatientID, "reminders": ids, "accounts": accts})
 }
 
@@ -254,7 +254,7 @@ func removeUsage(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, r v
 			return UsageChange{}, err
 		}
 	}
-	return ch, auditReminders(ctx, tx, actor, c, "reminders.reopen", r, ch.Changed)
+	return ch, auditReminders(ctx, tx, actor, c.OwnerID, "reminders.reopen", r, ch.Changed)
 }
 
 // MoveUsage corrects a usage recorded at the wrong account in one step (R5.3): it removes the

@@ -164,11 +164,12 @@ func sortByDue(rs []vetshare.Reminder) {
 }
 
 // qUsageFacts is UsageFacts' read with a member (?1), the account ?2, the patient ?3, the item
-// ?4 and the time given ?5: PatientWithClient's read joined to the item, with the item's
+// ?4 and the time given ?5: PatientWithClient's read, of the client only its owner and origin,
+// joined to the item, with the item's
 // disable actions as Item reads them, the open reminders of the usage's targets as a JSON
 // array (OpenReminders' index, one probe an item), and whether a usage was given after ?5
 // (PatientUsages' range, stopped at its first row), and lastSeqCol for the usage's record.
-var qUsageFacts = actorMembership(", "+clientCols+", "+patientCols+", "+itemCols+", "+itemActionsCol+`,
+var qUsageFacts = actorMembership(", c.owner_id, c.origin_account, "+itemCols+", "+itemActionsCol+`,
 		(SELECT json_group_array(json_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
 				'kind', o.kind, 'due', o.due, 'created', o.created_at))
 			FROM vetshare_reminders o INDEXED BY vetshare_reminders_open
@@ -194,11 +195,9 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	var f driver.UsageFacts
 	var actions sql.NullString
 	var open string
-	cDest, cDone := clientDest(&f.Client)
-	pDest, pDone := patientDest(&f.Patient)
 	iDest, iDone := itemDest(&f.Item)
 	var last sql.NullInt64
-	dest := append(append(append(cDest, pDest...), iDest...), &actions, &open, &f.Later, &last)
+	dest := append(append([]any{&f.Owner, &f.Origin}, iDest...), &actions, &open, &f.Later, &last)
 	err := t.memberRead(ctx, qUsageFacts, member, account, errNoRow, []any{patient, item, givenAfter(given)}, dest...)
 	if errors.Is(err, errNoRow) {
 		return compose.UsageFacts(ctx, t, account, patient, member, item, given)
@@ -207,8 +206,6 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 		return driver.UsageFacts{}, err
 	}
 	t.keepLastSeq(last)
-	cDone()
-	pDone()
 	if err := iDone(); err != nil {
 		return driver.UsageFacts{}, err
 	}

@@ -439,6 +439,15 @@ func testUsageFacts(t *testing.T, s vetshare.Store, st stock) {
 		if err := d.InsertDisableAction(ctx, vetshare.DisableAction{AccountID: a, ItemID: item0, TargetAccountID: b, TargetItemID: item1, CreatedAt: t0}); err != nil {
 			return err
 		}
+		// The client's home is another account than its origin, which the facts name.
+		cl, err := d.Client(ctx, a, st.patient.ClientID)
+		if err != nil {
+			return err
+		}
+		cl.HomeAccount = c
+		if err := d.UpdateClient(ctx, cl); err != nil {
+			return err
+		}
 		// A usage given after every other, removed: not a later usage.
 		removed := vetshare.Record{ID: vetshare.NewID[vetshare.RecordID](t0), PatientID: st.patient.ID, AccountID: a, UserID: st.user.ID,
 			Kind: vetshare.RecordUsage, ItemID: item0, Quantity: 1, GivenAt: t0.Add(5 * time.Hour), CreatedAt: t0.Add(5 * time.Hour)}
@@ -449,7 +458,7 @@ func testUsageFacts(t *testing.T, s vetshare.Store, st stock) {
 	})
 	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
 		d := txn.D(tx)
-		p, cl, err := d.PatientWithClient(ctx, a, st.patient.ID, "")
+		_, cl, err := d.PatientWithClient(ctx, a, st.patient.ID, "")
 		if err != nil {
 			return err
 		}
@@ -478,17 +487,17 @@ func testUsageFacts(t *testing.T, s vetshare.Store, st stock) {
 			want    driver.UsageFacts
 		}{
 			{"at A, after every standing usage: both open reminders, the target's by its action", a, st.user.ID, item0, t0.Add(3 * time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
 			{"at A, without a member", a, "", item0, t0.Add(3 * time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
 			{"at A, before a standing usage", a, st.user.ID, item0, t0.Add(time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}, Later: true}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}, Later: true}},
 			{"at A, at the time of the last standing usage", a, st.user.ID, item0, t0.Add(2 * time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{again, r2}}},
 			{"at B, where item 0 has no action: its own reminder alone", b, st.user.ID, item0, t0.Add(3 * time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{r2}}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[0], Actions: actions, Open: []vetshare.Reminder{r2}}},
 			{"at B, of B's item, with no action", b, st.user.ID, item1, t0.Add(3 * time.Hour),
-				driver.UsageFacts{Patient: p, Client: cl, Item: st.items[1], Open: []vetshare.Reminder{again}}},
+				driver.UsageFacts{Owner: cl.OwnerID, Origin: cl.OriginAccount, Item: st.items[1], Open: []vetshare.Reminder{again}}},
 		} {
 			got, err := d.UsageFacts(ctx, c.account, st.patient.ID, c.member, c.item, c.given)
 			if diff := cmp.Diff(c.want, got, cmpopts.EquateEmpty()); err != nil || diff != "" {

@@ -17,11 +17,11 @@ import (
 // the contract says.
 func UsageFacts(ctx context.Context, d driver.Tx, account vetshare.AccountID, patient vetshare.PatientID, member vetshare.UserID,
 	item vetshare.ItemID, given time.Time) (driver.UsageFacts, error) {
-	var f driver.UsageFacts
-	var err error
-	if f.Patient, f.Client, err = d.PatientWithClient(ctx, account, patient, member); err != nil {
+	_, c, err := d.PatientWithClient(ctx, account, patient, member)
+	if err != nil {
 		return driver.UsageFacts{}, err
 	}
+	f := driver.UsageFacts{Owner: c.OwnerID, Origin: c.OriginAccount}
 	if f.Item, err = d.Item(ctx, item); err != nil {
 		return driver.UsageFacts{}, err
 	}
