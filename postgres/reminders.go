@@ -224,9 +224,8 @@ func givenAfter(after time.Time) int64 {
 // qUsageFacts is UsageFacts' read, routed by the account's owner ($1), with the account $2,
 // the patient $3, the item $4, the member $5 and the time given $6: the member's membership
 // joined to the patient as patientSeenFrom reads it, its client (its owner and origin) and the
-// item, with the item's
-// disable actions and the open reminders of the usage's targets as JSON arrays, and whether a
-// usage was given after $6. Every table but the users and memberships is filtered by the owner,
+// item, with the item's disable actions and the open reminders of the usage's targets as JSON
+// arrays, and whether a usage was given after $6. Every table but the users and memberships is filtered by the owner,
 // so a distributed PostgreSQL routes it to one shard.
 const qUsageFacts = `SELECT c.owner_id, c.origin_account, m.active AND u.active, ` + itemCols + `,
 		(SELECT coalesce(json_agg(json_build_object('account', d.account_id, 'target_account', d.target_account_id,
@@ -282,7 +281,8 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	found := false
 	err = t.each(ctx, func(r pgx.Rows) error {
 		found = true
-		return r.Scan(&f.Owner, &f.Origin, &active, &f.Item.ID, &f.Item.AccountID, &f.Item.Name, &f.Item.Kind, &f.Item.Tracked, &rules, &f.Item.OnHand, &iCreated,
+		return r.Scan(&f.Owner, &f.Origin, &active,
+			&f.Item.ID, &f.Item.AccountID, &f.Item.Name, &f.Item.Kind, &f.Item.Tracked, &rules, &f.Item.OnHand, &iCreated,
 			&actions, &open, &f.Later)
 	}, qUsageFacts, o, account, patient, item, member, givenAfter(given))
 	if err != nil {

@@ -165,10 +165,10 @@ func sortByDue(rs []vetshare.Reminder) {
 
 // qUsageFacts is UsageFacts' read with a member (?1), the account ?2, the patient ?3, the item
 // ?4 and the time given ?5: PatientWithClient's read, of the client only its owner and origin,
-// joined to the item, with the item's
-// disable actions as Item reads them, the open reminders of the usage's targets as a JSON
-// array (OpenReminders' index, one probe an item), and whether a usage was given after ?5
-// (PatientUsages' range, stopped at its first row), and lastSeqCol for the usage's record.
+// joined to the item, with the item's disable actions as Item reads them, the open reminders
+// of the usage's targets as a JSON array (OpenReminders' index, one probe an item), whether a
+// usage was given after ?5 (PatientUsages' range, stopped at its first row), and lastSeqCol
+// for the usage's record.
 var qUsageFacts = actorMembership(", c.owner_id, c.origin_account, "+itemCols+", "+itemActionsCol+`,
 		(SELECT json_group_array(json_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
 				'kind', o.kind, 'due', o.due, 'created', o.created_at))
