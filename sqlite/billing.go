@@ -66,7 +66,7 @@ func (t *dtx) Invoice(ctx context.Context, id vetshare.InvoiceID) (vetshare.Invo
 	return inv, err
 }
 
-// InvoiceFor implements [driver.Tx]: the invoice joined to ActorMembership's read.
+// InvoiceFor implements [driver.Tx]: the invoice joined to the member's check (memberCheck).
 func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetshare.Actor) (vetshare.Invoice, error) {
 	var inv vetshare.Invoice
 	dest, done := invoiceDest(&inv)
@@ -79,7 +79,7 @@ func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetsh
 }
 
 // qInvoiceFor is InvoiceFor's read: ?3 the invoice.
-var qInvoiceFor = actorMembership(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3")
+var qInvoiceFor = memberCheck(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3")
 
 var invoiceColsOfI = "i." + strings.ReplaceAll(strings.ReplaceAll(invoiceCols, "\n\t", " "), ", ", ", i.")
 

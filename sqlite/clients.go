@@ -130,8 +130,8 @@ func (t *dtx) numbered(e *vetshare.ClientEntry, n int64) {
 
 // ShareClientEntry implements [driver.Tx]: one read decides (the share's condition, the
 // account's next number and the client's next seq, as InsertClientEntry takes them; with
-// member, in ActorMembership's read), then a plain INSERT writes. A write transaction holds
-// the write lock from its start, so nothing comes between the two. The check of the actor and
+// member, in a member's check, memberCheck), then a plain INSERT writes. A write transaction
+// holds the write lock from its start, so nothing comes between the two. The check of the actor and
 // an INSERT … SELECT that decided and wrote at once took more than both on the medium data set
 // (about 200 µs against 140 at p50): SQLite materialises a SELECT that reads the table it
 // inserts into, and the rows of a RETURNING (issue 16).
@@ -168,8 +168,8 @@ var shareCols = `NOT EXISTS (SELECT 1 FROM vetshare_client_entries WHERE account
 		(SELECT COALESCE(MAX(number), 0) FROM vetshare_number_aliases WHERE account_id = ?2)) + 1),
 	(SELECT COALESCE(MAX(seq), 0) + 1 FROM vetshare_client_entries WHERE client_id = ?3)`
 
-// qShareAs is the share's read with the member's: ActorMembership's read with shareCols.
-var qShareAs = actorMembership(", "+shareCols, "")
+// qShareAs is the share's read with the member's: a member's check (memberCheck) with shareCols.
+var qShareAs = memberCheck(", "+shareCols, "")
 
 // groupEntries is the statement of GroupEntriesOf: ?1 the clients as a JSON array, ?2 the
 // account.

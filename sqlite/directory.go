@@ -156,9 +156,11 @@ func (t *dtx) ActorMembership(ctx context.Context, user vetshare.UserID, account
 	return t.actorRead(ctx, qActorMembership, user, account, nil)
 }
 
-// actorRead runs ActorMembership's read, or q, one of actorMembership that reads more; args
-// are its arguments from ?3 on and more the destinations of its columns after the
-// membership's. The transaction keeps the account, and the audit tip, as ActorMembership says.
+// actorRead runs ActorMembership's read, or q, one of actorMembership or memberCheck that
+// reads more; args are its arguments from ?3 on and more the destinations of its columns after
+// the membership's. Of a memberCheck's read it returns only whether the user and the membership
+// are active (in u.Active and m.Active). The transaction keeps the account, and the audit tip,
+// as ActorMembership says.
 func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID, account vetshare.AccountID, args []any, more ...any) (vetshare.User, vetshare.Membership, error) {
 	var u vetshare.User
 	var m vetshare.Membership
@@ -166,7 +168,12 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 	var created, perms int64
 	var tipSeq sql.NullInt64
 	var tipHash []byte
-	dest := append([]any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}, more...)
+	var dest []any
+	if q.check {
+		dest = append([]any{&u.Active}, more...)
+	} else {
+		dest = append([]any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}, more...)
+	}
 	query := q.plain
 	keepTip := t.ownWrite()
 	if keepTip {
@@ -177,6 +184,9 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 	err := t.queryRow(ctx, vetshare.NotFound("membership", string(user)+"@"+string(account)), func(r *sql.Rows) error {
 		return scanAccount(r, &a, dest...)
 	}, query, append([]any{user, account}, args...)...)
+	if q.check {
+		m.Active = u.Active // the statement read both as one column
+	}
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)
 	if err == nil {
@@ -188,11 +198,12 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 	return u, m, err
 }
 
-// memberRead runs actorRead for a read whose rows exist only when what it reads beside the
-// membership does (an inner join): it returns notFound when the member is an active user with
-// an active membership of the account and what q reads is missing, and a NotPermittedError
-// when the member is not (driver.ClientsTx.ShareClientEntry's member). A read that found no
-// row asks ActorMembership's read which is missing: a refusal's path, not a hot one.
+// memberRead runs actorRead for q, one of memberCheck, a read whose rows exist only when what
+// it reads beside the membership does (an inner join): it returns notFound when the member is
+// an active user with an active membership of the account and what q reads is missing, and a
+// NotPermittedError when the member is not (driver.ClientsTx.ShareClientEntry's member). A read
+// that found no row asks ActorMembership's read which is missing: a refusal's path, not a hot
+// one.
 func (t *dtx) memberRead(ctx context.Context, q memberStmt, member vetshare.UserID, account vetshare.AccountID, notFound error, args []any, more ...any) error {
 	u, m, err := t.actorRead(ctx, q, member, account, args, more...)
 	if errors.Is(err, vetshare.ErrNotFound) {
@@ -209,16 +220,35 @@ func (t *dtx) memberRead(ctx context.Context, q memberStmt, member vetshare.User
 // qActorMembership is the actor's membership with its user and account.
 var qActorMembership = actorMembership("", "")
 
-// memberStmt is a read of actorMembership in its two forms: plain, and tip, which reads the
-// owner's last audit entry too (seq and hash, NULL for none, joined on the log's primary key,
-// as its last columns), for a write of the store's own.
-type memberStmt struct{ plain, tip string }
+// memberStmt is a read of the actor's membership in its two forms: plain, and tip, which reads
+// the owner's last audit entry too (seq and hash, NULL for none, joined on the log's primary
+// key, as its last columns), for a write of the store's own. A check (memberCheck) reads of the
+// user and the membership only whether both are active.
+type memberStmt struct {
+	plain, tip string
+	check      bool
+}
 
 // actorMembership returns the statements of ActorMembership, ?1 the user and ?2 the account,
 // with more columns (cols, each after a comma) and joins.
 func actorMembership(cols, joins string) memberStmt {
+	return memberStatements(`u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active`, cols, joins)
+}
+
+// memberCheck returns the statements of a read that checks a member (memberRead): the account
+// as ActorMembership reads it, whether the user and the membership are both active, and more
+// columns and joins. modernc.org/sqlite names and types every column of every read it runs,
+// two strings a column, so the seven columns of the user and membership a check does not use
+// cost allocations on every write.
+func memberCheck(cols, joins string) memberStmt {
+	q := memberStatements(`u.active AND m.active`, cols, joins)
+	q.check = true
+	return q
+}
+
+func memberStatements(member, cols, joins string) memberStmt {
 	stmt := func(cols, joins string) string {
-		return `SELECT ` + accountColsOfA + `, u.id, u.name, u.email, u.email_verified, u.active, u.created_at, m.role, m.permissions, m.active` + cols + `
+		return `SELECT ` + accountColsOfA + `, ` + member + cols + `
 		FROM vetshare_memberships m JOIN vetshare_users u ON u.id = m.user_id JOIN vetshare_accounts a ON a.id = m.account_id` + joins + `
 		WHERE m.user_id = ?1 AND m.account_id = ?2`
 	}

@@ -80,11 +80,11 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 }
 
 // qPatientAs is PatientWithClient's read with a member (?1), the account ?2 and the patient
-// ?3: ActorMembership's read, joined to the patient as patientSeenFrom reads it and its client,
-// with lastSeqCol.
-var qPatientAs = actorMembership(", "+clientCols+", "+patientCols+", "+lastSeqCol, patientAsJoins)
+// ?3: a member's check (memberCheck), joined to the patient as patientSeenFrom reads it and
+// its client, with lastSeqCol.
+var qPatientAs = memberCheck(", "+clientCols+", "+patientCols+", "+lastSeqCol, patientAsJoins)
 
-// patientAsJoins joins ActorMembership's read to the patient ?3 as patientSeenFrom reads it
+// patientAsJoins joins a member's check to the patient ?3 as patientSeenFrom reads it
 // from the account ?2, and to its client.
 const patientAsJoins = `
 		JOIN vetshare_patients p ON p.id = ?3 AND NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)

@@ -169,7 +169,7 @@ func sortByDue(rs []vetshare.Reminder) {
 // of the usage's targets as a JSON array (OpenReminders' index, one probe an item), whether a
 // usage was given after ?5 (PatientUsages' range, stopped at its first row), and lastSeqCol
 // for the usage's record.
-var qUsageFacts = actorMembership(", c.owner_id, c.origin_account, "+itemCols+", "+itemActionsCol+`,
+var qUsageFacts = memberCheck(", c.owner_id, c.origin_account, "+itemCols+", "+itemActionsCol+`,
 		(SELECT json_group_array(json_object('id', o.id, 'account', o.account_id, 'item', o.item_id, 'usage', o.usage_id,
 				'kind', o.kind, 'due', o.due, 'created', o.created_at))
 			FROM vetshare_reminders o INDEXED BY vetshare_reminders_open
