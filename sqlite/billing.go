@@ -75,7 +75,26 @@ func (t *dtx) InvoiceFor(ctx context.Context, id vetshare.InvoiceID, actor vetsh
 		return vetshare.Invoice{}, err
 	}
 	done()
+	if a := t.actorAccount; t.ownWrite() && a != nil && a.ID == inv.AccountID {
+		t.paying = payingInvoice{inv: inv, owner: a.OwnerID}
+	}
 	return inv, nil
+}
+
+// payingInvoice is the invoice InvoiceFor read last, with its account's owner, kept until the
+// transaction's next statement in a write transaction of the store's own (as lastSeq is): the
+// payment that follows it, as RecordPayment's does, is then decided on it. The zero value
+// keeps none.
+type payingInvoice struct {
+	inv   vetshare.Invoice
+	owner vetshare.OwnerID
+}
+
+// takes reports whether the invoice as read can take p, as InsertPayment's guard decides.
+func (pi payingInvoice) takes(p vetshare.Payment) bool {
+	inv := pi.inv
+	return inv.ID != "" && inv.ID == p.InvoiceID && inv.AccountID == p.AccountID && inv.ClientID == p.ClientID && inv.Currency == p.Currency &&
+		inv.Status == vetshare.InvoiceOpen && inv.Total-inv.Paid >= p.Amount
 }
 
 // qInvoiceFor is InvoiceFor's read: ?3 the invoice.
@@ -148,19 +167,29 @@ func scanPayment(r *sql.Rows, p *vetshare.Payment) error {
 func (t *dtx) InsertPayment(ctx context.Context, p vetshare.Payment) error {
 	// One guarded statement inserts the payment only where the invoice can take it, so that a
 	// refusal (or a taken key) changes nothing; the trigger payments_apply applies it to the
-	// invoice and the balance in the same statement.
+	// invoice and the balance in the same statement. Right after InvoiceFor read the invoice
+	// (paying), the guard is decided on that read and the payment is a plain INSERT: SQLite
+	// runs an INSERT … SELECT into a table with a trigger through a temporary table.
 	given := p.GivenAt
 	if given.IsZero() {
 		given = p.CreatedAt
 	}
-	res, err := t.exec(ctx, `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
-		currency, taken_at, user_id, method, reference, created_at, given_at)
-		SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
-		FROM vetshare_invoices i JOIN vetshare_accounts a ON a.id = i.account_id
-		WHERE i.id = ?4 AND i.account_id = ?3 AND i.client_id = ?5 AND i.currency = ?8 AND i.status = 'open'
-		AND i.total - i.paid >= ?7`,
-		p.ID, p.Key, p.AccountID, p.InvoiceID, p.ClientID, string(p.Channel), p.Amount, p.Currency, p.TakenAt, p.UserID,
+	args := append(make([]any, 0, 15), p.ID, p.Key, p.AccountID, p.InvoiceID, p.ClientID, string(p.Channel), p.Amount, p.Currency, p.TakenAt, p.UserID,
 		p.Method, p.Reference, micros(p.CreatedAt), micros(given))
+	var res sql.Result
+	var err error
+	if pi := t.paying; pi.takes(p) {
+		res, err = t.exec(ctx, `INSERT INTO vetshare_payments (id, key, account_id, invoice_id, client_id, channel, amount,
+			currency, taken_at, user_id, method, reference, created_at, given_at, owner_id)
+			VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`, append(args, pi.owner)...)
+	} else {
+		res, err = t.exec(ctx, `INSERT INTO vetshare_payments (id, owner_id, key, account_id, invoice_id, client_id, channel, amount,
+			currency, taken_at, user_id, method, reference, created_at, given_at)
+			SELECT ?1, a.owner_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14
+			FROM vetshare_invoices i JOIN vetshare_accounts a ON a.id = i.account_id
+			WHERE i.id = ?4 AND i.account_id = ?3 AND i.client_id = ?5 AND i.currency = ?8 AND i.status = 'open'
+			AND i.total - i.paid >= ?7`, args...)
+	}
 	if err != nil {
 		if ce, ok := err.(*vetshare.ConflictError); ok {
 			ce.Kind, ce.ID, ce.Reason = "payment", p.Key, "this payment key is already taken"

@@ -420,7 +420,9 @@ type dtx struct {
 	// itemActions are the disable actions Item read with its item, until the next statement
 	// (DisableActions).
 	itemActions itemActions
-	host        bool // a host's own transaction (Store.Tx): it is never ended here
+	// paying is the invoice InvoiceFor read, until the next statement (InsertPayment).
+	paying payingInvoice
+	host   bool // a host's own transaction (Store.Tx): it is never ended here
 }
 
 // ownWrite reports whether t is a write transaction of the store's own (Update), the only
@@ -473,8 +475,14 @@ func (t *dtx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	return st, nil
 }
 
+// forget drops what the transaction keeps of its last statement's read (itemActions,
+// paying): every statement may change it.
+func (t *dtx) forget() {
+	t.itemActions, t.paying = itemActions{}, payingInvoice{}
+}
+
 func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	t.itemActions = itemActions{}
+	t.forget()
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err
@@ -484,7 +492,7 @@ func (t *dtx) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (t *dtx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	t.itemActions = itemActions{}
+	t.forget()
 	st, err := t.prepared(ctx, query)
 	if err != nil {
 		return nil, err

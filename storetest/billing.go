@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 func init() {
 	Register("Billing", testBilling)
+	Register("PaymentAfterRead", testPaymentAfterRead)
 	Register("Contacts", testContacts)
 }
 
@@ -366,6 +368,114 @@ func testContacts(t *testing.T, h Harness) {
 			if diff := cmp.Diff(tc.want, names(tc.q)); diff != "" {
 				t.Errorf("Contacts %s (-want +got):\n%s", tc.name, diff)
 			}
+		}
+		return nil
+	})
+}
+
+// testPaymentAfterRead checks InsertPayment right after InvoiceFor read its invoice, as
+// RecordPayment calls them (a store may decide the payment on that read): the same refusals as
+// without the read, a second payment decided on the invoice as the first left it, a payment of
+// another invoice than the one read, and each payment stored under its owner.
+func testPaymentAfterRead(t *testing.T, h Harness) {
+	s := open(t, h)
+	w := newWorld(t, s, 2)
+	a, b := w.accounts[0].ID, w.accounts[1].ID
+	actor := vetshare.Actor{User: w.user.ID, Account: a}
+	var invs [3]vetshare.Invoice
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		c, err := w.client(ctx, tx, 0, "Rogers", "Shaggy")
+		if err != nil {
+			return err
+		}
+		if err := d.PutMembership(ctx, vetshare.Membership{UserID: w.user.ID, AccountID: a, Role: vetshare.RoleStaff, Active: true}); err != nil {
+			return err
+		}
+		for i := range invs {
+			at := t0.Add(time.Duration(i) * time.Second)
+			invs[i] = vetshare.Invoice{ID: vetshare.NewID[vetshare.InvoiceID](at), AccountID: a, ClientID: c.ID, Status: vetshare.InvoiceOpen,
+				Currency: "USD", Total: 100, CreatedBy: w.user.ID, GivenAt: at, IssuedAt: at,
+				Lines: []vetshare.InvoiceLine{{Description: "line", Quantity: 1, UnitPrice: 100, Amount: 100}}}
+			if err := d.InsertInvoice(ctx, &invs[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	n := 0
+	pay := func(inv vetshare.Invoice, amount int64) vetshare.Payment {
+		n++
+		at := t0.Add(time.Duration(n) * time.Minute)
+		return vetshare.Payment{ID: vetshare.NewID[vetshare.PaymentID](at), Key: fmt.Sprint("k", n), AccountID: inv.AccountID, InvoiceID: inv.ID,
+			ClientID: inv.ClientID, Channel: vetshare.ChannelCounter, Amount: amount, Currency: inv.Currency, TakenAt: a,
+			UserID: w.user.ID, Method: "card", GivenAt: at, CreatedAt: at}
+	}
+	var stored []vetshare.Payment
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		// readThenPay reads the invoice read as InvoiceFor, then inserts p.
+		readThenPay := func(read vetshare.InvoiceID, p vetshare.Payment) error {
+			if _, err := d.InvoiceFor(ctx, read, actor); err != nil {
+				return err
+			}
+			return d.InsertPayment(ctx, p)
+		}
+		refused := func(name string, err error) {
+			var ce *vetshare.ConflictError
+			if !errors.As(err, &ce) {
+				t.Errorf("InsertPayment after InvoiceFor, %s: err = %v, want a ConflictError", name, err)
+			}
+		}
+		inv := invs[0]
+		refused("more than outstanding", readThenPay(inv.ID, pay(inv, 101)))
+		p := pay(inv, 1)
+		p.AccountID = b
+		refused("another account", readThenPay(inv.ID, p))
+		p = pay(inv, 1)
+		p.ClientID = vetshare.NewID[vetshare.ClientID](t0)
+		refused("another client", readThenPay(inv.ID, p))
+		p = pay(inv, 1)
+		p.Currency = "EUR"
+		refused("another currency", readThenPay(inv.ID, p))
+		// Two payments after one read: the second is decided on the invoice as the first left it.
+		first := pay(inv, 60)
+		if err := readThenPay(inv.ID, first); err != nil {
+			return err
+		}
+		refused("a second payment of more than the first left", d.InsertPayment(ctx, pay(inv, 41)))
+		stored = append(stored, first)
+		// The invoice read is not the one paid: invs[1] is paid in full first, then a payment
+		// of it after a read of invs[2] is refused.
+		full := pay(invs[1], 100)
+		if err := readThenPay(invs[1].ID, full); err != nil {
+			return err
+		}
+		stored = append(stored, full)
+		refused("another invoice than the one read, paid", readThenPay(invs[2].ID, pay(invs[1], 1)))
+		refused("an invoice paid, read", readThenPay(invs[1].ID, pay(invs[1], 1)))
+		return nil
+	})
+	view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		d := txn.D(tx)
+		for i, want := range []struct {
+			paid   int64
+			status vetshare.InvoiceStatus
+		}{{60, vetshare.InvoiceOpen}, {100, vetshare.InvoicePaid}, {0, vetshare.InvoiceOpen}} {
+			got, err := d.Invoice(ctx, invs[i].ID)
+			if err != nil || got.Paid != want.paid || got.Status != want.status {
+				t.Errorf("invoice %d after the payments: paid %d, %s, %v; want %d, %s", i, got.Paid, got.Status, err, want.paid, want.status)
+			}
+		}
+		for _, p := range stored {
+			got, err := d.PaymentByKey(ctx, a, p.Key)
+			if err != nil || got.ID != p.ID || got.Amount != p.Amount {
+				t.Errorf("PaymentByKey %s = %+v, %v; want the payment %s of %d", p.Key, got, err, p.ID, p.Amount)
+			}
+		}
+		bal, err := d.ClientBalance(ctx, a, invs[0].ClientID)
+		if err != nil || bal.Outstanding.Amount != 140 || bal.OpenInvoices != 2 {
+			t.Errorf("ClientBalance = %+v, %v; want 140 on 2 invoices", bal, err)
 		}
 		return nil
 	})
