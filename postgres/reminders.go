@@ -225,8 +225,8 @@ func givenAfter(after time.Time) int64 {
 // the patient $3, the item $4, the member $5 and the time given $6: the member's membership
 // joined to the patient as patientSeenFrom reads it, its client (its owner and origin) and the
 // item, with the item's disable actions and the open reminders of the usage's targets as JSON
-// arrays, and whether a usage was given after $6. Every table but the users and memberships is filtered by the owner,
-// so a distributed PostgreSQL routes it to one shard.
+// arrays, and whether a usage was given after $6. Every table but the users and memberships is
+// filtered by the owner, so a distributed PostgreSQL routes it to one shard.
 const qUsageFacts = `SELECT c.owner_id, c.origin_account, m.active AND u.active, ` + itemCols + `,
 		(SELECT coalesce(json_agg(json_build_object('account', d.account_id, 'target_account', d.target_account_id,
 				'target_item', d.target_item_id, 'created', d.created_at) ORDER BY d.target_item_id), '[]')

@@ -169,8 +169,9 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 	var tipSeq sql.NullInt64
 	var tipHash []byte
 	var dest []any
+	var active bool // a check's one column: the user and the membership both active
 	if q.check {
-		dest = append([]any{&u.Active}, more...)
+		dest = append([]any{&active}, more...)
 	} else {
 		dest = append([]any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}, more...)
 	}
@@ -185,7 +186,7 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 		return scanAccount(r, &a, dest...)
 	}, query, append([]any{user, account}, args...)...)
 	if q.check {
-		m.Active = u.Active // the statement read both as one column
+		u.Active, m.Active = active, active
 	}
 	u.CreatedAt = time.UnixMicro(created).UTC()
 	m.UserID, m.AccountID, m.Permissions = user, account, vetshare.Permissions(perms)

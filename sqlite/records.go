@@ -65,7 +65,7 @@ func (t *dtx) PatientWithClient(ctx context.Context, account vetshare.AccountID,
 		// sequence for the record a write to the chart inserts next.
 		var last sql.NullInt64
 		if err = t.memberRead(ctx, qPatientAs, member, account, notFound, []any{id}, append(dest, &last)...); err == nil {
-			t.keepLastSeq(last)
+			t.keepLastSeq(last.Int64)
 		}
 	} else {
 		err = t.queryRow(ctx, notFound, func(r *sql.Rows) error { return r.Scan(dest...) },
@@ -155,9 +155,7 @@ func (t *dtx) InsertRecord(ctx context.Context, r *vetshare.Record) error {
 			return err
 		}
 	}
-	if t.ownWrite() {
-		t.lastSeq = &seq
-	}
+	t.keepLastSeq(seq)
 	r.GivenAt, r.Seq = vetshare.Time(given), seq
 	return nil
 }
@@ -170,12 +168,13 @@ const qInsertRecord = `INSERT INTO vetshare_records (id, patient_id, account_id,
 // recording sequence (NULL for no record), kept by keepLastSeq.
 const lastSeqCol = `(SELECT max(seq) FROM vetshare_records)`
 
-// keepLastSeq keeps the last recording sequence a read gave, in a write transaction of the
-// store's own only: there every record is inserted by this transaction's InsertRecord, which
-// moves it on; a host may wrap its one *sql.Tx in several of ours, as for tip.
-func (t *dtx) keepLastSeq(v sql.NullInt64) {
+// keepLastSeq keeps the last recording sequence, as a read gave it (0 for no record) or
+// InsertRecord took it, in a write transaction of the store's own only: there every record is
+// inserted by this transaction's InsertRecord, which moves it on; a host may wrap its one
+// *sql.Tx in several of ours, as for tip.
+func (t *dtx) keepLastSeq(n int64) {
 	if t.ownWrite() {
-		t.lastSeq = &v.Int64
+		t.lastSeq = &n
 	}
 }
 

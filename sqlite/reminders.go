@@ -205,7 +205,7 @@ func (t *dtx) UsageFacts(ctx context.Context, account vetshare.AccountID, patien
 	if err != nil {
 		return driver.UsageFacts{}, err
 	}
-	t.keepLastSeq(last)
+	t.keepLastSeq(last.Int64)
 	if err := iDone(); err != nil {
 		return driver.UsageFacts{}, err
 	}
