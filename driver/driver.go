@@ -190,6 +190,14 @@ type RecordQuery struct {
 	Member vetshare.UserID
 }
 
+// PatientName is what a share candidate shows of a patient (R2.3): [RecordsTx.PatientNamesOf].
+type PatientName struct {
+	ID       vetshare.PatientID
+	ClientID vetshare.ClientID
+	Name     string
+	Species  string
+}
+
 // RecordsTx keeps patients and their medical records.
 type RecordsTx interface {
 	InsertPatient(ctx context.Context, p vetshare.Patient) error
@@ -208,6 +216,11 @@ type RecordsTx interface {
 	// PatientsOf returns the patients of each of the clients, by client then age. It is not
 	// scoped: operations use it to describe share candidates (R2.3), never to open a patient.
 	PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error)
+	// PatientNamesOf returns what a share candidate shows of the patients of each of the
+	// clients (R2.3), in the order of PatientsOf and as unscoped: the patients PatientsOf
+	// returns, without the columns a candidate does not show. A page of candidates reads it on
+	// every keystroke.
+	PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) ([]PatientName, error)
 	// InsertRecord stores r with the store's next recording sequence, which it sets in r.Seq:
 	// larger than the Seq of every record stored before, in this transaction or any other
 	// (R12.4). A zero r.GivenAt is stored, and set, as r.CreatedAt. It returns ErrConflict when

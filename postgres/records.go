@@ -114,6 +114,28 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 		ORDER BY j.n, p.created_at, p.name, p.id`, o, strs(clients))
 }
 
+// PatientNamesOf implements [driver.Tx]: PatientsOf's statement with four of its columns.
+func (t *dtx) PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) ([]driver.PatientName, error) {
+	if len(clients) == 0 {
+		return nil, nil
+	}
+	o, err := t.bare(ctx, "client", string(clients[0]))
+	if err != nil || o == "" {
+		return nil, err
+	}
+	var out []driver.PatientName
+	err = t.each(ctx, func(r pgx.Rows) error {
+		var p driver.PatientName
+		err := r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species)
+		out = append(out, p)
+		return err
+	}, `SELECT p.id, p.client_id, p.name, p.species FROM unnest($2::text[]) WITH ORDINALITY AS j (id, n)
+		JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = j.id
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
+		ORDER BY j.n, p.created_at, p.name, p.id`, o, strs(clients))
+	return out, err
+}
+
 const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at, r.created_at,
 	r.seq, r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
 

@@ -101,7 +101,7 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}
-	patients, err := txn.D(tx).PatientsOf(ctx, ids)
+	patients, err := txn.D(tx).PatientNamesOf(ctx, ids)
 	if err != nil {
 		return nil, "", vetshare.Op(op, err)
 	}

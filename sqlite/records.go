@@ -113,6 +113,15 @@ func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]ve
 		ORDER BY j.key, p.created_at, p.name, p.id`)
 }
 
+// PatientNamesOf implements [*vetshare.Tx]: PatientsOf's statement with four of its columns,
+// the four the baseline of the candidates bench reads.
+func (t *dtx) PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) ([]driver.PatientName, error) {
+	return ofClients(ctx, t, clients, func(r *sql.Rows, p *driver.PatientName) error { return r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species) },
+		`SELECT p.id, p.client_id, p.name, p.species FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
+		ORDER BY j.key, p.created_at, p.name, p.id`)
+}
+
 const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at, r.created_at,
 	r.seq, r.removed_at, r.removed_by, r.removed_account, r.removed_reason`
 

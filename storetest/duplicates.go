@@ -276,6 +276,9 @@ func testPatientMerge(t *testing.T, h Harness) {
 		if got, err := d.PatientsOf(ctx, []vetshare.ClientID{cl.ID}); err != nil || len(got) != 1 {
 			t.Errorf("PatientsOf after merges: %+v, %v", got, err)
 		}
+		if got, err := d.PatientNamesOf(ctx, []vetshare.ClientID{cl.ID}); err != nil || len(got) != 1 || got[0].ID != ps[0].ID {
+			t.Errorf("PatientNamesOf after merges: %+v, %v; want %s alone", got, err, ps[0].ID)
+		}
 		wantErr(t, "MergePatients of a merged-away patient", pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[0].ID, Merged: ps[2].ID, At: t0}), vetshare.ErrNotFound)
 		wantErr(t, "MergePatients unknown", pm.MergePatients(ctx, driver.PatientMerge{Owner: w.owner.ID, Survivor: ps[0].ID, Merged: "nope", At: t0}), vetshare.ErrNotFound)
 		return nil

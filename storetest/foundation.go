@@ -21,6 +21,7 @@ func init() {
 	Register("Groups", testGroups)
 	Register("Clients", testClients)
 	Register("Records", testRecords)
+	Register("PatientNamesOf", testPatientNamesOf)
 	Register("Audit", testAudit)
 	Register("Concurrency", testConcurrency)
 }
@@ -491,6 +492,64 @@ func testClients(t *testing.T, h Harness) {
 	})
 }
 
+// testPatientNamesOf checks that PatientNamesOf gives PatientsOf's patients in its order: by
+// the clients as asked, then oldest first, whatever the ids and names.
+func testPatientNamesOf(t *testing.T, h Harness) {
+	s := open(t, h)
+	w := newWorld(t, s, 1)
+	a := w.accounts[0].ID
+	update(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
+		c1, err := w.client(ctx, tx, 0, "Doo", "Scooby")
+		if err != nil {
+			return err
+		}
+		c2, err := w.client(ctx, tx, 0, "Brown", "Charlie")
+		if err != nil {
+			return err
+		}
+		// Ids in the opposite order of age, and names too, so that neither sorts by chance.
+		pets := []struct {
+			client  vetshare.ClientID
+			name    string
+			species string
+			age     time.Duration
+		}{{c1.ID, "Ace", "cat", 3}, {c2.ID, "Zed", "dog", 2}, {c1.ID, "Bo", "dog", 1}, {c2.ID, "Ada", "bird", 0}}
+		var want []driver.PatientName
+		for i, pt := range pets {
+			p := vetshare.Patient{ID: vetshare.NewID[vetshare.PatientID](t0.Add(time.Duration(i) * time.Hour)), ClientID: pt.client, Name: pt.name,
+				Species: pt.species, OriginAccount: a, CreatedBy: w.user.ID, CreatedAt: t0.Add(pt.age * time.Minute)}
+			if err := txn.D(tx).InsertPatient(ctx, p); err != nil {
+				return err
+			}
+			want = append(want, driver.PatientName{ID: p.ID, ClientID: p.ClientID, Name: p.Name, Species: p.Species})
+		}
+		want = []driver.PatientName{want[3], want[1], want[2], want[0]} // c2 then c1, each oldest first
+		got, err := txn.D(tx).PatientNamesOf(ctx, []vetshare.ClientID{c2.ID, "unknown", c1.ID})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("PatientNamesOf (-want +got):\n%s", diff)
+		}
+		of, err := txn.D(tx).PatientsOf(ctx, []vetshare.ClientID{c2.ID, "unknown", c1.ID})
+		if err != nil {
+			return err
+		}
+		if len(of) != len(got) {
+			t.Fatalf("PatientsOf gave %d patients, PatientNamesOf %d", len(of), len(got))
+		}
+		for i, p := range of {
+			if n := (driver.PatientName{ID: p.ID, ClientID: p.ClientID, Name: p.Name, Species: p.Species}); n != got[i] {
+				t.Errorf("patient %d: PatientsOf %+v, PatientNamesOf %+v", i, n, got[i])
+			}
+		}
+		if got, err := txn.D(tx).PatientNamesOf(ctx, nil); err != nil || len(got) != 0 {
+			t.Errorf("PatientNamesOf of no client: %v, %v", got, err)
+		}
+		return nil
+	})
+}
+
 func testRecords(t *testing.T, h Harness) {
 	s := open(t, h)
 	w := newWorld(t, s, 2)
@@ -569,6 +628,13 @@ func testRecords(t *testing.T, h Harness) {
 		}
 		if diff := cmp.Diff([]vetshare.Patient{p}, of); diff != "" {
 			t.Errorf("PatientsOf (-want +got):\n%s", diff)
+		}
+		names, err := txn.D(tx).PatientNamesOf(ctx, []vetshare.ClientID{p.ClientID, "unknown"})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]driver.PatientName{{ID: p.ID, ClientID: p.ClientID, Name: "Scooby", Species: "dog"}}, names); diff != "" {
+			t.Errorf("PatientNamesOf (-want +got):\n%s", diff)
 		}
 		if ps, _ := txn.D(tx).Patients(ctx, b, p.ClientID); len(ps) != 0 {
 			t.Errorf("Patients from an account without the client: %v", ps)

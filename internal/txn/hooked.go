@@ -591,6 +591,14 @@ func (h Hooked) Patient(a0 context.Context, a1 vetshare.AccountID, a2 vetshare.P
 	return h.Tx.Patient(a0, a1, a2)
 }
 
+// PatientNamesOf calls Before, then the wrapped transaction's PatientNamesOf.
+func (h Hooked) PatientNamesOf(a0 context.Context, a1 []vetshare.ClientID) (r0 []driver.PatientName, err error) {
+	if err = h.Before("PatientNamesOf"); err != nil {
+		return
+	}
+	return h.Tx.PatientNamesOf(a0, a1)
+}
+
 // PatientReminders calls Before, then the wrapped transaction's PatientReminders.
 func (h Hooked) PatientReminders(a0 context.Context, a1 vetshare.PatientID, a2 vetshare.ReminderStatus) (r0 []vetshare.Reminder, err error) {
 	if err = h.Before("PatientReminders"); err != nil {

@@ -317,6 +317,11 @@ func (noTx) Patient(_ context.Context, _ vetshare.AccountID, _ vetshare.PatientI
 	return
 }
 
+func (noTx) PatientNamesOf(_ context.Context, _ []vetshare.ClientID) (r0 []driver.PatientName, err error) {
+	err = ErrNoTx
+	return
+}
+
 func (noTx) PatientReminders(_ context.Context, _ vetshare.PatientID, _ vetshare.ReminderStatus) (r0 []vetshare.Reminder, err error) {
 	err = ErrNoTx
 	return
