@@ -36,35 +36,56 @@ func spin() {
 	runtime.KeepAlive(x) // the loop is work the compiler must not remove
 }
 
-// calibrate measures the calibration in dir, interleaving the write and the spin.
-func calibrate(ctx context.Context, dir string) (calibration, error) {
-	path := filepath.Join(dir, "calibration.db")
-	db, err := sql.Open("sqlite", sqlite.DSN(path, true))
+// calWriter is the calibration's one-row write transaction, on a file of its own in the
+// bench's directory with the store's settings.
+type calWriter struct {
+	db  *sql.DB
+	ins *sql.Stmt
+}
+
+func openCalWriter(ctx context.Context, dir string) (*calWriter, error) {
+	db, err := sql.Open("sqlite", sqlite.DSN(filepath.Join(dir, "calibration.db"), true))
 	if err != nil {
-		return calibration{}, err
+		return nil, err
 	}
-	defer db.Close()
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, "CREATE TABLE IF NOT EXISTS calib (id INTEGER PRIMARY KEY, v INTEGER)"); err != nil {
-		return calibration{}, err
+		db.Close()
+		return nil, err
 	}
 	ins, err := db.PrepareContext(ctx, "INSERT INTO calib (v) VALUES (?)")
 	if err != nil {
-		return calibration{}, err
+		db.Close()
+		return nil, err
 	}
-	defer ins.Close()
+	return &calWriter{db: db, ins: ins}, nil
+}
+
+// write runs one write transaction of one row; it is a side of measure for a workload with
+// an absolute target (workload.absolute).
+func (c *calWriter) write(ctx context.Context, i int) (int, error) {
+	tx, err := c.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.StmtContext(ctx, c.ins).ExecContext(ctx, i); err != nil {
+		tx.Rollback()
+		return 0, err
+	}
+	return 1, tx.Commit()
+}
+
+func (c *calWriter) close() error {
+	c.ins.Close()
+	return c.db.Close()
+}
+
+// calibrate measures the calibration, interleaving the write and the spin.
+func calibrate(ctx context.Context, c *calWriter) (calibration, error) {
 	var w, s []time.Duration
 	for i := range 400 {
 		t := time.Now()
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return calibration{}, err
-		}
-		if _, err := tx.StmtContext(ctx, ins).ExecContext(ctx, i); err != nil {
-			tx.Rollback()
-			return calibration{}, err
-		}
-		if err := tx.Commit(); err != nil {
+		if _, err := c.write(ctx, i); err != nil {
 			return calibration{}, err
 		}
 		w = append(w, time.Since(t))

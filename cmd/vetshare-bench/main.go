@@ -71,9 +71,13 @@ type result struct {
 	// LimitRatio is op p50 / limit p50, and LimitP99Ratio op p99 / limit p99.
 	LimitRatio    float64 `json:"limit_ratio,omitempty"`
 	LimitP99Ratio float64 `json:"limit_p99_ratio,omitempty"`
-	Met           bool    `json:"met"`
-	Note          string  `json:"note,omitempty"`
-	Rows          int     `json:"rows_per_op,omitempty"`
+	// CalWriteTx is, for an absolute target, the p50 in µs of the calibration's one-row write
+	// transaction timed as one more side of the workload's blocks: the machine's speed while
+	// the workload ran, by which the target is scaled (p99AtMost).
+	CalWriteTx float64 `json:"calibration_write_tx_p50_us,omitempty"`
+	Met        bool    `json:"met"`
+	Note       string  `json:"note,omitempty"`
+	Rows       int     `json:"rows_per_op,omitempty"`
 	// afterWrite is the row of the samples taken right after a write (workload.afterWrite).
 	afterWrite *result
 }
@@ -208,12 +212,17 @@ func run() error {
 	if err := p.prepare(ctx, p.r, append(append(append(readQueries, domainReadQueries...), limitReadQueries...), qDupPage, qDupEntries, qDupPatients)...); err != nil {
 		return err
 	}
-	rep.Calibration, err = calibrate(ctx, d)
+	cal, err := openCalWriter(ctx, d)
+	if err != nil {
+		return err
+	}
+	defer cal.close()
+	rep.Calibration, err = calibrate(ctx, cal)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "calibration: %s\n", rep.Calibration)
-	e := &env{m: m, st: st, rst: rst, p: p, runs: *runs, scale: *scale, path: path}
+	e := &env{m: m, st: st, rst: rst, p: p, runs: *runs, scale: *scale, path: path, cal: cal}
 	if err := e.setupDomains(ctx); err != nil {
 		return err
 	}
@@ -341,6 +350,15 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	if w.limit != nil {
 		sides = append(sides, sideT{"limit", w.limit, &li, &limT, &limRows, &limTotal, &limA})
 	}
+	// An absolute target's calibration is one more side, in the same blocks: the machine's
+	// speed while the workload runs, not at the start of the run (workload.absolute).
+	var calT []sample
+	var ci, calRows int
+	var calTotal time.Duration
+	var calA uint64
+	if w.absolute {
+		sides = append(sides, sideT{"calibration", e.cal.write, &ci, &calT, &calRows, &calTotal, &calA})
+	}
 	var ms runtime.MemStats
 	nblock := 0
 	for run := range e.runs {
@@ -378,6 +396,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	}
 	res := e.summarizeSides(w, w.name, w.desc, opT, baseT, limT, opRows, baseRows, limRows, opTotal, baseTotal, limTotal, opA, baseA, limA)
 	res.Target = w.target
+	if w.absolute {
+		res.CalWriteTx = summarize(calT, 0, calTotal).P50
+	}
 	if !w.afterWrite {
 		return res, nil
 	}
@@ -389,6 +410,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	opRows, baseRows, limRows = 0, 0, 0
 	opTotal, baseTotal, limTotal = 0, 0, 0
 	opA, baseA, limA = 0, 0, 0
+	calT = nil
 	writes := 0
 	for range e.runs {
 		for done := 0; done < w.iters; done += block {
@@ -415,6 +437,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	}
 	res.afterWrite = e.summarizeSides(w, w.name+"-after-write", w.desc+"; each sample right after a one-row write transaction committed on the store",
 		opT, baseT, limT, opRows, baseRows, limRows, opTotal, baseTotal, limTotal, opA, baseA, limA)
+	if w.absolute {
+		res.afterWrite.CalWriteTx = summarize(calT, 0, calTotal).P50
+	}
 	return res, nil
 }
 

@@ -214,7 +214,7 @@ func (e *env) typeahead(k taKind) *workload {
 	}
 	return &workload{
 		name: k.name, desc: fmt.Sprintf("records.Clients typed with %s, first page of 10, in an account of a 10-account manual group of %d clients", k.desc, o.Clients),
-		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500), afterWrite: true,
+		target: "p99 ≤ 0.5 ms", iters: e.n(2000), warm: 50, judge: p99AtMost(500), absolute: true, afterWrite: true,
 		op: count(op), base: count(base), limit: count(limit),
 		// The sides must find the same page: checked before each run on the input the run
 		// starts with.
