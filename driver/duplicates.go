@@ -348,9 +348,9 @@ type DuplicatesTx interface {
 	// MergePatients merges m.Merged into m.Survivor (R13.5): the records (usages among them),
 	// reminders and tasks of Merged become Survivor's, except that an open reminder of Merged
 	// for an item and kind Survivor has open too is withdrawn. Merged stays, marked replaced by
-	// Survivor, and is left out of Patient, Patients and PatientsOf; every patient replaced by
-	// Merged before is replaced by Survivor now. ErrNotFound when either patient is not the
-	// owner's, or is already merged away.
+	// Survivor, and is left out of Patient, Patients, PatientsOf and PatientNamesOf; every
+	// patient replaced by Merged before is replaced by Survivor now. ErrNotFound when either
+	// patient is not the owner's, or is already merged away.
 	MergePatients(ctx context.Context, m PatientMerge) error
 	// PatientReplacedBy returns the patient that replaced the patient id by a merge;
 	// ErrNotFound when it was not merged away.
