@@ -350,14 +350,21 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	if w.limit != nil {
 		sides = append(sides, sideT{"limit", w.limit, &li, &limT, &limRows, &limTotal, &limA})
 	}
-	// An absolute target's calibration is one more side, in the same blocks: the machine's
-	// speed while the workload runs, not at the start of the run (workload.absolute).
+	// An absolute target's calibration is timed in the same blocks, first in each, so that
+	// the side it precedes is the block's first side, which rotates: the machine's speed
+	// while the workload runs, not at the start of the run (workload.absolute).
 	var calT []sample
 	var ci, calRows int
 	var calTotal time.Duration
-	var calA uint64
-	if w.absolute {
-		sides = append(sides, sideT{"calibration", e.cal.write, &ci, &calT, &calRows, &calTotal, &calA})
+	timeCal := func(k int) error {
+		for range k {
+			if w.absolute {
+				if err := one("calibration", e.cal.write, &ci, &calT, &calRows, &calTotal); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	}
 	var ms runtime.MemStats
 	nblock := 0
@@ -374,6 +381,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 			k := min(block, w.iters-done)
 			first := nblock % len(sides)
 			nblock++
+			if err := timeCal(k); err != nil {
+				return nil, err
+			}
 			for j := range sides {
 				sd := sides[(first+j)%len(sides)]
 				if w.prepare != nil && !prepared[sd.name] {
@@ -417,6 +427,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 			k := min(block, w.iters-done)
 			first := nblock % len(sides)
 			nblock++
+			if err := timeCal(k); err != nil {
+				return nil, err
+			}
 			for j := range sides {
 				sd := sides[(first+j)%len(sides)]
 				for range k {
