@@ -111,14 +111,45 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		out[i].Client = c.Client
 		byID[c.ID] = &out[i]
 	}
-	for _, e := range entries {
+	// One array holds every candidate's accounts, and one their patients: the store gives
+	// each client's rows together, so a candidate takes a run of the array. (A client's rows
+	// given apart would be appended to its run, a copy, and still right.)
+	accounts := make([]CandidateAccount, len(entries))
+	for i, e := range entries {
 		// Only the accounts now in the group (GroupEntriesOf): one that left is not shown.
-		cand := byID[e.ClientID]
-		cand.Accounts = append(cand.Accounts, CandidateAccount{ID: e.AccountID, Name: e.AccountName, Number: e.Number})
+		accounts[i] = CandidateAccount{ID: e.AccountID, Name: e.AccountName, Number: e.Number}
 	}
-	for _, p := range patients {
-		cand := byID[p.ClientID]
-		cand.Patients = append(cand.Patients, CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species})
+	runs(entries, func(e driver.GroupEntry) vetshare.ClientID { return e.ClientID }, func(id vetshare.ClientID, i, j int) {
+		cand := byID[id]
+		cand.Accounts = appendRun(cand.Accounts, accounts[i:j:j])
+	})
+	pats := make([]CandidatePatient, len(patients))
+	for i, p := range patients {
+		pats[i] = CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species}
 	}
+	runs(patients, func(p driver.PatientName) vetshare.ClientID { return p.ClientID }, func(id vetshare.ClientID, i, j int) {
+		cand := byID[id]
+		cand.Patients = appendRun(cand.Patients, pats[i:j:j])
+	})
 	return out, next, nil
+}
+
+// runs calls f with each run of consecutive elements of xs that have the same key: xs[i:j].
+func runs[T any, K comparable](xs []T, key func(T) K, f func(k K, i, j int)) {
+	for i := 0; i < len(xs); {
+		k, j := key(xs[i]), i+1
+		for j < len(xs) && key(xs[j]) == k {
+			j++
+		}
+		f(k, i, j)
+		i = j
+	}
+}
+
+// appendRun returns run when s is empty (sharing its array), else s with run appended.
+func appendRun[T any](s, run []T) []T {
+	if len(s) == 0 {
+		return run
+	}
+	return append(s, run...)
 }

@@ -378,7 +378,7 @@ func (t *dtx) GroupEntriesOf(ctx context.Context, account vetshare.AccountID, cl
 	if err != nil {
 		return nil, err
 	}
-	var out []driver.GroupEntry
+	out := make([]driver.GroupEntry, 0, 2*len(clients)) // room for most pages at once
 	err = t.each(ctx, func(r *sql.Rows) error {
 		var g driver.GroupEntry
 		var created int64
@@ -400,7 +400,7 @@ func ofClients[T any](ctx context.Context, t *dtx, clients []vetshare.ClientID, 
 	if err != nil {
 		return nil, err
 	}
-	var out []T
+	out := make([]T, 0, 2*len(clients)) // room for most pages at once (a client has a few)
 	err = t.each(ctx, func(r *sql.Rows) error {
 		var x T
 		err := scan(r, &x)

@@ -121,7 +121,9 @@ func (t *dtx) SearchClients(ctx context.Context, q driver.ClientSearch) ([]drive
 	// Rows stop being read (and SQLite stops probing, and runs no further tier) once Limit
 	// distinct clients are found. A tier gives at most Limit distinct clients, found before or
 	// not, as a search of it alone would.
-	var out []driver.ClientRow
+	// The page is at most Limit rows: room for them at once, not by doubling (a row is a
+	// whole client and entry, and a search runs on every keystroke).
+	out := make([]driver.ClientRow, 0, min(max(q.Limit, 0), 64))
 	tier, inTier := -1, map[vetshare.ClientID]bool{}
 	var i int
 	var row driver.ClientRow
