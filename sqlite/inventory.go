@@ -125,10 +125,18 @@ func (a itemActions) actions() ([]vetshare.DisableAction, error) {
 	if a.list == "" {
 		return nil, nil
 	}
-	var out []vetshare.DisableAction
+	// Room for every action at once: a usage reads them on every write to a chart.
+	out := make([]vetshare.DisableAction, 0, strings.Count(a.list, "\x1e")+1)
 	for one := range strings.SplitSeq(a.list, "\x1e") {
-		f := strings.Split(one, "\x1f")
-		if len(f) != 4 {
+		var f [4]string
+		rest, ok := one, true
+		for i := range 3 {
+			if f[i], rest, ok = strings.Cut(rest, "\x1f"); !ok {
+				break
+			}
+		}
+		f[3] = rest
+		if !ok {
 			return nil, fmt.Errorf("sqlite: a disable action of item %s read as %q", a.item, one)
 		}
 		created, err := strconv.ParseInt(f[3], 10, 64)
