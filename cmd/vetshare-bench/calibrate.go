@@ -61,8 +61,8 @@ func openCalWriter(ctx context.Context, dir string) (*calWriter, error) {
 	return &calWriter{db: db, ins: ins}, nil
 }
 
-// write runs one write transaction of one row; it is a side of measure for a workload with
-// an absolute target (workload.absolute).
+// write runs one write transaction of one row: the calibration's, and the write measure
+// times in the blocks of a workload with an absolute target (workload.absolute).
 func (c *calWriter) write(ctx context.Context, i int) (int, error) {
 	tx, err := c.db.BeginTx(ctx, nil)
 	if err != nil {

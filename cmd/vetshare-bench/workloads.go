@@ -36,7 +36,8 @@ type env struct {
 	taInputs map[string][]taInput
 	// plans are the query plans the report shows (plans.go).
 	plans []queryPlan
-	// cal is the calibration's write, a side of the workloads with an absolute target.
+	// cal is the calibration's write, timed in the blocks of a workload with an absolute
+	// target (workload.absolute).
 	cal *calWriter
 }
 
@@ -72,8 +73,8 @@ type workload struct {
 	// taken right after a one-row write transaction committed on the store's file (measure).
 	afterWrite bool
 	// absolute, when set, marks a target in absolute time (p99AtMost): the calibration's
-	// write is timed as one more side of the workload's blocks, so that the target is scaled
-	// by the machine's speed while the workload ran, not at the start of the run.
+	// write is timed first in each of the workload's blocks, so that the target is scaled by
+	// the machine's speed while the workload ran, not at the start of the run.
 	absolute bool
 }
 
