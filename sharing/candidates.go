@@ -111,37 +111,39 @@ func Candidates(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, type
 		out[i].Client = c.Client
 		byID[c.ID] = &out[i]
 	}
-	// One array holds every candidate's accounts, and one their patients: the store gives
-	// each client's rows together, so a candidate takes a run of the array. (A client's rows
-	// given apart would be appended to its run, a copy, and still right.)
-	accounts := make([]CandidateAccount, len(entries))
-	for i, e := range entries {
-		// Only the accounts now in the group (GroupEntriesOf): one that left is not shown.
-		accounts[i] = CandidateAccount{ID: e.AccountID, Name: e.AccountName, Number: e.Number}
-	}
-	runs(entries, func(e driver.GroupEntry) vetshare.ClientID { return e.ClientID }, func(id vetshare.ClientID, i, j int) {
-		cand := byID[id]
-		cand.Accounts = appendRun(cand.Accounts, accounts[i:j:j])
-	})
-	pats := make([]CandidatePatient, len(patients))
-	for i, p := range patients {
-		pats[i] = CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species}
-	}
-	runs(patients, func(p driver.PatientName) vetshare.ClientID { return p.ClientID }, func(id vetshare.ClientID, i, j int) {
-		cand := byID[id]
-		cand.Patients = appendRun(cand.Patients, pats[i:j:j])
-	})
+	// Only the accounts now in the group (GroupEntriesOf): one that left is not shown.
+	byClient(entries, func(e driver.GroupEntry) vetshare.ClientID { return e.ClientID },
+		func(e driver.GroupEntry) CandidateAccount {
+			return CandidateAccount{ID: e.AccountID, Name: e.AccountName, Number: e.Number}
+		},
+		func(id vetshare.ClientID, run []CandidateAccount) {
+			byID[id].Accounts = appendRun(byID[id].Accounts, run)
+		})
+	byClient(patients, func(p driver.PatientName) vetshare.ClientID { return p.ClientID },
+		func(p driver.PatientName) CandidatePatient {
+			return CandidatePatient{ID: p.ID, Name: p.Name, Species: p.Species}
+		},
+		func(id vetshare.ClientID, run []CandidatePatient) {
+			byID[id].Patients = appendRun(byID[id].Patients, run)
+		})
 	return out, next, nil
 }
 
-// runs calls f with each run of consecutive elements of xs that have the same key: xs[i:j].
-func runs[T any, K comparable](xs []T, key func(T) K, f func(k K, i, j int)) {
-	for i := 0; i < len(xs); {
-		k, j := key(xs[i]), i+1
-		for j < len(xs) && key(xs[j]) == k {
+// byClient copies rows into one array of views, and gives add each client's run of it: the
+// store gives a client's rows together, so a page of candidates allocates one array for all
+// their accounts and one for all their patients, not one a candidate growing by doubling. A
+// client's rows given apart would be appended to its first run (a copy), still right.
+func byClient[R, V any](rows []R, client func(R) vetshare.ClientID, view func(R) V, add func(vetshare.ClientID, []V)) {
+	views := make([]V, len(rows))
+	for i, r := range rows {
+		views[i] = view(r)
+	}
+	for i := 0; i < len(rows); {
+		id, j := client(rows[i]), i+1
+		for j < len(rows) && client(rows[j]) == id {
 			j++
 		}
-		f(k, i, j)
+		add(id, views[i:j:j]) // capped: an append to one run never writes over the next
 		i = j
 	}
 }
