@@ -543,6 +543,14 @@ func testPatientNamesOf(t *testing.T, h Harness) {
 				t.Errorf("patient %d: PatientsOf %+v, PatientNamesOf %+v", i, n, got[i])
 			}
 		}
+		// An unknown client first: the others are still found.
+		got, err = txn.D(tx).PatientNamesOf(ctx, []vetshare.ClientID{"unknown", c1.ID})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(want[2:], got); diff != "" {
+			t.Errorf("PatientNamesOf with an unknown client first (-want +got):\n%s", diff)
+		}
 		if got, err := txn.D(tx).PatientNamesOf(ctx, nil); err != nil || len(got) != 0 {
 			t.Errorf("PatientNamesOf of no client: %v, %v", got, err)
 		}
