@@ -300,10 +300,7 @@ func (t *dtx) ClientEntries(ctx context.Context, client vetshare.ClientID) ([]ve
 
 // ClientEntriesOf implements [driver.Tx].
 func (t *dtx) ClientEntriesOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.ClientEntry, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	o, err := t.bare(ctx, "client", string(clients[0]))
+	o, err := t.clientsOwner(ctx, clients)
 	if err != nil || o == "" {
 		return nil, err
 	}

@@ -99,27 +99,25 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 		ORDER BY p.created_at, p.name, p.id`, o, account, client)
 }
 
+// patientsOfFrom follows the columns of PatientsOf and PatientNamesOf: the patients of the
+// owner $1's clients $2, by client as asked, then age, without those merged away.
+const patientsOfFrom = ` FROM unnest($2::text[]) WITH ORDINALITY AS j (id, n)
+		JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = j.id
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
+		ORDER BY j.n, p.created_at, p.name, p.id`
+
 // PatientsOf implements [driver.Tx].
 func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	o, err := t.bare(ctx, "client", string(clients[0]))
+	o, err := t.clientsOwner(ctx, clients)
 	if err != nil || o == "" {
 		return nil, err
 	}
-	return t.patients(ctx, `SELECT `+patientCols+` FROM unnest($2::text[]) WITH ORDINALITY AS j (id, n)
-		JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = j.id
-		WHERE NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
-		ORDER BY j.n, p.created_at, p.name, p.id`, o, strs(clients))
+	return t.patients(ctx, `SELECT `+patientCols+patientsOfFrom, o, strs(clients))
 }
 
 // PatientNamesOf implements [driver.Tx]: PatientsOf's statement with four of its columns.
 func (t *dtx) PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) ([]driver.PatientName, error) {
-	if len(clients) == 0 {
-		return nil, nil
-	}
-	o, err := t.bare(ctx, "client", string(clients[0]))
+	o, err := t.clientsOwner(ctx, clients)
 	if err != nil || o == "" {
 		return nil, err
 	}
@@ -129,10 +127,7 @@ func (t *dtx) PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) (
 		err := r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species)
 		out = append(out, p)
 		return err
-	}, `SELECT p.id, p.client_id, p.name, p.species FROM unnest($2::text[]) WITH ORDINALITY AS j (id, n)
-		JOIN vetshare.patients p ON p.owner_id = $1 AND p.client_id = j.id
-		WHERE NOT EXISTS (SELECT 1 FROM vetshare.patient_replaced x WHERE x.owner_id = $1 AND x.patient_id = p.id)
-		ORDER BY j.n, p.created_at, p.name, p.id`, o, strs(clients))
+	}, `SELECT p.id, p.client_id, p.name, p.species`+patientsOfFrom, o, strs(clients))
 	return out, err
 }
 

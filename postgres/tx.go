@@ -102,6 +102,15 @@ func (t *dtx) bare(ctx context.Context, kind, id string) (string, error) {
 	return *o, t.use(ctx, *o)
 }
 
+// clientsOwner returns the owner of a list of clients, as bare reads it from the first: ""
+// when there is none, or the first is unknown (a list holds one owner's clients).
+func (t *dtx) clientsOwner(ctx context.Context, clients []vetshare.ClientID) (string, error) {
+	if len(clients) == 0 {
+		return "", nil
+	}
+	return t.bare(ctx, "client", string(clients[0]))
+}
+
 // write runs fn, which writes, inside a savepoint: when it fails, what it wrote is undone and
 // the transaction goes on (PostgreSQL would otherwise refuse every later statement), as the
 // driver contract expects of a refused write.

@@ -108,18 +108,21 @@ func (t *dtx) Patients(ctx context.Context, account vetshare.AccountID, client v
 
 // PatientsOf implements [*vetshare.Tx].
 func (t *dtx) PatientsOf(ctx context.Context, clients []vetshare.ClientID) ([]vetshare.Patient, error) {
-	return ofClients(ctx, t, clients, scanPatient, `SELECT `+patientCols+` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
-		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
-		ORDER BY j.key, p.created_at, p.name, p.id`)
+	return ofClients(ctx, t, clients, scanPatient, `SELECT `+patientCols+patientsOfFrom)
 }
 
-// PatientNamesOf implements [*vetshare.Tx]: PatientsOf's statement with four of its columns,
-// the four the baseline of the candidates bench reads.
+// patientsOfFrom follows the columns of PatientsOf and PatientNamesOf: the patients of the
+// clients ? (a JSON array), by client as asked, then age (vetshare_patients_client's order
+// within a client), without those merged away.
+const patientsOfFrom = ` FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
+		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
+		ORDER BY j.key, p.created_at, p.name, p.id`
+
+// PatientNamesOf implements [*vetshare.Tx]: PatientsOf's statement with the four columns a
+// candidate shows, which vetshare_patients_client covers.
 func (t *dtx) PatientNamesOf(ctx context.Context, clients []vetshare.ClientID) ([]driver.PatientName, error) {
 	return ofClients(ctx, t, clients, func(r *sql.Rows, p *driver.PatientName) error { return r.Scan(&p.ID, &p.ClientID, &p.Name, &p.Species) },
-		`SELECT p.id, p.client_id, p.name, p.species FROM json_each(?) j JOIN vetshare_patients p ON p.client_id = j.value
-		WHERE NOT EXISTS (SELECT 1 FROM vetshare_patient_replaced x WHERE x.patient_id = p.id)
-		ORDER BY j.key, p.created_at, p.name, p.id`)
+		`SELECT p.id, p.client_id, p.name, p.species`+patientsOfFrom)
 }
 
 const recordCols = `r.id, r.patient_id, r.account_id, r.user_id, r.kind, r.text, r.item_id, r.quantity, r.given_at, r.created_at,
