@@ -53,7 +53,11 @@ type stats struct {
 	P99NoGC float64 `json:"p99_no_gc_us"`
 	// Allocs is the mean number of heap allocations per operation (runtime.MemStats.Mallocs
 	// over each block, read outside the timed samples).
-	Allocs     float64 `json:"allocs_per_op"`
+	Allocs float64 `json:"allocs_per_op"`
+	// AllocBytes is the mean number of bytes allocated per operation (MemStats.TotalAlloc, read
+	// as Allocs is). The collector's pace follows the bytes, not the count: a side that
+	// allocates more bytes has more samples the collector ran in.
+	AllocBytes float64 `json:"alloc_bytes_per_op"`
 	P99NoCkpt  float64 `json:"p99_no_checkpoint_us"`
 	Mean       float64 `json:"mean_us"`
 	PerSec     float64 `json:"ops_per_s"`
@@ -269,11 +273,11 @@ func run() error {
 			}
 			fmt.Fprintf(os.Stderr, "%-22s op p50 %s p99 %s (%d ckpt, p99 %s without) | baseline p50 %s p99 %s (%d ckpt) | ratio %.2f %s\n", res.Name,
 				dur(res.Op.P50), dur(res.Op.P99), res.Op.Ckpt, p99Without(res.Op.Ckpt, res.Op, res.Op.P99NoCkpt), dur(res.Base.P50), dur(res.Base.P99), res.Base.Ckpt, res.Ratio, metWord(res))
-			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f, baseline %.0f; samples the garbage collector ran in: op %d (p99 %s without), baseline %d\n", "",
-				res.Op.Allocs, res.Base.Allocs, res.Op.GC, p99Without(res.Op.GC, res.Op, res.Op.P99NoGC), res.Base.GC)
+			fmt.Fprintf(os.Stderr, "%-22s allocs/op: op %.0f (%.1f KiB), baseline %.0f (%.1f KiB); samples the garbage collector ran in: op %d (p99 %s without), baseline %d\n", "",
+				res.Op.Allocs, res.Op.AllocBytes/1024, res.Base.Allocs, res.Base.AllocBytes/1024, res.Op.GC, p99Without(res.Op.GC, res.Op, res.Op.P99NoGC), res.Base.GC)
 			if res.Limit != nil {
-				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s (%d GC samples, p99 %s without) | op/limit p50 %.2f p99 %.2f\n", "",
-					dur(res.Limit.P50), dur(res.Limit.P99), res.Limit.GC, p99Without(res.Limit.GC, *res.Limit, res.Limit.P99NoGC), res.LimitRatio, res.LimitP99Ratio)
+				fmt.Fprintf(os.Stderr, "%-22s limit p50 %s p99 %s (%d GC samples, p99 %s without; allocs/op %.0f, %.1f KiB) | op/limit p50 %.2f p99 %.2f\n", "",
+					dur(res.Limit.P50), dur(res.Limit.P99), res.Limit.GC, p99Without(res.Limit.GC, *res.Limit, res.Limit.P99NoGC), res.Limit.Allocs, res.Limit.AllocBytes/1024, res.LimitRatio, res.LimitP99Ratio)
 			}
 		}
 	}
@@ -343,9 +347,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 		ts     *[]sample
 		rows   *int
 		total  *time.Duration
-		allocs *uint64
+		allocs *allocCount
 	}
-	var opA, baseA, limA uint64
+	var opA, baseA, limA allocCount
 	sides := []sideT{{"op", w.op, &oi, &opT, &opRows, &opTotal, &opA}, {"baseline", w.base, &bi, &baseT, &baseRows, &baseTotal, &baseA}}
 	if w.limit != nil {
 		sides = append(sides, sideT{"limit", w.limit, &li, &limT, &limRows, &limTotal, &limA})
@@ -394,14 +398,14 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 					}
 				}
 				runtime.ReadMemStats(&ms)
-				before := ms.Mallocs
+				before, beforeB := ms.Mallocs, ms.TotalAlloc
 				for range k {
 					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
 						return nil, err
 					}
 				}
 				runtime.ReadMemStats(&ms)
-				*sd.allocs += ms.Mallocs - before
+				sd.allocs.add(&ms, before, beforeB)
 			}
 		}
 	}
@@ -420,7 +424,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	opT, baseT, limT = nil, nil, nil
 	opRows, baseRows, limRows = 0, 0, 0
 	opTotal, baseTotal, limTotal = 0, 0, 0
-	opA, baseA, limA = 0, 0, 0
+	opA, baseA, limA = allocCount{}, allocCount{}, allocCount{}
 	calT = nil
 	writes := 0
 	for range e.runs {
@@ -439,12 +443,12 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 					}
 					writes++
 					runtime.ReadMemStats(&ms)
-					before := ms.Mallocs
+					before, beforeB := ms.Mallocs, ms.TotalAlloc
 					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
 						return nil, err
 					}
 					runtime.ReadMemStats(&ms)
-					*sd.allocs += ms.Mallocs - before
+					sd.allocs.add(&ms, before, beforeB)
 				}
 			}
 		}
@@ -459,9 +463,10 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 
 // summarizeSides makes a result of the samples of the sides.
 func (e *env) summarizeSides(w *workload, name, desc string, opT, baseT, limT []sample, opRows, baseRows, limRows int,
-	opTotal, baseTotal, limTotal time.Duration, opA, baseA, limA uint64) *result {
+	opTotal, baseTotal, limTotal time.Duration, opA, baseA, limA allocCount) *result {
 	res := &result{Name: name, Desc: desc, Op: summarize(opT, opRows, opTotal), Base: summarize(baseT, baseRows, baseTotal), Rows: w.rows}
-	res.Op.Allocs, res.Base.Allocs = float64(opA)/float64(max(len(opT), 1)), float64(baseA)/float64(max(len(baseT), 1))
+	res.Op.Allocs, res.Op.AllocBytes = opA.per(len(opT))
+	res.Base.Allocs, res.Base.AllocBytes = baseA.per(len(baseT))
 	if w.iters == 1 {
 		res.Ratio = res.Op.Mean / res.Base.Mean
 	} else {
@@ -469,10 +474,25 @@ func (e *env) summarizeSides(w *workload, name, desc string, opT, baseT, limT []
 	}
 	if w.limit != nil {
 		l := summarize(limT, limRows, limTotal)
-		l.Allocs = float64(limA) / float64(max(len(limT), 1))
+		l.Allocs, l.AllocBytes = limA.per(len(limT))
 		res.Limit, res.LimitRatio, res.LimitP99Ratio = &l, res.Op.P50/l.P50, res.Op.P99/l.P99
 	}
 	return res
+}
+
+// allocCount adds up a side's heap allocations, counted and in bytes, over its blocks.
+type allocCount struct{ n, bytes uint64 }
+
+// add counts what was allocated since mallocs and total were read, ms being read now.
+func (a *allocCount) add(ms *runtime.MemStats, mallocs, total uint64) {
+	a.n += ms.Mallocs - mallocs
+	a.bytes += ms.TotalAlloc - total
+}
+
+// per returns the allocations and bytes per operation of n operations.
+func (a allocCount) per(n int) (allocs, bytes float64) {
+	d := float64(max(n, 1))
+	return float64(a.n) / d, float64(a.bytes) / d
 }
 
 // sample is one timed operation; ckpt is set when the store's checkpointer ran a checkpoint
@@ -601,8 +621,8 @@ func rate(x float64) string {
 }
 
 func writeTable(w io.Writer, rep *report) {
-	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | GC samples op / base | op p99 without them | allocs/op op / base / limit | target | met |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| workload | op p50 | op p99 | op/s | baseline p50 | baseline p99 | baseline/s | ratio | limit p50 | limit p99 | op/limit p50 | op/limit p99 | checkpointed samples op / base | op p99 without them | GC samples op / base | op p99 without them | allocs/op op / base / limit | KiB allocated/op op / base / limit | target | met |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rep.Results {
 		opS, baseS := rate(r.Op.PerSec), rate(r.Base.PerSec)
 		if r.Op.N > 0 && r.Op.N == rep.Runs { // one operation per run: show rows/s
@@ -612,14 +632,14 @@ func writeTable(w io.Writer, rep *report) {
 		if r.Note != "" {
 			note += " (" + r.Note + ")"
 		}
-		lim, limAllocs := "— | — | — | —", "—"
+		lim, limAllocs, limBytes := "— | — | — | —", "—", "—"
 		if r.Limit != nil {
 			lim = fmt.Sprintf("%s | %s | %.2f | %.2f", dur(r.Limit.P50), dur(r.Limit.P99), r.LimitRatio, r.LimitP99Ratio)
-			limAllocs = fmt.Sprintf("%.0f", r.Limit.Allocs)
+			limAllocs, limBytes = fmt.Sprintf("%.0f", r.Limit.Allocs), fmt.Sprintf("%.1f", r.Limit.AllocBytes/1024)
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %d / %d | %s | %.0f / %.0f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %.2f | %s | %d / %d | %s | %d / %d | %s | %.0f / %.0f / %s | %.1f / %.1f / %s | %s | %s |\n", r.Name, dur(r.Op.P50), dur(r.Op.P99), opS,
 			dur(r.Base.P50), dur(r.Base.P99), baseS, r.Ratio, lim, r.Op.Ckpt, r.Base.Ckpt, p99Without(r.Op.Ckpt, r.Op, r.Op.P99NoCkpt), r.Op.GC, r.Base.GC, p99Without(r.Op.GC, r.Op, r.Op.P99NoGC),
-			r.Op.Allocs, r.Base.Allocs, limAllocs, r.Target, note)
+			r.Op.Allocs, r.Base.Allocs, limAllocs, r.Op.AllocBytes/1024, r.Base.AllocBytes/1024, limBytes, r.Target, note)
 	}
 }
 
