@@ -21,13 +21,16 @@ type TasksTx interface {
 	UpdateTask(ctx context.Context, t vetshare.Task) error
 	// DeleteTask deletes the task; ErrNotFound when there is none.
 	DeleteTask(ctx context.Context, id vetshare.TaskID) error
-	// Tasks lists up to q.Limit tasks that q selects, in [vetshare.TaskKey] order. Each row
-	// holds the fields a task list shows and decides on: ID, AccountID, Kind, Title, Assignee,
-	// Due, Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat, CreatedBy,
-	// UpdatedAt, CompletedAt, Previous, Next and Version are left zero (Task reads them), so
-	// that a list reads one covering index range (issue 16). It returns an
+	// Tasks calls fn with each of up to q.Limit tasks that q selects, in [vetshare.TaskKey]
+	// order. Each row holds the fields a task list shows and decides on: ID, AccountID, Kind,
+	// Title, Assignee, Due, Priority, Status, ClientID, PatientID and CreatedAt; Notes, Repeat,
+	// CreatedBy, UpdatedAt, CompletedAt, Previous, Next and Version are left zero (Task reads
+	// them), so that a list reads one covering index range (issue 16). Rows are given as they
+	// are read, so that a list makes its own rows without a copy of the store's (a page of
+	// Assigned To Me allocated half again its bytes for that copy); fn must not use the
+	// transaction. Tasks stops at fn's first error and returns it as it is. It returns an
 	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
-	Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error)
+	Tasks(ctx context.Context, q vetshare.TaskQuery, fn func(vetshare.TaskRow) error) error
 	// TaskScope returns, in one read, what the task operations decide on for user acting in
 	// account (R9.2, R9.5, R9.9): whether the user and their membership of the account are
 	// active, the account's owner and its task sharing switch, the account and, when task

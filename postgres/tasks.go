@@ -83,29 +83,32 @@ func (t *dtx) tasks(ctx context.Context, query string, args ...any) ([]vetshare.
 // assignee) index includes (0005).
 const listCols = `t.id, t.account_id, t.kind, t.title, t.assignee_id, t.due, t.priority, t.status, t.client_id, t.patient_id, t.created_at`
 
-// list reads the rows of a task list query of listCols and the shared flag, each scanned into
-// the same targets.
-func (t *dtx) list(ctx context.Context, limit int, query string, args ...any) ([]vetshare.TaskRow, error) {
-	out := make([]vetshare.TaskRow, 0, min(limit, 256))
+// list calls fn with each row of a task list query of listCols and the shared flag, each
+// scanned into the same targets, and returns fn's first error as it is.
+func (t *dtx) list(ctx context.Context, fn func(vetshare.TaskRow) error, query string, args ...any) error {
 	var id, account, kind, title, assignee, status string
 	var due, priority, created int64
 	var client, patient *string
 	var shared bool
 	dest := []any{&id, &account, &kind, &title, &assignee, &due, &priority, &status, &client, &patient, &created, &shared}
+	var stop error
 	err := t.each(ctx, func(r pgx.Rows) error {
 		client, patient = nil, nil
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		out = append(out, vetshare.TaskRow{ClientShared: shared, Task: vetshare.Task{
+		stop = fn(vetshare.TaskRow{ClientShared: shared, Task: vetshare.Task{
 			ID: vetshare.TaskID(id), AccountID: vetshare.AccountID(account), Kind: vetshare.TaskKind(kind), Title: title,
 			Assignee: vetshare.UserID(assignee), Due: fromDueCol(due), Priority: vetshare.Priority(priority),
 			Status: vetshare.TaskStatus(status), ClientID: vetshare.ClientID(deref(client)),
 			PatientID: vetshare.PatientID(deref(patient)), CreatedAt: fromMicros(created),
 		}})
-		return nil
+		return stop
 	}, query, args...)
-	return out, err
+	if stop != nil {
+		return stop
+	}
+	return err
 }
 
 // Task implements [driver.Tx].
@@ -172,22 +175,22 @@ const taskList = `SELECT ` + listCols + `,
 	ORDER BY t.due, t.priority DESC, t.id LIMIT $10`
 
 // Tasks implements [driver.Tx].
-func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error) {
+func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery, fn func(vetshare.TaskRow) error) error {
 	if len(q.Accounts) == 0 {
-		return nil, vetshare.Invalid("Accounts", "at least one account is needed")
+		return vetshare.Invalid("Accounts", "at least one account is needed")
 	}
 	if q.Limit < 1 {
-		return nil, vetshare.Invalid("Limit", "must be at least 1")
+		return vetshare.Invalid("Limit", "must be at least 1")
 	}
 	if (q.Patient != "" || q.Assignee == "") && len(q.Accounts) != 1 {
 		if q.Patient != "" {
-			return nil, vetshare.Invalid("Accounts", "a patient's tasks are listed in one account")
+			return vetshare.Invalid("Accounts", "a patient's tasks are listed in one account")
 		}
-		return nil, vetshare.Invalid("Accounts", "an account's tasks are listed in one account")
+		return vetshare.Invalid("Accounts", "an account's tasks are listed in one account")
 	}
 	o, err := t.acct(ctx, q.Accounts[0])
 	if err != nil || o == "" {
-		return nil, err
+		return err
 	}
 	after := vetshare.TaskKey{Due: time.Time{}, Priority: math.MaxInt32}
 	afterDue := int64(math.MinInt64)
@@ -195,7 +198,7 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 		after = *q.After
 		afterDue = dueCol(after.Due)
 	}
-	return t.list(ctx, q.Limit, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
+	return t.list(ctx, fn, taskList, o, string(q.SharedWith), strs(q.Accounts), string(q.Assignee), string(q.Patient),
 		q.Completed, afterDue, int64(after.Priority), string(after.ID), q.Limit)
 }
 

@@ -184,12 +184,12 @@ func (s *listScanner) row() vetshare.TaskRow {
 	}}
 }
 
-func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskRow, error) {
+func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery, fn func(vetshare.TaskRow) error) error {
 	if len(q.Accounts) == 0 {
-		return nil, vetshare.Invalid("Accounts", "at least one account is needed")
+		return vetshare.Invalid("Accounts", "at least one account is needed")
 	}
 	if q.Limit < 1 {
-		return nil, vetshare.Invalid("Limit", "must be at least 1")
+		return vetshare.Invalid("Limit", "must be at least 1")
 	}
 	after := vetshare.TaskKey{Due: time.Time{}, Priority: math.MaxInt32}
 	afterDue := int64(math.MinInt64)
@@ -202,12 +202,12 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 	switch {
 	case q.Patient != "":
 		if len(q.Accounts) != 1 {
-			return nil, vetshare.Invalid("Accounts", "a patient's tasks are listed in one account")
+			return vetshare.Invalid("Accounts", "a patient's tasks are listed in one account")
 		}
 		query = tasksPatient
 	case q.Assignee == "":
 		if len(q.Accounts) != 1 {
-			return nil, vetshare.Invalid("Accounts", "an account's tasks are listed in one account")
+			return vetshare.Invalid("Accounts", "an account's tasks are listed in one account")
 		}
 		query = tasksAccount
 	case len(q.Accounts) == 1:
@@ -215,25 +215,28 @@ func (t *dtx) Tasks(ctx context.Context, q vetshare.TaskQuery) ([]vetshare.TaskR
 	default:
 		list, err := json.Marshal(q.Accounts)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		query, account = tasksAssignedMany, string(list)
 	}
-	out := make([]vetshare.TaskRow, 0, min(q.Limit, 256))
 	var sc listScanner
 	dest := sc.dest()
+	var stop error // fn's, returned as it is
 	err := t.each(ctx, func(r *sql.Rows) error {
 		if err := r.Scan(dest...); err != nil {
 			return err
 		}
-		out = append(out, sc.row())
-		return nil
+		stop = fn(sc.row())
+		return stop
 	}, query,
 		sql.Named("u", string(q.Assignee)), sql.Named("a", account), sql.Named("v", string(q.Patient)),
 		sql.Named("c", b2i(q.Completed)), sql.Named("s", string(q.SharedWith)),
 		sql.Named("d", afterDue), sql.Named("p", int64(after.Priority)), sql.Named("i", string(after.ID)),
 		sql.Named("n", q.Limit))
-	return out, err
+	if stop != nil {
+		return stop
+	}
+	return err
 }
 
 // taskScope is TaskScope's one statement: a row (kind 0) of the account with the membership's

@@ -116,8 +116,7 @@ func testTasks(t *testing.T, h Harness) {
 		list := func(q vetshare.TaskQuery) (ids []int, shared []bool) {
 			t.Helper()
 			view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
-				rows, err := txn.D(tx).Tasks(ctx, q)
-				for _, r := range rows {
+				return txn.D(tx).Tasks(ctx, q, func(r vetshare.TaskRow) error {
 					for i, k := range all {
 						if k.ID == r.ID {
 							ids, shared = append(ids, i), append(shared, r.ClientShared)
@@ -126,8 +125,8 @@ func testTasks(t *testing.T, h Harness) {
 							}
 						}
 					}
-				}
-				return err
+					return nil
+				})
 			})
 			return ids, shared
 		}
@@ -171,10 +170,24 @@ func testTasks(t *testing.T, h Harness) {
 			})
 		}
 		view(t, s, func(ctx context.Context, tx *vetshare.Tx) error {
-			_, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Limit: 1})
+			called := 0
+			fn := func(vetshare.TaskRow) error { called++; return nil }
+			err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Limit: 1}, fn)
 			wantErr(t, "Tasks without accounts", err, vetshare.ErrInvalid)
-			_, err = txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Accounts: []vetshare.AccountID{a}})
+			err = txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Accounts: []vetshare.AccountID{a}}, fn)
 			wantErr(t, "Tasks without a limit", err, vetshare.ErrInvalid)
+			if called != 0 {
+				t.Errorf("Tasks refused its query but gave %d rows", called)
+			}
+			// fn's error stops the list at that row and comes back as it is.
+			stop := errors.New("enough")
+			err = txn.D(tx).Tasks(ctx, vetshare.TaskQuery{Accounts: []vetshare.AccountID{a, b, c}, Assignee: me, Limit: 10}, func(vetshare.TaskRow) error {
+				called++
+				return stop
+			})
+			if err != stop || called != 1 {
+				t.Errorf("Tasks with fn failing at its first row: %v after %d rows, want %v after 1", err, called, stop)
+			}
 			return nil
 		})
 	})

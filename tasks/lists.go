@@ -104,15 +104,13 @@ func AssignedToMe(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, q 
 		}
 		return Assigned{}, vetshare.Op(op, err)
 	}
-	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
-		Accounts: accounts, Assignee: actor.User, Completed: q.Completed, After: after, Limit: limit + 1,
-		SharedWith: actor.Account,
-	})
+	out := Assigned{Clinics: s.clinicsOf(accounts)}
+	out.Rows, out.Next, err = s.page(ctx, tx, op, vetshare.TaskQuery{
+		Accounts: accounts, Assignee: actor.User, Completed: q.Completed, After: after, SharedWith: actor.Account,
+	}, limit)
 	if err != nil {
 		return Assigned{}, vetshare.Op(op, err)
 	}
-	out := Assigned{Clinics: s.clinicsOf(accounts)}
-	out.Rows, out.Next = s.page(op, rows, limit, tx.Now())
 	return out, nil
 }
 
@@ -172,15 +170,10 @@ func list(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, op string,
 		clinics: map[vetshare.AccountID]Clinic{login.ID: {ID: login.ID, Name: login.Name}},
 		perms:   map[vetshare.AccountID]vetshare.Permissions{login.ID: m.Permissions},
 	}
-	rows, err := txn.D(tx).Tasks(ctx, vetshare.TaskQuery{
+	return s.page(ctx, tx, op, vetshare.TaskQuery{
 		Accounts: s.linked, Assignee: q.Assignee, Patient: patient, Completed: q.Completed, After: after,
-		Limit: limit + 1, SharedWith: actor.Account,
-	})
-	if err != nil {
-		return nil, "", err
-	}
-	out, next := s.page(op, rows, limit, tx.Now())
-	return out, next, nil
+		SharedWith: actor.Account,
+	}, limit)
 }
 
 // readPage returns the limit of page and the task key its cursor names in list: nil for the
@@ -218,25 +211,80 @@ func taskCursor(k vetshare.TaskKey) []string {
 	return []string{due, strconv.Itoa(int(k.Priority)), string(k.ID)}
 }
 
-// page makes the rows of a page of up to limit rows of the limit+1 the store returned, with the
-// cursor of the next page in list.
-func (s *scope) page(list string, rows []vetshare.TaskRow, limit int, now time.Time) ([]Row, vetshare.Cursor) {
-	rows, next := cursor.Trim(list, rows, limit, func(r vetshare.TaskRow) []string { return taskCursor(r.Key()) })
-	out := make([]Row, len(rows))
-	for i, r := range rows {
-		out[i] = s.row(r, now)
+// page reads the page of up to limit tasks that q selects, asking the store for one more to
+// know whether there is a next page, and returns its rows with the cursor of the next page in
+// list. Each row is made as the store reads it: no copy of the store's rows is kept.
+func (s *scope) page(ctx context.Context, tx *vetshare.Tx, list string, q vetshare.TaskQuery, limit int) ([]Row, vetshare.Cursor, error) {
+	q.Limit = limit + 1
+	now := tx.Now()
+	out := make([]Row, 0, min(limit, 256))
+	var next vetshare.Cursor
+	w := warnings{room: cap(out)}
+	err := txn.D(tx).Tasks(ctx, q, func(r vetshare.TaskRow) error {
+		if len(out) == limit { // the one more: there is a next page, after the last row kept
+			l := out[limit-1].Task
+			next = cursor.Make(list, taskCursor(vetshare.TaskKey{Due: l.Due, Priority: l.Priority, ID: l.ID})...)
+			return nil
+		}
+		out = append(out, s.row(r, now, &w))
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
 	}
-	return out, next
+	return out, next, nil
 }
 
-func (s *scope) row(r vetshare.TaskRow, now time.Time) Row {
-	d := s.detail(r, now)
-	t := d.Task
+// row is r as a list shows it, its warning made by w.
+func (s *scope) row(r vetshare.TaskRow, now time.Time, w *warnings) Row {
+	t, c := r.Task, s.clinics[r.AccountID]
 	return Row{
 		Task: Listed{ID: t.ID, AccountID: t.AccountID, Kind: t.Kind, Title: t.Title, Assignee: t.Assignee, Due: t.Due,
 			Priority: t.Priority, Status: t.Status, ClientID: t.ClientID, PatientID: t.PatientID, CreatedAt: t.CreatedAt},
-		Clinic: d.Clinic, Overdue: d.Overdue, Actions: d.Actions, Warning: d.Warning,
+		Clinic: c, Overdue: t.Overdue(now), Actions: Allowed(s.perms[r.AccountID], r.Status),
+		Warning: w.warn(t, r.ClientShared, s.clinics[s.actor.Account], c),
 	}
+}
+
+// warnings makes the warnings of a page's rows, as [Warn] does: their Warning values in one
+// array, and their messages once for each clinic and kind, which the rows share (strings are
+// immutable). A page of Assigned To Me in a group's clinics otherwise made a warning and its
+// message, about a hundred bytes, for nearly every row.
+type warnings struct {
+	room int // the rows a page may have: the array's size
+	made []Warning
+	msgs []warnMsg
+}
+
+// warnMsg is the message for the tasks of clinic, with or without a patient.
+type warnMsg struct {
+	clinic  vetshare.AccountID
+	patient bool
+	text    string
+}
+
+// warn returns Warn(t, clientShared, login, taskClinic), its value in w's array.
+func (w *warnings) warn(t vetshare.Task, clientShared bool, login, taskClinic Clinic) *Warning {
+	if !warns(t, clientShared, login) {
+		return nil
+	}
+	patient := t.PatientID != ""
+	text := ""
+	for _, m := range w.msgs {
+		if m.clinic == taskClinic.ID && m.patient == patient {
+			text = m.text
+			break
+		}
+	}
+	if text == "" {
+		text = warnMessage(patient, login, taskClinic)
+		w.msgs = append(w.msgs, warnMsg{clinic: taskClinic.ID, patient: patient, text: text})
+	}
+	if len(w.made) == cap(w.made) {
+		w.made = make([]Warning, 0, max(w.room, 1)) // a new array: the rows keep pointers into the old one
+	}
+	w.made = append(w.made, Warning{SwitchTo: taskClinic, Message: text})
+	return &w.made[len(w.made)-1]
 }
 
 // detail is what the actor's lists say of the task r: its clinic, whether it is overdue, what

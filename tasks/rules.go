@@ -308,15 +308,22 @@ type Warning struct {
 // Warn returns the warning for task t listed in account login, or nil: there is one when t has
 // a client (a patient always has one) that is not shared with login.
 func Warn(t vetshare.Task, clientShared bool, login, taskClinic Clinic) *Warning {
-	if t.ClientID == "" || clientShared || t.AccountID == login.ID {
+	if !warns(t, clientShared, login) {
 		return nil
 	}
+	return &Warning{SwitchTo: taskClinic, Message: warnMessage(t.PatientID != "", login, taskClinic)}
+}
+
+// warns reports whether [Warn] gives a warning.
+func warns(t vetshare.Task, clientShared bool, login Clinic) bool {
+	return t.ClientID != "" && !clientShared && t.AccountID != login.ID
+}
+
+// warnMessage is the message of [Warn], for a task with a patient or a client alone.
+func warnMessage(patient bool, login, taskClinic Clinic) string {
 	what := "client of this task is"
-	if t.PatientID != "" {
+	if patient {
 		what = "client and patient of this task are"
 	}
-	return &Warning{
-		SwitchTo: taskClinic,
-		Message:  "The " + what + " not shared with " + login.Name + ": switch to " + taskClinic.Name + " to see them.",
-	}
+	return "The " + what + " not shared with " + login.Name + ": switch to " + taskClinic.Name + " to see them."
 }

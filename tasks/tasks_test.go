@@ -391,6 +391,68 @@ func TestR9_7_Warning(t *testing.T) {
 	})
 }
 
+// R9.7: every row of a page says what Get says of its task, warning or none, whether it has a
+// patient or a client alone; the rows' warnings are values of their own, though a page makes
+// them together.
+func TestR9_7_WarningsOfAPage(t *testing.T) {
+	g := newGroup(t, true)
+	g.grant(g.vet, g.south, allPerms)
+	shared := g.client(g.owner, g.south, "Both", g.north)
+	a := g.client(g.owner, g.south, "South A")
+	b := g.client(g.owner, g.south, "South B")
+	pet := g.patient(a, g.south, g.boss, "Rex")
+	var made []vetshare.TaskID
+	for i, d := range []tasks.Draft{
+		{Title: "patient", PatientID: pet}, {Title: "client", ClientID: b}, {Title: "shared", ClientID: shared},
+		{Title: "none"}, {Title: "patient again", PatientID: pet}, {Title: "client again", ClientID: a},
+	} {
+		d.Assignee, d.Due = g.vet, t0.Add(time.Duration(i)*time.Hour)
+		made = append(made, g.create(g.boss, g.south, d).ID)
+	}
+	north := vetshare.Actor{User: g.vet, Account: g.north}
+	var rows []tasks.Row
+	page := vetshare.Page{Limit: 4}
+	for {
+		var p tasks.Assigned
+		g.update(func(tx *vetshare.Tx) error {
+			var err error
+			p, err = tasks.AssignedToMe(g.ctx, tx, north, tasks.AssignedQuery{Clinics: tasks.Selection{All: true}}, page)
+			return err
+		})
+		rows = append(rows, p.Rows...)
+		if p.Next == "" {
+			break
+		}
+		page.After = p.Next
+	}
+	if diff := cmp.Diff(made, ids(rows)); diff != "" {
+		t.Fatalf("tasks (-want +got):\n%s", diff)
+	}
+	warned := 0
+	g.update(func(tx *vetshare.Tx) error {
+		for _, r := range rows {
+			d, err := tasks.Get(g.ctx, tx, north, r.Task.ID)
+			if err != nil {
+				return err
+			}
+			if diff := cmp.Diff(d.Warning, r.Warning); diff != "" {
+				t.Errorf("%s: the row's warning is not Get's (-Get +row):\n%s", r.Task.Title, diff)
+			}
+			if r.Warning != nil {
+				warned++
+			}
+		}
+		return nil
+	})
+	if warned != 4 {
+		t.Errorf("%d rows warn, want 4 (the patient's and the unshared clients')", warned)
+	}
+	rows[0].Warning.Message = "changed"
+	if rows[4].Warning.Message == "changed" {
+		t.Error("two rows share one warning")
+	}
+}
+
 // R9.8: completing a repeating task creates the next occurrence in the task's account, even
 // when completed from another account; reopening and completing again creates no other.
 func TestR9_8_CompleteRepeating(t *testing.T) {

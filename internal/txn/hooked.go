@@ -776,11 +776,11 @@ func (h Hooked) TaskScope(a0 context.Context, a1 vetshare.UserID, a2 vetshare.Ac
 }
 
 // Tasks calls Before, then the wrapped transaction's Tasks.
-func (h Hooked) Tasks(a0 context.Context, a1 vetshare.TaskQuery) (r0 []vetshare.TaskRow, err error) {
+func (h Hooked) Tasks(a0 context.Context, a1 vetshare.TaskQuery, a2 func(vetshare.TaskRow) error) (err error) {
 	if err = h.Before("Tasks"); err != nil {
 		return
 	}
-	return h.Tx.Tasks(a0, a1)
+	return h.Tx.Tasks(a0, a1, a2)
 }
 
 // UnsharedClients calls Before, then the wrapped transaction's UnsharedClients.

@@ -432,7 +432,7 @@ func (noTx) TaskScope(_ context.Context, _ vetshare.UserID, _ vetshare.AccountID
 	return
 }
 
-func (noTx) Tasks(_ context.Context, _ vetshare.TaskQuery) (r0 []vetshare.TaskRow, err error) {
+func (noTx) Tasks(_ context.Context, _ vetshare.TaskQuery, _ func(vetshare.TaskRow) error) (err error) {
 	err = ErrNoTx
 	return
 }
