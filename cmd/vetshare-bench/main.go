@@ -13,6 +13,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -120,6 +121,7 @@ func run() error {
 	dir := flag.String("dir", "", "directory of the database file (default a temporary one, removed at the end)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the workloads (not the generation) to this file")
 	memprofile := flag.String("memprofile", "", "write an allocation profile of the workloads (not the generation) to this file")
+	samplesOut := flag.String("samples", "", "write every timed sample to this CSV file: workload, side, index, start and duration in µs since the workloads began, whether a checkpoint and the collector ran in it")
 	scale := flag.Float64("scale", 0, "operations per run relative to the full counts (default 1 for 1M, less for smaller sizes)")
 	quiet := flag.Bool("q", false, "no generation progress")
 	reuse := flag.Bool("reuse", false, "reuse the data set a run with the same -dir, -size and -seed kept, instead of generating it (for read-only workloads: the others change it)")
@@ -241,6 +243,20 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *samplesOut != "" {
+		f, err := os.Create(*samplesOut)
+		if err != nil {
+			return err
+		}
+		e.samples, e.samplesT0 = bufio.NewWriterSize(f, 1<<20), time.Now()
+		fmt.Fprintln(e.samples, "workload,side,index,start_us,duration_us,checkpoint,gc")
+		defer func() {
+			if err := e.samples.Flush(); err != nil {
+				fmt.Fprintln(os.Stderr, "samples:", err)
+			}
+			f.Close()
+		}()
+	}
 	if *memprofile != "" {
 		runtime.GC()
 		runtime.MemProfileRate = 4096 // one sample per 4 KiB allocated, from here on
@@ -324,8 +340,12 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	// The sides alternate in blocks of a few operations, so that all meet the same conditions
 	// of a shared machine, and the side that goes first changes every block, so that none
 	// always follows another's writes; each side's throughput counts its own time only.
-	const block = 10
+	block := 10
+	if w.block > 0 {
+		block = w.block
+	}
 	gcm := newGCMeter()
+	suffix := "" // of the workload's name in -samples: "-after-write" for those rows
 	one := func(name string, f func(context.Context, int) (int, error), i *int, ts *[]sample, rows *int, total *time.Duration) error {
 		before, gcBefore := e.st.Checkpoints(), gcm.read()
 		t := time.Now()
@@ -335,7 +355,11 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 			return fmt.Errorf("%s %d: %w", name, *i, err)
 		}
 		gcAfter := gcm.read()
-		*ts = append(*ts, sample{d: d, ckpt: e.st.Checkpoints() != before, gc: gcBefore.during(gcAfter)})
+		x := sample{d: d, ckpt: e.st.Checkpoints() != before, gc: gcBefore.during(gcAfter)}
+		*ts = append(*ts, x)
+		if e.samples != nil { // buffered (1 MiB): written out when full, after a sample's time is taken
+			fmt.Fprintf(e.samples, "%s,%s,%d,%d,%d,%t,%t\n", w.name+suffix, name, *i, t.Sub(e.samplesT0).Microseconds(), d.Microseconds(), x.ckpt, x.gc)
+		}
 		*rows, *total = *rows+n, *total+d
 		*i++
 		return nil
@@ -422,6 +446,7 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 	// a commit leaves: read connections whose page cache the commit emptied, a WAL grown by a
 	// frame. The allocations count the reads only.
 	opT, baseT, limT = nil, nil, nil
+	suffix = "-after-write"
 	opRows, baseRows, limRows = 0, 0, 0
 	opTotal, baseTotal, limTotal = 0, 0, 0
 	opA, baseA, limA = allocCount{}, allocCount{}, allocCount{}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"time"
 
 	"github.com/vetshare/vetshare"
 	"github.com/vetshare/vetshare/gen"
@@ -39,6 +41,10 @@ type env struct {
 	// cal is the calibration's write, timed in the blocks of a workload with an absolute
 	// target (workload.absolute).
 	cal *calWriter
+	// samples, when set (-samples), receives every timed sample as a CSV line, its start
+	// counted from samplesT0.
+	samples   *bufio.Writer
+	samplesT0 time.Time
 }
 
 // workloadNames are the workloads, in the order they run.
@@ -56,6 +62,8 @@ type workload struct {
 	target string
 	// iters is the number of operations per run and side; warm of them are run first, untimed.
 	iters, warm int
+	// block is how many operations a side runs before the next side's turn; 0 is ten.
+	block int
 	// rows is the number of rows an operation writes (or reads, for a read), for rows/s.
 	rows int
 	// prepare, when set, runs untimed before each side of each run.
