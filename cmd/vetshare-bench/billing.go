@@ -62,7 +62,7 @@ func (e *env) payment() *workload {
 	}
 	return &workload{
 		name: "payment", desc: "billing.RecordPayment of an open invoice at the counter of its account (payment, invoice and balance by trigger)",
-		target: "ratio ≤ 1.3", iters: iters, rows: 1, judge: ratioAtMost(1.3), prepare: prepare,
+		target: "ratio ≤ 1.3", iters: iters, rows: 1, judge: ratioAtMost(1.3), prepare: prepare, beside: true,
 		op: func(ctx context.Context, i int) (int, error) {
 			d, err := take("op")
 			if err != nil {

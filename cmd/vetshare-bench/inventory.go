@@ -48,7 +48,7 @@ func (e *env) usage() *workload {
 	}
 	return &workload{
 		name: "usage", desc: "vetshare_records.AddUsage of a vaccine: record, stock count and ledger, reminder scheduled, other accounts' reminder completed by a disable action, audit",
-		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 5, judge: ratioAtMost(1.3),
+		target: "ratio ≤ 1.3", iters: e.n(2000), warm: 20, rows: 5, judge: ratioAtMost(1.3), beside: true,
 		op: func(ctx context.Context, i int) (int, error) {
 			a, p, item := pick(i)
 			return 5, e.st.Update(ctx, func(tx *vetshare.Tx) error {
