@@ -42,9 +42,12 @@
 // commit that takes the log past 1,000 pages, and that request pays for copying the log and
 // syncing the file: [Open]'s write connection turns it off, and a checkpointer on a connection
 // of its own, the one goroutine the package starts, runs a PASSIVE checkpoint at most every
-// [CheckpointInterval] while commits come. [Store.Close] stops it and waits for it. A store on
-// a host's pool ([OpenDB]) starts nothing: the host keeps SQLite's automatic checkpoints, or
-// turns them off in its DSN and calls [Store.Checkpoint] from a job of its own.
+// [CheckpointInterval] while commits come. Under writes that never pause none of those copies
+// the whole log, which then never starts again: past [LogRestartSize] the checkpointer copies
+// the rest on the write connection, between two writes, so that it does. [Store.Close] stops
+// it and waits for it. A store on a host's pool ([OpenDB]) starts nothing: the host keeps
+// SQLite's automatic checkpoints, or turns them off in its DSN and calls [Store.Checkpoint]
+// from a job of its own.
 //
 // # Search keys by account
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -163,6 +164,57 @@ func TestCheckpointer(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Writes that never pause: each commit lands while a checkpoint runs beside it, so none of
+// those copies the whole log, and the log would grow with every write. Past logRestartSize the
+// checkpointer copies the rest on the write connection, and the log starts again, its file
+// truncated to that size: it stays near it.
+func TestCheckpointerRestartsUnderSteadyWrites(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	defer func(old int64) { logRestartSize = old }(logRestartSize)
+	logRestartSize = 256 << 10
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, "CREATE TABLE host_pad (x BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	pad := strings.Repeat("x", 3000)
+	var last, largest, grown int64 // grown: what the log file grew by, over all its starts
+	writes, shrank := 0, 0
+	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; writes++ {
+		if err := s.Update(ctx, func(tx *vetshare.Tx) error {
+			_, err := txn.D(tx).(*dtx).tx.ExecContext(ctx, "INSERT INTO host_pad VALUES (?)", pad)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(path + "-wal"); err == nil {
+			if fi.Size() < last {
+				shrank++
+				last = 0
+			}
+			grown += fi.Size() - last
+			last, largest = fi.Size(), max(largest, fi.Size())
+		}
+	}
+	restarts := s.ckpt.restarts.Load()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if grown < 64<<20 {
+		t.Skipf("%d writes in 1.5 s, %d MiB of log: too few to tell a bounded log from a growing one", writes, grown>>20)
+	}
+	// Between two checkpoints the log grows by what an interval writes, so the bound is that,
+	// not logRestartSize: the log must start again, and stay well below all it was given.
+	if restarts < 2 || shrank < 2 || largest > grown/3 {
+		t.Errorf("%d writes without a pause, %d MiB of log: %d restarts, the log file shrank %d times and grew to %d MiB; want it to start again and stay below a third",
+			writes, grown>>20, restarts, shrank, largest>>20)
 	}
 }
 

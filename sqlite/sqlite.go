@@ -95,8 +95,9 @@ const MmapSize = 1 << 30
 func DSN(path string, write bool) string { return dsn(path, write, false, false) }
 
 // dsn is [DSN], with synchronous(FULL) in place of NORMAL when full is set, and with
-// automatic checkpoints off when noAutoCheckpoint is set (Open's write connection, whose
-// checkpoints its checkpointer runs).
+// automatic checkpoints off when noAutoCheckpoint is set (Open's connections, whose
+// checkpoints its checkpointer runs), the log file then truncated to [LogRestartSize] when it
+// starts again.
 func dsn(path string, write, full, noAutoCheckpoint bool) string {
 	q := url.Values{}
 	for _, p := range pragmas {
@@ -107,6 +108,7 @@ func dsn(path string, write, full, noAutoCheckpoint bool) string {
 	}
 	if noAutoCheckpoint {
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", logRestartSize))
 	}
 	if write {
 		q.Set("_txlock", "immediate")
@@ -161,7 +163,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.Close()
 		return nil, vetshare.Op("sqlite.Open", err)
 	}
-	s.ckpt = startCheckpointer(c)
+	s.ckpt = startCheckpointer(c, w, logRestartSize)
 	return s, nil
 }
 
