@@ -237,12 +237,12 @@ func (s *scope) page(ctx context.Context, tx *vetshare.Tx, list string, q vetsha
 
 // row is r as a list shows it, its warning made by w.
 func (s *scope) row(r vetshare.TaskRow, now time.Time, w *warnings) Row {
-	t, c := r.Task, s.clinics[r.AccountID]
+	d := s.detail(r, now, w)
+	t := d.Task
 	return Row{
 		Task: Listed{ID: t.ID, AccountID: t.AccountID, Kind: t.Kind, Title: t.Title, Assignee: t.Assignee, Due: t.Due,
 			Priority: t.Priority, Status: t.Status, ClientID: t.ClientID, PatientID: t.PatientID, CreatedAt: t.CreatedAt},
-		Clinic: c, Overdue: t.Overdue(now), Actions: Allowed(s.perms[r.AccountID], r.Status),
-		Warning: w.warn(t, r.ClientShared, s.clinics[s.actor.Account], c),
+		Clinic: d.Clinic, Overdue: d.Overdue, Actions: d.Actions, Warning: d.Warning,
 	}
 }
 
@@ -289,15 +289,16 @@ func (w *warnings) warn(t vetshare.Task, clientShared bool, login, taskClinic Cl
 
 // detail is what the actor's lists say of the task r: its clinic, whether it is overdue, what
 // the actor may do to it and the warning of a client not shared with the logged-in account.
-func (s *scope) detail(r vetshare.TaskRow, now time.Time) Detail {
-	c := s.clinics[r.AccountID]
-	return Detail{
-		Task:    r.Task,
-		Clinic:  c,
-		Overdue: r.Overdue(now),
-		Actions: Allowed(s.perms[r.AccountID], r.Status),
-		Warning: Warn(r.Task, r.ClientShared, s.clinics[s.actor.Account], c),
+// Its warning is made by w, or by [Warn] when w is nil.
+func (s *scope) detail(r vetshare.TaskRow, now time.Time, w *warnings) Detail {
+	c, login := s.clinics[r.AccountID], s.clinics[s.actor.Account]
+	d := Detail{Task: r.Task, Clinic: c, Overdue: r.Overdue(now), Actions: Allowed(s.perms[r.AccountID], r.Status)}
+	if w != nil {
+		d.Warning = w.warn(r.Task, r.ClientShared, login, c)
+	} else {
+		d.Warning = Warn(r.Task, r.ClientShared, login, c)
 	}
+	return d
 }
 
 func (s *scope) clinicsOf(ids []vetshare.AccountID) []Clinic {

@@ -330,7 +330,7 @@ func Get(ctx context.Context, tx *vetshare.Tx, actor vetshare.Actor, id vetshare
 		}
 		shared = err == nil
 	}
-	return s.detail(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now()), nil
+	return s.detail(vetshare.TaskRow{Task: t, ClientShared: shared}, tx.Now(), nil), nil
 }
 
 // scope is what an actor can reach: the logged-in account, its linked clinics (R9.2) and the
