@@ -530,8 +530,9 @@ func (a allocCount) per(n int) (allocs, bytes float64) {
 	return float64(a.n) / d, float64(a.bytes) / d
 }
 
-// sample is one timed operation; ckpt is set when the store's checkpointer ran a checkpoint
-// during it (off the request path, but on the same machine: the copy and its fsync compete).
+// sample is one timed operation; ckpt is set when a checkpoint of the store's checkpointer
+// ended during it (off the request path, but on the same machine: the copy and its fsync
+// compete; a checkpoint outlasts many samples, and only the one it ends in is marked).
 type sample struct {
 	d    time.Duration
 	ckpt bool
