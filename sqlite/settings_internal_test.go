@@ -109,19 +109,26 @@ func TestSettingsOnEveryConnection(t *testing.T) {
 	}
 }
 
+// padStore opens a store made by Open in a new file, with a table of the host's to write
+// pads of 3,000 bytes into, and returns it with the file's path and a pad.
+func padStore(t *testing.T) (*Store, string, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "v.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec("CREATE TABLE host_pad (x BLOB)"); err != nil {
+		t.Fatal(err)
+	}
+	return s, path, strings.Repeat("x", 3000)
+}
+
 // The checkpointer copies a long log off the requests, and Close leaves no goroutine behind.
 func TestCheckpointer(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, "CREATE TABLE host_pad (x BLOB)"); err != nil {
-		t.Fatal(err)
-	}
-	pad := strings.Repeat("x", 3000)
+	s, _, pad := padStore(t)
 	deadline := time.Now().Add(10 * time.Second)
 	for s.ckpt.runs.Load() == 0 {
 		if time.Now().After(deadline) {
@@ -176,15 +183,7 @@ func TestCheckpointerRestartsUnderSteadyWrites(t *testing.T) {
 	defer func(old int64) { logRestartSize = old }(logRestartSize)
 	logRestartSize = 256 << 10
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "v.db")
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.DB().ExecContext(ctx, "CREATE TABLE host_pad (x BLOB)"); err != nil {
-		t.Fatal(err)
-	}
-	pad := strings.Repeat("x", 3000)
+	s, path, pad := padStore(t)
 	var last, largest, grown int64 // grown: what the log file grew by, over all its starts
 	writes, shrank := 0, 0
 	for start := time.Now(); time.Since(start) < 1500*time.Millisecond; writes++ {
