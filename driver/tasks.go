@@ -27,7 +27,7 @@ type TasksTx interface {
 	// CreatedBy, UpdatedAt, CompletedAt, Previous, Next and Version are left zero (Task reads
 	// them), so that a list reads one covering index range (issue 16). Rows are given as they
 	// are read, so that a list makes its own rows without a copy of the store's (a page of
-	// Assigned To Me allocated half again its bytes for that copy); fn must not use the
+	// Assigned To Me allocated a third again its bytes for that copy); fn must not use the
 	// transaction. Tasks stops at fn's first error and returns it as it is. It returns an
 	// [*vetshare.InvalidError] when q names no account or a Limit below 1.
 	Tasks(ctx context.Context, q vetshare.TaskQuery, fn func(vetshare.TaskRow) error) error
