@@ -24,9 +24,9 @@ const CheckpointInterval = 100 * time.Millisecond
 // all of it: each commit lands while the last checkpoint runs. The log then grew without
 // bound, 2 GiB in the twenty seconds of the bench's writes at 1M, and every commit appended
 // to the end of the file, which made writes two to two and a half times as slow as writes
-// over a log that starts again (measured alternately on the same data set: creating a client
-// in a 10-account group 2.6–3.0 ms against 1.2 ms at p50, a usage 0.80–0.86 ms against
-// 0.34–0.35 ms, a payment 0.32–0.34 ms against 0.13–0.14 ms). Past this length the
+// over a log that starts again (the bench at 1M, the two alternating: creating a client in a
+// 10-account group 2.75–2.79 ms against 1.09–1.14 ms at p50, a usage 0.82–0.83 ms against
+// 0.33–0.35 ms, a payment 0.32–0.37 ms against 0.14 ms). Past this length the
 // checkpointer takes the store's write connection, as a write would, and copies the rest of
 // the log there, so that no commit lands in between. The write that waits for it waits for
 // that copy and its two syncs, about 30 ms on the bench's disk, once per LogRestartSize of
