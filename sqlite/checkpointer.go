@@ -61,17 +61,21 @@ type checkpointer struct {
 	restartPages int
 	restartSize  int64
 	wake         chan struct{}
-	done         chan struct{}
-	wg           sync.WaitGroup
-	runs         atomic.Int64 // checkpoints run without error
-	restarts     atomic.Int64 // checkpoints on the write connection, for the log to start again
+	// ctx is done once stop is called: the loop returns, and a checkpoint, or a wait for the
+	// write connection, under way then ends.
+	ctx      context.Context
+	cancel   context.CancelFunc
+	wg       sync.WaitGroup
+	runs     atomic.Int64 // checkpoints run without error
+	restarts atomic.Int64 // checkpoints on the write connection, for the log to start again
 }
 
 func startCheckpointer(db, write *sql.DB, restartSize int64) *checkpointer {
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	db.SetConnMaxIdleTime(0)
-	c := &checkpointer{db: db, write: write, restartSize: restartSize, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	ctx, cancel := context.WithCancel(context.Background())
+	c := &checkpointer{db: db, write: write, restartSize: restartSize, wake: make(chan struct{}, 1), ctx: ctx, cancel: cancel}
 	c.wg.Add(1)
 	go c.loop()
 	return c
@@ -91,12 +95,12 @@ func (c *checkpointer) loop() {
 	defer tick.Stop()
 	for {
 		select {
-		case <-c.done:
+		case <-c.ctx.Done():
 			return
 		case <-c.wake:
 			// Let the commits of an interval gather, then copy them at once.
 			select {
-			case <-c.done:
+			case <-c.ctx.Done():
 				return
 			case <-time.After(CheckpointInterval):
 			}
@@ -104,14 +108,14 @@ func (c *checkpointer) loop() {
 		}
 		// A failure (the disk is full, say) is met again by the next commit, whose own error
 		// the host sees; the checkpointer has no one to tell.
-		log, _, err := checkpoint(context.Background(), c.db)
+		log, _, err := checkpoint(c.ctx, c.db)
 		if err != nil {
 			continue
 		}
 		c.runs.Add(1)
 		if c.restartPages == 0 {
 			var page int64
-			if err := c.db.QueryRowContext(context.Background(), "PRAGMA page_size").Scan(&page); err != nil || page <= 0 {
+			if err := c.db.QueryRowContext(c.ctx, "PRAGMA page_size").Scan(&page); err != nil || page <= 0 {
 				continue
 			}
 			c.restartPages = int(max(c.restartSize/page, 1))
@@ -128,29 +132,20 @@ func (c *checkpointer) loop() {
 // from the log; the next restart then tries again). It gives the connection up when done,
 // or when the store closes while it waits for it.
 func (c *checkpointer) restart() {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-c.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	conn, err := c.write.Conn(ctx)
+	conn, err := c.write.Conn(c.ctx)
 	if err != nil {
 		return
 	}
 	defer conn.Close()
 	var busy, log, copied int
-	if err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err == nil {
+	if err := conn.QueryRowContext(c.ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err == nil {
 		c.restarts.Add(1)
 	}
 }
 
 // stop stops the goroutine, waits for it, and closes its connection.
 func (c *checkpointer) stop() error {
-	close(c.done)
+	c.cancel()
 	c.wg.Wait()
 	return c.db.Close()
 }
