@@ -217,21 +217,18 @@ func taskCursor(k vetshare.TaskKey) []string {
 func (s *scope) page(ctx context.Context, tx *vetshare.Tx, list string, q vetshare.TaskQuery, limit int) ([]Row, vetshare.Cursor, error) {
 	q.Limit = limit + 1
 	now := tx.Now()
-	out := make([]Row, 0, min(limit, 256))
-	var next vetshare.Cursor
+	out := make([]Row, 0, min(q.Limit, 257))
 	w := warnings{room: cap(out)}
 	err := txn.D(tx).Tasks(ctx, q, func(r vetshare.TaskRow) error {
-		if len(out) == limit { // the one more: there is a next page, after the last row kept
-			l := out[limit-1].Task
-			next = cursor.Make(list, taskCursor(vetshare.TaskKey{Due: l.Due, Priority: l.Priority, ID: l.ID})...)
-			return nil
-		}
 		out = append(out, s.row(r, now, &w))
 		return nil
 	})
 	if err != nil {
 		return nil, "", err
 	}
+	out, next := cursor.Trim(list, out, limit, func(r Row) []string {
+		return taskCursor(vetshare.TaskKey{Due: r.Task.Due, Priority: r.Task.Priority, ID: r.Task.ID})
+	})
 	return out, next, nil
 }
 
