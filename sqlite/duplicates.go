@@ -83,7 +83,7 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 		return vetshare.NotFound("client", c.ID)
 	}
 	// The keys gone in one statement and the new ones in another, each a JSON array: a new
-	// client has five or six keys, and a statement each was most of IndexClient's time.
+	// client has eight to ten keys, and a statement each was most of IndexClient's time.
 	keys := driver.ClientSearchKeys(c)
 	var gone, added []string
 	for _, k := range had {
@@ -96,23 +96,21 @@ func (t *dtx) IndexClient(ctx context.Context, c vetshare.Client) error {
 			added = append(added, k)
 		}
 	}
-	if len(gone) > 0 {
-		list, err := json.Marshal(gone)
+	for _, change := range []struct {
+		keys  []string
+		query string
+	}{
+		{gone, `DELETE FROM vetshare_client_keys WHERE owner_id = ?1 AND client_id = ?2 AND key IN (SELECT value FROM json_each(?3))`},
+		{added, `INSERT INTO vetshare_client_keys (owner_id, key, client_id) SELECT ?1, value, ?2 FROM json_each(?3)`},
+	} {
+		if len(change.keys) == 0 {
+			continue
+		}
+		list, err := json.Marshal(change.keys)
 		if err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `DELETE FROM vetshare_client_keys WHERE owner_id = ?1 AND client_id = ?2
-			AND key IN (SELECT value FROM json_each(?3))`, c.OwnerID, c.ID, string(list)); err != nil {
-			return err
-		}
-	}
-	if len(added) > 0 {
-		list, err := json.Marshal(added)
-		if err != nil {
-			return err
-		}
-		if _, err := t.exec(ctx, `INSERT INTO vetshare_client_keys (owner_id, key, client_id)
-			SELECT ?1, value, ?2 FROM json_each(?3)`, c.OwnerID, c.ID, string(list)); err != nil {
+		if _, err := t.exec(ctx, change.query, c.OwnerID, c.ID, string(list)); err != nil {
 			return err
 		}
 	}
