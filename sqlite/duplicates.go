@@ -202,7 +202,14 @@ func (t *dtx) InsertNotSame(ctx context.Context, d driver.NotSame) error {
 	return err
 }
 
-// NotSameOf implements [driver.Tx].
+// NotSameOf implements [driver.Tx]: the decisions that name the client first, by the primary
+// key, then those that name it second, by vetshare_not_same_b.
+//
+// INDEXED BY, here and in the merges' steps: on a file without statistics, SQLite chose the
+// owner's prefix of the primary key over an index that also names the client, and so read every
+// decision, pair or replacement of the owner (TestEveryIndexServesAStatement found the indexes
+// unread). A pair names a client first or second: a merge deletes each with a DELETE of its
+// own, where one DELETE with an OR read every pair of the owner.
 func (t *dtx) NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vetshare.ClientID) ([]driver.NotSame, error) {
 	var out []driver.NotSame
 	err := t.each(ctx, func(r *sql.Rows) error {
@@ -215,7 +222,7 @@ func (t *dtx) NotSameOf(ctx context.Context, owner vetshare.OwnerID, client vets
 	}, `SELECT owner_id, client_a, client_b, account_id, user_id, reason, decided_at FROM (
 		SELECT *, client_b AS other FROM vetshare_not_same WHERE owner_id = ?1 AND client_a = ?2
 		UNION ALL
-		SELECT *, client_a AS other FROM vetshare_not_same WHERE owner_id = ?1 AND client_b = ?2) ORDER BY other`, owner, client)
+		SELECT *, client_a AS other FROM vetshare_not_same INDEXED BY vetshare_not_same_b WHERE owner_id = ?1 AND client_b = ?2) ORDER BY other`, owner, client)
 	return out, err
 }
 
@@ -245,7 +252,7 @@ func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
 			return err
 		}
 	}
-	steps := []string{
+	steps := []string{ // INDEXED BY: see NotSameOf
 		`PRAGMA defer_foreign_keys = ON`,
 		// Accounts that hold both: the merged-away number stands for the survivor.
 		`INSERT INTO vetshare_number_aliases (account_id, number, client_id)
@@ -260,7 +267,10 @@ func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
 				open_invoices = open_invoices + excluded.open_invoices`,
 		`DELETE FROM vetshare_balances WHERE client_id = ?2 AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?2)`,
 		`UPDATE vetshare_invoices SET client_id = ?1 WHERE client_id = ?2 AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?2)`,
-		`UPDATE vetshare_payments SET client_id = ?1 WHERE client_id = ?2 AND invoice_id IN (SELECT id FROM vetshare_invoices WHERE client_id = ?1)`,
+		// The invoices the step before gave the survivor, by the accounts of either client: by
+		// client_id alone, every invoice of the store was read.
+		`UPDATE vetshare_payments SET client_id = ?1 WHERE client_id = ?2 AND invoice_id IN (SELECT i.id FROM vetshare_client_entries e
+			JOIN vetshare_invoices i ON i.account_id = e.account_id AND i.client_id = ?1 WHERE e.client_id IN (?1, ?2))`,
 		`DELETE FROM vetshare_client_entries WHERE client_id = ?2
 			AND account_id IN (SELECT account_id FROM vetshare_client_entries WHERE client_id = ?1)`,
 		`UPDATE vetshare_client_entries SET client_id = ?1,
@@ -268,8 +278,9 @@ func (t *dtx) MergeClients(ctx context.Context, m driver.ClientMerge) error {
 		`UPDATE vetshare_patients SET client_id = ?1 WHERE client_id = ?2`,
 		`UPDATE vetshare_tasks SET client_id = ?1 WHERE client_id = ?2`,
 		`DELETE FROM vetshare_client_keys WHERE owner_id = ?3 AND client_id = ?2`,
-		`DELETE FROM vetshare_duplicate_pairs WHERE owner_id = ?3 AND (client_a = ?2 OR client_b = ?2)`,
-		`UPDATE vetshare_client_replaced SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
+		`DELETE FROM vetshare_duplicate_pairs WHERE owner_id = ?3 AND client_a = ?2`,
+		`DELETE FROM vetshare_duplicate_pairs INDEXED BY vetshare_duplicate_pairs_b WHERE owner_id = ?3 AND client_b = ?2`,
+		`UPDATE vetshare_client_replaced INDEXED BY vetshare_client_replaced_survivor SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
 		`INSERT INTO vetshare_client_replaced (owner_id, client_id, survivor_id, merged_at) VALUES (?3, ?2, ?1, ?4)`,
 	}
 	for _, s := range steps {
@@ -307,14 +318,14 @@ func (t *dtx) MergePatients(ctx context.Context, m driver.PatientMerge) error {
 			return err
 		}
 	}
-	steps := []string{
+	steps := []string{ // INDEXED BY: see NotSameOf
 		`UPDATE vetshare_reminders SET status = 'withdrawn' WHERE patient_id = ?2 AND status = 'open'
 			AND EXISTS (SELECT 1 FROM vetshare_reminders s WHERE s.patient_id = ?1 AND s.status = 'open'
 				AND s.item_id = vetshare_reminders.item_id AND s.kind_key = vetshare_reminders.kind_key)`,
 		`UPDATE vetshare_reminders SET patient_id = ?1 WHERE patient_id = ?2`,
 		`UPDATE vetshare_records SET patient_id = ?1 WHERE patient_id = ?2`,
 		`UPDATE vetshare_tasks SET patient_id = ?1 WHERE patient_id = ?2`,
-		`UPDATE vetshare_patient_replaced SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
+		`UPDATE vetshare_patient_replaced INDEXED BY vetshare_patient_replaced_survivor SET survivor_id = ?1 WHERE owner_id = ?3 AND survivor_id = ?2`,
 		`INSERT INTO vetshare_patient_replaced (owner_id, patient_id, survivor_id, merged_at) VALUES (?3, ?2, ?1, ?4)`,
 	}
 	for _, s := range steps {
