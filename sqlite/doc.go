@@ -34,6 +34,12 @@
 // lock with a [*DeferredTxError], which matches [vetshare.ErrInvalid]. [Store.Update] on a host's
 // pool takes the write lock with its first statement, waiting for it, whatever the pool's DSN.
 //
+// # Indexes
+//
+// Every index serves a statement of the store, named in INDEXES.md beside this file;
+// TestEveryIndexServesAStatement explains every statement the conformance suite runs and holds
+// the list to the schema.
+//
 // # Settings and checkpoints
 //
 // Every connection keeps temporary B-trees in memory (temp_store MEMORY); the read connections
