@@ -128,14 +128,22 @@ func (t *dtx) ClientInvoices(ctx context.Context, q driver.InvoiceQuery) ([]vets
 		limit = -1
 	}
 	if q.After == "" {
-		return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
-			AND (?3 = '' OR status = ?3) ORDER BY number LIMIT ?4`, q.Account, q.Client, string(q.Status), limit)
+		return out, t.each(ctx, scan, qClientInvoices, q.Account, q.Client, string(q.Status), limit)
 	}
-	return out, t.each(ctx, scan, `SELECT `+invoiceCols+` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
-		AND (?3 = '' OR status = ?3)
-		AND number > (SELECT number FROM vetshare_invoices WHERE id = ?4)
-		ORDER BY number LIMIT ?5`, q.Account, q.Client, string(q.Status), q.After, limit)
+	return out, t.each(ctx, scan, qClientInvoicesAfter, q.Account, q.Client, string(q.Status), limit, q.After)
 }
+
+// qClientInvoices and qClientInvoicesAfter are ClientInvoices' statements: ?1 the account, ?2
+// the client, ?3 the status or "", ?4 the limit (-1 for none), ?5 the invoice the page starts
+// after. One range of vetshare_invoices_client each, in number order (TestClientInvoicesPlan).
+const (
+	qClientInvoices = `SELECT ` + invoiceCols + ` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
+		AND (?3 = '' OR status = ?3) ORDER BY number LIMIT ?4`
+	qClientInvoicesAfter = `SELECT ` + invoiceCols + ` FROM vetshare_invoices WHERE account_id = ?1 AND client_id = ?2
+		AND (?3 = '' OR status = ?3)
+		AND number > (SELECT number FROM vetshare_invoices WHERE id = ?5)
+		ORDER BY number LIMIT ?4`
+)
 
 func (t *dtx) VoidInvoice(ctx context.Context, id vetshare.InvoiceID, at time.Time) error {
 	// The trigger invoices_balance_void takes the invoice off its balance.

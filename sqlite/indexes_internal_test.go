@@ -46,7 +46,9 @@ var (
 	subquery = regexp.MustCompile(`^(?:CO-ROUTINE|MATERIALIZE) (\S+)`)
 	// listedIndex is an index's row in INDEXES.md; a constraint's row starts its reason with
 	// "Constraint:".
-	listedIndex = regexp.MustCompile("^\\| `(vetshare_\\w+)` \\| `[^`]+` \\| (.+) \\|$")
+	listedIndex = regexp.MustCompile("^\\| `(vetshare_\\w+)` \\| `([^`]+)` \\| (.+) \\|$")
+	// indexDef is an index's definition: its columns, and its WHERE clause.
+	indexDef = regexp.MustCompile(`(?s)\((.*)\)\s*(WHERE .*)?$`)
 )
 
 // Every index of the schema serves a statement of the store, or a constraint that its row in
@@ -55,7 +57,8 @@ var (
 // explained on a new store's schema; an index serves a statement that names its table and
 // seeks in it. (An INSERT's plan also lists the foreign keys' checks of the rows that refer to
 // the new one, which SQLite runs only while a violation is pending: they neither serve an index
-// nor count as reading a table.) INDEXES.md must list the schema's indexes, no more.
+// nor count as reading a table.) INDEXES.md must list the schema's indexes with their
+// columns, no more.
 func TestEveryIndexServesAStatement(t *testing.T) {
 	rec := recording{mu: &sync.Mutex{}, seen: map[string]bool{}}
 	t.Run("Suite", func(t *testing.T) {
@@ -75,17 +78,21 @@ func TestEveryIndexServesAStatement(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	table := map[string]string{} // index: its table
-	rows, err := s.write.Query(`SELECT name, tbl_name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'vetshare\_%' ESCAPE '\'`)
+	table := map[string]string{}   // index: its table
+	columns := map[string]string{} // index: its columns and WHERE clause, as INDEXES.md gives them
+	rows, err := s.write.Query(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND name LIKE 'vetshare\_%' ESCAPE '\'`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
-		var n, tb string
-		if err := rows.Scan(&n, &tb); err != nil {
+		var n, tb, def string
+		if err := rows.Scan(&n, &tb, &def); err != nil {
 			t.Fatal(err)
 		}
 		table[n] = tb
+		if m := indexDef.FindStringSubmatch(def); m != nil {
+			columns[n] = strings.Join(strings.Fields(strings.TrimSpace(m[1]+" "+m[2])), " ")
+		}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -124,10 +131,10 @@ func TestEveryIndexServesAStatement(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reasons := map[string]string{}
+	reasons, listedColumns := map[string]string{}, map[string]string{}
 	for _, l := range strings.Split(string(doc), "\n") {
 		if m := listedIndex.FindStringSubmatch(l); m != nil {
-			reasons[m[1]] = m[2]
+			listedColumns[m[1]], reasons[m[1]] = m[2], m[3]
 		}
 	}
 	for name := range table {
@@ -135,6 +142,8 @@ func TestEveryIndexServesAStatement(t *testing.T) {
 		switch {
 		case !listed:
 			t.Errorf("INDEXES.md does not list index %s: say which statement or constraint it serves", name)
+		case listedColumns[name] != columns[name]:
+			t.Errorf("INDEXES.md gives index %s as (%s), the schema as (%s)", name, listedColumns[name], columns[name])
 		case len(readers[name]) == 0 && !strings.HasPrefix(reason, "Constraint:"):
 			t.Errorf("no statement of the suite seeks in index %s, and INDEXES.md names no constraint it serves: drop it, or say why it stays", name)
 		case len(readers[name]) > 0 && strings.HasPrefix(reason, "Constraint:"):
