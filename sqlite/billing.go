@@ -97,8 +97,15 @@ func (pi payingInvoice) takes(p vetshare.Payment) bool {
 		inv.Status == vetshare.InvoiceOpen && inv.Total-inv.Paid >= p.Amount
 }
 
-// qInvoiceFor is InvoiceFor's read: ?3 the invoice.
-var qInvoiceFor = memberCheck(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3")
+// qInvoiceFor is InvoiceFor's read: ?3 the invoice. It does not read the audit chain's tip: a
+// payment, the one operation that reads an invoice so, writes an audit entry only when it is
+// taken at another account than the invoice's. Measured at 1M, three alternations: a
+// payment's op/limit at p50 went from 1.15-1.19 to 1.08-1.15 without it.
+var qInvoiceFor = func() memberStmt {
+	q := memberCheck(", "+invoiceColsOfI, " JOIN vetshare_invoices i ON i.id = ?3")
+	q.noTip = true
+	return q
+}()
 
 var invoiceColsOfI = "i." + strings.ReplaceAll(strings.ReplaceAll(invoiceCols, "\n\t", " "), ", ", ", i.")
 

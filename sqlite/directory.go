@@ -176,7 +176,7 @@ func (t *dtx) actorRead(ctx context.Context, q memberStmt, user vetshare.UserID,
 		dest = append([]any{&u.ID, &u.Name, &u.Email, &u.EmailVerified, &u.Active, &created, &m.Role, &perms, &m.Active}, more...)
 	}
 	query := q.plain
-	keepTip := t.ownWrite()
+	keepTip := t.ownWrite() && !q.noTip
 	if keepTip {
 		// A write of the store's own: the owner's last audit entry too, which the audit
 		// entry the operation ends with is chained after (AppendAudit).
@@ -228,6 +228,10 @@ var qActorMembership = actorMembership("", "")
 type memberStmt struct {
 	plain, tip string
 	check      bool
+	// noTip is set for a read whose operation audits only now and then (a payment taken at
+	// another account): it reads the plain form even in a write of the store's own, and an
+	// audit entry then reads the tip itself (AppendAudit).
+	noTip bool
 }
 
 // actorMembership returns the statements of ActorMembership, ?1 the user and ?2 the account,
