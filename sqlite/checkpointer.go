@@ -137,8 +137,7 @@ func (c *checkpointer) restart() {
 		return
 	}
 	defer conn.Close()
-	var busy, log, copied int
-	if err := conn.QueryRowContext(c.ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err == nil {
+	if _, _, err := checkpoint(c.ctx, conn); err == nil {
 		c.restarts.Add(1)
 	}
 }
@@ -160,9 +159,14 @@ func (s *Store) Checkpoints() int64 {
 	return s.ckpt.runs.Load()
 }
 
+// rowQuerier is a pool, or one connection of it.
+type rowQuerier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // checkpoint runs PRAGMA wal_checkpoint(PASSIVE) on db and returns the log's length and the
 // frames copied, in pages.
-func checkpoint(ctx context.Context, db *sql.DB) (log, copied int, err error) {
+func checkpoint(ctx context.Context, db rowQuerier) (log, copied int, err error) {
 	var busy int
 	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &log, &copied); err != nil {
 		return 0, 0, translate(fmt.Errorf("sqlite: checkpoint: %w", err))

@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,11 +9,7 @@ import (
 // client: never every entry of the group's accounts (GroupEntriesOf once read all of them,
 // 1.5 s at 1M clients).
 func TestGroupEntriesPlan(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	plan := explainPlan(t, s, groupEntries, `["C"]`, "A")
 	t.Logf("GroupEntriesOf:\n%s", plan)
 	if !strings.Contains(plan, "SEARCH e USING INDEX vetshare_client_entries_client (client_id=?)") || strings.Contains(plan, "SEARCH e USING PRIMARY KEY") {

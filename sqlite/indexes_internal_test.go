@@ -73,11 +73,7 @@ func TestEveryIndexServesAStatement(t *testing.T) {
 	if t.Failed() {
 		t.FailNow()
 	}
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	table := map[string]string{}   // index: its table
 	columns := map[string]string{} // index: its columns and WHERE clause, as INDEXES.md gives them
 	rows, err := s.write.Query(`SELECT name, tbl_name, sql FROM sqlite_schema WHERE type = 'index' AND name LIKE 'vetshare\_%' ESCAPE '\'`)

@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,11 +9,7 @@ import (
 // every invoice of the account, kept by client (issue 16; vetshare_invoices_client was ordered
 // by issue time, and SQLite read the account's invoices by number instead).
 func TestClientInvoicesPlan(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, q := range []string{qClientInvoices, qClientInvoicesAfter} {
 		plan := explainPlan(t, s, q, "A", "C", "", 10, "I")
 		t.Logf("%s", plan)

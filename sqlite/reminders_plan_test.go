@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,11 +9,7 @@ import (
 // A usage asks for the patient's usages given after it (R12.4): one range of the patient's
 // usages by time given, in order, not every usage of the patient.
 func TestPatientUsagesPlan(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, after := range []time.Time{{}, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)} {
 		plan := explainPlan(t, s, patientUsagesQuery, "P", givenAfter(after))
 		t.Logf("after %v:\n%s", after, plan)
@@ -32,11 +26,7 @@ func TestPatientUsagesPlan(t *testing.T) {
 // actions name (R7.3, R7.4): one statement however many items, each a probe of the patient's
 // open reminders of that item, whether the list is a few placeholders or a JSON array.
 func TestOpenRemindersPlan(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for name, c := range map[string]struct {
 		query string
 		args  []any
@@ -58,11 +48,7 @@ func TestOpenRemindersPlan(t *testing.T) {
 // An item is read with its disable actions (DisableActions then reads nothing): one probe of
 // the item and one range of its actions by the primary key, without a sorter on every read.
 func TestItemPlan(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	plan := explainPlan(t, s, qItem, "I")
 	t.Logf("\n%s", plan)
 	for _, want := range []string{"SEARCH i USING PRIMARY KEY (id=?)", "SEARCH d USING PRIMARY KEY (item_id=?)"} {

@@ -1,8 +1,6 @@
 package sqlite
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -11,11 +9,7 @@ import (
 // order, with no temporary sort (which would hold every entry before the first row), and probe
 // covering indexes for each entry's facts.
 func TestReportQueryPlans(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "vetshare.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, tc := range []struct {
 		name, query, entries string
 	}{

@@ -17,6 +17,17 @@ func planOf(t *testing.T, s *Store, query string) string {
 }
 
 // explainPlan returns the EXPLAIN QUERY PLAN of query with args, one line per step.
+// planStore opens a new, empty store for a test of query plans, closed when the test ends.
+func planStore(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
 func explainPlan(t *testing.T, s *Store, query string, args ...any) string {
 	t.Helper()
 	rows, err := s.write.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+query, args...)
@@ -39,11 +50,7 @@ func explainPlan(t *testing.T, s *Store, query string, args ...any) string {
 // Every task list is one range of its index, read in list order: no sort, no table scan; Assigned
 // To Me over several clinics reads its index alone (issue 16).
 func TestTaskQueryPlans(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := planStore(t)
 	for _, q := range []struct{ name, query, index string }{
 		{"assigned, one clinic", tasksAssignedOne, "INDEX vetshare_tasks_assignee_account (assignee_id=? AND account_id=? AND done=? AND due>?)"},
 		{"assigned, several clinics", tasksAssignedMany, "COVERING INDEX vetshare_tasks_assignee (assignee_id=? AND done=? AND due>?)"},
