@@ -429,15 +429,16 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 						return nil, err
 					}
 				}
-				runtime.ReadMemStats(&ms)
-				before, beforeB := ms.Mallocs, ms.TotalAlloc
-				for range k {
-					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
-						return nil, err
+				if err := sd.allocs.during(&ms, func() error {
+					for range k {
+						if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
+							return err
+						}
 					}
+					return nil
+				}); err != nil {
+					return nil, err
 				}
-				runtime.ReadMemStats(&ms)
-				sd.allocs.add(&ms, before, beforeB)
 			}
 		}
 	}
@@ -476,13 +477,9 @@ func (e *env) measure(ctx context.Context, w *workload) (*result, error) {
 						return nil, fmt.Errorf("write before a sample: %w", err)
 					}
 					writes++
-					runtime.ReadMemStats(&ms)
-					before, beforeB := ms.Mallocs, ms.TotalAlloc
-					if err := one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total); err != nil {
+					if err := sd.allocs.during(&ms, func() error { return one(sd.name, sd.f, sd.i, sd.ts, sd.rows, sd.total) }); err != nil {
 						return nil, err
 					}
-					runtime.ReadMemStats(&ms)
-					sd.allocs.add(&ms, before, beforeB)
 				}
 			}
 		}
@@ -518,10 +515,16 @@ func (e *env) summarizeSides(w *workload, name, desc string, opT, baseT, limT []
 // allocCount adds up a side's heap allocations, counted and in bytes, over its blocks.
 type allocCount struct{ n, bytes uint64 }
 
-// add counts what was allocated since mallocs and total were read, ms being read now.
-func (a *allocCount) add(ms *runtime.MemStats, mallocs, total uint64) {
+// during runs f and counts what it allocated, reading ms before and after it, outside the
+// samples f times. It returns f's error.
+func (a *allocCount) during(ms *runtime.MemStats, f func() error) error {
+	runtime.ReadMemStats(ms)
+	mallocs, total := ms.Mallocs, ms.TotalAlloc
+	err := f()
+	runtime.ReadMemStats(ms)
 	a.n += ms.Mallocs - mallocs
 	a.bytes += ms.TotalAlloc - total
+	return err
 }
 
 // per returns the allocations and bytes per operation of n operations.
